@@ -1,0 +1,93 @@
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { SchedacctError } from '../errors.js';
+import { Ledger, TaskAccount } from './ledger.js';
+
+const slice = fc.integer({ min: 0, max: 10_000_000 }).chain((run) => fc.tuple(fc.constant(run), fc.integer({ min: 0, max: run })));
+
+describe('Ledger', () => {
+  it('keeps per-task totals with run = charged + stolen and waits split by kind', () => {
+    const ledger = new Ledger();
+    const a = ledger.account(42);
+    a.addSlice(4_000_000, 250_000);
+    a.addSlice(2_000_000, 0);
+    a.addWait('sleep', 10);
+    a.addWait('iowait', 20);
+    a.addWait('preempt', 30);
+    a.addDelay(5);
+    expect(ledger.get(42)).toMatchObject({
+      runNs: 6_000_000,
+      chargedNs: 5_750_000,
+      stolenNs: 250_000,
+      sleepNs: 10,
+      iowaitNs: 20,
+      preemptNs: 30,
+      delayNs: 5,
+      slices: 2,
+      minSliceNs: 2_000_000,
+      maxSliceNs: 4_000_000,
+      meanSliceNs: 3_000_000,
+    });
+    expect(ledger.get(7)).toBeUndefined();
+    expect(ledger.size).toBe(1);
+  });
+
+  it('computes the slice spread as perf does (sample variance from Welford)', () => {
+    const a = new TaskAccount(1);
+    for (const ns of [2, 4, 4, 4, 5, 5, 7, 9]) a.addSlice(ns, 0);
+    // mean 5, Σ(x−5)² = 32: the textbook example; sample variance 32/7.
+    expect(a.meanSliceNs).toBe(5);
+    expect(a.m2SliceNs).toBeCloseTo(32, 12);
+  });
+
+  fcTest.prop([fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), slice), { maxLength: 200 }), fc.integer({ min: 0, max: 200 })])(
+    'merging two halves equals booking everything in one ledger',
+    (rows, cut) => {
+      const whole = new Ledger();
+      const left = new Ledger();
+      const right = new Ledger();
+      rows.forEach(([task, [run, stolen]], i) => {
+        whole.account(task).addSlice(run, stolen);
+        (i < cut ? left : right).account(task).addSlice(run, stolen);
+        whole.account(task).addWait('sleep', run);
+        (i < cut ? left : right).account(task).addWait('sleep', run);
+      });
+      left.merge(right);
+      const byTask = (l: Ledger) => new Map(l.tasks().map((t) => [t.task, t]));
+      const w = byTask(whole);
+      for (const [task, t] of byTask(left)) {
+        const expected = w.get(task);
+        expect(expected).toBeDefined();
+        if (expected === undefined) continue;
+        expect({ ...t, meanSliceNs: 0, m2SliceNs: 0 }).toEqual({ ...expected, meanSliceNs: 0, m2SliceNs: 0 });
+        expect(t.meanSliceNs).toBeCloseTo(expected.meanSliceNs, 3);
+        expect(Math.abs(t.m2SliceNs - expected.m2SliceNs)).toBeLessThanOrEqual(1e-9 * Math.max(1, expected.m2SliceNs));
+      }
+      expect(left.totals().chargedNs).toBe(whole.totals().chargedNs);
+    },
+  );
+
+  it('counts anomalies by kind and keeps a bounded number in detail', () => {
+    const ledger = new Ledger({ maxAnomalyDetails: 2 });
+    for (let i = 0; i < 5; i++) ledger.recordAnomaly({ kind: 'steal-backwards', message: 'x', atNs: i });
+    ledger.recordAnomaly({ kind: 'counter-backwards', message: 'y' });
+    expect(ledger.anomalyCount()).toBe(6);
+    expect(ledger.anomalyCount('steal-backwards')).toBe(5);
+    expect(ledger.anomalyCounts()).toEqual({ 'counter-backwards': 1, 'steal-backwards': 5, 'steal-exceeds-elapsed': 0, 'snapshot-inconsistent': 0 });
+    expect(ledger.anomalies().map((a) => a.atNs)).toEqual([0, 1]);
+    const other = new Ledger();
+    other.recordAnomaly({ kind: 'snapshot-inconsistent', message: 'z' });
+    expect(new Ledger().merge(ledger).merge(other).anomalyCount()).toBe(7);
+  });
+
+  it('rejects negative or impossible bookings with typed errors', () => {
+    const a = new Ledger().account('t');
+    expect(() => a.addSlice(-1, 0)).toThrow(SchedacctError);
+    expect(() => a.addSlice(10, 11)).toThrow(/exceeds the slice/);
+    expect(() => a.addWait('sleep', Number.NaN)).toThrow(SchedacctError);
+    // @ts-expect-error: not a wait kind
+    expect(() => a.addWait('nap', 1)).toThrow(/wait kind/);
+    expect(() => a.addDelay(-5)).toThrow(SchedacctError);
+    expect(() => new Ledger({ maxAnomalyDetails: -1 })).toThrow(SchedacctError);
+  });
+});

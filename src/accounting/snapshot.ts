@@ -1,0 +1,137 @@
+/**
+ * Consistent readings of the counter and the stolen total. The two are separate reads; a host preemption
+ * between them pairs a counter with a stolen total from another moment. Each reader below retries a bounded
+ * number of times and reports how many retries it needed; when the bound runs out the reading is marked
+ * inconsistent (an anomaly for the caller to record) and still returned, so accounting can go on clamped.
+ * @module
+ */
+import { SchedacctError } from '../errors.js';
+
+/** A counter reading paired with a stolen-time total. */
+export interface Reading {
+  /** Raw counter value (ticks). */
+  readonly counter: bigint;
+  /** Stolen-time total, ns. */
+  readonly stolenNs: bigint;
+}
+
+/** A reading taken by one of the consistent-read protocols. */
+export interface Snapshot extends Reading {
+  /** Retries the protocol needed (0 when the first attempt was consistent). */
+  readonly retries: number;
+  /** False when the retry bound ran out before a consistent attempt. */
+  readonly consistent: boolean;
+}
+
+/** Default retry bound: generous for real contention, small enough never to hang. */
+export const DEFAULT_MAX_RETRIES = 16;
+
+function checkRetries(maxRetries: number): void {
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
+  }
+}
+
+/**
+ * The Arm PV-time stable read (the stolen total is one single-copy-atomic u64): read stolen, read the counter,
+ * read stolen again, and retry until both stolen reads agree, so the counter was read while nothing was stolen.
+ * @param readStolen - reads the stolen total, ns
+ * @param readCounter - reads the raw counter
+ * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
+ * @returns the snapshot, with `retries` and `consistent`
+ * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @example
+ * ```ts
+ * const snap = stableRead(() => pv.stolenNs(), () => timer.read());
+ * if (!snap.consistent) ledger.recordAnomaly({ kind: 'snapshot-inconsistent', message: '…' });
+ * ```
+ */
+export function stableRead(
+  readStolen: () => bigint,
+  readCounter: () => bigint,
+  maxRetries: number = DEFAULT_MAX_RETRIES,
+): Snapshot {
+  checkRetries(maxRetries);
+  let retries = 0;
+  for (;;) {
+    const s1 = readStolen();
+    const counter = readCounter();
+    const s2 = readStolen();
+    if (s1 === s2) return { counter, stolenNs: s2, retries, consistent: true };
+    if (retries === maxRetries) return { counter, stolenNs: s2, retries, consistent: false };
+    retries++;
+  }
+}
+
+/** A stolen-time structure guarded by a seqcount (x86 `kvm_steal_time.version`). */
+export interface SeqcountStolen {
+  /** Reads the version: odd while the host is writing. */
+  readVersion(): number;
+  /** Reads the steal field, ns (may be torn while the version is odd or changes). */
+  readStolen(): bigint;
+}
+
+/**
+ * The x86 `kvm_steal_clock` protocol around a counter read: read the version, skip if odd, read steal and the
+ * counter, and accept only if the version did not change.
+ * @param source - version and steal fields
+ * @param readCounter - reads the raw counter
+ * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
+ * @returns the snapshot, with `retries` and `consistent`
+ * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ */
+export function seqcountRead(
+  source: SeqcountStolen,
+  readCounter: () => bigint,
+  maxRetries: number = DEFAULT_MAX_RETRIES,
+): Snapshot {
+  checkRetries(maxRetries);
+  let retries = 0;
+  for (;;) {
+    const v1 = source.readVersion();
+    const stolenNs = source.readStolen();
+    const counter = readCounter();
+    const v2 = source.readVersion();
+    if ((v1 & 1) === 0 && v1 === v2) return { counter, stolenNs, retries, consistent: true };
+    if (retries === maxRetries) return { counter, stolenNs, retries, consistent: false };
+    retries++;
+  }
+}
+
+/** Bit 63 of Xen's `state_entry_time`: set while the hypervisor updates the runstate area. */
+export const XEN_RUNSTATE_UPDATE: bigint = 1n << 63n;
+
+/** A stolen-time structure guarded by an update bit and an entry time (Xen `vcpu_runstate_info`). */
+export interface UpdateBitStolen {
+  /** Reads `state_entry_time`, including the update bit. */
+  readEntryTime(): bigint;
+  /** Reads the steal (`time[runnable] + time[offline]`), ns. */
+  readStolen(): bigint;
+}
+
+/**
+ * The Xen runstate protocol around a counter read (`xen_get_runstate_snapshot_cpu_delta`): read the entry
+ * time, read steal and the counter, and accept only if the entry time is unchanged and had no update bit.
+ * @param source - entry time and steal fields
+ * @param readCounter - reads the raw counter
+ * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
+ * @returns the snapshot, with `retries` and `consistent`
+ * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ */
+export function updateBitRead(
+  source: UpdateBitStolen,
+  readCounter: () => bigint,
+  maxRetries: number = DEFAULT_MAX_RETRIES,
+): Snapshot {
+  checkRetries(maxRetries);
+  let retries = 0;
+  for (;;) {
+    const e1 = source.readEntryTime();
+    const stolenNs = source.readStolen();
+    const counter = readCounter();
+    const e2 = source.readEntryTime();
+    if ((e1 & XEN_RUNSTATE_UPDATE) === 0n && e1 === e2) return { counter, stolenNs, retries, consistent: true };
+    if (retries === maxRetries) return { counter, stolenNs, retries, consistent: false };
+    retries++;
+  }
+}
