@@ -6,11 +6,7 @@
  */
 
 /** Machine-readable reason a {@link SchedacctError} was thrown. */
-export type SchedacctErrorCode =
-  | 'invalid-argument'
-  | 'out-of-range'
-  | 'strict-anomaly'
-  | 'unsupported';
+export type SchedacctErrorCode = 'invalid-argument' | 'out-of-range' | 'strict-anomaly' | 'unsupported';
 
 /**
  * The one error class schedacct throws. The message says what was wrong and what to do about it.

@@ -35,7 +35,14 @@ export { STEAL_POLICIES, StealAccount } from './accounting/steal.js';
 export { SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
-export type { ClocksourceParams, ConversionMode, CounterConversion, MaxNs, MultShift, SchedClockParams } from './accounting/counter.js';
+export type {
+  ClocksourceParams,
+  ConversionMode,
+  CounterConversion,
+  MaxNs,
+  MultShift,
+  SchedClockParams,
+} from './accounting/counter.js';
 export type { LedgerOptions, TaskTotals, WaitKind } from './accounting/ledger.js';
 export type { SliceAccountantOptions } from './accounting/slice.js';
 export type { Reading, SeqcountStolen, Snapshot, UpdateBitStolen } from './accounting/snapshot.js';

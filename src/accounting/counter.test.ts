@@ -28,10 +28,54 @@ import {
 // (2) mult = round(1e9 · 2^21 / Hz) and the ns values below, computed by hand in Python's exact integers:
 //     python3 -c "hz=24_000_000; m=(10**9*2**21+hz//2)//hz; print(m, (hz*m)>>21, (12345*m)>>21, (3600*hz*m)>>21)"
 const REFERENCE = [
-  { hz: 19_200_000, width: 56, mult: 109_226_667, resolution: 52n, wrap: 4_398_046_511_078n, oneSecondNs: 1_000_000_003n, hourNs: 3_600_000_010_986n, ticks12345Ns: 642_968n, maxCycles: 0x46d987e47n, maxIdleNs: 440_795_202_767n },
-  { hz: 24_000_000, width: 56, mult: 87_381_333, resolution: 41n, wrap: 4_398_046_511_097n, oneSecondNs: 999_999_996n, hourNs: 3_599_999_986_267n, ticks12345Ns: 514_374n, maxCycles: 0x588fe9dc0n, maxIdleNs: 440_795_202_592n },
-  { hz: 62_500_000, width: 57, mult: 33_554_432, resolution: 16n, wrap: 4_398_046_511_096n, oneSecondNs: 1_000_000_000n, hourNs: 3_600_000_000_000n, ticks12345Ns: 197_520n, maxCycles: 0x1cd42e208cn, maxIdleNs: 881_590_405_314n },
-  { hz: 1_000_000_000, width: 61, mult: 2_097_152, resolution: 1n, wrap: 4_398_046_511_103n, oneSecondNs: 1_000_000_000n, hourNs: 3_600_000_000_000n, ticks12345Ns: 12_345n, maxCycles: 0x1cd42e4dffbn, maxIdleNs: 881_590_591_483n },
+  {
+    hz: 19_200_000,
+    width: 56,
+    mult: 109_226_667,
+    resolution: 52n,
+    wrap: 4_398_046_511_078n,
+    oneSecondNs: 1_000_000_003n,
+    hourNs: 3_600_000_010_986n,
+    ticks12345Ns: 642_968n,
+    maxCycles: 0x46d987e47n,
+    maxIdleNs: 440_795_202_767n,
+  },
+  {
+    hz: 24_000_000,
+    width: 56,
+    mult: 87_381_333,
+    resolution: 41n,
+    wrap: 4_398_046_511_097n,
+    oneSecondNs: 999_999_996n,
+    hourNs: 3_599_999_986_267n,
+    ticks12345Ns: 514_374n,
+    maxCycles: 0x588fe9dc0n,
+    maxIdleNs: 440_795_202_592n,
+  },
+  {
+    hz: 62_500_000,
+    width: 57,
+    mult: 33_554_432,
+    resolution: 16n,
+    wrap: 4_398_046_511_096n,
+    oneSecondNs: 1_000_000_000n,
+    hourNs: 3_600_000_000_000n,
+    ticks12345Ns: 197_520n,
+    maxCycles: 0x1cd42e208cn,
+    maxIdleNs: 881_590_405_314n,
+  },
+  {
+    hz: 1_000_000_000,
+    width: 61,
+    mult: 2_097_152,
+    resolution: 1n,
+    wrap: 4_398_046_511_103n,
+    oneSecondNs: 1_000_000_000n,
+    hourNs: 3_600_000_000_000n,
+    ticks12345Ns: 12_345n,
+    maxCycles: 0x1cd42e4dffbn,
+    maxIdleNs: 881_590_591_483n,
+  },
 ] as const;
 
 describe('kernel parameters match real boot logs', () => {
@@ -46,7 +90,10 @@ describe('kernel parameters match real boot logs', () => {
         wrap: ref.wrap,
       });
       const cs = clocksourceParams(ref.hz);
-      expect({ maxCycles: cs.maxCycles, maxIdleNs: cs.maxIdleNs }).toEqual({ maxCycles: ref.maxCycles, maxIdleNs: ref.maxIdleNs });
+      expect({ maxCycles: cs.maxCycles, maxIdleNs: cs.maxIdleNs }).toEqual({
+        maxCycles: ref.maxCycles,
+        maxIdleNs: ref.maxIdleNs,
+      });
       const kernel = new KernelConversion(ref.hz);
       expect(kernel.toNs(BigInt(ref.hz))).toBe(ref.oneSecondNs);
       expect(kernel.toNs(3600n * BigInt(ref.hz))).toBe(ref.hourNs);
@@ -75,16 +122,17 @@ describe('counterDelta', () => {
     expect(counterDelta(0n, 0n, 64)).toBe(0n);
   });
 
-  fcTest.prop([fc.integer({ min: 56, max: 64 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ min: 0n, max: (1n << 40n) })])(
-    'a forward step of d ticks reads as d at any width and start, across the wrap',
-    (width, start, d) => {
-      const mask = counterMask(width);
-      const before = start & mask;
-      const after = (before + d) & mask;
-      expect(counterDelta(before, after, width)).toBe(d);
-      expect(counterDelta(after, before, width)).toBe(d === 0n ? 0n : -d);
-    },
-  );
+  fcTest.prop([
+    fc.integer({ min: 56, max: 64 }),
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+    fc.bigInt({ min: 0n, max: 1n << 40n }),
+  ])('a forward step of d ticks reads as d at any width and start, across the wrap', (width, start, d) => {
+    const mask = counterMask(width);
+    const before = start & mask;
+    const after = (before + d) & mask;
+    expect(counterDelta(before, after, width)).toBe(d);
+    expect(counterDelta(after, before, width)).toBe(d === 0n ? 0n : -d);
+  });
 
   it('rejects a width outside 1–64 with a typed error', () => {
     expect(() => counterMask(65)).toThrow(SchedacctError);
@@ -95,22 +143,24 @@ describe('counterDelta', () => {
 describe('conversions', () => {
   const rates = fc.constantFrom(19_200_000, 24_000_000, 25_000_000, 62_500_000, 100_000_000, 1_000_000_000, 19_200_001);
 
-  fcTest.prop([rates, fc.constantFrom('exact' as const, 'kernel' as const), fc.bigInt({ min: 0n, max: 1n << 50n }), fc.array(fc.integer({ min: 0, max: 50_000_000 }), { maxLength: 200 })])(
-    'consecutive slices telescope: their ns sum to the ns of the whole span',
-    (hz, mode, start, steps) => {
-      const conv = createConversion(mode, hz);
-      let at = start;
-      let sum = 0;
-      for (const step of steps) {
-        const next = at + BigInt(step);
-        const ns = conv.elapsedNs(at, next);
-        expect(ns).toBeGreaterThanOrEqual(0);
-        sum += ns;
-        at = next;
-      }
-      expect(sum).toBe(conv.elapsedNs(start, at));
-    },
-  );
+  fcTest.prop([
+    rates,
+    fc.constantFrom('exact' as const, 'kernel' as const),
+    fc.bigInt({ min: 0n, max: 1n << 50n }),
+    fc.array(fc.integer({ min: 0, max: 50_000_000 }), { maxLength: 200 }),
+  ])('consecutive slices telescope: their ns sum to the ns of the whole span', (hz, mode, start, steps) => {
+    const conv = createConversion(mode, hz);
+    let at = start;
+    let sum = 0;
+    for (const step of steps) {
+      const next = at + BigInt(step);
+      const ns = conv.elapsedNs(at, next);
+      expect(ns).toBeGreaterThanOrEqual(0);
+      sum += ns;
+      at = next;
+    }
+    expect(sum).toBe(conv.elapsedNs(start, at));
+  });
 
   it('exact conversion has zero drift over a million consecutive slices; naive per-slice conversion drifts', () => {
     const hz = 24_000_000;

@@ -183,7 +183,10 @@ export interface SchedClockParams extends MultShift {
  * schedClockParams(24_000_000).resolutionNs; // 41n
  * ```
  */
-export function schedClockParams(counterHz: number, widthBits: number = counterWidthForHz(counterHz)): SchedClockParams {
+export function schedClockParams(
+  counterHz: number,
+  widthBits: number = counterWidthForHz(counterHz),
+): SchedClockParams {
   const { mult, shift } = calcMultShift(counterHz, NSEC_PER_SEC, 3600);
   const mask = counterMask(widthBits);
   return {
@@ -215,7 +218,10 @@ export interface ClocksourceParams extends MultShift {
  * @returns the clocksource parameters
  * @throws {@link SchedacctError} for a bad frequency or width
  */
-export function clocksourceParams(counterHz: number, widthBits: number = counterWidthForHz(counterHz)): ClocksourceParams {
+export function clocksourceParams(
+  counterHz: number,
+  widthBits: number = counterWidthForHz(counterHz),
+): ClocksourceParams {
   checkHz(counterHz);
   const mask = counterMask(widthBits);
   let sec = mask / BigInt(counterHz);
@@ -300,7 +306,12 @@ export class ExactConversion implements CounterConversion {
     return (ticks * this.num) / this.den;
   }
 
-  /** {@inheritDoc CounterConversion.elapsedNs} */
+  /**
+   * ns elapsed between two raw readings (wrap-safe).
+   * @param before - raw counter at the start
+   * @param after - raw counter at the end
+   * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
+   */
   elapsedNs(before: bigint, after: bigint): number {
     const forward = (after - before) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
@@ -362,7 +373,12 @@ export class KernelConversion implements CounterConversion {
     return epochs * this.#epochNs + ((cycles * this.#mult) >> this.#shift);
   }
 
-  /** {@inheritDoc CounterConversion.elapsedNs} */
+  /**
+   * ns elapsed between two raw readings (wrap-safe).
+   * @param before - raw counter at the start
+   * @param after - raw counter at the end
+   * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
+   */
   elapsedNs(before: bigint, after: bigint): number {
     const forward = (after - before) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
@@ -389,7 +405,12 @@ export function createConversion(
   counterHz: number,
   widthBits: number = counterWidthForHz(counterHz),
 ): CounterConversion {
-  if (mode === 'exact') return new ExactConversion(counterHz, widthBits);
-  if (mode === 'kernel') return new KernelConversion(counterHz, widthBits);
-  throw new SchedacctError('invalid-argument', `conversion mode must be 'exact' or 'kernel', got ${String(mode)}`);
+  switch (mode) {
+    case 'exact':
+      return new ExactConversion(counterHz, widthBits);
+    case 'kernel':
+      return new KernelConversion(counterHz, widthBits);
+    default:
+      throw new SchedacctError('invalid-argument', `conversion mode must be 'exact' or 'kernel', got ${String(mode)}`);
+  }
 }

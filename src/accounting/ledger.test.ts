@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
 import { Ledger, TaskAccount } from './ledger.js';
 
-const slice = fc.integer({ min: 0, max: 10_000_000 }).chain((run) => fc.tuple(fc.constant(run), fc.integer({ min: 0, max: run })));
+const slice = fc
+  .integer({ min: 0, max: 10_000_000 })
+  .chain((run) => fc.tuple(fc.constant(run), fc.integer({ min: 0, max: run })));
 
 describe('Ledger', () => {
   it('keeps per-task totals with run = charged + stolen and waits split by kind', () => {
@@ -40,32 +42,32 @@ describe('Ledger', () => {
     expect(a.m2SliceNs).toBeCloseTo(32, 12);
   });
 
-  fcTest.prop([fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), slice), { maxLength: 200 }), fc.integer({ min: 0, max: 200 })])(
-    'merging two halves equals booking everything in one ledger',
-    (rows, cut) => {
-      const whole = new Ledger();
-      const left = new Ledger();
-      const right = new Ledger();
-      rows.forEach(([task, [run, stolen]], i) => {
-        whole.account(task).addSlice(run, stolen);
-        (i < cut ? left : right).account(task).addSlice(run, stolen);
-        whole.account(task).addWait('sleep', run);
-        (i < cut ? left : right).account(task).addWait('sleep', run);
-      });
-      left.merge(right);
-      const byTask = (l: Ledger) => new Map(l.tasks().map((t) => [t.task, t]));
-      const w = byTask(whole);
-      for (const [task, t] of byTask(left)) {
-        const expected = w.get(task);
-        expect(expected).toBeDefined();
-        if (expected === undefined) continue;
-        expect({ ...t, meanSliceNs: 0, m2SliceNs: 0 }).toEqual({ ...expected, meanSliceNs: 0, m2SliceNs: 0 });
-        expect(t.meanSliceNs).toBeCloseTo(expected.meanSliceNs, 3);
-        expect(Math.abs(t.m2SliceNs - expected.m2SliceNs)).toBeLessThanOrEqual(1e-9 * Math.max(1, expected.m2SliceNs));
-      }
-      expect(left.totals().chargedNs).toBe(whole.totals().chargedNs);
-    },
-  );
+  fcTest.prop([
+    fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), slice), { maxLength: 200 }),
+    fc.integer({ min: 0, max: 200 }),
+  ])('merging two halves equals booking everything in one ledger', (rows, cut) => {
+    const whole = new Ledger();
+    const left = new Ledger();
+    const right = new Ledger();
+    rows.forEach(([task, [run, stolen]], i) => {
+      whole.account(task).addSlice(run, stolen);
+      (i < cut ? left : right).account(task).addSlice(run, stolen);
+      whole.account(task).addWait('sleep', run);
+      (i < cut ? left : right).account(task).addWait('sleep', run);
+    });
+    left.merge(right);
+    const byTask = (l: Ledger) => new Map(l.tasks().map((t) => [t.task, t]));
+    const w = byTask(whole);
+    for (const [task, t] of byTask(left)) {
+      const expected = w.get(task);
+      expect(expected).toBeDefined();
+      if (expected === undefined) continue;
+      expect({ ...t, meanSliceNs: 0, m2SliceNs: 0 }).toEqual({ ...expected, meanSliceNs: 0, m2SliceNs: 0 });
+      expect(t.meanSliceNs).toBeCloseTo(expected.meanSliceNs, 3);
+      expect(Math.abs(t.m2SliceNs - expected.m2SliceNs)).toBeLessThanOrEqual(1e-9 * Math.max(1, expected.m2SliceNs));
+    }
+    expect(left.totals().chargedNs).toBe(whole.totals().chargedNs);
+  });
 
   it('counts anomalies by kind and keeps a bounded number in detail', () => {
     const ledger = new Ledger({ maxAnomalyDetails: 2 });
@@ -73,7 +75,12 @@ describe('Ledger', () => {
     ledger.recordAnomaly({ kind: 'counter-backwards', message: 'y' });
     expect(ledger.anomalyCount()).toBe(6);
     expect(ledger.anomalyCount('steal-backwards')).toBe(5);
-    expect(ledger.anomalyCounts()).toEqual({ 'counter-backwards': 1, 'steal-backwards': 5, 'steal-exceeds-elapsed': 0, 'snapshot-inconsistent': 0 });
+    expect(ledger.anomalyCounts()).toEqual({
+      'counter-backwards': 1,
+      'steal-backwards': 5,
+      'steal-exceeds-elapsed': 0,
+      'snapshot-inconsistent': 0,
+    });
     expect(ledger.anomalies().map((a) => a.atNs)).toEqual([0, 1]);
     const other = new Ledger();
     other.recordAnomaly({ kind: 'snapshot-inconsistent', message: 'z' });

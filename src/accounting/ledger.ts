@@ -92,7 +92,10 @@ export class TaskAccount implements TaskTotals {
     checkNs('runNs', runNs);
     checkNs('stolenNs', stolenNs);
     if (stolenNs > runNs) {
-      throw new SchedacctError('invalid-argument', `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (StealAccount)`);
+      throw new SchedacctError(
+        'invalid-argument',
+        `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (StealAccount)`,
+      );
     }
     this.runNs += runNs;
     this.stolenNs += stolenNs;
@@ -113,10 +116,19 @@ export class TaskAccount implements TaskTotals {
    */
   addWait(kind: WaitKind, ns: number): void {
     checkNs('wait ns', ns);
-    if (kind === 'sleep') this.sleepNs += ns;
-    else if (kind === 'iowait') this.iowaitNs += ns;
-    else if (kind === 'preempt') this.preemptNs += ns;
-    else throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
+    switch (kind) {
+      case 'sleep':
+        this.sleepNs += ns;
+        break;
+      case 'iowait':
+        this.iowaitNs += ns;
+        break;
+      case 'preempt':
+        this.preemptNs += ns;
+        break;
+      default:
+        throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
+    }
   }
 
   /**
@@ -155,7 +167,21 @@ export class TaskAccount implements TaskTotals {
   toJSON(): TaskTotals {
     const { task, runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = this;
     const { slices, minSliceNs, maxSliceNs, meanSliceNs, m2SliceNs } = this;
-    return Object.freeze({ task, runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs, slices, minSliceNs, maxSliceNs, meanSliceNs, m2SliceNs });
+    return Object.freeze({
+      task,
+      runNs,
+      chargedNs,
+      stolenNs,
+      sleepNs,
+      iowaitNs,
+      preemptNs,
+      delayNs,
+      slices,
+      minSliceNs,
+      maxSliceNs,
+      meanSliceNs,
+      m2SliceNs,
+    });
   }
 }
 
@@ -272,7 +298,8 @@ export class Ledger {
    */
   merge(other: Ledger): this {
     for (const account of other.#accounts.values()) this.account(account.task).merge(account);
-    for (const [kind, count] of other.#anomalyCounts) this.#anomalyCounts.set(kind, (this.#anomalyCounts.get(kind) ?? 0) + count);
+    for (const [kind, count] of other.#anomalyCounts)
+      this.#anomalyCounts.set(kind, (this.#anomalyCounts.get(kind) ?? 0) + count);
     for (const anomaly of other.#anomalies) {
       if (this.#anomalies.length >= this.#maxDetails) break;
       this.#anomalies.push(anomaly);

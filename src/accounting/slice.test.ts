@@ -19,7 +19,11 @@ const timeline = fc.record({
   ),
 });
 
-function readings(t: fc.RecordValue<typeof timeline> | { width: number; startNearWrap: boolean; steps: readonly { ticks: number; stolenNs: number }[] }): Reading[] {
+function readings(t: {
+  width: number;
+  startNearWrap: boolean;
+  steps: readonly { ticks: number; stolenNs: number }[];
+}): Reading[] {
   const mask = counterMask(t.width);
   let counter = t.startNearWrap ? mask - 1_000_000n : 0n;
   let stolen = 0n;
@@ -34,7 +38,12 @@ function readings(t: fc.RecordValue<typeof timeline> | { width: number; startNea
 
 describe('SliceAccountant laws', () => {
   fcTest.prop([timeline])('every slice: charged + steal = elapsed, none negative, steal ≤ elapsed', (t) => {
-    const acct = new SliceAccountant({ counterHz: t.hz, widthBits: t.width, conversion: t.conversion, policy: t.policy });
+    const acct = new SliceAccountant({
+      counterHz: t.hz,
+      widthBits: t.width,
+      conversion: t.conversion,
+      policy: t.policy,
+    });
     const rs = readings(t);
     for (let i = 1; i < rs.length; i++) {
       const charged = acct.charge(rs[i - 1] as Reading, rs[i] as Reading);
@@ -47,40 +56,50 @@ describe('SliceAccountant laws', () => {
     }
   });
 
-  fcTest.prop([timeline])('over a run, elapsed telescopes (< 1 ns per counter wrap crossed) and carry loses no steal', (t) => {
-    const acct = new SliceAccountant({ counterHz: t.hz, widthBits: t.width, conversion: t.conversion, policy: t.policy });
-    const rs = readings(t);
-    let elapsed = 0;
-    let charged = 0;
-    let wraps = 0;
-    for (let i = 1; i < rs.length; i++) {
-      const before = rs[i - 1] as Reading;
-      const after = rs[i] as Reading;
-      if (after.counter < before.counter) wraps++;
-      charged += acct.charge(before, after);
-      elapsed += acct.elapsedNs;
-    }
-    const first = rs[0] as Reading;
-    const last = rs[rs.length - 1] as Reading;
-    // Raw values do not say how many wraps came before them, so each wrap may round once (< 1 ns).
-    expect(Math.abs(elapsed - acct.conversion.elapsedNs(first.counter, last.counter))).toBeLessThanOrEqual(wraps);
-    const observed = Number(last.stolenNs - first.stolenNs);
-    expect(acct.steal.observedNs).toBe(observed);
-    if (t.policy === 'carry') {
-      expect(observed - (elapsed - charged)).toBe(acct.steal.carriedNs);
-      expect(acct.steal.droppedNs).toBe(0);
-    } else {
-      expect(acct.steal.carriedNs).toBe(0);
-      expect(elapsed - charged + acct.steal.droppedNs).toBe(observed);
-    }
-  });
+  fcTest.prop([timeline])(
+    'over a run, elapsed telescopes (< 1 ns per counter wrap crossed) and carry loses no steal',
+    (t) => {
+      const acct = new SliceAccountant({
+        counterHz: t.hz,
+        widthBits: t.width,
+        conversion: t.conversion,
+        policy: t.policy,
+      });
+      const rs = readings(t);
+      let elapsed = 0;
+      let charged = 0;
+      let wraps = 0;
+      for (let i = 1; i < rs.length; i++) {
+        const before = rs[i - 1] as Reading;
+        const after = rs[i] as Reading;
+        if (after.counter < before.counter) wraps++;
+        charged += acct.charge(before, after);
+        elapsed += acct.elapsedNs;
+      }
+      const first = rs[0] as Reading;
+      const last = rs[rs.length - 1] as Reading;
+      // Raw values do not say how many wraps came before them, so each wrap may round once (< 1 ns).
+      expect(Math.abs(elapsed - acct.conversion.elapsedNs(first.counter, last.counter))).toBeLessThanOrEqual(wraps);
+      const observed = Number(last.stolenNs - first.stolenNs);
+      expect(acct.steal.observedNs).toBe(observed);
+      if (t.policy === 'carry') {
+        expect(observed - (elapsed - charged)).toBe(acct.steal.carriedNs);
+        expect(acct.steal.droppedNs).toBe(0);
+      } else {
+        expect(acct.steal.carriedNs).toBe(0);
+        expect(elapsed - charged + acct.steal.droppedNs).toBe(observed);
+      }
+    },
+  );
 });
 
 describe('SliceAccountant examples', () => {
   it('charges to_ns(Δcounter) − Δstolen (the seed algorithm)', () => {
     const acct = new SliceAccountant({ counterHz: 24_000_000 });
     // 10 ms of counter (240 000 ticks at 24 MHz), 2 ms stolen inside it.
-    expect(acct.charge({ counter: 1_000n, stolenNs: 5_000_000n }, { counter: 241_000n, stolenNs: 7_000_000n })).toBe(8_000_000);
+    expect(acct.charge({ counter: 1_000n, stolenNs: 5_000_000n }, { counter: 241_000n, stolenNs: 7_000_000n })).toBe(
+      8_000_000,
+    );
     expect([acct.elapsedNs, acct.stolenNs, acct.anomalies]).toEqual([10_000_000, 2_000_000, []]);
   });
 
@@ -98,7 +117,11 @@ describe('SliceAccountant examples', () => {
     expect(bookSlice(ledger, 'a', acct, { counter: 500n, stolenNs: 0n }, { counter: 400n, stolenNs: 0n }, 123)).toBe(0);
     expect(bookSlice(ledger, 'a', acct, { counter: 500n, stolenNs: 50n }, { counter: 600n, stolenNs: 10n })).toBe(100);
     expect(bookSlice(ledger, 'a', acct, { counter: 600n, stolenNs: 10n }, { counter: 700n, stolenNs: 1000n })).toBe(0);
-    expect(ledger.anomalyCounts()).toMatchObject({ 'counter-backwards': 1, 'steal-backwards': 1, 'steal-exceeds-elapsed': 1 });
+    expect(ledger.anomalyCounts()).toMatchObject({
+      'counter-backwards': 1,
+      'steal-backwards': 1,
+      'steal-exceeds-elapsed': 1,
+    });
     expect(ledger.anomalies()[0]).toMatchObject({ kind: 'counter-backwards', task: 'a', atNs: 123 });
     expect(ledger.get('a')).toMatchObject({ slices: 3, runNs: 200, chargedNs: 100, stolenNs: 100 });
   });

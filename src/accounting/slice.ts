@@ -67,7 +67,7 @@ export class SliceAccountant {
    */
   charge(before: Reading, after: Reading): number {
     const anomalies = this.anomalies;
-    anomalies.length = 0;
+    if (anomalies.length !== 0) anomalies.length = 0;
     if (before.stolenNs !== this.steal.lastSeenNs) {
       this.steal.skipTo(before.stolenNs);
       if (this.steal.lastAnomaly !== null) anomalies.push(this.steal.lastAnomaly);
@@ -113,8 +113,11 @@ export function bookSlice(
 ): number {
   const charged = accountant.charge(before, after);
   ledger.account(task).addSlice(accountant.elapsedNs, accountant.stolenNs);
-  for (const kind of accountant.anomalies) {
-    const anomaly: Anomaly = atNs === undefined ? { kind, message: MESSAGES[kind], task } : { kind, message: MESSAGES[kind], task, atNs };
+  const anomalies = accountant.anomalies;
+  for (let i = 0; i < anomalies.length; i++) {
+    const kind = anomalies[i] as AnomalyKind;
+    const anomaly: Anomaly =
+      atNs === undefined ? { kind, message: MESSAGES[kind], task } : { kind, message: MESSAGES[kind], task, atNs };
     ledger.recordAnomaly(anomaly);
   }
   return charged;

@@ -24,7 +24,12 @@ function scripted(bumpOnReads: ReadonlySet<number>) {
 describe('stableRead (Arm)', () => {
   it('accepts the first attempt when steal did not move', () => {
     const s = scripted(new Set());
-    expect(stableRead(s.readStolen, s.readCounter)).toEqual({ counter: 1n, stolenNs: 0n, retries: 0, consistent: true });
+    expect(stableRead(s.readStolen, s.readCounter)).toEqual({
+      counter: 1n,
+      stolenNs: 0n,
+      retries: 0,
+      consistent: true,
+    });
   });
 
   it('retries while steal changes around the counter read and reports the retries', () => {
@@ -35,7 +40,11 @@ describe('stableRead (Arm)', () => {
 
   it('anomaly: exhausting the bound returns the last attempt marked inconsistent', () => {
     let stolen = 0n;
-    const snap = stableRead(() => (stolen += 1n), () => 7n, 3);
+    const snap = stableRead(
+      () => (stolen += 1n),
+      () => 7n,
+      3,
+    );
     expect(snap.consistent).toBe(false);
     expect(snap.retries).toBe(3);
     expect(snap.stolenNs).toBe(8n); // 4 attempts × 2 reads
@@ -56,7 +65,13 @@ describe('stableRead (Arm)', () => {
   );
 
   it('rejects a bad retry bound', () => {
-    expect(() => stableRead(() => 0n, () => 0n, -1)).toThrow(SchedacctError);
+    expect(() =>
+      stableRead(
+        () => 0n,
+        () => 0n,
+        -1,
+      ),
+    ).toThrow(SchedacctError);
   });
 });
 

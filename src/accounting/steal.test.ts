@@ -50,27 +50,34 @@ describe('StealAccount laws', () => {
     },
   );
 
-  fcTest.prop([fc.array(interval.filter((i) => i.stealNs >= 0), { maxLength: 300 })])(
-    "carry: no steal is lost; accounted differs from observed by exactly what is still carried",
-    (intervals) => {
-      const { account } = run('carry', intervals);
-      expect(account.droppedNs).toBe(0);
-      expect(account.observedNs - account.accountedNs).toBe(account.carriedNs);
-    },
-  );
-
-  fcTest.prop([fc.array(interval, { maxLength: 300 })])('drop: nothing is carried; no interval gets more steal than it lasted', (intervals) => {
-    const { account, rows } = run('drop', intervals);
-    expect(account.carriedNs).toBe(0);
-    for (const r of rows) expect(r.steal).toBeLessThanOrEqual(r.elapsedNs);
+  fcTest.prop([
+    fc.array(
+      interval.filter((i) => i.stealNs >= 0),
+      { maxLength: 300 },
+    ),
+  ])('carry: no steal is lost; accounted differs from observed by exactly what is still carried', (intervals) => {
+    const { account } = run('carry', intervals);
+    expect(account.droppedNs).toBe(0);
+    expect(account.observedNs - account.accountedNs).toBe(account.carriedNs);
   });
 
-  fcTest.prop([fc.array(interval.filter((i) => i.stealNs >= 0 && i.stealNs <= i.elapsedNs), { maxLength: 100 })])(
-    'when steal never exceeds the interval, the policies agree',
+  fcTest.prop([fc.array(interval, { maxLength: 300 })])(
+    'drop: nothing is carried; no interval gets more steal than it lasted',
     (intervals) => {
-      expect(run('carry', intervals).rows).toEqual(run('drop', intervals).rows);
+      const { account, rows } = run('drop', intervals);
+      expect(account.carriedNs).toBe(0);
+      for (const r of rows) expect(r.steal).toBeLessThanOrEqual(r.elapsedNs);
     },
   );
+
+  fcTest.prop([
+    fc.array(
+      interval.filter((i) => i.stealNs >= 0 && i.stealNs <= i.elapsedNs),
+      { maxLength: 100 },
+    ),
+  ])('when steal never exceeds the interval, the policies agree', (intervals) => {
+    expect(run('carry', intervals).rows).toEqual(run('drop', intervals).rows);
+  });
 });
 
 describe('StealAccount examples', () => {
@@ -78,8 +85,12 @@ describe('StealAccount examples', () => {
     const carry = new StealAccount('carry', 0n);
     const drop = new StealAccount('drop', 0n);
     // A 3 ms steal jump inside a 1 ms interval, then two quiet 1 ms intervals.
-    expect([carry.account(1e6, 3_000_000n), carry.account(1e6, 3_000_000n), carry.account(1e6, 3_000_000n)]).toEqual([1e6, 1e6, 1e6]);
-    expect([drop.account(1e6, 3_000_000n), drop.account(1e6, 3_000_000n), drop.account(1e6, 3_000_000n)]).toEqual([1e6, 0, 0]);
+    expect([carry.account(1e6, 3_000_000n), carry.account(1e6, 3_000_000n), carry.account(1e6, 3_000_000n)]).toEqual([
+      1e6, 1e6, 1e6,
+    ]);
+    expect([drop.account(1e6, 3_000_000n), drop.account(1e6, 3_000_000n), drop.account(1e6, 3_000_000n)]).toEqual([
+      1e6, 0, 0,
+    ]);
     expect(drop.droppedNs).toBe(2e6);
     expect(carry.prevNs).toBe(3_000_000n);
   });

@@ -50,8 +50,8 @@ export class StealAccount {
    * @throws {@link SchedacctError} `invalid-argument` for an unknown policy
    */
   constructor(policy: StealPolicy, initialStolenNs: bigint) {
-    if (policy !== 'carry' && policy !== 'drop') {
-      throw new SchedacctError('invalid-argument', `steal policy must be 'carry' or 'drop', got ${String(policy)}`);
+    if (!STEAL_POLICIES.includes(policy)) {
+      throw new SchedacctError('invalid-argument', `steal policy must be 'carry' or 'drop', got ${policy as string}`);
     }
     this.policy = policy;
     this.#lastSeen = initialStolenNs;

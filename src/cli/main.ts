@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * The `schedacct` command.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SchedacctError } from '../errors.js';
+import { formatDemo, runDemo } from './demo.js';
+
+const USAGE = `usage: schedacct <command> [options]
+
+commands:
+  demo [FILE] [--task TID] [--policy carry|drop]
+        per-slice wall, steal and charged time of one task from a perf script --ns trace
+        (default: the embedded recording fixtures/migrate.perf.txt)
+  help  this text
+
+options:
+  -h, --help     this text
+  -v, --version  the version
+`;
+
+const DEFAULT_TRACE = fileURLToPath(new URL('../../fixtures/migrate.perf.txt', import.meta.url));
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Runs the CLI.
+ * @param argv - arguments after the program name
+ * @returns the exit code
+ */
+export function main(argv: readonly string[]): number {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      task: { type: 'string' },
+      policy: { type: 'string' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.version === true) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (values.help === true || command === undefined || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+  if (command === 'demo') {
+    const file = rest[0] ?? DEFAULT_TRACE;
+    const policy = values.policy ?? 'drop';
+    if (policy !== 'carry' && policy !== 'drop') {
+      throw new SchedacctError('invalid-argument', `--policy must be carry or drop, got ${policy}`);
+    }
+    const tid = values.task === undefined ? undefined : Number(values.task);
+    if (tid !== undefined && !Number.isInteger(tid)) {
+      throw new SchedacctError('invalid-argument', `--task must be a thread id, got ${values.task ?? ''}`);
+    }
+    const result = runDemo(readFileSync(file, 'utf8'), tid === undefined ? { policy } : { tid, policy });
+    if (result.slices.length === 0) {
+      process.stderr.write(`schedacct: no run slices for task ${String(result.tid)} in ${file}\n`);
+      return 1;
+    }
+    process.stdout.write(
+      `${formatDemo(result, file === DEFAULT_TRACE ? 'fixtures/migrate.perf.txt (embedded)' : file)}\n`,
+    );
+    return 0;
+  }
+  process.stderr.write(`schedacct: unknown command '${command}'\n\n${USAGE}`);
+  return 2;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error: unknown) {
+  if (
+    error instanceof SchedacctError ||
+    (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+  ) {
+    process.stderr.write(`schedacct: ${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+    process.stderr.write(`schedacct: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../src/cli/demo.js';
+
+// The CLI as a user runs it: the built bin (npm ci builds it; npm test rebuilds before the tests).
+const BIN = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+
+describe('schedacct demo (npm start)', () => {
+  it('prints the busiest task of the embedded recording, slice by slice', () => {
+    const run = cli('demo');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('fixtures/migrate.perf.txt (embedded)');
+    expect(run.stdout).toMatch(/task sh\[7263\]/);
+    expect(run.stdout).toMatch(/^ {2}total /m);
+  });
+
+  it('on the real recording, the core charges what the kernel task clock measured (within 0.05 %)', () => {
+    const result = runDemo(fixture('migrate.perf.txt'));
+    expect(result.tid).toBe(7263);
+    expect(result.slices.length).toBe(30); // the hog's 30 switch-outs in this recording
+    let charged = 0;
+    let kernel = 0;
+    for (const s of result.slices) {
+      expect(s.chargedNs + s.stolenNs).toBe(s.wallNs);
+      expect(s.chargedNs).toBeGreaterThanOrEqual(0);
+      charged += s.chargedNs;
+      kernel += s.kernelRuntimeNs;
+    }
+    expect(Math.abs(charged - kernel) / kernel).toBeLessThan(0.0005);
+    expect(result.ledger.anomalyCount()).toBe(0);
+  });
+
+  it('follows --task and --policy, and works on another recording', () => {
+    const run = cli(
+      'demo',
+      new URL('../fixtures/sh-loops.perf.txt', import.meta.url).pathname,
+      '--task',
+      '6886',
+      '--policy',
+      'carry',
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/task sh\[6886\]/);
+    const result = runDemo(fixture('sh-loops.perf.txt'), { tid: 6886, policy: 'carry' });
+    expect(result.slices.length).toBe(6); // perf sched timehist -s: sh[6886] sched-in 6
+  });
+
+  it('says what is wrong, with exit codes: 2 for usage, 1 for a missing file or task', () => {
+    expect(cli('frobnicate')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/unknown command 'frobnicate'/) as unknown,
+    });
+    expect(cli('demo', '--policy', 'keep')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/--policy must be carry or drop/) as unknown,
+    });
+    expect(cli('demo', '--task', 'abc')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/--task must be a thread id/) as unknown,
+    });
+    expect(cli('demo', '--bogus')).toMatchObject({ status: 2, stderr: expect.stringMatching(/bogus/) as unknown });
+    expect(cli('demo', '/nonexistent/trace.txt')).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/ENOENT/) as unknown,
+    });
+    expect(cli('demo', '--task', '999999')).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/no run slices for task 999999/) as unknown,
+    });
+  });
+
+  it('prints help and the version', () => {
+    const pkg = JSON.parse(fixture('../package.json')) as { version: string };
+    expect(cli('--version').stdout.trim()).toBe(pkg.version);
+    expect(cli('--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/usage: schedacct/) as unknown });
+    expect(cli().status).toBe(2);
+  });
+});
