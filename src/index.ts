@@ -43,7 +43,7 @@ export type {
   MultShift,
   SchedClockParams,
 } from './accounting/counter.js';
-export type { LedgerOptions, TaskTotals, WaitKind } from './accounting/ledger.js';
+export type { LedgerOptions, SnapshotContext, TaskTotals, WaitKind } from './accounting/ledger.js';
 export type { SliceAccountantOptions } from './accounting/slice.js';
 export type { Reading, SeqcountStolen, Snapshot, UpdateBitStolen } from './accounting/snapshot.js';
 export type { StealPolicy } from './accounting/steal.js';

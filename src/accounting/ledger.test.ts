@@ -2,6 +2,7 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
 import { Ledger, TaskAccount } from './ledger.js';
+import { stableRead } from './snapshot.js';
 
 const slice = fc
   .integer({ min: 0, max: 10_000_000 })
@@ -96,5 +97,43 @@ describe('Ledger', () => {
     expect(() => a.addWait('nap', 1)).toThrow(/wait kind/);
     expect(() => a.addDelay(-5)).toThrow(SchedacctError);
     expect(() => new Ledger({ maxAnomalyDetails: -1 })).toThrow(SchedacctError);
+  });
+
+  it('anomaly: a snapshot whose retries ran out is recorded with its context', () => {
+    const ledger = new Ledger();
+    let stolen = 0n;
+    const busy = stableRead(
+      () => (stolen += 1n),
+      () => 0n,
+      2,
+    ); // the host never stops writing
+    expect(ledger.checkSnapshot(busy, { task: 9, cpu: 1, atNs: 5 })).toBe(false);
+    expect(
+      ledger.checkSnapshot(
+        stableRead(
+          () => 1n,
+          () => 0n,
+        ),
+      ),
+    ).toBe(true);
+    expect(ledger.anomalyCounts()['snapshot-inconsistent']).toBe(1);
+    expect(ledger.anomalies()[0]).toMatchObject({ kind: 'snapshot-inconsistent', task: 9, cpu: 1, atNs: 5 });
+    expect(ledger.anomalies()[0]?.message).toMatch(/after 2 retries/);
+  });
+
+  it('strict: the first anomaly throws a typed error that names it and its context', () => {
+    expect.assertions(5);
+    const ledger = new Ledger({ strict: true });
+    expect(ledger.strict).toBe(true);
+    expect(() => {
+      ledger.recordAnomaly({ kind: 'steal-backwards', message: 'total went from 9 to 3', task: 4, cpu: 0 });
+    }).toThrow(/steal-backwards: total went from 9 to 3 \(task 4, cpu 0\)/);
+    try {
+      ledger.recordAnomaly({ kind: 'counter-backwards', message: 'x' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(SchedacctError);
+      expect((e as SchedacctError).code).toBe('strict-anomaly');
+    }
+    expect(ledger.anomalyCount()).toBe(0);
   });
 });

@@ -4,7 +4,8 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
-import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
+import { ANOMALY_KINDS, anomalyError, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
+import type { Snapshot } from './snapshot.js';
 
 /** Why a task was off the CPU: voluntary sleep (S, I…), uninterruptible wait (D), or preemption (R). */
 export type WaitKind = 'sleep' | 'iowait' | 'preempt';
@@ -189,6 +190,18 @@ export class TaskAccount implements TaskTotals {
 export interface LedgerOptions {
   /** How many anomalies to keep in detail (all are counted); default 1000, so memory stays bounded. */
   readonly maxAnomalyDetails?: number;
+  /** Throw a {@link SchedacctError} (code `strict-anomaly`) at the first anomaly instead of recording it. */
+  readonly strict?: boolean;
+}
+
+/** Where a snapshot was taken, for the anomaly report. */
+export interface SnapshotContext {
+  /** The task being accounted. */
+  readonly task?: TaskId;
+  /** When, ns on the caller's timeline. */
+  readonly atNs?: number;
+  /** Which CPU. */
+  readonly cpu?: number;
 }
 
 /**
@@ -205,6 +218,8 @@ export class Ledger {
   readonly #anomalyCounts = new Map<AnomalyKind, number>();
   readonly #anomalies: Anomaly[] = [];
   readonly #maxDetails: number;
+  /** Whether anomalies throw instead of being recorded. */
+  readonly strict: boolean;
 
   /**
    * @param options - see {@link LedgerOptions}
@@ -216,6 +231,7 @@ export class Ledger {
       throw new SchedacctError('invalid-argument', `maxAnomalyDetails must be a whole number ≥ 0, got ${String(max)}`);
     }
     this.#maxDetails = max;
+    this.strict = options.strict ?? false;
   }
 
   /**
@@ -261,10 +277,34 @@ export class Ledger {
   /**
    * Records an anomaly: counted always, kept in detail up to `maxAnomalyDetails`.
    * @param anomaly - what happened
+   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict`
    */
   recordAnomaly(anomaly: Anomaly): void {
+    if (this.strict) throw anomalyError(anomaly);
     this.#anomalyCounts.set(anomaly.kind, (this.#anomalyCounts.get(anomaly.kind) ?? 0) + 1);
     if (this.#anomalies.length < this.#maxDetails) this.#anomalies.push(anomaly);
+  }
+
+  /**
+   * Checks a snapshot from one of the consistent readers and records `snapshot-inconsistent` if its retries ran out.
+   * @param snapshot - what the reader returned
+   * @param context - the task, time and CPU to report with it
+   * @returns whether the snapshot was consistent
+   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict` and the snapshot was not consistent
+   * @example
+   * ```ts
+   * const snap = stableRead(readStolen, readCounter);
+   * ledger.checkSnapshot(snap, { task: 42, cpu: 0 });
+   * ```
+   */
+  checkSnapshot(snapshot: Snapshot, context: SnapshotContext = {}): boolean {
+    if (snapshot.consistent) return true;
+    this.recordAnomaly({
+      ...context,
+      kind: 'snapshot-inconsistent',
+      message: `no consistent reading after ${String(snapshot.retries)} retries; used the last attempt`,
+    });
+    return false;
   }
 
   /**
