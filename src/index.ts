@@ -22,7 +22,14 @@ export {
   NSEC_PER_SEC,
   schedClockParams,
 } from './accounting/counter.js';
-export { Ledger, TaskAccount } from './accounting/ledger.js';
+export {
+  bookDelayTotals,
+  bookSliceTotals,
+  bookWaitTotals,
+  emptyTotals,
+  Ledger,
+  TaskAccount,
+} from './accounting/ledger.js';
 export { anomalyMessage, bookSlice, SliceAccountant } from './accounting/slice.js';
 export {
   DEFAULT_MAX_RETRIES,
@@ -31,7 +38,7 @@ export {
   updateBitRead,
   XEN_RUNSTATE_UPDATE,
 } from './accounting/snapshot.js';
-export { STEAL_POLICIES, StealAccount } from './accounting/steal.js';
+export { accountSteal, skipSteal, STEAL_POLICIES, StealAccount, stealState } from './accounting/steal.js';
 export { SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
@@ -43,8 +50,8 @@ export type {
   MultShift,
   SchedClockParams,
 } from './accounting/counter.js';
-export type { LedgerOptions, SnapshotContext, TaskTotals, WaitKind } from './accounting/ledger.js';
+export type { LedgerOptions, SnapshotContext, TaskTotals, TotalsRecord, WaitKind } from './accounting/ledger.js';
 export type { SliceAccountantOptions } from './accounting/slice.js';
 export type { Reading, SeqcountStolen, Snapshot, UpdateBitStolen } from './accounting/snapshot.js';
-export type { StealPolicy } from './accounting/steal.js';
+export type { StealPolicy, StealState } from './accounting/steal.js';
 export type { SchedacctErrorCode } from './errors.js';

@@ -49,6 +49,92 @@ function checkNs(name: string, ns: number): void {
   }
 }
 
+/** {@link TaskTotals} without the task and with writable fields: what the booking functions update. */
+export type TotalsRecord = { -readonly [K in Exclude<keyof TaskTotals, 'task'>]: TaskTotals[K] };
+
+/**
+ * Zeroed totals.
+ * @returns a fresh record
+ */
+export function emptyTotals(): TotalsRecord {
+  return {
+    runNs: 0,
+    chargedNs: 0,
+    stolenNs: 0,
+    sleepNs: 0,
+    iowaitNs: 0,
+    preemptNs: 0,
+    delayNs: 0,
+    slices: 0,
+    minSliceNs: 0,
+    maxSliceNs: 0,
+    meanSliceNs: 0,
+    m2SliceNs: 0,
+  };
+}
+
+/**
+ * Books one run slice into a totals record (the ledger's arithmetic, usable on any record, e.g. a machine context).
+ * @param totals - the record to update
+ * @param runNs - wall time of the slice
+ * @param stolenNs - steal inside it (0 to `runNs`); the task is charged `runNs − stolenNs`
+ * @throws {@link SchedacctError} `invalid-argument` for negative values or steal beyond the slice
+ */
+export function bookSliceTotals(totals: TotalsRecord, runNs: number, stolenNs: number): void {
+  checkNs('runNs', runNs);
+  checkNs('stolenNs', stolenNs);
+  if (stolenNs > runNs) {
+    throw new SchedacctError(
+      'invalid-argument',
+      `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (StealAccount)`,
+    );
+  }
+  totals.runNs += runNs;
+  totals.stolenNs += stolenNs;
+  totals.chargedNs += runNs - stolenNs;
+  const n = ++totals.slices;
+  if (n === 1 || runNs < totals.minSliceNs) totals.minSliceNs = runNs;
+  if (runNs > totals.maxSliceNs) totals.maxSliceNs = runNs;
+  const delta = runNs - totals.meanSliceNs;
+  totals.meanSliceNs += delta / n;
+  totals.m2SliceNs += delta * (runNs - totals.meanSliceNs);
+}
+
+/**
+ * Books time off the CPU into a totals record.
+ * @param totals - the record to update
+ * @param kind - why the task waited
+ * @param ns - how long
+ * @throws {@link SchedacctError} `invalid-argument` for a negative time or unknown kind
+ */
+export function bookWaitTotals(totals: TotalsRecord, kind: WaitKind, ns: number): void {
+  checkNs('wait ns', ns);
+  switch (kind) {
+    case 'sleep':
+      totals.sleepNs += ns;
+      break;
+    case 'iowait':
+      totals.iowaitNs += ns;
+      break;
+    case 'preempt':
+      totals.preemptNs += ns;
+      break;
+    default:
+      throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
+  }
+}
+
+/**
+ * Books scheduling delay (runnable → running) into a totals record.
+ * @param totals - the record to update
+ * @param ns - how long
+ * @throws {@link SchedacctError} `invalid-argument` for a negative time
+ */
+export function bookDelayTotals(totals: TotalsRecord, ns: number): void {
+  checkNs('delay ns', ns);
+  totals.delayNs += ns;
+}
+
 /** A task's mutable account inside a {@link Ledger}. Get one with {@link Ledger.account}. */
 export class TaskAccount implements TaskTotals {
   /** The task. */
@@ -90,23 +176,7 @@ export class TaskAccount implements TaskTotals {
    * @throws {@link SchedacctError} `invalid-argument` for negative values or steal beyond the slice
    */
   addSlice(runNs: number, stolenNs: number): void {
-    checkNs('runNs', runNs);
-    checkNs('stolenNs', stolenNs);
-    if (stolenNs > runNs) {
-      throw new SchedacctError(
-        'invalid-argument',
-        `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (StealAccount)`,
-      );
-    }
-    this.runNs += runNs;
-    this.stolenNs += stolenNs;
-    this.chargedNs += runNs - stolenNs;
-    const n = ++this.slices;
-    if (n === 1 || runNs < this.minSliceNs) this.minSliceNs = runNs;
-    if (runNs > this.maxSliceNs) this.maxSliceNs = runNs;
-    const delta = runNs - this.meanSliceNs;
-    this.meanSliceNs += delta / n;
-    this.m2SliceNs += delta * (runNs - this.meanSliceNs);
+    bookSliceTotals(this, runNs, stolenNs);
   }
 
   /**
@@ -116,20 +186,7 @@ export class TaskAccount implements TaskTotals {
    * @throws {@link SchedacctError} `invalid-argument` for a negative time or unknown kind
    */
   addWait(kind: WaitKind, ns: number): void {
-    checkNs('wait ns', ns);
-    switch (kind) {
-      case 'sleep':
-        this.sleepNs += ns;
-        break;
-      case 'iowait':
-        this.iowaitNs += ns;
-        break;
-      case 'preempt':
-        this.preemptNs += ns;
-        break;
-      default:
-        throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
-    }
+    bookWaitTotals(this, kind, ns);
   }
 
   /**
@@ -138,8 +195,7 @@ export class TaskAccount implements TaskTotals {
    * @throws {@link SchedacctError} `invalid-argument` for a negative time
    */
   addDelay(ns: number): void {
-    checkNs('delay ns', ns);
-    this.delayNs += ns;
+    bookDelayTotals(this, ns);
   }
 
   /**

@@ -17,6 +17,100 @@ export type StealPolicy = 'carry' | 'drop';
 export const STEAL_POLICIES: readonly StealPolicy[] = ['carry', 'drop'];
 
 /**
+ * The state of steal bookkeeping as a plain record, so it can live in a machine's context (flat, persistable).
+ * {@link accountSteal} and {@link skipSteal} update it; {@link StealAccount} wraps it in a class.
+ */
+export interface StealState {
+  /** The policy for steal beyond the interval. */
+  readonly policy: StealPolicy;
+  /** The last stolen total seen. */
+  lastSeenNs: bigint;
+  /** Every ns of steal observed (increases of the total). */
+  observedNs: number;
+  /** Every ns of steal accounted to intervals. */
+  accountedNs: number;
+  /** Steal discarded: excess under `drop`, and what was still carried when the total went backwards. */
+  droppedNs: number;
+  /** Steal observed but not yet accounted (only under `carry`). */
+  carriedNs: number;
+  /** The anomaly the last update met, if any. */
+  lastAnomaly: AnomalyKind | null;
+}
+
+/**
+ * A fresh {@link StealState}.
+ * @param policy - `'carry'` or `'drop'`
+ * @param initialStolenNs - the stolen total at the start
+ * @returns the state
+ * @throws {@link SchedacctError} `invalid-argument` for an unknown policy
+ */
+export function stealState(policy: StealPolicy, initialStolenNs: bigint): StealState {
+  if (!STEAL_POLICIES.includes(policy)) {
+    throw new SchedacctError('invalid-argument', `steal policy must be 'carry' or 'drop', got ${policy as string}`);
+  }
+  return {
+    policy,
+    lastSeenNs: initialStolenNs,
+    observedNs: 0,
+    accountedNs: 0,
+    droppedNs: 0,
+    carriedNs: 0,
+    lastAnomaly: null,
+  };
+}
+
+function restart(state: StealState, stolenTotalNs: bigint): void {
+  // The total restarted (migration, hotplug): nothing sensible can be carried across it.
+  state.lastAnomaly = 'steal-backwards';
+  state.droppedNs += state.carriedNs;
+  state.carriedNs = 0;
+  state.lastSeenNs = stolenTotalNs;
+}
+
+/**
+ * Accounts an interval: how much of its `elapsedNs` was stolen (the kernel's `update_rq_clock_task`).
+ * Laws: the result is ≥ 0 and ≤ `elapsedNs`; `observedNs = accountedNs + carriedNs + droppedNs` always.
+ * @param state - the bookkeeping to update
+ * @param elapsedNs - the interval's length, ns (≥ 0)
+ * @param stolenTotalNs - the stolen total read at the interval's end
+ * @returns steal to subtract from the interval, 0 to `elapsedNs`; `state.lastAnomaly` says whether the total went
+ *   backwards (`steal-backwards`: restarted from the new total) or jumped past the interval (`steal-exceeds-elapsed`)
+ * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite
+ */
+export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: bigint): number {
+  if (!(elapsedNs >= 0 && elapsedNs <= Number.MAX_SAFE_INTEGER)) {
+    throw new SchedacctError('invalid-argument', `elapsedNs must be a finite number ≥ 0, got ${String(elapsedNs)}`);
+  }
+  state.lastAnomaly = null;
+  if (stolenTotalNs < state.lastSeenNs) {
+    restart(state, stolenTotalNs);
+    return 0;
+  }
+  const observed = Number(stolenTotalNs - state.lastSeenNs);
+  state.lastSeenNs = stolenTotalNs;
+  state.observedNs += observed;
+  if (observed > elapsedNs) state.lastAnomaly = 'steal-exceeds-elapsed';
+  const pending = state.carriedNs + observed;
+  const steal = pending > elapsedNs ? elapsedNs : pending;
+  state.accountedNs += steal;
+  if (state.policy === 'carry') state.carriedNs = pending - steal;
+  else state.droppedNs += pending - steal;
+  return steal;
+}
+
+/**
+ * Moves the baseline to a new total without accounting the steal in between to anyone (the interval belonged to
+ * someone else). Carried steal stays carried. A total below the last one sets `lastAnomaly` to `steal-backwards`.
+ * @param state - the bookkeeping to update
+ * @param stolenTotalNs - the stolen total now
+ */
+export function skipSteal(state: StealState, stolenTotalNs: bigint): void {
+  state.lastAnomaly = null;
+  if (stolenTotalNs < state.lastSeenNs) restart(state, stolenTotalNs);
+  else state.lastSeenNs = stolenTotalNs;
+}
+
+/**
  * Steal bookkeeping for one stolen-time total (one vCPU's, or one task's view of it): the kernel's
  * `prev_steal_time_rq`, kept as the last total seen plus what is still carried.
  *
@@ -29,9 +123,11 @@ export const STEAL_POLICIES: readonly StealPolicy[] = ['carry', 'drop'];
  * steal.carriedNs; // 500, charged to the next interval
  * ```
  */
-export class StealAccount {
+export class StealAccount implements StealState {
   /** The policy for steal beyond the interval. */
   readonly policy: StealPolicy;
+  /** The last stolen total seen. */
+  lastSeenNs: bigint;
   /** Every ns of steal observed (increases of the total), since construction. */
   observedNs = 0;
   /** Every ns of steal accounted to intervals. */
@@ -42,7 +138,6 @@ export class StealAccount {
   carriedNs = 0;
   /** The anomaly the last call met, if any. */
   lastAnomaly: AnomalyKind | null = null;
-  #lastSeen: bigint;
 
   /**
    * @param policy - `'carry'` or `'drop'`
@@ -50,68 +145,31 @@ export class StealAccount {
    * @throws {@link SchedacctError} `invalid-argument` for an unknown policy
    */
   constructor(policy: StealPolicy, initialStolenNs: bigint) {
-    if (!STEAL_POLICIES.includes(policy)) {
-      throw new SchedacctError('invalid-argument', `steal policy must be 'carry' or 'drop', got ${policy as string}`);
-    }
-    this.policy = policy;
-    this.#lastSeen = initialStolenNs;
-  }
-
-  /** The last stolen total seen. */
-  get lastSeenNs(): bigint {
-    return this.#lastSeen;
+    this.policy = stealState(policy, initialStolenNs).policy;
+    this.lastSeenNs = initialStolenNs;
   }
 
   /** The kernel's `prev_steal_time_rq`: the total up to which steal has been accounted or dropped. */
   get prevNs(): bigint {
-    return this.#lastSeen - BigInt(this.carriedNs);
+    return this.lastSeenNs - BigInt(this.carriedNs);
   }
 
   /**
-   * Accounts an interval: how much of its `elapsedNs` was stolen.
+   * Accounts an interval: how much of its `elapsedNs` was stolen ({@link accountSteal}).
    * @param elapsedNs - the interval's length, ns (≥ 0)
    * @param stolenTotalNs - the stolen total read at the interval's end
-   * @returns steal to subtract from the interval, 0 to `elapsedNs`; {@link StealAccount.lastAnomaly} says
-   *   whether the total went backwards or jumped past the interval
+   * @returns steal to subtract from the interval, 0 to `elapsedNs`
    * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite
    */
   account(elapsedNs: number, stolenTotalNs: bigint): number {
-    if (!(elapsedNs >= 0 && elapsedNs <= Number.MAX_SAFE_INTEGER)) {
-      throw new SchedacctError('invalid-argument', `elapsedNs must be a finite number ≥ 0, got ${String(elapsedNs)}`);
-    }
-    this.lastAnomaly = null;
-    if (stolenTotalNs < this.#lastSeen) {
-      this.#restart(stolenTotalNs);
-      return 0;
-    }
-    const observed = Number(stolenTotalNs - this.#lastSeen);
-    this.#lastSeen = stolenTotalNs;
-    this.observedNs += observed;
-    if (observed > elapsedNs) this.lastAnomaly = 'steal-exceeds-elapsed';
-    const pending = this.carriedNs + observed;
-    const steal = pending > elapsedNs ? elapsedNs : pending;
-    this.accountedNs += steal;
-    if (this.policy === 'carry') this.carriedNs = pending - steal;
-    else this.droppedNs += pending - steal;
-    return steal;
+    return accountSteal(this, elapsedNs, stolenTotalNs);
   }
 
   /**
-   * Moves the baseline to a new total without accounting the steal in between to anyone (the interval
-   * belonged to someone else). Carried steal stays carried. A total below the last one is `steal-backwards`.
+   * Moves the baseline without accounting the steal in between ({@link skipSteal}).
    * @param stolenTotalNs - the stolen total now
    */
   skipTo(stolenTotalNs: bigint): void {
-    this.lastAnomaly = null;
-    if (stolenTotalNs < this.#lastSeen) this.#restart(stolenTotalNs);
-    else this.#lastSeen = stolenTotalNs;
-  }
-
-  #restart(stolenTotalNs: bigint): void {
-    // The total restarted (migration, hotplug): nothing sensible can be carried across it.
-    this.lastAnomaly = 'steal-backwards';
-    this.droppedNs += this.carriedNs;
-    this.carriedNs = 0;
-    this.#lastSeen = stolenTotalNs;
+    skipSteal(this, stolenTotalNs);
   }
 }
