@@ -39,6 +39,34 @@ export {
   XEN_RUNSTATE_UPDATE,
 } from './accounting/snapshot.js';
 export { accountSteal, skipSteal, STEAL_POLICIES, StealAccount, stealState } from './accounting/steal.js';
+export { toMermaid, actionText, guardText } from './export/mermaid.js';
+export { compileMachine, toXStateActions, toXStateGuards } from './machines/compile.js';
+export { conversionFor } from './machines/conversions.js';
+export { parseSnapshot, stringifySnapshot } from './machines/persist.js';
+export {
+  createStableReadContext,
+  stableReadByMachine,
+  stableReadImplementations,
+  stableReadMachine,
+} from './machines/stable-read.js';
+export {
+  compileTaskMachine,
+  createTaskContext,
+  switchOutEvent,
+  TASK_EVENT_TYPES,
+  taskImplementations,
+  taskMachine,
+  taskTotals,
+} from './machines/task.js';
+export { nextReading, READING_VARIANTS, taskEventsFrom, transitionKey, transitionKeys } from './machines/testing.js';
+export {
+  compileVcpuMachine,
+  createVcpuContext,
+  stolenAt,
+  VCPU_EVENT_TYPES,
+  vcpuImplementations,
+  vcpuMachine,
+} from './machines/vcpu.js';
 export { SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
@@ -55,3 +83,33 @@ export type { SliceAccountantOptions } from './accounting/slice.js';
 export type { Reading, SeqcountStolen, Snapshot, UpdateBitStolen } from './accounting/snapshot.js';
 export type { StealPolicy, StealState } from './accounting/steal.js';
 export type { SchedacctErrorCode } from './errors.js';
+export type { MermaidOptions } from './export/mermaid.js';
+export type {
+  ActionImpl,
+  CompiledMachine,
+  GuardImpl,
+  MachineDefinition,
+  MachineImplementations,
+  StepperInstance,
+  XArgs,
+} from './machines/compile.js';
+export type { Machine } from './machines/machine-type.js';
+export type { StableReadContext, StableReadEvent, StableReadInput, StableReadMachine } from './machines/stable-read.js';
+export type {
+  OffKind,
+  TaskBlockEvent,
+  TaskContext,
+  TaskCreateEvent,
+  TaskDispatchEvent,
+  TaskEvent,
+  TaskEventBase,
+  TaskExitEvent,
+  TaskInput,
+  TaskMachine,
+  TaskMigrateEvent,
+  TaskPreemptEvent,
+  TaskReading,
+  TaskWakeupEvent,
+} from './machines/task.js';
+export type { ReadingVariant, TransitionRef, TransitionSource } from './machines/testing.js';
+export type { VcpuBucket, VcpuContext, VcpuEvent, VcpuInput, VcpuMachine } from './machines/vcpu.js';

@@ -79,3 +79,19 @@ describe('schedacct demo (npm start)', () => {
     expect(cli().status).toBe(2);
   });
 });
+
+describe('schedacct diagram', () => {
+  it('prints the task, vcpu and stable-read machines as Mermaid', () => {
+    for (const name of ['task', 'vcpu', 'stable-read']) {
+      const run = cli('diagram', name);
+      expect(run.status).toBe(0);
+      expect(run.stdout.startsWith('stateDiagram-v2\n')).toBe(true);
+    }
+    expect(cli('diagram').stdout).toContain('running --> preempted');
+    expect(cli('diagram', 'task', '--compact').stdout).toContain('(+3 guarded)');
+    expect(cli('diagram', 'nope')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/task, vcpu or stable-read/) as unknown,
+    });
+  });
+});

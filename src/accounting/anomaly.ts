@@ -11,8 +11,10 @@ import { SchedacctError } from '../errors.js';
  * - `steal-backwards`: the stolen total decreased (live migration, CPU hotplug, a structure re-registered).
  * - `steal-exceeds-elapsed`: more steal appeared in an interval than the interval lasted (clamped).
  * - `snapshot-inconsistent`: a consistent read did not succeed within its retry bound.
+ * - `impossible-transition`: an event the task's state does not allow (a dispatch while running); ignored.
  */
-export type AnomalyKind = 'counter-backwards' | 'steal-backwards' | 'steal-exceeds-elapsed' | 'snapshot-inconsistent';
+export type AnomalyKind =
+  'counter-backwards' | 'steal-backwards' | 'steal-exceeds-elapsed' | 'snapshot-inconsistent' | 'impossible-transition';
 
 /** Every {@link AnomalyKind}, in a stable order for reports. */
 export const ANOMALY_KINDS: readonly AnomalyKind[] = [
@@ -20,6 +22,7 @@ export const ANOMALY_KINDS: readonly AnomalyKind[] = [
   'steal-backwards',
   'steal-exceeds-elapsed',
   'snapshot-inconsistent',
+  'impossible-transition',
 ];
 
 /** One recorded anomaly, with whatever context the recorder knew. */

@@ -81,6 +81,7 @@ describe('Ledger', () => {
       'steal-backwards': 5,
       'steal-exceeds-elapsed': 0,
       'snapshot-inconsistent': 0,
+      'impossible-transition': 0,
     });
     expect(ledger.anomalies().map((a) => a.atNs)).toEqual([0, 1]);
     const other = new Ledger();

@@ -50,7 +50,32 @@ function checkNs(name: string, ns: number): void {
 }
 
 /** {@link TaskTotals} without the task and with writable fields: what the booking functions update. */
-export type TotalsRecord = { -readonly [K in Exclude<keyof TaskTotals, 'task'>]: TaskTotals[K] };
+export interface TotalsRecord {
+  /** {@inheritDoc TaskTotals.runNs} */
+  runNs: number;
+  /** {@inheritDoc TaskTotals.chargedNs} */
+  chargedNs: number;
+  /** {@inheritDoc TaskTotals.stolenNs} */
+  stolenNs: number;
+  /** {@inheritDoc TaskTotals.sleepNs} */
+  sleepNs: number;
+  /** {@inheritDoc TaskTotals.iowaitNs} */
+  iowaitNs: number;
+  /** {@inheritDoc TaskTotals.preemptNs} */
+  preemptNs: number;
+  /** {@inheritDoc TaskTotals.delayNs} */
+  delayNs: number;
+  /** {@inheritDoc TaskTotals.slices} */
+  slices: number;
+  /** {@inheritDoc TaskTotals.minSliceNs} */
+  minSliceNs: number;
+  /** {@inheritDoc TaskTotals.maxSliceNs} */
+  maxSliceNs: number;
+  /** {@inheritDoc TaskTotals.meanSliceNs} */
+  meanSliceNs: number;
+  /** {@inheritDoc TaskTotals.m2SliceNs} */
+  m2SliceNs: number;
+}
 
 /**
  * Zeroed totals.

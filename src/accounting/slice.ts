@@ -91,6 +91,7 @@ const MESSAGES: Record<AnomalyKind, string> = {
   'steal-backwards': 'stolen total went backwards; steal restarted from the new total',
   'steal-exceeds-elapsed': 'more steal appeared than the slice lasted; clamped to the slice',
   'snapshot-inconsistent': 'no consistent reading within the retry bound; used the last attempt',
+  'impossible-transition': 'an event the state does not allow; ignored',
 };
 
 /**

@@ -7,7 +7,18 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SchedacctError } from '../errors.js';
+import { toMermaid } from '../export/mermaid.js';
+import type { MachineDefinition } from '../machines/compile.js';
+import { stableReadMachine } from '../machines/stable-read.js';
+import { taskMachine } from '../machines/task.js';
+import { vcpuMachine } from '../machines/vcpu.js';
 import { formatDemo, runDemo } from './demo.js';
+
+const DIAGRAMS: Partial<Record<string, MachineDefinition>> = {
+  task: taskMachine,
+  vcpu: vcpuMachine,
+  'stable-read': stableReadMachine,
+};
 
 const USAGE = `usage: schedacct <command> [options]
 
@@ -15,6 +26,9 @@ commands:
   demo [FILE] [--task TID] [--policy carry|drop]
         per-slice wall, steal and charged time of one task from a perf script --ns trace
         (default: the embedded recording fixtures/migrate.perf.txt)
+  diagram [task|vcpu|stable-read] [--compact]
+        Mermaid stateDiagram-v2 generated from the machine definition
+        (--compact: one edge per event and target, anomaly paths counted)
   help  this text
 
 options:
@@ -43,6 +57,7 @@ export function main(argv: readonly string[]): number {
       version: { type: 'boolean', short: 'v' },
       task: { type: 'string' },
       policy: { type: 'string' },
+      compact: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -72,6 +87,15 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(
       `${formatDemo(result, file === DEFAULT_TRACE ? 'fixtures/migrate.perf.txt (embedded)' : file)}\n`,
     );
+    return 0;
+  }
+  if (command === 'diagram') {
+    const name = rest[0] ?? 'task';
+    const machine = DIAGRAMS[name];
+    if (machine === undefined) {
+      throw new SchedacctError('invalid-argument', `diagram takes task, vcpu or stable-read, got '${name}'`);
+    }
+    process.stdout.write(toMermaid(machine, { compact: values.compact === true }));
     return 0;
   }
   process.stderr.write(`schedacct: unknown command '${command}'\n\n${USAGE}`);

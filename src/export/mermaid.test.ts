@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { stableReadMachine } from '../machines/stable-read.js';
+import { taskMachine } from '../machines/task.js';
+import { vcpuMachine } from '../machines/vcpu.js';
+import { actionText, guardText, toMermaid } from './mermaid.js';
+
+interface Node {
+  id: string;
+  key: string;
+  path: string[];
+  states: Record<string, Node>;
+  transitions: Map<string, { target?: Node[]; guard?: unknown; actions: unknown[] }[]>;
+}
+
+function nodes(root: Node): Node[] {
+  return [root, ...Object.values(root.states).flatMap(nodes)];
+}
+
+const mid = (n: Node): string => (n.path.length === 0 ? 'root' : n.path.join('_'));
+
+describe('Mermaid diagrams are generated from the machine definitions', () => {
+  for (const [name, machine] of [
+    ['task', taskMachine],
+    ['vcpu', vcpuMachine],
+    ['stable-read', stableReadMachine],
+  ] as const) {
+    it(`${name}: every state and every transition appears`, () => {
+      const text = toMermaid(machine);
+      expect(text.startsWith('stateDiagram-v2\n')).toBe(true);
+      const root = machine.root as unknown as Node;
+      for (const n of nodes(root).slice(1)) expect(text).toContain(`state "${n.key}" as ${mid(n)}`);
+      let count = 0;
+      for (const n of nodes(root)) {
+        for (const [event, ts] of n.transitions) {
+          for (const t of ts) {
+            count++;
+            let label = event;
+            if (t.guard !== undefined) label += ` [${guardText(t.guard)}]`;
+            if (t.actions.length > 0) label += ` / ${t.actions.map(actionText).join(', ')}`;
+            if (n === root) expect(text).toContain(`    ${label}\n`);
+            else expect(text).toContain(`${mid(n)} --> ${mid(t.target?.[0] ?? n)} : ${label}\n`);
+          }
+        }
+      }
+      expect(count).toBeGreaterThan(3);
+    });
+  }
+
+  it('the compact form has one edge per source, event and target, counting the guarded alternatives', () => {
+    const text = toMermaid(taskMachine, { compact: true });
+    expect(text).toContain('running --> preempted : preempt / chargeSlice, leaveCpu(preempt), capture (+3 guarded)\n');
+    expect(text.split('running --> preempted').length - 1).toBe(1);
+    expect(toMermaid(taskMachine, { hideActions: true })).toContain('running --> preempted : preempt [¬monotonic]\n');
+  });
+
+  it('changing a machine changes its diagram', () => {
+    const make = (extra: boolean) =>
+      setup({ types: { events: {} as { type: 'go' } | { type: 'back' } } }).createMachine({
+        initial: 'a',
+        states: { a: { on: { go: 'b' } }, b: extra ? { on: { back: 'a' } } : {} },
+      });
+    const before = toMermaid(make(false));
+    const after = toMermaid(make(true));
+    expect(before).not.toEqual(after);
+    expect(after).toContain('b --> a : back');
+    expect(before).not.toContain('back');
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Mermaid `stateDiagram-v2` generated from a machine definition: every state (with its description as a note) and
+ * every transition (event, guard, actions) is read from `machine.root`, so the diagram cannot drift from the code.
+ * @module
+ */
+import type { MachineDefinition } from '../machines/compile.js';
+
+interface Node {
+  readonly key: string;
+  readonly type: string;
+  readonly path: readonly string[];
+  readonly parent?: Node;
+  readonly description?: string;
+  readonly states: Readonly<Record<string, Node>>;
+  readonly transitions: ReadonlyMap<
+    string,
+    readonly { target?: readonly Node[]; guard?: unknown; actions: readonly unknown[] }[]
+  >;
+  readonly initial: { readonly target: readonly Node[] };
+}
+
+/**
+ * A guard as text: named guards by name, `not`/`and`/`or` as `¬`, `∧`, `∨`.
+ * @param guard - a guard from a transition definition
+ * @returns its text
+ */
+export function guardText(guard: unknown): string {
+  if (typeof guard === 'string') return guard;
+  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
+    const parts = (guard.guards as unknown[]).map(guardText);
+    if (guard.name === 'not') return `¬${parts[0] ?? ''}`;
+    return parts.join(guard.name === 'and' ? ' ∧ ' : ' ∨ ');
+  }
+  if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
+  return 'inline';
+}
+
+/**
+ * An action as text: its name, with parameter values in parentheses.
+ * @param action - an action from a transition definition
+ * @returns its text
+ */
+export function actionText(action: unknown): string {
+  if (typeof action === 'string') return action;
+  if (typeof action === 'object' && action !== null && 'type' in action) {
+    const { type, params } = action as { type: unknown; params?: unknown };
+    const values = typeof params === 'object' && params !== null ? Object.values(params).map(String) : [];
+    return values.length > 0 ? `${String(type)}(${values.join(', ')})` : String(type);
+  }
+  return 'inline';
+}
+
+const id = (node: Node): string => (node.path.length === 0 ? 'root' : node.path.join('_'));
+
+/** Options of {@link toMermaid}. */
+export interface MermaidOptions {
+  /** Leave out the action lists (guards and events stay). Default false. */
+  readonly hideActions?: boolean;
+  /**
+   * Draw one edge per source, event and target: the last transition of the group (the ordinary path), with the
+   * number of earlier guarded alternatives (the anomaly paths) in the label. Default false: every transition.
+   */
+  readonly compact?: boolean;
+}
+
+/**
+ * The machine as a Mermaid `stateDiagram-v2`.
+ * @param machine - any XState machine with named guards and actions
+ * @param options - see {@link MermaidOptions}
+ * @returns the diagram's text
+ * @example
+ * ```ts
+ * console.log(toMermaid(taskMachine)); // paste into any Mermaid renderer
+ * ```
+ */
+export function toMermaid(machine: MachineDefinition, options: MermaidOptions = {}): string {
+  const root = machine.root as unknown as Node;
+  const lines = ['stateDiagram-v2'];
+  const label = (event: string, t: { guard?: unknown; actions: readonly unknown[] }): string => {
+    let text = event;
+    if (t.guard !== undefined) text += ` [${guardText(t.guard)}]`;
+    if (options.hideActions !== true && t.actions.length > 0) text += ` / ${t.actions.map(actionText).join(', ')}`;
+    return text.replaceAll(':', ' ').replaceAll(';', ',');
+  };
+  const edges: string[] = [];
+  const declare = (node: Node, indent: string): void => {
+    const children = Object.values(node.states);
+    if (node !== root) {
+      if (children.length > 0) lines.push(`${indent}state "${node.key}" as ${id(node)} {`);
+      else lines.push(`${indent}state "${node.key}" as ${id(node)}`);
+    }
+    const inner = node === root ? indent : `${indent}  `;
+    const initial = node.initial.target[0];
+    if (children.length > 0 && initial !== undefined) lines.push(`${inner}[*] --> ${id(initial)}`);
+    for (const child of children) declare(child, inner);
+    if (node !== root && children.length > 0) lines.push(`${indent}}`);
+    if (node.type === 'final') edges.push(`${id(node)} --> [*]`);
+    if (node.description !== undefined && node !== root) {
+      edges.push(`note right of ${id(node)}`, `  ${node.description.replaceAll(':', ' –')}`, 'end note');
+    }
+    if (node === root) return;
+    for (const [event, transitions] of node.transitions) {
+      if (options.compact === true) {
+        const groups = new Map<Node, (typeof transitions)[number][]>();
+        for (const t of transitions) {
+          const target = t.target?.[0] ?? node;
+          groups.set(target, [...(groups.get(target) ?? []), t]);
+        }
+        for (const [target, group] of groups) {
+          const main = group[group.length - 1];
+          if (main === undefined) continue;
+          const more = group.length > 1 ? ` (+${String(group.length - 1)} guarded)` : '';
+          edges.push(`${id(node)} --> ${id(target)} : ${label(event, main)}${more}`);
+        }
+        continue;
+      }
+      for (const t of transitions) {
+        const target = t.target?.[0] ?? node;
+        edges.push(`${id(node)} --> ${id(target)} : ${label(event, t)}`);
+      }
+    }
+  };
+  declare(root, '  ');
+  lines.push(...edges.map((e) => `  ${e}`));
+  if (root.transitions.size > 0) {
+    // Root transitions apply in every state that does not handle the event itself.
+    const first = root.initial.target[0];
+    const text = [...root.transitions].flatMap(([event, ts]) => ts.map((t) => label(event, t)));
+    if (first !== undefined)
+      lines.push(
+        `  note left of ${id(first)}`,
+        '    in any state that does not handle it',
+        ...text.map((t) => `    ${t}`),
+        '  end note',
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,217 @@
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { assign, createActor, createMachine, setup } from 'xstate';
+import { SchedacctError } from '../errors.js';
+import { compileMachine, toXStateActions } from './compile.js';
+import { parseSnapshot, stringifySnapshot } from './persist.js';
+import {
+  stableReadImplementations,
+  stableReadMachine,
+  createStableReadContext,
+  type StableReadEvent,
+} from './stable-read.js';
+import { compileTaskMachine, createTaskContext, taskMachine, type TaskEvent, type TaskInput } from './task.js';
+import { compileVcpuMachine, createVcpuContext, vcpuMachine, type VcpuEvent } from './vcpu.js';
+
+/** A random step of a task's life: the event type and how its reading moves from the previous one. */
+const step = fc.record({
+  type: fc.constantFrom('create', 'wakeup', 'dispatch', 'preempt', 'block', 'migrate', 'exit'),
+  dt: fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: 0, max: 5_000_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -5000, max: -1 }) },
+  ),
+  dStolen: fc.oneof(
+    { weight: 10, arbitrary: fc.constant(0) },
+    { weight: 10, arbitrary: fc.integer({ min: 0, max: 2_000_000 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 20_000_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -3000, max: -1 }) },
+  ),
+  consistent: fc.oneof({ weight: 20, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  letter: fc.constantFrom('S', 'D', 'D|K', 'I', 'T'),
+  cpu: fc.integer({ min: 0, max: 3 }),
+});
+
+interface Step {
+  readonly type: string;
+  readonly dt: number;
+  readonly dStolen: number;
+  readonly consistent: boolean;
+  readonly letter: string;
+  readonly cpu: number;
+}
+
+function toEvents(steps: readonly Step[]): TaskEvent[] {
+  let counter = 1_000_000n;
+  let stolen = 0n;
+  return steps.map((s) => {
+    counter += BigInt(s.dt);
+    stolen += BigInt(s.dStolen);
+    if (stolen < 0n) stolen = 0n;
+    const reading = { counter, stolenNs: stolen, cpu: s.cpu, consistent: s.consistent, atNs: Number(counter) };
+    switch (s.type) {
+      case 'block':
+        return { type: 'block', reading, state: s.letter };
+      case 'migrate':
+        return { type: 'migrate', reading, toCpu: (s.cpu + 1) % 4 };
+      default:
+        return { type: s.type as 'wakeup', reading };
+    }
+  });
+}
+
+const input = fc.record({
+  task: fc.constant(7),
+  counterHz: fc.constantFrom(1_000_000_000, 24_000_000),
+  conversion: fc.constantFrom('exact' as const, 'kernel' as const),
+  policy: fc.constantFrom('carry' as const, 'drop' as const),
+  delayAfterPreempt: fc.boolean(),
+});
+
+describe('compiled stepper ≡ XState actor', () => {
+  fcTest.prop([input, fc.array(step, { maxLength: 60 })], { numRuns: 2000 })(
+    'task machine: same state value and identical context after every event',
+    (inp: TaskInput, steps) => {
+      const events = toEvents(steps);
+      const actor = createActor(taskMachine, { input: inp }).start();
+      const stepper = compileTaskMachine().start(createTaskContext(inp));
+      for (const event of events) {
+        actor.send(event);
+        stepper.send(event);
+        const snap = actor.getSnapshot();
+        expect(stepper.value).toEqual(snap.value);
+        expect(stepper.done).toBe(snap.status === 'done');
+      }
+      expect(stepper.context).toEqual(actor.getSnapshot().context);
+    },
+  );
+
+  fcTest.prop(
+    [
+      fc.boolean(),
+      fc.array(
+        fc.record({
+          type: fc.constantFrom('schedule', 'deschedule', 'pause', 'resume', 'offline', 'online'),
+          dt: fc.integer({ min: -100, max: 1_000_000 }),
+        }),
+        { maxLength: 60 },
+      ),
+    ],
+    { numRuns: 1000 },
+  )('vcpu machine: same state and context', (offlineIsSteal, steps) => {
+    const vcpuInput = { vcpu: 1, startNs: 1000, offlineIsSteal };
+    const actor = createActor(vcpuMachine, { input: vcpuInput }).start();
+    const stepper = compileVcpuMachine().start(createVcpuContext(vcpuInput));
+    let at = 1000;
+    for (const s of steps) {
+      at += s.dt;
+      const event = { type: s.type, atNs: at } as VcpuEvent;
+      actor.send(event);
+      stepper.send(event);
+      expect(stepper.value).toEqual(actor.getSnapshot().value);
+    }
+    expect(stepper.context).toEqual(actor.getSnapshot().context);
+  });
+
+  fcTest.prop([fc.integer({ min: 0, max: 4 }), fc.array(fc.bigInt({ min: 0n, max: 3n }), { maxLength: 40 })])(
+    'stable-read machine: same state and context',
+    (maxRetries, values) => {
+      const actor = createActor(stableReadMachine, { input: { maxRetries } }).start();
+      const stepper = compileMachine(stableReadMachine, stableReadImplementations).start(
+        createStableReadContext({ maxRetries }),
+      );
+      values.forEach((value, i) => {
+        const event: StableReadEvent = i % 3 === 1 ? { type: 'counter', value } : { type: 'stolen', value };
+        actor.send(event);
+        stepper.send(event);
+      });
+      expect(stepper.value).toEqual(actor.getSnapshot().value);
+      expect(stepper.context).toEqual(actor.getSnapshot().context);
+    },
+  );
+});
+
+describe('persistence', () => {
+  fcTest.prop([input, fc.array(step, { minLength: 2, maxLength: 40 }), fc.nat()], { numRuns: 200 })(
+    'stopping mid-run, persisting as JSON and restoring gives the same final ledger',
+    (inp, steps, cutSeed) => {
+      const events = toEvents(steps);
+      const cut = cutSeed % events.length;
+      const whole = createActor(taskMachine, { input: inp }).start();
+      for (const e of events) whole.send(e);
+
+      const first = createActor(taskMachine, { input: inp }).start();
+      for (const e of events.slice(0, cut)) first.send(e);
+      const text = stringifySnapshot(first.getPersistedSnapshot());
+      first.stop();
+      const resumed = createActor(taskMachine, { snapshot: parseSnapshot(text) as never, input: inp }).start();
+      for (const e of events.slice(cut)) resumed.send(e);
+      expect(resumed.getSnapshot().value).toEqual(whole.getSnapshot().value);
+      expect(resumed.getSnapshot().context).toEqual(whole.getSnapshot().context);
+
+      // The stepper resumes from the same persisted snapshot too.
+      const persisted = parseSnapshot(text) as { value: never; context: never };
+      const stepper = compileTaskMachine().resume(persisted.value, persisted.context);
+      for (const e of events.slice(cut)) stepper.send(e);
+      expect(stepper.context).toEqual(whole.getSnapshot().context);
+    },
+  );
+
+  it('round-trips BigInts and leaves look-alikes alone', () => {
+    const value = { a: 1n << 63n, b: -5n, c: { $bigint: 'x' }, d: 'text' };
+    expect(parseSnapshot(stringifySnapshot(value))).toEqual(value);
+  });
+});
+
+describe('compileMachine', () => {
+  it('runs entry and exit actions in XState order, and nested targets', () => {
+    const log: string[] = [];
+    const impls = {
+      guards: {},
+      actions: Object.fromEntries(
+        ['exitA', 'exitA1', 'enterB', 'enterB1', 'go'].map((n) => [n, (c: { log: string[] }) => void c.log.push(n)]),
+      ),
+    };
+    const m = setup({
+      types: { context: {} as { log: string[] }, events: {} as { type: 'next' } },
+      actions: toXStateActions(impls, assign as never) as Record<string, never>,
+    }).createMachine({
+      context: { log: [] as string[] },
+      initial: 'a',
+      states: {
+        a: {
+          exit: ['exitA'],
+          initial: 'a1',
+          states: { a1: { exit: ['exitA1'], on: { next: { target: '#b1', actions: ['go'] } } } },
+        },
+        b: { entry: ['enterB'], initial: 'b1', states: { b1: { id: 'b1', entry: ['enterB1'] } } },
+      },
+    } as never);
+    const run = compileMachine(m, impls).start({ log });
+    run.send({ type: 'next' }); // the stepper mutates this context in place
+    const actor = createActor(m).start();
+    actor.send({ type: 'next' });
+    expect(log).toEqual(actor.getSnapshot().context.log);
+    expect(log).toEqual(['exitA1', 'exitA', 'go', 'enterB', 'enterB1']);
+    expect(run.value).toEqual({ b: 'b1' });
+  });
+
+  it('refuses what it cannot run, with a typed error', () => {
+    const parallel = createMachine({ type: 'parallel', states: { x: {}, y: {} } });
+    expect(() => compileMachine(parallel, { guards: {}, actions: {} })).toThrow(SchedacctError);
+    const delayed = createMachine({ initial: 'a', states: { a: { after: { 10: 'b' } }, b: {} } });
+    expect(() => compileMachine(delayed, { guards: {}, actions: {} })).toThrow(/'after'/);
+    const inline = createMachine({
+      initial: 'a',
+      states: { a: { on: { go: { target: 'b', guard: () => true } } }, b: {} },
+    });
+    expect(() => compileMachine(inline, { guards: {}, actions: {} })).toThrow(/inline guard/);
+    const missing = createMachine({
+      initial: 'a',
+      states: { a: { on: { go: { target: 'b', actions: 'nope' } } }, b: {} },
+    });
+    expect(() => compileMachine(missing, { guards: {}, actions: {} })).toThrow(/'nope' has no implementation/);
+    expect(() => compileTaskMachine().resume('nowhere', createTaskContext({ task: 1, counterHz: 1e9 }))).toThrow(
+      /no leaf state/,
+    );
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { getShortestPaths } from 'xstate/graph';
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import { stringifySnapshot } from './persist.js';
+import { createStableReadContext, stableReadMachine, type StableReadEvent } from './stable-read.js';
+import { taskMachine, type TaskContext } from './task.js';
+import { taskEventsFrom, transitionKey, transitionKeys } from './testing.js';
+import { vcpuMachine, type VcpuContext, type VcpuEvent } from './vcpu.js';
+
+/**
+ * Model-based coverage: shortest paths with a context-free serializer (the state value plus which transition
+ * definition led there, asked of XState itself with getTransitionData), so every reachable transition is a vertex.
+ */
+function cover<E extends EventObject>(
+  machine: AnyStateMachine,
+  input: unknown,
+  events: (snapshot: AnyMachineSnapshot) => E[],
+) {
+  const taken = new Set<string>();
+  const paths = getShortestPaths(machine, {
+    input,
+    events: events as never,
+    serializeEvent: (event: EventObject) => stringifySnapshot(event),
+    serializeState: (state: AnyMachineSnapshot, event: EventObject | undefined, prev?: AnyMachineSnapshot) => {
+      const value = JSON.stringify(state.value);
+      if (event === undefined || prev === undefined) return value;
+      const [t] = machine.getTransitionData(prev as never, event) as unknown as Parameters<typeof transitionKey>[0][];
+      const key = t === undefined ? 'none' : transitionKey(t);
+      taken.add(key);
+      return `${value}|${key}`;
+    },
+  });
+  return {
+    paths: paths as unknown as { state: AnyMachineSnapshot; steps: { state: AnyMachineSnapshot; event: E }[] }[],
+    taken,
+  };
+}
+
+function leafValues(machine: AnyStateMachine): string[] {
+  const out: string[] = [];
+  const walk = (node: { path: string[]; states: Record<string, unknown> }) => {
+    const children = Object.values(node.states) as (typeof node)[];
+    if (children.length === 0) {
+      const [head, ...rest] = node.path;
+      out.push(JSON.stringify(rest.length === 0 ? head : { [head ?? '']: rest[0] }));
+    }
+    children.forEach(walk);
+  };
+  walk(machine.root as never);
+  return out;
+}
+
+function checkTaskInvariants(c: TaskContext): void {
+  expect(c.runNs).toBe(c.chargedNs + c.stolenNs);
+  for (const v of [
+    c.runNs,
+    c.chargedNs,
+    c.stolenNs,
+    c.sleepNs,
+    c.iowaitNs,
+    c.preemptNs,
+    c.delayNs,
+    c.carriedNs,
+    c.droppedNs,
+  ]) {
+    expect(v).toBeGreaterThanOrEqual(0);
+  }
+  expect(c.observedNs).toBe(c.accountedNs + c.carriedNs + c.droppedNs);
+  expect(c.anomalyCount).toBe(c.anomalies.length);
+}
+
+describe('task machine: model-based coverage', () => {
+  for (const policy of ['drop', 'carry'] as const) {
+    it(`every state reached, every transition taken, ledger laws on every path (${policy})`, () => {
+      const { paths, taken } = cover(taskMachine, { task: 1, counterHz: 1e9, policy }, (s) =>
+        taskEventsFrom(s.context as TaskContext),
+      );
+      const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
+      for (const leaf of leafValues(taskMachine)) expect(reached, `state ${leaf}`).toContain(leaf);
+      const missing = transitionKeys(taskMachine).filter((k) => !taken.has(k));
+      expect(missing).toEqual([]);
+      expect(paths.length).toBeGreaterThan(100);
+      for (const p of paths) {
+        checkTaskInvariants(p.state.context as TaskContext);
+        for (const step of p.steps) checkTaskInvariants(step.state.context as TaskContext);
+      }
+    });
+  }
+});
+
+describe('vcpu machine: model-based coverage', () => {
+  it('every state reached, every transition taken; time conserved on every path', () => {
+    const events = (s: AnyMachineSnapshot): VcpuEvent[] => {
+      const now = (s.context as VcpuContext).nowNs;
+      return (['schedule', 'deschedule', 'pause', 'resume', 'offline', 'online'] as const).flatMap((type) => [
+        { type, atNs: now + 1000 },
+        { type, atNs: now - 1 },
+      ]);
+    };
+    for (const offlineIsSteal of [false, true]) {
+      const { paths, taken } = cover(vcpuMachine, { vcpu: 0, startNs: 10, offlineIsSteal }, events);
+      const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
+      for (const leaf of leafValues(vcpuMachine)) expect(reached).toContain(leaf);
+      expect(transitionKeys(vcpuMachine).filter((k) => !taken.has(k))).toEqual([]);
+      for (const p of paths) {
+        const c = p.state.context as VcpuContext;
+        expect(c.runningNs + c.runnableNs + c.pausedNs + c.offlineNs).toBe(c.enteredNs - 10);
+        expect(c.stolenNs).toBe(BigInt(c.runnableNs + (offlineIsSteal ? c.offlineNs : 0)));
+      }
+    }
+  });
+});
+
+describe('stable-read machine: model-based coverage', () => {
+  it('every state reached and every transition taken', () => {
+    const events = (): StableReadEvent[] => [
+      { type: 'stolen', value: 0n },
+      { type: 'stolen', value: 1n },
+      { type: 'counter', value: 7n },
+    ];
+    // With a context-free serializer a retry merges into the first attempt's vertices: cover a bound of 1 (the
+    // retry edge) and of 0 (the exhausted edge) and take the union.
+    const runs = [
+      cover(stableReadMachine, { maxRetries: 1 }, events),
+      cover(stableReadMachine, { maxRetries: 0 }, events),
+    ];
+    const reached = new Set(runs.flatMap((r) => r.paths.map((p) => JSON.stringify(p.state.value))));
+    const taken = new Set(runs.flatMap((r) => [...r.taken]));
+    for (const leaf of leafValues(stableReadMachine)) expect(reached).toContain(leaf);
+    expect(transitionKeys(stableReadMachine).filter((k) => !taken.has(k))).toEqual([]);
+    expect(createStableReadContext().maxRetries).toBe(16);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The Arm PV-time stable read as a machine, so the docs can draw it: read stolen → read the counter → read stolen
+ * again → if both stolen reads agree the snapshot is consistent, else retry, up to a bound. The machine is fed the
+ * values read; {@link stableReadByMachine} drives it with reader functions and gives the same result as
+ * `stableRead` in the accounting core.
+ * @module
+ */
+import { assign, setup } from 'xstate';
+import { DEFAULT_MAX_RETRIES, type Snapshot } from '../accounting/snapshot.js';
+import { SchedacctError } from '../errors.js';
+import { compileMachine, toXStateActions, toXStateGuards, type MachineImplementations } from './compile.js';
+import type { Machine } from './machine-type.js';
+
+/** An event of the stable-read machine: a value was read. */
+export interface StableReadEvent {
+  /** Which value: the stolen total or the counter. */
+  readonly type: 'stolen' | 'counter';
+  /** The value read. */
+  readonly value: bigint;
+}
+
+/** Configuration. */
+export interface StableReadInput {
+  /** Retries allowed after the first attempt (default 16). */
+  readonly maxRetries?: number;
+}
+
+/** Context: the attempt's values and the retry count. */
+export interface StableReadContext {
+  /** Retries allowed. */
+  readonly maxRetries: number;
+  /** Retries so far. */
+  retries: number;
+  /** Stolen total read before the counter. */
+  stolenBefore: bigint;
+  /** Counter read. */
+  counter: bigint;
+  /** Stolen total read after the counter. */
+  stolenAfter: bigint;
+}
+
+/**
+ * The initial context.
+ * @param input - the configuration
+ * @returns a fresh context
+ * @throws {@link SchedacctError} `invalid-argument` for a bad retry bound
+ */
+export function createStableReadContext(input: StableReadInput = {}): StableReadContext {
+  const maxRetries = input.maxRetries ?? DEFAULT_MAX_RETRIES;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
+  }
+  return { maxRetries, retries: 0, stolenBefore: 0n, counter: 0n, stolenAfter: 0n };
+}
+
+/** Guard and action implementations, shared by the XState machine and the compiled stepper. */
+export const stableReadImplementations: MachineImplementations<StableReadContext, StableReadEvent> = {
+  guards: {
+    // The stolen value read after the counter equals the one read before it.
+    stableRead: (c, e) => e.value === c.stolenBefore,
+    // Another attempt is allowed.
+    retriesLeft: (c) => c.retries < c.maxRetries,
+  },
+  actions: {
+    keepStolenBefore: (c, e) => {
+      c.stolenBefore = e.value;
+    },
+    keepCounter: (c, e) => {
+      c.counter = e.value;
+    },
+    keepStolenAfter: (c, e) => {
+      c.stolenAfter = e.value;
+    },
+    countRetry: (c) => {
+      c.retries++;
+    },
+  },
+};
+
+/** The stable-read machine's type. */
+export type StableReadMachine = Machine<StableReadContext, StableReadEvent, StableReadInput>;
+
+/** The stable read. */
+export const stableReadMachine: StableReadMachine = setup({
+  types: { context: {} as StableReadContext, events: {} as StableReadEvent, input: {} },
+  guards: toXStateGuards(stableReadImplementations),
+  actions: toXStateActions(stableReadImplementations, assign as never) as Record<string, never>,
+}).createMachine({
+  id: 'stableRead',
+  context: ({ input }: { input: StableReadInput }) => createStableReadContext(input),
+  initial: 'readStolenBefore',
+  states: {
+    readStolenBefore: { on: { stolen: { target: 'readCounter', actions: ['keepStolenBefore'] } } },
+    readCounter: { on: { counter: { target: 'readStolenAfter', actions: ['keepCounter'] } } },
+    readStolenAfter: {
+      on: {
+        stolen: [
+          { guard: 'stableRead', target: 'consistent', actions: ['keepStolenAfter'] },
+          { guard: 'retriesLeft', target: 'readStolenBefore', actions: ['keepStolenAfter', 'countRetry'] },
+          { target: 'exhausted', actions: ['keepStolenAfter'] },
+        ],
+      },
+    },
+    consistent: { type: 'final', description: 'Steal did not change around the counter read.' },
+    exhausted: { type: 'final', description: 'The retry bound ran out: an anomaly for the caller to record.' },
+  },
+} as never) as unknown as StableReadMachine;
+
+let compiled: ReturnType<typeof compileMachine<StableReadContext, StableReadEvent>> | undefined;
+
+/**
+ * Takes a stable read by running the machine (compiled) against reader functions.
+ * @param readStolen - reads the stolen total, ns
+ * @param readCounter - reads the raw counter
+ * @param maxRetries - retries allowed after the first attempt (default 16)
+ * @returns the snapshot, as the core's `stableRead` returns it
+ * @throws {@link SchedacctError} `invalid-argument` for a bad retry bound
+ */
+export function stableReadByMachine(
+  readStolen: () => bigint,
+  readCounter: () => bigint,
+  maxRetries: number = DEFAULT_MAX_RETRIES,
+): Snapshot {
+  compiled ??= compileMachine(stableReadMachine, stableReadImplementations);
+  const run = compiled.start(createStableReadContext({ maxRetries }));
+  while (!run.done) {
+    if (run.path[0] === 'readCounter') run.send({ type: 'counter', value: readCounter() });
+    else run.send({ type: 'stolen', value: readStolen() });
+  }
+  const c = run.context;
+  return { counter: c.counter, stolenNs: c.stolenAfter, retries: c.retries, consistent: run.path[0] === 'consistent' };
+}

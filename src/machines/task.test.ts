@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { SchedacctError } from '../errors.js';
+import {
+  compileTaskMachine,
+  createTaskContext,
+  switchOutEvent,
+  taskMachine,
+  taskTotals,
+  type TaskEvent,
+  type TaskReading,
+} from './task.js';
+
+const r = (counter: number, stolenNs = 0, extra: Partial<TaskReading> = {}): TaskReading => ({
+  counter: BigInt(counter),
+  stolenNs: BigInt(stolenNs),
+  cpu: 0,
+  ...extra,
+});
+
+function run(events: readonly TaskEvent[], input = { task: 1, counterHz: 1_000_000_000 }) {
+  const stepper = compileTaskMachine().start(createTaskContext(input));
+  for (const e of events) stepper.send(e);
+  return stepper;
+}
+
+describe('task machine', () => {
+  it('charges to_ns(Δcounter) − Δstolen per slice and books wait and delay as perf does', () => {
+    const t = run([
+      { type: 'wakeup', reading: r(100) },
+      { type: 'dispatch', reading: r(150) }, // delay 50
+      { type: 'preempt', reading: r(1150, 200) }, // slice 1000, 200 stolen
+      { type: 'dispatch', reading: r(2000, 300) }, // preempt wait 850 (and delay 850 after a preemption)
+      { type: 'block', reading: r(2500, 300), state: 'D' }, // slice 500; iowait
+      { type: 'wakeup', reading: r(2550, 300) },
+      { type: 'dispatch', reading: r(2600, 300) }, // iowait wait 100, delay 50
+      { type: 'block', reading: r(2800, 350), state: 'S' }, // slice 200, 50 stolen
+    ]);
+    expect(t.value).toEqual({ blocked: 'sleep' });
+    expect(taskTotals(t.context)).toMatchObject({
+      runNs: 1700,
+      stolenNs: 250,
+      chargedNs: 1450,
+      slices: 3,
+      preemptNs: 850,
+      iowaitNs: 100,
+      sleepNs: 0,
+      delayNs: 50 + 850 + 50,
+      minSliceNs: 200,
+      maxSliceNs: 1000,
+    });
+    expect(t.context.anomalyCount).toBe(0);
+  });
+
+  it('perf 6.1 compatibility: no delay after a preemption', () => {
+    const t = run(
+      [
+        { type: 'dispatch', reading: r(0) },
+        { type: 'preempt', reading: r(100) },
+        { type: 'dispatch', reading: r(400) },
+      ],
+      { task: 1, counterHz: 1e9, delayAfterPreempt: false } as never,
+    );
+    expect([t.context.preemptNs, t.context.delayNs]).toEqual([300, 0]);
+  });
+
+  it('a task first seen mid-flight starts in unknown and is charged from its first switch-in', () => {
+    const t = run([
+      { type: 'block', reading: r(10), state: 'S' },
+      { type: 'wakeup', reading: r(20) },
+      { type: 'dispatch', reading: r(25) },
+      { type: 'exit', reading: r(125) },
+    ]);
+    expect(t.done).toBe(true);
+    expect(t.context).toMatchObject({ sleepNs: 15, delayNs: 5, runNs: 100, slices: 1 });
+    expect(t.send({ type: 'wakeup', reading: r(200) })).toBe(false); // exited: ignored, as XState does
+  });
+
+  it('a missed wakeup (blocked → running) still books the sleep', () => {
+    const t = run([
+      { type: 'dispatch', reading: r(0) },
+      { type: 'block', reading: r(10), state: 'S' },
+      { type: 'dispatch', reading: r(40) },
+    ]);
+    expect([t.context.sleepNs, t.context.delayNs, t.context.anomalyCount]).toEqual([30, 0, 0]);
+  });
+
+  it('carry policy carries a steal jump into the next slice; drop discards it', () => {
+    const events: TaskEvent[] = [
+      { type: 'dispatch', reading: r(0, 0) },
+      { type: 'preempt', reading: r(100, 250) },
+      { type: 'dispatch', reading: r(100, 250) },
+      { type: 'preempt', reading: r(300, 250) },
+    ];
+    const carry = run(events, { task: 1, counterHz: 1e9, policy: 'carry' } as never).context;
+    const drop = run(events, { task: 1, counterHz: 1e9, policy: 'drop' } as never).context;
+    expect([carry.stolenNs, carry.chargedNs, carry.carriedNs]).toEqual([250, 50, 0]);
+    expect([drop.stolenNs, drop.chargedNs, drop.droppedNs]).toEqual([100, 200, 150]);
+  });
+
+  describe('guards on readings take a defined path', () => {
+    it('not monotonic: counter-backwards recorded, the slice counts as 0 ns', () => {
+      const t = run([
+        { type: 'dispatch', reading: r(1000, 0, { atNs: 7, line: 3 }) },
+        { type: 'preempt', reading: r(900, 0, { atNs: 8, line: 4 }) },
+      ]);
+      expect(t.value).toBe('preempted');
+      expect(t.context).toMatchObject({ runNs: 0, slices: 1, anomalyCount: 1 });
+      expect(t.context.anomalies[0]).toMatchObject({ kind: 'counter-backwards', task: 1, atNs: 8, line: 4, cpu: 0 });
+    });
+
+    it('not a stable read: snapshot-inconsistent recorded, the slice charged clamped', () => {
+      const t = run([
+        { type: 'dispatch', reading: r(0) },
+        { type: 'preempt', reading: r(100, 30, { consistent: false }) },
+      ]);
+      expect(t.context).toMatchObject({ runNs: 100, stolenNs: 30, chargedNs: 70 });
+      expect(t.context.anomalies.map((a) => a.kind)).toEqual(['snapshot-inconsistent']);
+    });
+
+    it('steal beyond the slice: steal-exceeds-elapsed recorded, charge clamped to 0, never negative', () => {
+      const t = run([
+        { type: 'dispatch', reading: r(0) },
+        { type: 'preempt', reading: r(100, 5000) },
+      ]);
+      expect(t.context).toMatchObject({ runNs: 100, stolenNs: 100, chargedNs: 0 });
+      expect(t.context.anomalies.map((a) => a.kind)).toEqual(['steal-exceeds-elapsed']);
+    });
+
+    it('steal going backwards: steal-backwards recorded, no negative charge', () => {
+      const t = run([
+        { type: 'dispatch', reading: r(0, 500) },
+        { type: 'preempt', reading: r(100, 10) },
+      ]);
+      expect(t.context).toMatchObject({ runNs: 100, stolenNs: 0, chargedNs: 100 });
+      expect(t.context.anomalies.map((a) => a.kind)).toEqual(['steal-backwards']);
+    });
+
+    it('an impossible event is recorded and ignored', () => {
+      const t = run([
+        { type: 'dispatch', reading: r(0) },
+        { type: 'dispatch', reading: r(10) },
+      ]);
+      expect(t.value).toBe('running');
+      expect(t.context.anomalies[0]?.kind).toBe('impossible-transition');
+      expect(t.context.anomalies[0]?.message).toMatch(/'dispatch' is not possible/);
+    });
+  });
+
+  it('strict: the first anomaly throws a SchedacctError (stepper) or errors the actor', () => {
+    const input = { task: 1, counterHz: 1e9, strict: true };
+    const t = compileTaskMachine().start(createTaskContext(input));
+    t.send({ type: 'dispatch', reading: r(0) });
+    expect(() => t.send({ type: 'dispatch', reading: r(1) })).toThrow(SchedacctError);
+    const actor = createActor(taskMachine, { input });
+    actor.subscribe({ error: () => undefined });
+    actor.start();
+    actor.send({ type: 'dispatch', reading: r(0) });
+    actor.send({ type: 'dispatch', reading: r(1) });
+    expect(actor.getSnapshot().status).toBe('error');
+    expect(actor.getSnapshot().error).toBeInstanceOf(SchedacctError);
+  });
+
+  it('counts migrations and keeps the CPU', () => {
+    const t = run([
+      { type: 'wakeup', reading: r(0) },
+      { type: 'migrate', reading: r(5), toCpu: 3 },
+    ]);
+    expect([t.context.migrations, t.context.cpu]).toEqual([1, 0]); // capture keeps the reading's CPU last
+  });
+
+  it('maps kernel state letters to switch-out events', () => {
+    const reading = r(0);
+    expect(switchOutEvent('R', reading).type).toBe('preempt');
+    expect(switchOutEvent('R+', reading).type).toBe('preempt');
+    expect(switchOutEvent('D', reading)).toMatchObject({ type: 'block', state: 'D' });
+    expect(switchOutEvent('S', reading)).toMatchObject({ type: 'block', state: 'S' });
+    expect(switchOutEvent('X', reading).type).toBe('exit');
+    expect(switchOutEvent('Z', reading).type).toBe('exit');
+  });
+
+  it('validates its input', () => {
+    expect(() => createTaskContext({ task: 1, counterHz: 0 })).toThrow(SchedacctError);
+    expect(() => createTaskContext({ task: 1, counterHz: 1e9, policy: 'keep' as never })).toThrow(/policy/);
+    expect(() => createTaskContext({ task: 1, counterHz: 1e9, maxAnomalyDetails: -1 })).toThrow(/maxAnomalyDetails/);
+  });
+});

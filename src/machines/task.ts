@@ -1,0 +1,478 @@
+/**
+ * The task lifecycle as an XState v5 machine: `scheduled`, `running`, `preempted`, `blocked` (`sleep` / `iowait`),
+ * `exited`, plus `unknown` for a task first seen mid-flight (a trace that starts while it runs or sleeps).
+ *
+ * Every event carries the reading taken when it happened. Leaving `running` charges the slice through the
+ * accounting core (`to_ns(Δcounter) − Δstolen`, clamped, under the configured {@link StealPolicy}); entering
+ * `running` books the wait (perf's "wait time": from leaving the CPU to running again, filed by how the task left)
+ * and the scheduling delay (from the first wakeup). Guards on the readings choose the path: a reading that is not
+ * `monotonic`, not a `stableRead`, or whose steal is not `stealWithinElapsed` takes a transition that records the
+ * anomaly and still charges the clamped value. Events a state does not allow are caught at the root and recorded as
+ * `impossible-transition`.
+ * @module
+ */
+import { and, assign, not, setup } from 'xstate';
+import type { Anomaly, AnomalyKind, TaskId } from '../accounting/anomaly.js';
+import { anomalyError } from '../accounting/anomaly.js';
+import { COUNTER_BACKWARDS, counterWidthForHz, type ConversionMode } from '../accounting/counter.js';
+import {
+  bookDelayTotals,
+  bookSliceTotals,
+  bookWaitTotals,
+  emptyTotals,
+  type TaskTotals,
+  type TotalsRecord,
+  type WaitKind,
+} from '../accounting/ledger.js';
+import { anomalyMessage } from '../accounting/slice.js';
+import type { Reading } from '../accounting/snapshot.js';
+import { accountSteal, skipSteal, stealState, type StealPolicy, type StealState } from '../accounting/steal.js';
+import { SchedacctError } from '../errors.js';
+import { compileMachine, toXStateActions, toXStateGuards, type MachineImplementations } from './compile.js';
+import { conversionFor } from './conversions.js';
+import type { Machine } from './machine-type.js';
+
+/** A reading as a task event carries it: counter and stolen total, where, and how it was taken. */
+export interface TaskReading extends Reading {
+  /** CPU the event happened on. */
+  readonly cpu: number;
+  /** False when the consistent read ran out of retries (default true). */
+  readonly consistent?: boolean;
+  /** Time for anomaly reports, ns on the caller's timeline (e.g. the trace timestamp). */
+  readonly atNs?: number;
+  /** Input line, for anomaly reports from readers. */
+  readonly line?: number;
+}
+
+/** Common to every task event: the reading taken when it happened. */
+export interface TaskEventBase {
+  /** The reading taken when the event happened. */
+  readonly reading: TaskReading;
+}
+/** The task was created (fork, `sched_wakeup_new`): runnable. */
+export interface TaskCreateEvent extends TaskEventBase {
+  /** Event type. */
+  readonly type: 'create';
+}
+/** The task was woken (`sched_waking` / `sched_wakeup`): runnable. */
+export interface TaskWakeupEvent extends TaskEventBase {
+  /** Event type. */
+  readonly type: 'wakeup';
+}
+/** The task was switched in. */
+export interface TaskDispatchEvent extends TaskEventBase {
+  /** Event type. */
+  readonly type: 'dispatch';
+}
+/** The task was switched out while runnable (state `R`). */
+export interface TaskPreemptEvent extends TaskEventBase {
+  /** Event type. */
+  readonly type: 'preempt';
+}
+/** The task was switched out to sleep. */
+export interface TaskBlockEvent extends TaskEventBase {
+  /** Event type. */
+  readonly type: 'block';
+  /** The kernel's state letter(s): `D…` is uninterruptible (iowait), anything else a voluntary sleep. */
+  readonly state: string;
+}
+/** The task moved to another CPU. */
+export interface TaskMigrateEvent extends TaskEventBase {
+  /** Event type. */
+  readonly type: 'migrate';
+  /** The CPU it moved to. */
+  readonly toCpu: number;
+}
+/** The task exited (or was switched out dead, state `X`/`Z`). */
+export interface TaskExitEvent extends TaskEventBase {
+  /** Event type. */
+  readonly type: 'exit';
+}
+
+/** Events of the task machine. */
+export type TaskEvent =
+  | TaskCreateEvent
+  | TaskWakeupEvent
+  | TaskDispatchEvent
+  | TaskPreemptEvent
+  | TaskBlockEvent
+  | TaskMigrateEvent
+  | TaskExitEvent;
+
+/** Every task event type. */
+export const TASK_EVENT_TYPES: readonly TaskEvent['type'][] = [
+  'create',
+  'wakeup',
+  'dispatch',
+  'preempt',
+  'block',
+  'migrate',
+  'exit',
+];
+
+/** Configuration of a task machine (its `input`). */
+export interface TaskInput {
+  /** The task. */
+  readonly task: TaskId;
+  /** Counter frequency, Hz (1e9 when readings are ns timestamps). */
+  readonly counterHz: number;
+  /** Counter width in bits (default: Linux's choice for the frequency). */
+  readonly widthBits?: number;
+  /** `'exact'` (default) or `'kernel'`. */
+  readonly conversion?: ConversionMode;
+  /** Steal beyond a slice: `'drop'` (default, current kernels) or `'carry'`. */
+  readonly policy?: StealPolicy;
+  /** Count the time from a preemption to the next run as scheduling delay (current perf; perf 6.1: false). */
+  readonly delayAfterPreempt?: boolean;
+  /** Throw a `SchedacctError` at the first anomaly (default false: record it and go on). */
+  readonly strict?: boolean;
+  /** Anomalies kept in detail in the context (all are counted); default 100. */
+  readonly maxAnomalyDetails?: number;
+}
+
+/** Why a task is off the CPU, or `'none'` while it is on it or was never seen leaving. */
+export type OffKind = WaitKind | 'none';
+
+/**
+ * The task machine's context: flat (every field a primitive or a frozen array), so it copies cheaply and persists
+ * as JSON (with bigints encoded, see `persist`). It is the task's totals, its steal bookkeeping and its lifecycle
+ * marks side by side.
+ */
+export interface TaskContext extends TotalsRecord, StealState {
+  /** The task. */
+  readonly task: TaskId;
+  /** Counter frequency, Hz. */
+  readonly counterHz: number;
+  /** Counter width, bits. */
+  readonly widthBits: number;
+  /** Counter conversion. */
+  readonly conversion: ConversionMode;
+  /** See {@link TaskInput.delayAfterPreempt}. */
+  readonly delayAfterPreempt: boolean;
+  /** See {@link TaskInput.strict}. */
+  readonly strict: boolean;
+  /** See {@link TaskInput.maxAnomalyDetails}. */
+  readonly maxAnomalyDetails: number;
+  /** CPU of the last event (−1 before any). */
+  cpu: number;
+  /** Migrations seen. */
+  migrations: number;
+  /** Whether any reading was captured yet. */
+  hasReading: boolean;
+  /** Counter of the last reading. */
+  lastCounter: bigint;
+  /** Stolen total of the last reading. */
+  lastStolenNs: bigint;
+  /** Counter at switch-in (start of the current slice). */
+  sliceCounter: bigint;
+  /** Counter when the task last left the CPU. */
+  offCounter: bigint;
+  /** How it left: the wait kind its next switch-in books. */
+  offKind: OffKind;
+  /** Whether a wakeup was seen since it left the CPU. */
+  ready: boolean;
+  /** Counter at that first wakeup. */
+  readyCounter: bigint;
+  /** Anomalies recorded (all kinds). */
+  anomalyCount: number;
+  /** The first anomalies, in detail. */
+  anomalies: readonly Anomaly[];
+}
+
+/**
+ * The initial context for an input.
+ * @param input - the machine's configuration
+ * @returns a fresh context
+ * @throws {@link SchedacctError} for a bad frequency, width or policy
+ */
+export function createTaskContext(input: TaskInput): TaskContext {
+  const widthBits = input.widthBits ?? counterWidthForHz(input.counterHz);
+  const conversion = input.conversion ?? 'exact';
+  conversionFor(conversion, input.counterHz, widthBits); // validates frequency, width and mode now
+  const maxAnomalyDetails = input.maxAnomalyDetails ?? 100;
+  if (!Number.isInteger(maxAnomalyDetails) || maxAnomalyDetails < 0) {
+    throw new SchedacctError(
+      'invalid-argument',
+      `maxAnomalyDetails must be a whole number ≥ 0, got ${String(maxAnomalyDetails)}`,
+    );
+  }
+  return {
+    ...emptyTotals(),
+    ...stealState(input.policy ?? 'drop', 0n),
+    task: input.task,
+    counterHz: input.counterHz,
+    widthBits,
+    conversion,
+    delayAfterPreempt: input.delayAfterPreempt ?? true,
+    strict: input.strict ?? false,
+    maxAnomalyDetails,
+    cpu: -1,
+    migrations: 0,
+    hasReading: false,
+    lastCounter: 0n,
+    lastStolenNs: 0n,
+    sliceCounter: 0n,
+    offCounter: 0n,
+    offKind: 'none',
+    ready: false,
+    readyCounter: 0n,
+    anomalyCount: 0,
+    anomalies: [],
+  };
+}
+
+/**
+ * The task's totals, as a {@link TaskTotals} record.
+ * @param context - a task machine's context
+ * @returns its totals
+ */
+export function taskTotals(context: TaskContext): TaskTotals {
+  const { task, runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = context;
+  const { slices, minSliceNs, maxSliceNs, meanSliceNs, m2SliceNs } = context;
+  return {
+    task,
+    runNs,
+    chargedNs,
+    stolenNs,
+    sleepNs,
+    iowaitNs,
+    preemptNs,
+    delayNs,
+    slices,
+    minSliceNs,
+    maxSliceNs,
+    meanSliceNs,
+    m2SliceNs,
+  };
+}
+
+function elapsedSince(context: TaskContext, from: bigint, to: bigint): number {
+  const ns = conversionFor(context.conversion, context.counterHz, context.widthBits).elapsedNs(from, to);
+  return ns === COUNTER_BACKWARDS ? 0 : ns;
+}
+
+function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, message: string): void {
+  const r = event.reading;
+  const anomaly: Anomaly = {
+    kind,
+    message,
+    task: context.task,
+    cpu: r.cpu,
+    ...(r.atNs === undefined ? {} : { atNs: r.atNs }),
+    ...(r.line === undefined ? {} : { line: r.line }),
+  };
+  if (context.strict) throw anomalyError(anomaly);
+  context.anomalyCount++;
+  if (context.anomalies.length < context.maxAnomalyDetails) context.anomalies = [...context.anomalies, anomaly];
+}
+
+/** The guard and action implementations, shared by the XState machine and the compiled stepper. */
+export const taskImplementations: MachineImplementations<TaskContext, TaskEvent> = {
+  guards: {
+    // The reading is not before the previous one.
+    monotonic: (c, e) =>
+      !c.hasReading ||
+      conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(c.lastCounter, e.reading.counter) !==
+        COUNTER_BACKWARDS,
+    // The reading was taken consistently (its protocol did not run out of retries).
+    stableRead: (_c, e) => e.reading.consistent !== false,
+    // The steal since the previous reading is between 0 and the time since it.
+    stealWithinElapsed: (c, e) => {
+      if (!c.hasReading) return true;
+      const stolen = e.reading.stolenNs - c.lastStolenNs;
+      return stolen >= 0n && Number(stolen) <= elapsedSince(c, c.lastCounter, e.reading.counter);
+    },
+    // The task blocked in uninterruptible sleep (state D: counted as iowait, as perf does).
+    iowaitState: (_c, e) => e.type === 'block' && e.state.startsWith('D'),
+  },
+  actions: {
+    // Keeps the event's reading as the task's last one.
+    capture: (c, e) => {
+      c.lastCounter = e.reading.counter;
+      c.lastStolenNs = e.reading.stolenNs;
+      c.hasReading = true;
+      c.cpu = e.reading.cpu;
+    },
+    // First wakeup since leaving the CPU: the scheduling delay starts.
+    markReady: (c, e) => {
+      if (c.ready) return;
+      c.ready = true;
+      c.readyCounter = e.reading.counter;
+    },
+    // Switch-in: books the wait since leaving the CPU and the scheduling delay, and starts a slice.
+    startSlice: (c, e) => {
+      const now = e.reading.counter;
+      if (c.offKind !== 'none') bookWaitTotals(c, c.offKind, elapsedSince(c, c.offCounter, now));
+      if (c.ready) bookDelayTotals(c, elapsedSince(c, c.readyCounter, now));
+      else if (c.offKind === 'preempt' && c.delayAfterPreempt) bookDelayTotals(c, elapsedSince(c, c.offCounter, now));
+      c.offKind = 'none';
+      c.ready = false;
+      c.sliceCounter = now;
+      skipSteal(c, e.reading.stolenNs); // steal while the task was off the CPU is not its concern
+    },
+    // Switch-out: charges the slice through the accounting core.
+    chargeSlice: (c, e) => {
+      const elapsed = elapsedSince(c, c.sliceCounter, e.reading.counter);
+      const stolen = accountSteal(c, elapsed, e.reading.stolenNs);
+      bookSliceTotals(c, elapsed, stolen);
+    },
+    // Marks when and how the task left the CPU (its next switch-in books the wait under this kind).
+    leaveCpu: (c, e, params) => {
+      c.offCounter = e.reading.counter;
+      c.offKind = (params as { kind: OffKind }).kind;
+      c.ready = false; // perf resets the wakeup time at every switch-out
+    },
+    // Same as `leaveCpu`, choosing sleep or iowait by the kernel state letter.
+    leaveCpuBlocked: (c, e) => {
+      c.offCounter = e.reading.counter;
+      c.offKind = e.type === 'block' && e.state.startsWith('D') ? 'iowait' : 'sleep';
+      c.ready = false;
+    },
+    // Counts a migration.
+    noteMigration: (c, e) => {
+      c.migrations++;
+      if (e.type === 'migrate') c.cpu = e.toCpu;
+    },
+    // Records an anomaly of the kind given as a parameter.
+    recordAnomaly: (c, e, params) => {
+      const kind = (params as { kind: AnomalyKind }).kind;
+      record(
+        c,
+        e,
+        kind,
+        kind === 'impossible-transition' ? `'${e.type}' is not possible in this state; ignored` : anomalyMessage(kind),
+      );
+    },
+    // Records why steal was not within the elapsed time: it went backwards, or exceeded it.
+    recordStealAnomaly: (c, e) => {
+      const kind: AnomalyKind = e.reading.stolenNs < c.lastStolenNs ? 'steal-backwards' : 'steal-exceeds-elapsed';
+      record(c, e, kind, anomalyMessage(kind));
+    },
+  },
+};
+
+type Action = string | { readonly type: string; readonly params: object };
+
+/** The reading checks, in order: each failing guard takes a path that records its anomaly, then does the work. */
+const CHECKS: readonly { readonly failed: ReturnType<typeof not>; readonly record: Action }[] = [
+  { failed: not('monotonic'), record: { type: 'recordAnomaly', params: { kind: 'counter-backwards' } } },
+  { failed: not('stableRead'), record: { type: 'recordAnomaly', params: { kind: 'snapshot-inconsistent' } } },
+  { failed: not('stealWithinElapsed'), record: 'recordStealAnomaly' },
+];
+
+function checked(target: string, actions: readonly Action[], when?: string): object[] {
+  const onAll = [...actions, 'capture'];
+  return [
+    ...CHECKS.map((c) => ({
+      guard: (when === undefined ? c.failed : and([when, c.failed])) as unknown,
+      target,
+      actions: [c.record, ...onAll],
+    })),
+    when === undefined ? { target, actions: onAll } : { guard: when, target, actions: onAll },
+  ];
+}
+
+const impossible = { actions: [{ type: 'recordAnomaly', params: { kind: 'impossible-transition' } }] };
+const ignore = { actions: ['capture'] };
+const leave = (kind: OffKind): Action => ({ type: 'leaveCpu', params: { kind } });
+
+/** The machine's type, spelled out because declarations are emitted without inference. */
+export type TaskMachine = Machine<TaskContext, TaskEvent, TaskInput>;
+
+const definition = {
+  id: 'task',
+  context: ({ input }: { input: TaskInput }) => createTaskContext(input),
+  initial: 'unknown',
+  on: Object.fromEntries(TASK_EVENT_TYPES.map((type) => [type, impossible])),
+  states: {
+    unknown: {
+      description: 'First seen mid-flight: nothing to charge until a switch-in is seen.',
+      on: {
+        create: checked('scheduled', ['markReady']),
+        wakeup: checked('scheduled', ['markReady']),
+        dispatch: checked('running', ['startSlice']),
+        preempt: checked('preempted', [leave('preempt')]),
+        block: [
+          ...checked('#task.blocked.iowait', ['leaveCpuBlocked'], 'iowaitState'),
+          ...checked('#task.blocked.sleep', ['leaveCpuBlocked']),
+        ],
+        migrate: { actions: ['noteMigration', 'capture'] },
+        exit: checked('exited', []),
+      },
+    },
+    scheduled: {
+      description: 'Runnable after a wakeup or creation, waiting for a CPU.',
+      on: {
+        dispatch: checked('running', ['startSlice']),
+        wakeup: ignore,
+        migrate: { actions: ['noteMigration', 'capture'] },
+        exit: checked('exited', []),
+      },
+    },
+    running: {
+      description: 'On a CPU: leaving charges the slice.',
+      on: {
+        preempt: checked('preempted', ['chargeSlice', leave('preempt')]),
+        block: [
+          ...checked('#task.blocked.iowait', ['chargeSlice', 'leaveCpuBlocked'], 'iowaitState'),
+          ...checked('#task.blocked.sleep', ['chargeSlice', 'leaveCpuBlocked']),
+        ],
+        exit: checked('exited', ['chargeSlice']),
+        wakeup: ignore,
+        migrate: { actions: ['noteMigration', 'capture'] },
+      },
+    },
+    preempted: {
+      description: 'Runnable after an involuntary switch-out.',
+      on: {
+        dispatch: checked('running', ['startSlice']),
+        wakeup: ignore,
+        migrate: { actions: ['noteMigration', 'capture'] },
+        exit: checked('exited', []),
+      },
+    },
+    blocked: {
+      description: 'Asleep: voluntary (sleep) or uninterruptible (iowait), kept apart so the ledger can split them.',
+      initial: 'sleep',
+      states: { sleep: {}, iowait: {} },
+      on: {
+        wakeup: checked('scheduled', ['markReady']),
+        dispatch: checked('running', ['startSlice']),
+        migrate: { actions: ['noteMigration', 'capture'] },
+        exit: checked('exited', []),
+      },
+    },
+    exited: { type: 'final' as const, description: 'Gone: no further events.' },
+  },
+};
+
+/**
+ * The task lifecycle machine. Create an actor with `createActor(taskMachine, { input })`, or run the same
+ * definition fast with {@link compileTaskMachine}.
+ */
+export const taskMachine: TaskMachine = setup({
+  types: { context: {} as TaskContext, events: {} as TaskEvent, input: {} as TaskInput },
+  guards: toXStateGuards(taskImplementations),
+  actions: toXStateActions(taskImplementations, assign as never) as Record<string, never>,
+}).createMachine(definition as never) as unknown as TaskMachine;
+
+/**
+ * The task machine compiled to a table-driven stepper.
+ * @returns the compiled machine: `compileTaskMachine().start(createTaskContext(input))`
+ */
+export function compileTaskMachine(): ReturnType<typeof compileMachine<TaskContext, TaskEvent>> {
+  return compileMachine(taskMachine, taskImplementations);
+}
+
+/**
+ * The switch-out event for a kernel state letter, as `sched_switch` reports `prev_state`: `R`/`R+` preempted,
+ * `D…` uninterruptible (iowait), `X`/`Z`/`x` dead (exit), anything else a voluntary sleep.
+ * @param state - the state letter(s)
+ * @param reading - the reading at the switch
+ * @returns the event to send
+ */
+export function switchOutEvent(state: string, reading: TaskReading): TaskEvent {
+  if (state.startsWith('R')) return { type: 'preempt', reading };
+  if (state.startsWith('X') || state.startsWith('Z') || state.startsWith('x')) return { type: 'exit', reading };
+  return { type: 'block', reading, state };
+}

@@ -1,0 +1,115 @@
+/**
+ * Helpers for testing machines: event generators relative to a task's last reading, and the list of every
+ * transition a machine defines. Used by this package's tests; exported for simulator authors who test their own
+ * drivers against the model.
+ * @module
+ */
+import type { MachineDefinition } from './compile.js';
+import type { TaskContext, TaskEvent, TaskReading } from './task.js';
+
+/** How a generated reading relates to the task's last one. */
+export type ReadingVariant = 'normal' | 'counter-backwards' | 'inconsistent' | 'steal-jump' | 'steal-backwards';
+
+/** Every {@link ReadingVariant}. */
+export const READING_VARIANTS: readonly ReadingVariant[] = [
+  'normal',
+  'counter-backwards',
+  'inconsistent',
+  'steal-jump',
+  'steal-backwards',
+];
+
+/**
+ * A reading relative to the context's last one: 1000 ticks later with 100 ns stolen, or the given anomaly.
+ * @param context - the task's context
+ * @param variant - which kind of reading
+ * @returns the reading
+ */
+export function nextReading(context: TaskContext, variant: ReadingVariant): TaskReading {
+  const counter = context.lastCounter;
+  const stolen = context.lastStolenNs;
+  const cpu = context.cpu < 0 ? 0 : context.cpu;
+  switch (variant) {
+    case 'counter-backwards':
+      return { counter: counter === 0n ? 0n : counter - 1n, stolenNs: stolen, cpu };
+    case 'inconsistent':
+      return { counter: counter + 1000n, stolenNs: stolen + 100n, cpu, consistent: false };
+    case 'steal-jump':
+      return { counter: counter + 1000n, stolenNs: stolen + 5000n, cpu };
+    case 'steal-backwards':
+      return { counter: counter + 1000n, stolenNs: stolen === 0n ? 0n : stolen - 1n, cpu };
+    default:
+      return { counter: counter + 1000n, stolenNs: stolen + 100n, cpu };
+  }
+}
+
+/**
+ * Every task event type with every reading variant (and both kinds of block), relative to the context.
+ * @param context - the task's context
+ * @returns the events
+ */
+export function taskEventsFrom(context: TaskContext): TaskEvent[] {
+  const out: TaskEvent[] = [];
+  for (const variant of READING_VARIANTS) {
+    const reading = nextReading(context, variant);
+    out.push(
+      { type: 'create', reading },
+      { type: 'wakeup', reading },
+      { type: 'dispatch', reading },
+      { type: 'preempt', reading },
+      { type: 'block', reading, state: 'S' },
+      { type: 'block', reading, state: 'D' },
+      { type: 'migrate', reading, toCpu: reading.cpu === 0 ? 1 : 0 },
+      { type: 'exit', reading },
+    );
+  }
+  return out;
+}
+
+interface Node {
+  readonly id: string;
+  readonly states: Readonly<Record<string, Node>>;
+  readonly transitions: ReadonlyMap<string, readonly object[]>;
+}
+
+/**
+ * A stable key for each transition definition: `source id:event:index`.
+ * @param machine - the machine
+ * @returns every transition's key, in definition order
+ */
+export function transitionKeys(machine: MachineDefinition): string[] {
+  const keys: string[] = [];
+  const walk = (node: Node): void => {
+    for (const [event, transitions] of node.transitions)
+      transitions.forEach((_t, i) => keys.push(`${node.id}:${event}:${String(i)}`));
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root as unknown as Node);
+  return keys;
+}
+
+/** The parts of a state node {@link transitionKey} reads. */
+export interface TransitionSource {
+  /** The node's id. */
+  readonly id: string;
+  /** Its transitions by event type. */
+  readonly transitions: ReadonlyMap<string, readonly object[]>;
+}
+
+/** The parts of a transition definition {@link transitionKey} reads. */
+export interface TransitionRef {
+  /** The state node that defines it. */
+  readonly source: TransitionSource;
+  /** Its event type. */
+  readonly eventType: string;
+}
+
+/**
+ * The key (as {@link transitionKeys} writes it) of a transition definition.
+ * @param transition - a transition definition, as `machine.getTransitionData` returns it
+ * @returns its key
+ */
+export function transitionKey(transition: TransitionRef): string {
+  const index = transition.source.transitions.get(transition.eventType)?.indexOf(transition) ?? -1;
+  return `${transition.source.id}:${transition.eventType}:${String(index)}`;
+}

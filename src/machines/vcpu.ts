@@ -1,0 +1,220 @@
+/**
+ * The host's view of one vCPU: `running`, `runnable` (the vCPU thread waits for a physical CPU: steal accrues),
+ * `paused` (the whole VM is stopped for migration or suspend: not steal, the guest's timeline has a gap) and
+ * `offline`. The machine produces the stolen-time total a hypervisor publishes; like KVM, which adds the run-queue
+ * delay at `vcpu_load`, the published total grows when the vCPU leaves `runnable` (and `offline`, for Xen, whose
+ * steal is `time[runnable] + time[offline]`).
+ * @module
+ */
+import { assign, not, setup } from 'xstate';
+import type { Anomaly } from '../accounting/anomaly.js';
+import { anomalyError } from '../accounting/anomaly.js';
+import { SchedacctError } from '../errors.js';
+import { compileMachine, toXStateActions, toXStateGuards, type MachineImplementations } from './compile.js';
+import type { Machine } from './machine-type.js';
+
+/** An event of the vCPU machine. */
+export interface VcpuEvent {
+  /** What happened: the host scheduled or descheduled the vCPU thread, paused or resumed the VM, or took the vCPU offline or online. */
+  readonly type: 'schedule' | 'deschedule' | 'pause' | 'resume' | 'offline' | 'online';
+  /** Host time, ns. */
+  readonly atNs: number;
+}
+
+/** Every vCPU event type. */
+export const VCPU_EVENT_TYPES: readonly VcpuEvent['type'][] = [
+  'schedule',
+  'deschedule',
+  'pause',
+  'resume',
+  'offline',
+  'online',
+];
+
+/** Configuration of a vCPU machine. */
+export interface VcpuInput {
+  /** The vCPU's index. */
+  readonly vcpu: number;
+  /** Host time the vCPU starts running, ns (default 0). */
+  readonly startNs?: number;
+  /** Count time offline as steal (Xen: yes; KVM and Arm PV time: no, the default). */
+  readonly offlineIsSteal?: boolean;
+  /** Throw at the first anomaly instead of recording it. */
+  readonly strict?: boolean;
+}
+
+/** Where a vCPU's host time went. */
+export type VcpuBucket = 'running' | 'runnable' | 'paused' | 'offline';
+
+/** The vCPU machine's context (flat). */
+export interface VcpuContext {
+  /** The vCPU's index. */
+  readonly vcpu: number;
+  /** See {@link VcpuInput.offlineIsSteal}. */
+  readonly offlineIsSteal: boolean;
+  /** See {@link VcpuInput.strict}. */
+  readonly strict: boolean;
+  /** Host time of the last event. */
+  nowNs: number;
+  /** Host time the current state was entered. */
+  enteredNs: number;
+  /** The stolen total as published to the guest (what the ABI structure holds). */
+  stolenNs: bigint;
+  /** Host time spent running. */
+  runningNs: number;
+  /** Host time spent runnable (steal). */
+  runnableNs: number;
+  /** Host time paused (not steal). */
+  pausedNs: number;
+  /** Host time offline. */
+  offlineNs: number;
+  /** Anomalies recorded. */
+  anomalyCount: number;
+  /** The first anomalies, in detail. */
+  anomalies: readonly Anomaly[];
+}
+
+/**
+ * The initial context.
+ * @param input - the configuration
+ * @returns a fresh context
+ */
+export function createVcpuContext(input: VcpuInput): VcpuContext {
+  const startNs = input.startNs ?? 0;
+  if (!Number.isSafeInteger(startNs) || startNs < 0) {
+    throw new SchedacctError('invalid-argument', `startNs must be a whole number ≥ 0, got ${String(startNs)}`);
+  }
+  return {
+    vcpu: input.vcpu,
+    offlineIsSteal: input.offlineIsSteal ?? false,
+    strict: input.strict ?? false,
+    nowNs: startNs,
+    enteredNs: startNs,
+    stolenNs: 0n,
+    runningNs: 0,
+    runnableNs: 0,
+    pausedNs: 0,
+    offlineNs: 0,
+    anomalyCount: 0,
+    anomalies: [],
+  };
+}
+
+/**
+ * The stolen total a continuously updating hypervisor would show at `atNs` (Xen updates its runstate area on every
+ * state change; KVM only at `vcpu_load`, which is {@link VcpuContext.stolenNs}).
+ * @param context - the vCPU's context
+ * @param state - the vCPU's current state
+ * @param atNs - host time, ns (≥ the last event's)
+ * @returns the stolen total including the interval still in progress
+ */
+export function stolenAt(context: VcpuContext, state: VcpuBucket, atNs: number): bigint {
+  const open = Math.max(0, atNs - context.enteredNs);
+  const accruing = state === 'runnable' || (state === 'offline' && context.offlineIsSteal);
+  return context.stolenNs + (accruing ? BigInt(open) : 0n);
+}
+
+/** Guard and action implementations, shared by the XState machine and the compiled stepper. */
+export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent> = {
+  guards: {
+    // Host time did not go backwards.
+    monotonic: (c, e) => e.atNs >= c.nowNs,
+  },
+  actions: {
+    // Adds the time since the state was entered to its bucket (and to the published steal where it is steal).
+    accrue: (c, e, params) => {
+      const from = (params as { from: VcpuBucket }).from;
+      const ns = Math.max(0, e.atNs - c.enteredNs);
+      if (from === 'running') c.runningNs += ns;
+      else if (from === 'runnable') c.runnableNs += ns;
+      else if (from === 'paused') c.pausedNs += ns;
+      else c.offlineNs += ns;
+      if (from === 'runnable' || (from === 'offline' && c.offlineIsSteal)) c.stolenNs += BigInt(ns);
+    },
+    // Starts the new state's interval.
+    enter: (c, e) => {
+      const at = Math.max(e.atNs, c.nowNs);
+      c.nowNs = at;
+      c.enteredNs = at;
+    },
+    // Records an anomaly (host time backwards, or an event the state does not allow).
+    recordAnomaly: (c, e, params) => {
+      const kind = (params as { kind: 'counter-backwards' | 'impossible-transition' }).kind;
+      const anomaly: Anomaly = {
+        kind,
+        message:
+          kind === 'counter-backwards'
+            ? `host time went backwards (${String(e.atNs)} < ${String(c.nowNs)} ns); the interval counts as 0`
+            : `'${e.type}' is not possible in this state; ignored`,
+        cpu: c.vcpu,
+        atNs: e.atNs,
+      };
+      if (c.strict) throw anomalyError(anomaly);
+      c.anomalyCount++;
+      if (c.anomalies.length < 100) c.anomalies = [...c.anomalies, anomaly];
+    },
+  },
+};
+
+function move(from: VcpuBucket, target: VcpuBucket): object[] {
+  const accrue = { type: 'accrue', params: { from } };
+  return [
+    {
+      guard: not('monotonic'),
+      target,
+      actions: [{ type: 'recordAnomaly', params: { kind: 'counter-backwards' } }, 'enter'],
+    },
+    { target, actions: [accrue, 'enter'] },
+  ];
+}
+
+/** The vCPU machine's type. */
+export type VcpuMachine = Machine<VcpuContext, VcpuEvent, VcpuInput>;
+
+const impossible = { actions: [{ type: 'recordAnomaly', params: { kind: 'impossible-transition' } }] };
+
+/** The host view of a vCPU. */
+export const vcpuMachine: VcpuMachine = setup({
+  types: { context: {} as VcpuContext, events: {} as VcpuEvent, input: {} as VcpuInput },
+  guards: toXStateGuards(vcpuImplementations),
+  actions: toXStateActions(vcpuImplementations, assign as never) as Record<string, never>,
+}).createMachine({
+  id: 'vcpu',
+  context: ({ input }: { input: VcpuInput }) => createVcpuContext(input),
+  initial: 'running',
+  on: Object.fromEntries(VCPU_EVENT_TYPES.map((type) => [type, impossible])),
+  states: {
+    running: {
+      description: 'The vCPU thread is on a physical CPU.',
+      on: {
+        deschedule: move('running', 'runnable'),
+        pause: move('running', 'paused'),
+        offline: move('running', 'offline'),
+      },
+    },
+    runnable: {
+      description: 'Waiting for a physical CPU: steal accrues.',
+      on: {
+        schedule: move('runnable', 'running'),
+        pause: move('runnable', 'paused'),
+        offline: move('runnable', 'offline'),
+      },
+    },
+    paused: {
+      description: 'The whole VM is stopped (migration, suspend): not steal; the guest timeline has a gap.',
+      on: { resume: move('paused', 'running') },
+    },
+    offline: {
+      description: 'The vCPU is down (hotplug); steal only where the ABI counts it (Xen).',
+      on: { online: move('offline', 'running') },
+    },
+  },
+} as never) as unknown as VcpuMachine;
+
+/**
+ * The vCPU machine compiled to a table-driven stepper.
+ * @returns the compiled machine: `compileVcpuMachine().start(createVcpuContext(input))`
+ */
+export function compileVcpuMachine(): ReturnType<typeof compileMachine<VcpuContext, VcpuEvent>> {
+  return compileMachine(vcpuMachine, vcpuImplementations);
+}
