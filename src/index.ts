@@ -38,9 +38,9 @@ export {
   updateBitRead,
   XEN_RUNSTATE_UPDATE,
 } from './accounting/snapshot.js';
-export { accountSteal, skipSteal, STEAL_POLICIES, StealAccount, stealState } from './accounting/steal.js';
+export { accountSteal, nsBetween, skipSteal, STEAL_POLICIES, StealAccount, stealState } from './accounting/steal.js';
 export { toMermaid, actionText, guardText } from './export/mermaid.js';
-export { compileMachine, toXStateActions, toXStateGuards } from './machines/compile.js';
+export { compileMachine, toXStateActions, toXStateGuards, toXStateInPlaceActions } from './machines/compile.js';
 export { conversionFor } from './machines/conversions.js';
 export { parseSnapshot, stringifySnapshot } from './machines/persist.js';
 export {

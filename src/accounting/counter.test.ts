@@ -213,4 +213,20 @@ describe('conversions', () => {
     // @ts-expect-error: a mode that does not exist
     expect(() => createConversion('fast', 24_000_000)).toThrow(/exact/);
   });
+
+  fcTest.prop([rates, fc.bigInt({ min: 0n, max: 1n << 60n }), fc.bigInt({ min: 0n, max: 1n << 40n })])(
+    'the number fast path agrees with BigInt arithmetic, and nsOf differences equal elapsedNs',
+    (hz, before, d) => {
+      const exact = new ExactConversion(hz);
+      const after = before + d;
+      expect(exact.elapsedNs(before, after)).toBe(exact.elapsedSlow(before, after));
+      for (const conv of [exact, new KernelConversion(hz, 64)]) {
+        const a = conv.nsOf(after);
+        const b = conv.nsOf(before);
+        if (a >= 0 && b >= 0) expect(a - b).toBe(conv.elapsedNs(before, after));
+      }
+      expect(exact.nsOf(-1n)).toBe(-1);
+      expect(exact.nsOf(1n << 63n)).toBe(-1);
+    },
+  );
 });

@@ -15,6 +15,7 @@ export const NSEC_PER_SEC = 1_000_000_000;
 export const COUNTER_BACKWARDS = -1;
 
 const U64_MASK = (1n << 64n) - 1n;
+const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_ROLLOVER_SECS = 40n * 365n * 24n * 3600n;
 
 function checkHz(counterHz: number): void {
@@ -254,6 +255,22 @@ export interface CounterConversion {
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
    */
   elapsedNs(before: bigint, after: bigint): number;
+  /**
+   * ns of a raw counter value (from counter 0) as a number, or −1 where a double cannot hold it exactly. For
+   * readings `b` ≤ `a` below the wrap, `nsOf(a) − nsOf(b)` equals `elapsedNs(b, a)`: convert once, subtract often.
+   * @param counter - raw counter value
+   * @returns ns, or −1
+   */
+  nsOf(counter: bigint): number;
+}
+
+// floor(p / d) for whole numbers p < 2^53, exact (a double division can round up across an integer).
+function floorDiv(p: number, d: number): number {
+  if (d === 1) return p;
+  let q = Math.floor(p / d);
+  if (q * d > p) q--;
+  else if ((q + 1) * d <= p) q++;
+  return q;
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -280,6 +297,9 @@ export class ExactConversion implements CounterConversion {
   readonly den: bigint;
   readonly #mask: bigint;
   readonly #half: bigint;
+  readonly #numN: number;
+  readonly #denN: number;
+  readonly #safeTicks: bigint;
 
   /**
    * @param counterHz - counter frequency, Hz
@@ -295,6 +315,11 @@ export class ExactConversion implements CounterConversion {
     const g = gcd(BigInt(NSEC_PER_SEC), BigInt(counterHz));
     this.num = BigInt(NSEC_PER_SEC) / g;
     this.den = BigInt(counterHz) / g;
+    this.#numN = Number(this.num);
+    this.#denN = Number(this.den);
+    // Below this many ticks, ticks·num fits a double exactly and the hot path avoids BigInt arithmetic.
+    const safe = BigInt(Number.MAX_SAFE_INTEGER) / this.num;
+    this.#safeTicks = safe < this.#mask ? safe : this.#mask;
   }
 
   /**
@@ -313,6 +338,32 @@ export class ExactConversion implements CounterConversion {
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
    */
   elapsedNs(before: bigint, after: bigint): number {
+    if (before >= 0n && after >= 0n && before <= this.#safeTicks && after <= this.#safeTicks) {
+      const b = Number(before);
+      const a = Number(after);
+      if (a < b) return this.elapsedSlow(before, after); // backwards, or a wrap: rare
+      return floorDiv(a * this.#numN, this.#denN) - floorDiv(b * this.#numN, this.#denN);
+    }
+    return this.elapsedSlow(before, after);
+  }
+
+  /**
+   * ns of a raw counter value as a number, or −1 where a double cannot hold it exactly.
+   * @param counter - raw counter value
+   * @returns `floor(counter · 1e9 / counterHz)`, or −1
+   */
+  nsOf(counter: bigint): number {
+    if (counter < 0n || counter > this.#safeTicks) return -1;
+    return floorDiv(Number(counter) * this.#numN, this.#denN);
+  }
+
+  /**
+   * {@link ExactConversion.elapsedNs} in BigInt throughout, for values past 2^53 and for wraps.
+   * @param before - raw counter at the start
+   * @param after - raw counter at the end
+   * @returns ns elapsed, or {@link COUNTER_BACKWARDS}
+   */
+  elapsedSlow(before: bigint, after: bigint): number {
     const forward = (after - before) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
     const start = before & this.#mask;
@@ -371,6 +422,17 @@ export class KernelConversion implements CounterConversion {
     const epochs = ticks / this.epochCycles;
     const cycles = ticks - epochs * this.epochCycles;
     return epochs * this.#epochNs + ((cycles * this.#mult) >> this.#shift);
+  }
+
+  /**
+   * `sched_clock()` of a raw counter value as a number, or −1 where a double cannot hold it exactly.
+   * @param counter - raw counter value
+   * @returns ns, or −1
+   */
+  nsOf(counter: bigint): number {
+    if (counter < 0n || counter > this.#mask) return -1;
+    const ns = this.toNs(counter);
+    return ns <= MAX_SAFE_NS ? Number(ns) : -1;
   }
 
   /**

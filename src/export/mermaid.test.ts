@@ -49,9 +49,12 @@ describe('Mermaid diagrams are generated from the machine definitions', () => {
 
   it('the compact form has one edge per source, event and target, counting the guarded alternatives', () => {
     const text = toMermaid(taskMachine, { compact: true });
-    expect(text).toContain('running --> preempted : preempt / chargeSlice, leaveCpu(preempt), capture (+3 guarded)\n');
+    expect(text).toContain(
+      'running --> preempted : preempt [readingValid] / chargeSlice, leaveCpu(preempt), capture (+3 guarded)\n',
+    );
     expect(text.split('running --> preempted').length - 1).toBe(1);
     expect(toMermaid(taskMachine, { hideActions: true })).toContain('running --> preempted : preempt [¬monotonic]\n');
+    expect(toMermaid(taskMachine, { hideActions: true })).toContain('running --> preempted : preempt [readingValid]\n');
   });
 
   it('changing a machine changes its diagram', () => {

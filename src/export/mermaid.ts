@@ -57,8 +57,8 @@ export interface MermaidOptions {
   /** Leave out the action lists (guards and events stay). Default false. */
   readonly hideActions?: boolean;
   /**
-   * Draw one edge per source, event and target: the last transition of the group (the ordinary path), with the
-   * number of earlier guarded alternatives (the anomaly paths) in the label. Default false: every transition.
+   * Draw one edge per source, event and target: the first transition of the group (the ordinary path), with the
+   * number of further guarded alternatives (the anomaly paths) in the label. Default false: every transition.
    */
   readonly compact?: boolean;
 }
@@ -107,7 +107,7 @@ export function toMermaid(machine: MachineDefinition, options: MermaidOptions = 
           groups.set(target, [...(groups.get(target) ?? []), t]);
         }
         for (const [target, group] of groups) {
-          const main = group[group.length - 1];
+          const main = group[0];
           if (main === undefined) continue;
           const more = group.length > 1 ? ` (+${String(group.length - 1)} guarded)` : '';
           edges.push(`${id(node)} --> ${id(target)} : ${label(event, main)}${more}`);

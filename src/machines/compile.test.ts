@@ -1,8 +1,8 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { assign, createActor, createMachine, setup } from 'xstate';
+import { assign, createActor, createMachine, initialTransition, setup, transition } from 'xstate';
 import { SchedacctError } from '../errors.js';
-import { compileMachine, toXStateActions } from './compile.js';
+import { compileMachine, toXStateActions, toXStateInPlaceActions } from './compile.js';
 import { parseSnapshot, stringifySnapshot } from './persist.js';
 import {
   stableReadImplementations,
@@ -10,7 +10,14 @@ import {
   createStableReadContext,
   type StableReadEvent,
 } from './stable-read.js';
-import { compileTaskMachine, createTaskContext, taskMachine, type TaskEvent, type TaskInput } from './task.js';
+import {
+  compileTaskMachine,
+  createTaskContext,
+  taskImplementations,
+  taskMachine,
+  type TaskEvent,
+  type TaskInput,
+} from './task.js';
 import { compileVcpuMachine, createVcpuContext, vcpuMachine, type VcpuEvent } from './vcpu.js';
 
 /** A random step of a task's life: the event type and how its reading moves from the previous one. */
@@ -173,7 +180,7 @@ describe('compileMachine', () => {
     };
     const m = setup({
       types: { context: {} as { log: string[] }, events: {} as { type: 'next' } },
-      actions: toXStateActions(impls, assign as never) as Record<string, never>,
+      actions: toXStateActions(impls, assign as never),
     }).createMachine({
       context: { log: [] as string[] },
       initial: 'a',
@@ -214,4 +221,37 @@ describe('compileMachine', () => {
       /no leaf state/,
     );
   });
+});
+
+describe('XState semantics are kept', () => {
+  it('transition() is pure: the input snapshot is not changed', () => {
+    const [start] = initialTransition(taskMachine, { task: 1, counterHz: 1e9 });
+    const [before] = transition(taskMachine, start, {
+      type: 'dispatch',
+      reading: { counter: 10n, stolenNs: 0n, cpu: 0 },
+    });
+    const copy = structuredClone(before.context);
+    const [after] = transition(taskMachine, before, {
+      type: 'preempt',
+      reading: { counter: 500n, stolenNs: 40n, cpu: 0 },
+    });
+    expect(before.context).toEqual(copy);
+    expect(after.context.chargedNs).toBe(450);
+    expect(before.context.chargedNs).toBe(0);
+  });
+
+  fcTest.prop([input, fc.array(step, { maxLength: 40 })], { numRuns: 200 })(
+    'the opt-in in-place actions give the same results as the immutable ones',
+    (inp, steps) => {
+      const fast = taskMachine.provide({ actions: toXStateInPlaceActions(taskImplementations) });
+      const a = createActor(taskMachine, { input: inp }).start();
+      const b = createActor(fast, { input: inp }).start();
+      for (const e of toEvents(steps)) {
+        a.send(e);
+        b.send(e);
+      }
+      expect(b.getSnapshot().value).toEqual(a.getSnapshot().value);
+      expect(b.getSnapshot().context).toEqual(a.getSnapshot().context);
+    },
+  );
 });

@@ -53,8 +53,9 @@ export function toXStateGuards<C, E>(
 }
 
 /**
- * The actions for `setup({ actions })`. Each is a pure function of the snapshot: it copies the (flat) context,
- * runs the shared implementation on the copy and returns it through `assign`, so actor snapshots stay immutable.
+ * The actions for `setup({ actions })`: each copies the (flat) context, runs the shared implementation on the
+ * copy and returns it through `assign`. Snapshots stay immutable, so XState's pure `machine.transition()`,
+ * `xstate/graph` and any snapshot you kept remain correct. This is what the package's machines use.
  * @param impls - the shared implementations
  * @param assign - XState's `assign`
  * @returns XState actions, by name
@@ -62,7 +63,7 @@ export function toXStateGuards<C, E>(
 export function toXStateActions<C extends object, E>(
   impls: MachineImplementations<C, E>,
   assign: (fn: (args: XArgs<C, E>, params: unknown) => C) => unknown,
-): Record<string, unknown> {
+): Record<string, never> {
   const out: Record<string, unknown> = {};
   for (const [name, impl] of Object.entries(impls.actions)) {
     out[name] = assign((args, params) => {
@@ -71,7 +72,26 @@ export function toXStateActions<C extends object, E>(
       return next;
     });
   }
-  return out;
+  return out as Record<string, never>;
+}
+
+/**
+ * Faster actions that run the shared implementation on the actor's context in place, as the stepper does (about
+ * half the cost per event of {@link toXStateActions}). Only for an actor whose old snapshots nobody keeps: it breaks
+ * the purity of `machine.transition()` and `xstate/graph`, which apply several events to one snapshot.
+ * @param impls - the shared implementations
+ * @returns XState actions, by name
+ * @example
+ * ```ts
+ * const fast = taskMachine.provide({ actions: toXStateInPlaceActions(taskImplementations) });
+ * const actor = createActor(fast, { input }).start(); // persist with stringifySnapshot(actor.getPersistedSnapshot())
+ * ```
+ */
+export function toXStateInPlaceActions<C, E>(impls: MachineImplementations<C, E>): Record<string, never> {
+  const out: Record<string, (args: XArgs<C, E>, params: unknown) => void> = {};
+  for (const [name, impl] of Object.entries(impls.actions))
+    out[name] = (args, params) => impl(args.context, args.event, params);
+  return out as Record<string, never>;
 }
 
 /** Minimal view of an XState state node, as the compiler reads it. */
@@ -325,9 +345,14 @@ export function compileMachine<C, E extends EventObject>(
         if (isDone[current] === true) return false;
         const candidates = table[current]?.get(event.type);
         if (candidates === undefined) return false;
-        for (const t of candidates) {
+        for (let i = 0; i < candidates.length; i++) {
+          const t = candidates[i] as CompiledTransition<C, E>;
           if (t.guard !== null && !t.guard(context, event)) continue;
-          for (const a of t.actions) a.impl(context, event, a.params);
+          const actions = t.actions;
+          for (let j = 0; j < actions.length; j++) {
+            const a = actions[j] as CompiledAction<C, E>;
+            a.impl(context, event, a.params);
+          }
           current = t.to;
           return true;
         }

@@ -15,6 +15,16 @@ const cache = new Map<string, CounterConversion>();
  * @returns the shared conversion
  */
 export function conversionFor(mode: ConversionMode, counterHz: number, widthBits: number): CounterConversion {
+  // Nearly every program uses one conversion: answer it without building a key.
+  if (last !== undefined && last.mode === mode && last.counterHz === counterHz && last.widthBits === widthBits)
+    return last;
+  last = lookup(mode, counterHz, widthBits);
+  return last;
+}
+
+let last: CounterConversion | undefined;
+
+function lookup(mode: ConversionMode, counterHz: number, widthBits: number): CounterConversion {
   const key = `${mode}:${String(counterHz)}:${String(widthBits)}`;
   let conversion = cache.get(key);
   if (conversion === undefined) {

@@ -84,7 +84,7 @@ export type StableReadMachine = Machine<StableReadContext, StableReadEvent, Stab
 export const stableReadMachine: StableReadMachine = setup({
   types: { context: {} as StableReadContext, events: {} as StableReadEvent, input: {} },
   guards: toXStateGuards(stableReadImplementations),
-  actions: toXStateActions(stableReadImplementations, assign as never) as Record<string, never>,
+  actions: toXStateActions(stableReadImplementations, assign as never),
 }).createMachine({
   id: 'stableRead',
   context: ({ input }: { input: StableReadInput }) => createStableReadContext(input),

@@ -14,7 +14,12 @@
 import { and, assign, not, setup } from 'xstate';
 import type { Anomaly, AnomalyKind, TaskId } from '../accounting/anomaly.js';
 import { anomalyError } from '../accounting/anomaly.js';
-import { COUNTER_BACKWARDS, counterWidthForHz, type ConversionMode } from '../accounting/counter.js';
+import {
+  COUNTER_BACKWARDS,
+  counterWidthForHz,
+  type ConversionMode,
+  type CounterConversion,
+} from '../accounting/counter.js';
 import {
   bookDelayTotals,
   bookSliceTotals,
@@ -26,9 +31,22 @@ import {
 } from '../accounting/ledger.js';
 import { anomalyMessage } from '../accounting/slice.js';
 import type { Reading } from '../accounting/snapshot.js';
-import { accountSteal, skipSteal, stealState, type StealPolicy, type StealState } from '../accounting/steal.js';
+import {
+  accountSteal,
+  nsBetween,
+  skipSteal,
+  stealState,
+  type StealPolicy,
+  type StealState,
+} from '../accounting/steal.js';
 import { SchedacctError } from '../errors.js';
-import { compileMachine, toXStateActions, toXStateGuards, type MachineImplementations } from './compile.js';
+import {
+  compileMachine,
+  toXStateActions,
+  toXStateGuards,
+  type GuardImpl,
+  type MachineImplementations,
+} from './compile.js';
 import { conversionFor } from './conversions.js';
 import type { Machine } from './machine-type.js';
 
@@ -246,8 +264,26 @@ export function taskTotals(context: TaskContext): TaskTotals {
   };
 }
 
-function elapsedSince(context: TaskContext, from: bigint, to: bigint): number {
-  const ns = conversionFor(context.conversion, context.counterHz, context.widthBits).elapsedNs(from, to);
+// Both reading guards need the time since the task's last reading: computed once per event (a memo of a pure
+// function of the conversion, the last counter and the event's counter).
+let memoReading: TaskReading | undefined;
+let memoConversion: CounterConversion | undefined;
+let memoLast = 0n;
+let memoElapsed = 0;
+function sinceLast(c: TaskContext, e: TaskEvent): number {
+  const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
+  if (memoReading !== e.reading || memoConversion !== conversion || memoLast !== c.lastCounter) {
+    memoReading = e.reading;
+    memoConversion = conversion;
+    memoLast = c.lastCounter;
+    memoElapsed = conversion.elapsedNs(c.lastCounter, e.reading.counter);
+  }
+  return memoElapsed;
+}
+
+// ns from an earlier counter to the event's; 0 when the counter went backwards.
+function elapsedSince(c: TaskContext, from: bigint, e: TaskEvent): number {
+  const ns = conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(from, e.reading.counter);
   return ns === COUNTER_BACKWARDS ? 0 : ns;
 }
 
@@ -266,22 +302,29 @@ function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, messa
   if (context.anomalies.length < context.maxAnomalyDetails) context.anomalies = [...context.anomalies, anomaly];
 }
 
+const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', GuardImpl<TaskContext, TaskEvent>> = {
+  // The reading is not before the previous one.
+  monotonic: (c, e) => !c.hasReading || sinceLast(c, e) !== COUNTER_BACKWARDS,
+  // The reading was taken consistently (its protocol did not run out of retries).
+  stableRead: (_c, e) => e.reading.consistent !== false,
+  // The steal since the previous reading is between 0 and the time since it.
+  stealWithinElapsed: (c, e) => {
+    if (!c.hasReading) return true;
+    if (e.reading.stolenNs < c.lastStolenNs) return false;
+    const elapsed = sinceLast(c, e);
+    return nsBetween(c.lastStolenNs, e.reading.stolenNs) <= (elapsed === COUNTER_BACKWARDS ? 0 : elapsed);
+  },
+};
+
 /** The guard and action implementations, shared by the XState machine and the compiled stepper. */
 export const taskImplementations: MachineImplementations<TaskContext, TaskEvent> = {
   guards: {
-    // The reading is not before the previous one.
-    monotonic: (c, e) =>
-      !c.hasReading ||
-      conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(c.lastCounter, e.reading.counter) !==
-        COUNTER_BACKWARDS,
-    // The reading was taken consistently (its protocol did not run out of retries).
-    stableRead: (_c, e) => e.reading.consistent !== false,
-    // The steal since the previous reading is between 0 and the time since it.
-    stealWithinElapsed: (c, e) => {
-      if (!c.hasReading) return true;
-      const stolen = e.reading.stolenNs - c.lastStolenNs;
-      return stolen >= 0n && Number(stolen) <= elapsedSince(c, c.lastCounter, e.reading.counter);
-    },
+    ...taskGuards,
+    // All three checks at once: the ordinary path tries this one guard first.
+    readingValid: (c, e) =>
+      taskGuards.monotonic(c, e, undefined) &&
+      taskGuards.stableRead(c, e, undefined) &&
+      taskGuards.stealWithinElapsed(c, e, undefined),
     // The task blocked in uninterruptible sleep (state D: counted as iowait, as perf does).
     iowaitState: (_c, e) => e.type === 'block' && e.state.startsWith('D'),
   },
@@ -302,9 +345,11 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     // Switch-in: books the wait since leaving the CPU and the scheduling delay, and starts a slice.
     startSlice: (c, e) => {
       const now = e.reading.counter;
-      if (c.offKind !== 'none') bookWaitTotals(c, c.offKind, elapsedSince(c, c.offCounter, now));
-      if (c.ready) bookDelayTotals(c, elapsedSince(c, c.readyCounter, now));
-      else if (c.offKind === 'preempt' && c.delayAfterPreempt) bookDelayTotals(c, elapsedSince(c, c.offCounter, now));
+      if (c.offKind !== 'none') bookWaitTotals(c, c.offKind, elapsedSince(c, c.offCounter, e));
+      if (c.ready) bookDelayTotals(c, elapsedSince(c, c.readyCounter, e));
+      else if (c.offKind === 'preempt' && c.delayAfterPreempt) {
+        bookDelayTotals(c, elapsedSince(c, c.offCounter, e));
+      }
       c.offKind = 'none';
       c.ready = false;
       c.sliceCounter = now;
@@ -312,7 +357,7 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     },
     // Switch-out: charges the slice through the accounting core.
     chargeSlice: (c, e) => {
-      const elapsed = elapsedSince(c, c.sliceCounter, e.reading.counter);
+      const elapsed = elapsedSince(c, c.sliceCounter, e);
       const stolen = accountSteal(c, elapsed, e.reading.stolenNs);
       bookSliceTotals(c, elapsed, stolen);
     },
@@ -362,13 +407,11 @@ const CHECKS: readonly { readonly failed: ReturnType<typeof not>; readonly recor
 
 function checked(target: string, actions: readonly Action[], when?: string): object[] {
   const onAll = [...actions, 'capture'];
+  const guard = (g: unknown): unknown => (when === undefined ? g : and([when, g as never]));
+  // The ordinary path first, behind the one combined guard; then each failed check, in order, records its anomaly.
   return [
-    ...CHECKS.map((c) => ({
-      guard: (when === undefined ? c.failed : and([when, c.failed])) as unknown,
-      target,
-      actions: [c.record, ...onAll],
-    })),
-    when === undefined ? { target, actions: onAll } : { guard: when, target, actions: onAll },
+    { guard: guard('readingValid'), target, actions: onAll },
+    ...CHECKS.map((c) => ({ guard: guard(c.failed), target, actions: [c.record, ...onAll] })),
   ];
 }
 
@@ -453,7 +496,7 @@ const definition = {
 export const taskMachine: TaskMachine = setup({
   types: { context: {} as TaskContext, events: {} as TaskEvent, input: {} as TaskInput },
   guards: toXStateGuards(taskImplementations),
-  actions: toXStateActions(taskImplementations, assign as never) as Record<string, never>,
+  actions: toXStateActions(taskImplementations, assign as never),
 }).createMachine(definition as never) as unknown as TaskMachine;
 
 /**

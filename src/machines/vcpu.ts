@@ -177,7 +177,7 @@ const impossible = { actions: [{ type: 'recordAnomaly', params: { kind: 'impossi
 export const vcpuMachine: VcpuMachine = setup({
   types: { context: {} as VcpuContext, events: {} as VcpuEvent, input: {} as VcpuInput },
   guards: toXStateGuards(vcpuImplementations),
-  actions: toXStateActions(vcpuImplementations, assign as never) as Record<string, never>,
+  actions: toXStateActions(vcpuImplementations, assign as never),
 }).createMachine({
   id: 'vcpu',
   context: ({ input }: { input: VcpuInput }) => createVcpuContext(input),
