@@ -6,13 +6,15 @@
  */
 
 /** Machine-readable reason a {@link SchedacctError} was thrown. */
-export type SchedacctErrorCode = 'invalid-argument' | 'out-of-range' | 'strict-anomaly' | 'unsupported';
+export type SchedacctErrorCode =
+  'invalid-argument' | 'out-of-range' | 'strict-anomaly' | 'unsupported' | 'invalid-abi' | 'unavailable';
 
 /**
- * The one error class schedacct throws. The message says what was wrong and what to do about it.
+ * The error class schedacct throws (with {@link AbiError} for hypervisor structures). The message says what was
+ * wrong and what to do about it.
  * @example
  * ```ts
- * try { exactConversion(0); } catch (e) { if (e instanceof SchedacctError) console.log(e.code); }
+ * try { createConversion('exact', 0); } catch (e) { if (e instanceof SchedacctError) console.log(e.code); }
  * ```
  */
 export class SchedacctError extends Error {
@@ -27,5 +29,28 @@ export class SchedacctError extends Error {
     super(message);
     this.name = 'SchedacctError';
     this.code = code;
+  }
+}
+
+/**
+ * A hypervisor structure that does not match its ABI: wrong size, misaligned, or a field with a value the ABI
+ * forbids. `field` names the offending field (`size` and `alignment` for the layout itself).
+ */
+export class AbiError extends SchedacctError {
+  /** The ABI, e.g. `arm-pvtime`. */
+  readonly abi: string;
+  /** The offending field, e.g. `revision`, `size`, `alignment`. */
+  readonly field: string;
+
+  /**
+   * @param abi - the ABI's name
+   * @param field - the offending field
+   * @param message - what was wrong and what the ABI requires
+   */
+  constructor(abi: string, field: string, message: string) {
+    super('invalid-abi', `${abi}: ${field}: ${message}`);
+    this.name = 'AbiError';
+    this.abi = abi;
+    this.field = field;
   }
 }

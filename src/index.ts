@@ -67,7 +67,55 @@ export {
   vcpuImplementations,
   vcpuMachine,
 } from './machines/vcpu.js';
-export { SchedacctError } from './errors.js';
+export {
+  ARM_PVTIME,
+  ARM_PVTIME_ALIGN,
+  ARM_PVTIME_SIZE,
+  ARM_PVTIME_STOLEN_OFFSET,
+  decodeArmPvTime,
+  encodeArmPvTime,
+  PV_TIME_FEATURES,
+  PV_TIME_ST,
+} from './abi/arm-pvtime.js';
+export {
+  decodeKvmStealTime,
+  encodeKvmStealTime,
+  KVM_FLAGS_OFFSET,
+  KVM_PREEMPTED_OFFSET,
+  KVM_STEAL_OFFSET,
+  KVM_STEAL_TIME,
+  KVM_STEAL_TIME_ALIGN,
+  KVM_STEAL_TIME_SIZE,
+  KVM_VCPU_FLUSH_TLB,
+  KVM_VCPU_PREEMPTED,
+  KVM_VERSION_OFFSET,
+} from './abi/kvm-steal-time.js';
+export {
+  decodeXenRunstate,
+  encodeXenRunstate,
+  XEN_ENTRY_TIME_OFFSET,
+  XEN_RUNSTATE,
+  XEN_RUNSTATE_ALIGN,
+  XEN_RUNSTATE_SIZE,
+  XEN_RUNSTATES,
+  XEN_TIME_OFFSET,
+  XEN_UPDATE_BIT,
+  xenSteal,
+} from './abi/xen-runstate.js';
+export {
+  ABIS,
+  createEmulatedMemory,
+  createEmulatedSource,
+  decodeEmulated,
+  EMULATED_LAYOUT,
+  emulatedStolen,
+  hostWriteStolen,
+  memoryViews,
+  readHalves,
+} from './sources/emulated.js';
+export { createSimulatedSource, SimulatedHost } from './sources/simulated.js';
+export { snapshotOf } from './sources/types.js';
+export { AbiError, SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
 export type {
@@ -113,3 +161,29 @@ export type {
 } from './machines/task.js';
 export type { ReadingVariant, TransitionRef, TransitionSource } from './machines/testing.js';
 export type { VcpuBucket, VcpuContext, VcpuEvent, VcpuInput, VcpuMachine } from './machines/vcpu.js';
+export type { ArmPvTime } from './abi/arm-pvtime.js';
+export type { Bytes } from './abi/bytes.js';
+export type { KvmStealTime } from './abi/kvm-steal-time.js';
+export type { XenRunstate, XenRunstateInfo } from './abi/xen-runstate.js';
+export type { Abi, EmulatedLayout, EmulatedMemory, EmulatedOptions, EmulatedSource } from './sources/emulated.js';
+export type {
+  BurstSteal,
+  ConstantSteal,
+  Interval,
+  NoSteal,
+  RandomSteal,
+  ScheduledSteal,
+  SimulatedOptions,
+  SimulatedSource,
+  StealPattern,
+  TimeBase,
+} from './sources/simulated.js';
+export type {
+  ClockSource,
+  CounterSource,
+  SeqcountStolenSource,
+  StableStolenSource,
+  StolenProtocol,
+  StolenSource,
+  UpdateBitStolenSource,
+} from './sources/types.js';

@@ -1,0 +1,82 @@
+/**
+ * x86 KVM steal time (`struct kvm_steal_time`, MSR_KVM_STEAL_TIME): 64 bytes, 64-byte aligned, little-endian:
+ * `0: u64 steal (ns) · 8: u32 version · 12: u32 flags · 16: u8 preempted · 17..19: u8 pad · 20..63: u32 pad[11]`.
+ * The host makes `version` odd, writes, and makes it even; the guest retries while it is odd or changed.
+ * @module
+ */
+import { AbiError } from '../errors.js';
+import { checkZero, structView, type Bytes } from './bytes.js';
+
+/** ABI name used in errors. */
+export const KVM_STEAL_TIME = 'kvm-steal-time';
+/** Size of the structure, bytes. */
+export const KVM_STEAL_TIME_SIZE = 64;
+/** Required alignment, bytes. */
+export const KVM_STEAL_TIME_ALIGN = 64;
+/** Offset of `steal`. */
+export const KVM_STEAL_OFFSET = 0;
+/** Offset of `version`. */
+export const KVM_VERSION_OFFSET = 8;
+/** Offset of `flags`. */
+export const KVM_FLAGS_OFFSET = 12;
+/** Offset of `preempted`. */
+export const KVM_PREEMPTED_OFFSET = 16;
+/** `preempted` bit: the vCPU was preempted by the host. */
+export const KVM_VCPU_PREEMPTED = 1;
+/** `preempted` bit: the guest must flush its TLB. */
+export const KVM_VCPU_FLUSH_TLB = 2;
+
+/** The decoded structure. */
+export interface KvmStealTime {
+  /** Steal time, ns. */
+  readonly stealNs: bigint;
+  /** Seqcount: odd while the host writes. */
+  readonly version: number;
+  /** Flags (unused, 0). */
+  readonly flags: number;
+  /** Preemption bits. */
+  readonly preempted: number;
+}
+
+/**
+ * Decodes and validates the structure. A torn copy (odd version) is returned as is: the reader decides.
+ * @param bytes - memory holding the structure
+ * @param offset - its offset (default 0)
+ * @returns the fields
+ * @throws {@link AbiError} naming `size`, `alignment`, `flags`, `preempted` or `pad`
+ */
+export function decodeKvmStealTime(bytes: Bytes, offset = 0): KvmStealTime {
+  const view = structView(KVM_STEAL_TIME, bytes, offset, KVM_STEAL_TIME_SIZE, KVM_STEAL_TIME_ALIGN);
+  const flags = view.getUint32(KVM_FLAGS_OFFSET, true);
+  if (flags !== 0) throw new AbiError(KVM_STEAL_TIME, 'flags', `no flags are defined, must be 0, got ${String(flags)}`);
+  const preempted = view.getUint8(KVM_PREEMPTED_OFFSET);
+  if ((preempted & ~(KVM_VCPU_PREEMPTED | KVM_VCPU_FLUSH_TLB)) !== 0) {
+    throw new AbiError(KVM_STEAL_TIME, 'preempted', `only bits 0 and 1 are defined, got ${String(preempted)}`);
+  }
+  checkZero(KVM_STEAL_TIME, 'pad', view, 17, KVM_STEAL_TIME_SIZE);
+  return {
+    stealNs: view.getBigUint64(KVM_STEAL_OFFSET, true),
+    version: view.getUint32(KVM_VERSION_OFFSET, true),
+    flags,
+    preempted,
+  };
+}
+
+/**
+ * Writes a structure (pads zeroed).
+ * @param bytes - memory to write into
+ * @param fields - steal, version and preempted bits (flags are 0)
+ * @param offset - the structure's offset (default 0)
+ * @throws {@link AbiError} for size, alignment or a value that does not fit its field
+ */
+export function encodeKvmStealTime(bytes: Bytes, fields: Omit<KvmStealTime, 'flags'>, offset = 0): void {
+  const view = structView(KVM_STEAL_TIME, bytes, offset, KVM_STEAL_TIME_SIZE, KVM_STEAL_TIME_ALIGN);
+  if (fields.stealNs < 0n || fields.stealNs >= 1n << 64n) throw new AbiError(KVM_STEAL_TIME, 'steal', 'must fit a u64');
+  if (!Number.isInteger(fields.version) || fields.version < 0 || fields.version > 0xffff_ffff) {
+    throw new AbiError(KVM_STEAL_TIME, 'version', 'must fit a u32');
+  }
+  for (let i = 0; i < KVM_STEAL_TIME_SIZE; i++) view.setUint8(i, 0);
+  view.setBigUint64(KVM_STEAL_OFFSET, fields.stealNs, true);
+  view.setUint32(KVM_VERSION_OFFSET, fields.version, true);
+  view.setUint8(KVM_PREEMPTED_OFFSET, fields.preempted & 0xff);
+}

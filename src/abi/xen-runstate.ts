@@ -1,0 +1,86 @@
+/**
+ * Xen `struct vcpu_runstate_info` (`xen/include/public/vcpu.h`): 48 bytes, 8-byte aligned, little-endian:
+ * `0: i32 state · 4: pad · 8: u64 state_entry_time (bit 63 = update in progress) · 16: u64 time[4]` (ns spent
+ * running, runnable, blocked, offline). Steal = `time[runnable] + time[offline]`. The guest retries while
+ * `state_entry_time` has the update bit or changed across the read.
+ * @module
+ */
+import { AbiError } from '../errors.js';
+import { checkZero, structView, type Bytes } from './bytes.js';
+
+/** ABI name used in errors. */
+export const XEN_RUNSTATE = 'xen-runstate';
+/** Size of the structure, bytes. */
+export const XEN_RUNSTATE_SIZE = 48;
+/** Required alignment, bytes. */
+export const XEN_RUNSTATE_ALIGN = 8;
+/** Offset of `state_entry_time`. */
+export const XEN_ENTRY_TIME_OFFSET = 8;
+/** Offset of `time[0]`. */
+export const XEN_TIME_OFFSET = 16;
+/** Runstates, as `time[]` is indexed. */
+export const XEN_RUNSTATES = ['running', 'runnable', 'blocked', 'offline'] as const;
+/** A Xen runstate. */
+export type XenRunstate = (typeof XEN_RUNSTATES)[number];
+/** Bit 63 of `state_entry_time`: the hypervisor is updating the area. */
+export const XEN_UPDATE_BIT: bigint = 1n << 63n;
+
+/** The decoded structure. */
+export interface XenRunstateInfo {
+  /** Current state. */
+  readonly state: XenRunstate;
+  /** Entry time of the current state, ns, with the update bit. */
+  readonly stateEntryTime: bigint;
+  /** ns per state: running, runnable, blocked, offline. */
+  readonly time: readonly [bigint, bigint, bigint, bigint];
+}
+
+/**
+ * Decodes and validates the structure.
+ * @param bytes - memory holding the structure
+ * @param offset - its offset (default 0)
+ * @returns the fields
+ * @throws {@link AbiError} naming `size`, `alignment`, `state` or `pad`
+ */
+export function decodeXenRunstate(bytes: Bytes, offset = 0): XenRunstateInfo {
+  const view = structView(XEN_RUNSTATE, bytes, offset, XEN_RUNSTATE_SIZE, XEN_RUNSTATE_ALIGN);
+  const stateIndex = view.getInt32(0, true);
+  const state = XEN_RUNSTATES[stateIndex];
+  if (state === undefined)
+    throw new AbiError(
+      XEN_RUNSTATE,
+      'state',
+      `must be 0–3 (running, runnable, blocked, offline), got ${String(stateIndex)}`,
+    );
+  checkZero(XEN_RUNSTATE, 'pad', view, 4, 8);
+  const time: [bigint, bigint, bigint, bigint] = [0n, 0n, 0n, 0n];
+  for (let i = 0; i < 4; i++) time[i] = view.getBigUint64(XEN_TIME_OFFSET + 8 * i, true);
+  return { state, stateEntryTime: view.getBigUint64(XEN_ENTRY_TIME_OFFSET, true), time };
+}
+
+/**
+ * Steal from a runstate: time runnable plus time offline.
+ * @param info - the decoded structure
+ * @returns stolen ns
+ */
+export function xenSteal(info: XenRunstateInfo): bigint {
+  return info.time[1] + info.time[3];
+}
+
+/**
+ * Writes a structure.
+ * @param bytes - memory to write into
+ * @param info - the fields
+ * @param offset - the structure's offset (default 0)
+ * @throws {@link AbiError} for size, alignment or a value that does not fit its field
+ */
+export function encodeXenRunstate(bytes: Bytes, info: XenRunstateInfo, offset = 0): void {
+  const view = structView(XEN_RUNSTATE, bytes, offset, XEN_RUNSTATE_SIZE, XEN_RUNSTATE_ALIGN);
+  for (let i = 0; i < XEN_RUNSTATE_SIZE; i++) view.setUint8(i, 0);
+  view.setInt32(0, XEN_RUNSTATES.indexOf(info.state), true);
+  view.setBigUint64(XEN_ENTRY_TIME_OFFSET, info.stateEntryTime, true);
+  info.time.forEach((t, i) => {
+    if (t < 0n || t >= 1n << 64n) throw new AbiError(XEN_RUNSTATE, `time[${String(i)}]`, 'must fit a u64');
+    view.setBigUint64(XEN_TIME_OFFSET + 8 * i, t, true);
+  });
+}
