@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
 
@@ -93,5 +93,33 @@ describe('schedacct diagram', () => {
       status: 2,
       stderr: expect.stringMatching(/task, vcpu or stable-read/) as unknown,
     });
+  });
+});
+
+describe('schedacct race and steal', () => {
+  it('race --format json prints the documented shape', () => {
+    const run = cli('race', '--abi', 'xen', '--reads', '50000', '--format', 'json');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      reads: number;
+      naive: { inconsistent: number };
+      protocol: { inconsistent: number };
+    };
+    expect(result.reads).toBe(50_000);
+    expect(result.protocol.inconsistent).toBe(0);
+    expect(result.naive.inconsistent).toBeGreaterThanOrEqual(0);
+    expect(cli('race', '--abi', 'vax')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/--abi must be/) as unknown,
+    });
+  });
+
+  it.skipIf(!existsSync('/proc/stat'))('steal prints per-CPU stolen time from /proc/stat', () => {
+    const run = cli('steal', '--interval', '50', '--format', 'json');
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as { cpus: { cpu: number | 'all'; totalNs: number }[] };
+    expect(out.cpus[0]?.cpu).toBe('all');
+    expect(out.cpus.every((c) => c.totalNs >= 0)).toBe(true);
+    expect(cli('steal', '--interval', '50').stdout).toMatch(/10 ms resolution/);
   });
 });

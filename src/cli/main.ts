@@ -12,7 +12,10 @@ import type { MachineDefinition } from '../machines/compile.js';
 import { stableReadMachine } from '../machines/stable-read.js';
 import { taskMachine } from '../machines/task.js';
 import { vcpuMachine } from '../machines/vcpu.js';
+import { ABIS, type Abi } from '../sources/emulated.js';
+import { runRace, type ReaderResult } from '../sources/race.js';
 import { formatDemo, runDemo } from './demo.js';
+import { formatSteal, sampleSteal } from './steal.js';
 
 const DIAGRAMS: Partial<Record<string, MachineDefinition>> = {
   task: taskMachine,
@@ -29,6 +32,10 @@ commands:
   diagram [task|vcpu|stable-read] [--compact]
         Mermaid stateDiagram-v2 generated from the machine definition
         (--compact: one edge per event and target, anomaly paths counted)
+  race --abi arm64|x86|xen [--reads N] [--no-torn] [--format text|json]
+        an emulated hypervisor in a worker thread against a naive and a protocol reader
+  steal [--interval MS] [--format text|json]
+        live per-CPU stolen time from /proc/stat (Linux)
   help  this text
 
 options:
@@ -47,8 +54,9 @@ function version(): string {
  * Runs the CLI.
  * @param argv - arguments after the program name
  * @returns the exit code
+ * @throws {@link SchedacctError} for bad arguments (printed by the caller)
  */
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -58,6 +66,11 @@ export function main(argv: readonly string[]): number {
       task: { type: 'string' },
       policy: { type: 'string' },
       compact: { type: 'boolean' },
+      abi: { type: 'string' },
+      reads: { type: 'string' },
+      'no-torn': { type: 'boolean' },
+      format: { type: 'string' },
+      interval: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -89,6 +102,49 @@ export function main(argv: readonly string[]): number {
     );
     return 0;
   }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw new SchedacctError('invalid-argument', `--format must be text or json, got ${format}`);
+  if (command === 'race') {
+    const abi = values.abi ?? '';
+    if (!ABIS.includes(abi as Abi))
+      throw new SchedacctError('invalid-argument', `--abi must be arm64, x86 or xen, got '${abi}'`);
+    const reads = values.reads === undefined ? 1_000_000 : Number(values.reads);
+    if (!Number.isSafeInteger(reads) || reads <= 0)
+      throw new SchedacctError('invalid-argument', `--reads must be a whole number > 0, got ${values.reads ?? ''}`);
+    const result = await runRace(
+      values['no-torn'] === true ? { abi: abi as Abi, reads, torn: false } : { abi: abi as Abi, reads },
+    );
+    if (format === 'json') {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return 0;
+    }
+    const line = (name: string, r: ReaderResult) =>
+      `  ${name.padEnd(9)} ${String(r.inconsistent).padStart(9)} inconsistent (${String(r.torn)} torn)` +
+      (r.exhausted > 0 ? `, ${String(r.exhausted)} gave up after the retry bound` : '') +
+      (r.retries > 0 ? `, ${String(r.retries)} retries` : '');
+    process.stdout.write(
+      [
+        `race: ${abi} host in a worker thread (${result.tornWrites ? 'torn 32-bit half writes' : 'atomic 64-bit writes'}), ${String(result.hostUpdates)} updates during ${String(reads)} reads per reader`,
+        line('naive', result.naive),
+        line('protocol', result.protocol),
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  }
+  if (command === 'steal') {
+    const interval = values.interval === undefined ? 1000 : Number(values.interval);
+    if (!Number.isSafeInteger(interval) || interval <= 0)
+      throw new SchedacctError('invalid-argument', `--interval must be ms > 0, got ${values.interval ?? ''}`);
+    const rows = await sampleSteal(interval);
+    process.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify({ intervalMs: interval, cpus: rows })}\n`
+        : `${formatSteal(rows, interval)}\n`,
+    );
+    return 0;
+  }
   if (command === 'diagram') {
     const name = rest[0] ?? 'task';
     const machine = DIAGRAMS[name];
@@ -103,7 +159,7 @@ export function main(argv: readonly string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error: unknown) {
   if (
     error instanceof SchedacctError ||

@@ -1,0 +1,19 @@
+/**
+ * `schedacct/linux`: the Node-only parts. The real backend (`CLOCK_MONOTONIC`, `/proc/stat` steal, per-thread
+ * schedstat) and the worker-thread hypervisor race. Everything runtime-neutral is in the root entry.
+ * @packageDocumentation
+ */
+export {
+  createLinuxSource,
+  estimateThreadSteal,
+  NS_PER_TICK,
+  parseProcStat,
+  readProcStat,
+  readThreadSchedstat,
+  USER_HZ,
+} from './sources/linux.js';
+export { runRace } from './sources/race.js';
+export { SchedacctError } from './errors.js';
+
+export type { LinuxSourceOptions, ProcStatCpu, ThreadSchedstat } from './sources/linux.js';
+export type { RaceOptions, RaceResult, ReaderResult } from './sources/race.js';
