@@ -171,6 +171,7 @@ export type {
   ConstantSteal,
   Interval,
   NoSteal,
+  PeriodicSteal,
   RandomSteal,
   ScheduledSteal,
   SimulatedOptions,

@@ -21,6 +21,9 @@ testSource('simulated, counter wrapping at 56 bits', () =>
 for (const abi of ABIS) {
   testSource(`emulated ${abi}`, () => createEmulatedSource({ abi, pattern, seed: 3, pauses }));
 }
+testSource('emulated arm64, CNTVCT wrapping at 56 bits', () =>
+  createEmulatedSource({ abi: 'arm64', pattern, widthBits: 56, counterStart: counterMask(56) - 2_000_000n }),
+);
 testSource('emulated x86, torn host writes', () => createEmulatedSource({ abi: 'x86', pattern, torn: true }));
 testSource('emulated xen, torn host writes', () => createEmulatedSource({ abi: 'xen', pattern, torn: true }));
 
@@ -44,6 +47,17 @@ describe('simulated backend', () => {
     const src = createSimulatedSource({ pattern: { kind: 'constant', share: 0.25, periodNs: 1_000_000 } });
     src.advance?.(10_000_000);
     expect(snapshotOf(src)).toMatchObject({ counter: 240_000n, stolenNs: 2_500_000n, consistent: true });
+  });
+
+  it('periodic: stealNs at the end of every period', () => {
+    const src = createSimulatedSource({ pattern: { kind: 'periodic', periodNs: 10_000, stealNs: 1_000 } });
+    src.advance?.(9_500);
+    expect(src.stolen.readStolen()).toBe(500n);
+    src.advance?.(90_500);
+    expect(src.stolen.readStolen()).toBe(10_000n);
+    expect(() => createSimulatedSource({ pattern: { kind: 'periodic', periodNs: 10, stealNs: 10 } })).toThrow(
+      /stealNs/,
+    );
   });
 
   it('bursts and an explicit schedule', () => {

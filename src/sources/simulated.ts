@@ -47,6 +47,15 @@ export interface BurstSteal {
   /** Running time between bursts, ns. */
   readonly offNs: number;
 }
+/** `stealNs` of steal at the end of every `periodNs` (a periodic host task, e.g. a timer on the same core). */
+export interface PeriodicSteal {
+  /** Pattern kind. */
+  readonly kind: 'periodic';
+  /** Period, ns. */
+  readonly periodNs: number;
+  /** Steal per period, ns (< period). */
+  readonly stealNs: number;
+}
 /** Random bursts from the seed: exponential run and steal lengths with these means. */
 export interface RandomSteal {
   /** Pattern kind. */
@@ -65,7 +74,7 @@ export interface ScheduledSteal {
 }
 
 /** When the host deschedules the vCPU (time it is `runnable`: steal). */
-export type StealPattern = NoSteal | ConstantSteal | BurstSteal | RandomSteal | ScheduledSteal;
+export type StealPattern = NoSteal | ConstantSteal | PeriodicSteal | BurstSteal | RandomSteal | ScheduledSteal;
 
 /** A time base in ms, such as XState's `SimulatedClock`. */
 export interface TimeBase {
@@ -121,6 +130,11 @@ function* stealIntervals(pattern: StealPattern, seed: number): Generator<Interva
       if (steal <= 0) return;
       for (let start = period - steal; ; start += period) yield { startNs: start, endNs: start + steal };
     }
+    case 'periodic':
+      if (pattern.stealNs <= 0) return;
+      for (let start = pattern.periodNs - pattern.stealNs; ; start += pattern.periodNs) {
+        yield { startNs: start, endNs: start + pattern.stealNs };
+      }
     case 'bursts':
       for (let start = pattern.offNs; ; start += pattern.onNs + pattern.offNs)
         yield { startNs: start, endNs: start + pattern.onNs };
@@ -144,6 +158,12 @@ function checkPattern(pattern: StealPattern): void {
     throw new SchedacctError('invalid-argument', `steal pattern '${pattern.kind}': ${why}`);
   };
   if (pattern.kind === 'constant' && !(pattern.share >= 0 && pattern.share < 1)) bad('share must be in [0, 1)');
+  if (
+    pattern.kind === 'periodic' &&
+    !(pattern.periodNs > 0 && pattern.stealNs >= 0 && pattern.stealNs < pattern.periodNs)
+  ) {
+    bad('periodNs must be > 0 and 0 ≤ stealNs < periodNs');
+  }
   if (pattern.kind === 'bursts' && !(pattern.onNs >= 0 && pattern.offNs > 0)) bad('onNs must be ≥ 0 and offNs > 0');
   if (pattern.kind === 'random' && !(pattern.meanRunNs > 0 && pattern.meanStealNs > 0)) bad('means must be > 0');
   if (pattern.kind === 'schedule') {
