@@ -115,6 +115,10 @@ export {
 } from './sources/emulated.js';
 export { createSimulatedSource, SimulatedHost } from './sources/simulated.js';
 export { snapshotOf } from './sources/types.js';
+export { parseFields, parsePerfScriptLine, parseTimestampNs } from './trace/perf-script.js';
+export { detectFormat, readTrace } from './trace/read.js';
+export { perf61StateChar, Replay } from './trace/replay.js';
+export { msec, summaryLines, timehistHeader, timehistLine, timestamp } from './trace/report.js';
 export { AbiError, SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
@@ -188,3 +192,17 @@ export type {
   StolenSource,
   UpdateBitStolenSource,
 } from './sources/types.js';
+export type {
+  ExitEvent,
+  ForkEvent,
+  MigrateEvent,
+  RuntimeEvent,
+  SwitchEvent,
+  TraceEvent,
+  TraceEventBase,
+  WakeupEvent,
+} from './trace/events.js';
+export type { EventLine, LineResult, MalformedLine, SkippedLine } from './trace/perf-script.js';
+export type { ReadOptions, ReadResult, TraceFormat } from './trace/read.js';
+export type { AnomalyReport, Compat, Engine, InfoRow, ReplayOptions, TaskRecord, TimehistRow } from './trace/replay.js';
+export type { SummaryFormat, TimehistFormat } from './trace/report.js';

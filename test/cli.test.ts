@@ -12,13 +12,13 @@ describe('schedacct demo (npm start)', () => {
   it('prints the busiest task of the embedded recording, slice by slice', () => {
     const run = cli('demo');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('fixtures/migrate.perf.txt (embedded)');
+    expect(run.stdout).toContain('fixtures/perf/migrate.perf.txt (embedded)');
     expect(run.stdout).toMatch(/task sh\[7263\]/);
     expect(run.stdout).toMatch(/^ {2}total /m);
   });
 
   it('on the real recording, the core charges what the kernel task clock measured (within 0.05 %)', () => {
-    const result = runDemo(fixture('migrate.perf.txt'));
+    const result = runDemo(fixture('perf/migrate.perf.txt'));
     expect(result.tid).toBe(7263);
     expect(result.slices.length).toBe(30); // the hog's 30 switch-outs in this recording
     let charged = 0;
@@ -36,7 +36,7 @@ describe('schedacct demo (npm start)', () => {
   it('follows --task and --policy, and works on another recording', () => {
     const run = cli(
       'demo',
-      new URL('../fixtures/sh-loops.perf.txt', import.meta.url).pathname,
+      new URL('../fixtures/perf/sh-loops.perf.txt', import.meta.url).pathname,
       '--task',
       '6886',
       '--policy',
@@ -44,7 +44,7 @@ describe('schedacct demo (npm start)', () => {
     );
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/task sh\[6886\]/);
-    const result = runDemo(fixture('sh-loops.perf.txt'), { tid: 6886, policy: 'carry' });
+    const result = runDemo(fixture('perf/sh-loops.perf.txt'), { tid: 6886, policy: 'carry' });
     expect(result.slices.length).toBe(6); // perf sched timehist -s: sh[6886] sched-in 6
   });
 

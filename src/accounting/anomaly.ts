@@ -12,9 +12,15 @@ import { SchedacctError } from '../errors.js';
  * - `steal-exceeds-elapsed`: more steal appeared in an interval than the interval lasted (clamped).
  * - `snapshot-inconsistent`: a consistent read did not succeed within its retry bound.
  * - `impossible-transition`: an event the task's state does not allow (a dispatch while running); ignored.
+ * - `malformed-line`: a trace line a reader could not parse; skipped.
  */
 export type AnomalyKind =
-  'counter-backwards' | 'steal-backwards' | 'steal-exceeds-elapsed' | 'snapshot-inconsistent' | 'impossible-transition';
+  | 'counter-backwards'
+  | 'steal-backwards'
+  | 'steal-exceeds-elapsed'
+  | 'snapshot-inconsistent'
+  | 'impossible-transition'
+  | 'malformed-line';
 
 /** Every {@link AnomalyKind}, in a stable order for reports. */
 export const ANOMALY_KINDS: readonly AnomalyKind[] = [
@@ -23,6 +29,7 @@ export const ANOMALY_KINDS: readonly AnomalyKind[] = [
   'steal-exceeds-elapsed',
   'snapshot-inconsistent',
   'impossible-transition',
+  'malformed-line',
 ];
 
 /** One recorded anomaly, with whatever context the recorder knew. */

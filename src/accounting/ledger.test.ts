@@ -82,6 +82,7 @@ describe('Ledger', () => {
       'steal-exceeds-elapsed': 0,
       'snapshot-inconsistent': 0,
       'impossible-transition': 0,
+      'malformed-line': 0,
     });
     expect(ledger.anomalies().map((a) => a.atNs)).toEqual([0, 1]);
     const other = new Ledger();

@@ -92,6 +92,7 @@ const MESSAGES: Record<AnomalyKind, string> = {
   'steal-exceeds-elapsed': 'more steal appeared than the slice lasted; clamped to the slice',
   'snapshot-inconsistent': 'no consistent reading within the retry bound; used the last attempt',
   'impossible-transition': 'an event the state does not allow; ignored',
+  'malformed-line': 'a trace line that could not be parsed; skipped',
 };
 
 /**

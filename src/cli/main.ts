@@ -15,6 +15,7 @@ import { vcpuMachine } from '../machines/vcpu.js';
 import { ABIS, type Abi } from '../sources/emulated.js';
 import { runRace, type ReaderResult } from '../sources/race.js';
 import { formatDemo, runDemo } from './demo.js';
+import { reportKind, runReplay } from './replay.js';
 import { formatSteal, sampleSteal } from './steal.js';
 
 const DIAGRAMS: Partial<Record<string, MachineDefinition>> = {
@@ -26,9 +27,12 @@ const DIAGRAMS: Partial<Record<string, MachineDefinition>> = {
 const USAGE = `usage: schedacct <command> [options]
 
 commands:
+  replay FILE [--report timehist|state|summary|state-summary] [--format text|json]
+         [--compat perf-6.1|current] [--engine compiled|xstate] [--wakeups] [--migrations] [--strict]
+        perf sched timehist's reports from a perf script trace (FILE may be - or .gz)
   demo [FILE] [--task TID] [--policy carry|drop]
         per-slice wall, steal and charged time of one task from a perf script --ns trace
-        (default: the embedded recording fixtures/migrate.perf.txt)
+        (default: the embedded recording fixtures/perf/migrate.perf.txt)
   diagram [task|vcpu|stable-read] [--compact]
         Mermaid stateDiagram-v2 generated from the machine definition
         (--compact: one edge per event and target, anomaly paths counted)
@@ -43,7 +47,7 @@ options:
   -v, --version  the version
 `;
 
-const DEFAULT_TRACE = fileURLToPath(new URL('../../fixtures/migrate.perf.txt', import.meta.url));
+const DEFAULT_TRACE = fileURLToPath(new URL('../../fixtures/perf/migrate.perf.txt', import.meta.url));
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -71,6 +75,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       'no-torn': { type: 'boolean' },
       format: { type: 'string' },
       interval: { type: 'string' },
+      report: { type: 'string' },
+      compat: { type: 'string' },
+      engine: { type: 'string' },
+      wakeups: { type: 'boolean', short: 'w' },
+      migrations: { type: 'boolean', short: 'M' },
+      strict: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -98,13 +108,38 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     process.stdout.write(
-      `${formatDemo(result, file === DEFAULT_TRACE ? 'fixtures/migrate.perf.txt (embedded)' : file)}\n`,
+      `${formatDemo(result, file === DEFAULT_TRACE ? 'fixtures/perf/migrate.perf.txt (embedded)' : file)}\n`,
     );
     return 0;
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json')
     throw new SchedacctError('invalid-argument', `--format must be text or json, got ${format}`);
+  if (command === 'replay') {
+    const file = rest[0];
+    if (file === undefined) throw new SchedacctError('invalid-argument', 'replay needs a trace FILE (or - for stdin)');
+    const compat = values.compat ?? 'current';
+    if (compat !== 'perf-6.1' && compat !== 'current')
+      throw new SchedacctError('invalid-argument', `--compat must be perf-6.1 or current, got ${compat}`);
+    const engine = values.engine ?? 'compiled';
+    if (engine !== 'compiled' && engine !== 'xstate')
+      throw new SchedacctError('invalid-argument', `--engine must be compiled or xstate, got ${engine}`);
+    await runReplay(
+      file,
+      {
+        report: reportKind(values.report),
+        format,
+        compat,
+        engine,
+        wakeups: values.wakeups === true,
+        migrations: values.migrations === true,
+        strict: values.strict === true,
+      },
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
+    return 0;
+  }
   if (command === 'race') {
     const abi = values.abi ?? '';
     if (!ABIS.includes(abi as Abi))

@@ -81,6 +81,11 @@ export interface TaskWakeupEvent extends TaskEventBase {
 export interface TaskDispatchEvent extends TaskEventBase {
   /** Event type. */
   readonly type: 'dispatch';
+  /**
+   * The switch-in itself was not seen (a trace that starts while the CPU runs the task): the slice starts here, but
+   * no wait or scheduling delay can be measured, so none is booked.
+   */
+  readonly untracked?: boolean;
 }
 /** The task was switched out while runnable (state `R`). */
 export interface TaskPreemptEvent extends TaskEventBase {
@@ -345,6 +350,10 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     // Switch-in: books the wait since leaving the CPU and the scheduling delay, and starts a slice.
     startSlice: (c, e) => {
       const now = e.reading.counter;
+      if (e.type === 'dispatch' && e.untracked === true) {
+        c.offKind = 'none';
+        c.ready = false;
+      }
       if (c.offKind !== 'none') bookWaitTotals(c, c.offKind, elapsedSince(c, c.offCounter, e));
       if (c.ready) bookDelayTotals(c, elapsedSince(c, c.readyCounter, e));
       else if (c.offKind === 'preempt' && c.delayAfterPreempt) {

@@ -1,0 +1,130 @@
+/**
+ * `schedacct replay FILE`: perf sched timehist's reports from a trace.
+ * @module
+ */
+import { taskTotals } from '../machines/task.js';
+import { SchedacctError } from '../errors.js';
+import { traceLines } from '../trace/file.js';
+import { readTrace } from '../trace/read.js';
+import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
+import { summaryLines, timehistHeader, timehistLine } from '../trace/report.js';
+
+/** The reports `replay` prints. */
+export type ReportKind = 'timehist' | 'state' | 'summary' | 'state-summary';
+const REPORTS: readonly ReportKind[] = ['timehist', 'state', 'summary', 'state-summary'];
+
+/** Options of {@link runReplay}. */
+export interface ReplayCliOptions {
+  /** Which report. */
+  readonly report: ReportKind;
+  /** Text (perf's columns) or JSON. */
+  readonly format: 'text' | 'json';
+  /** Which perf to agree with. */
+  readonly compat: Compat;
+  /** Which engine runs the machines. */
+  readonly engine: Engine;
+  /** Show wakeup lines (`-w`). */
+  readonly wakeups: boolean;
+  /** Show migration lines and count migrations (`-M`). */
+  readonly migrations: boolean;
+  /** Stop at the first malformed line or anomaly. */
+  readonly strict: boolean;
+}
+
+/**
+ * Checks and completes the report option.
+ * @param value - `--report`
+ * @returns the report kind
+ * @throws {@link SchedacctError} for an unknown report
+ */
+export function reportKind(value: string | undefined): ReportKind {
+  const report = (value ?? 'timehist') as ReportKind;
+  if (!REPORTS.includes(report))
+    throw new SchedacctError('invalid-argument', `--report must be one of ${REPORTS.join(', ')}, got ${String(value)}`);
+  return report;
+}
+
+/**
+ * Replays a trace file and writes the report.
+ * @param file - a trace, `.gz`, or `-` for stdin
+ * @param options - see {@link ReplayCliOptions}
+ * @param write - where output goes
+ * @param warn - where notes go (standard error)
+ */
+export async function runReplay(
+  file: string,
+  options: ReplayCliOptions,
+  write: (text: string) => void,
+  warn: (text: string) => void,
+): Promise<void> {
+  const rows: (TimehistRow | InfoRow)[] = [];
+  const timehist = options.report === 'timehist' || options.report === 'state';
+  const info = options.wakeups || options.migrations;
+  const format = { state: options.report === 'state', info };
+  const json = options.format === 'json';
+  let buffered: string[] = [];
+  if (timehist && !json) buffered.push(...timehistHeader(format));
+  const flush = (): void => {
+    if (buffered.length > 0) write(`${buffered.join('\n')}\n`);
+    buffered = [];
+  };
+  const result = await readTrace(traceLines(file), {
+    compat: options.compat,
+    engine: options.engine,
+    migrations: options.migrations,
+    strict: options.strict,
+    onRow: (row) => {
+      if (!timehist) return;
+      if (
+        'kind' in row &&
+        !((row.kind === 'wakeup' && options.wakeups) || (row.kind === 'migrate' && options.migrations))
+      )
+        return;
+      if (json) rows.push(row);
+      else {
+        buffered.push(timehistLine(row, format));
+        if (buffered.length >= 4096) flush();
+      }
+    },
+  });
+  const { replay, malformed } = result;
+  const anomalies = replay.anomalies();
+  if (json) {
+    const tasks = replay.tasks().map((t) => ({
+      tid: t.tid,
+      ...(t.tid === 0 ? { cpu: t.cpu } : {}),
+      comm: t.comm,
+      dead: t.dead,
+      migrations: t.migrations,
+      ...taskTotals(t.context),
+      task: undefined,
+    }));
+    const out = {
+      format: result.format,
+      report: options.report,
+      compat: options.compat,
+      ...(timehist
+        ? { rows }
+        : { tasks, firstSwitchNs: replay.firstSwitchNs, lastSwitchNs: replay.lastSwitchNs, cpus: replay.cpus }),
+      anomalies: { count: anomalies.count, first: anomalies.details.slice(0, 20) },
+      malformed,
+      skipped: result.skipped,
+    };
+    write(`${JSON.stringify(out)}\n`);
+  } else if (timehist) {
+    flush();
+  } else {
+    write(`${summaryLines(replay, { state: options.report === 'state-summary' }).join('\n')}\n`);
+  }
+  if (malformed.count > 0) {
+    const first = malformed.details[0];
+    warn(
+      `schedacct: ${String(malformed.count)} malformed line(s) skipped; first at line ${String(first?.line)}: ${first?.message ?? ''}\n`,
+    );
+  }
+  if (anomalies.count > 0) {
+    warn(
+      `schedacct: ${String(anomalies.count)} anomalies (events inconsistent with the task's previous ones, as lost events cause); --format json lists them\n`,
+    );
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Normalized scheduler events: what every trace reader produces and the replay consumes.
+ * @module
+ */
+
+/** Fields every event has. */
+export interface TraceEventBase {
+  /** Time, ns (as the trace prints it: µs traces are exact to the µs). */
+  readonly timeNs: number;
+  /** CPU the event was recorded on. */
+  readonly cpu: number;
+  /** The sample's thread (the task current on that CPU). */
+  readonly tid: number;
+  /** The sample's comm. */
+  readonly comm: string;
+  /** Input line, 1-based. */
+  readonly line: number;
+}
+
+/** `sched_switch`: `prev` leaves the CPU in `prevState`, `next` takes it. */
+export interface SwitchEvent extends TraceEventBase {
+  /** Kind. */
+  readonly kind: 'switch';
+  /** Outgoing task. */
+  readonly prevTid: number;
+  /** Its comm. */
+  readonly prevComm: string;
+  /** Its state letters (`R`, `R+`, `S`, `D`, `Z`, …). */
+  readonly prevState: string;
+  /** Incoming task. */
+  readonly nextTid: number;
+  /** Its comm. */
+  readonly nextComm: string;
+}
+
+/** `sched_waking`, `sched_wakeup` or `sched_wakeup_new`: a task became runnable. */
+export interface WakeupEvent extends TraceEventBase {
+  /** Kind. */
+  readonly kind: 'wakeup';
+  /** Which tracepoint. */
+  readonly variant: 'waking' | 'wakeup' | 'wakeup_new';
+  /** The woken task. */
+  readonly targetTid: number;
+  /** Its comm. */
+  readonly targetComm: string;
+  /** CPU it will run on. */
+  readonly targetCpu: number;
+}
+
+/** `sched_migrate_task`. */
+export interface MigrateEvent extends TraceEventBase {
+  /** Kind. */
+  readonly kind: 'migrate';
+  /** The migrated task. */
+  readonly targetTid: number;
+  /** Its comm. */
+  readonly targetComm: string;
+  /** From. */
+  readonly origCpu: number;
+  /** To. */
+  readonly destCpu: number;
+}
+
+/** `sched_process_fork`. */
+export interface ForkEvent extends TraceEventBase {
+  /** Kind. */
+  readonly kind: 'fork';
+  /** Parent. */
+  readonly parentTid: number;
+  /** Child. */
+  readonly childTid: number;
+  /** Child's comm. */
+  readonly childComm: string;
+}
+
+/** `sched_process_exit`. */
+export interface ExitEvent extends TraceEventBase {
+  /** Kind. */
+  readonly kind: 'exit';
+  /** The exiting task. */
+  readonly targetTid: number;
+}
+
+/** `sched_stat_runtime`: task-clock runtime since the last update (steal excluded on a paravirt guest). */
+export interface RuntimeEvent extends TraceEventBase {
+  /** Kind. */
+  readonly kind: 'runtime';
+  /** The task. */
+  readonly targetTid: number;
+  /** Runtime, ns. */
+  readonly runtimeNs: number;
+}
+
+/** Any normalized event. */
+export type TraceEvent = SwitchEvent | WakeupEvent | MigrateEvent | ForkEvent | ExitEvent | RuntimeEvent;

@@ -1,0 +1,142 @@
+/**
+ * Text reports in `perf sched timehist`'s columns and units: msec with three decimals, truncated.
+ * @module
+ */
+import type { InfoRow, Replay, TimehistRow } from './replay.js';
+
+/**
+ * perf's `print_sched_time`: ns as msec, truncated to µs.
+ * @param ns - nanoseconds
+ * @param width - width of the msec part
+ * @returns e.g. `     2.357`
+ */
+export function msec(ns: number, width = 6): string {
+  const ms = Math.floor(ns / 1e6);
+  const us = Math.floor((ns - ms * 1e6) / 1e3);
+  return `${String(ms).padStart(width)}.${String(us).padStart(3, '0')}`;
+}
+
+/**
+ * perf's `timestamp__scnprintf_usec`: seconds with six decimals, truncated.
+ * @param ns - nanoseconds
+ * @returns e.g. `706.383245`
+ */
+export function timestamp(ns: number): string {
+  const sec = Math.floor(ns / 1e9);
+  const us = Math.floor((ns - sec * 1e9) / 1e3);
+  return `${String(sec)}.${String(us).padStart(6, '0')}`;
+}
+
+/** Options of the timehist report. */
+export interface TimehistFormat {
+  /** Add the state column (`--state`). */
+  readonly state?: boolean;
+  /** Wakeup and migration lines are shown (`-w`, `-M`): pads switch rows as perf does. */
+  readonly info?: boolean;
+}
+
+const COMM_WIDTH = 30;
+
+/**
+ * The header lines of the timehist report.
+ * @param format - see {@link TimehistFormat}
+ * @returns three lines
+ */
+export function timehistHeader(format: TimehistFormat = {}): string[] {
+  const state = format.state === true;
+  return [
+    `           time    cpu  ${'task name'.padEnd(COMM_WIDTH)}  wait time  sch delay   run time${state ? '  state' : ''}`,
+    `                        ${'[tid/pid]'.padEnd(COMM_WIDTH)}     (msec)     (msec)     (msec)${state ? '       ' : ''}`,
+    `--------------- ------  ${'-'.repeat(COMM_WIDTH)}  ---------  ---------  ---------${state ? '  -----' : ''}`,
+  ];
+}
+
+/**
+ * One row of the timehist report.
+ * @param row - a switch row or a wakeup / migration line
+ * @param format - see {@link TimehistFormat}
+ * @returns the line
+ */
+export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat = {}): string {
+  const head = `${timestamp(row.timeNs).padStart(15)} [${String(row.cpu).padStart(4, '0')}]  `;
+  const name = row.tid === 0 ? row.name : `${row.name}[${String(row.tid)}]`;
+  if ('kind' in row) {
+    const what =
+      row.kind === 'wakeup'
+        ? `awakened: ${row.target}`
+        : `migrated: ${row.target} cpu ${String(row.fromCpu)} => ${String(row.toCpu)}`;
+    return `${head}${name.padEnd(COMM_WIDTH)}${' '.repeat(35)}${what}`;
+  }
+  let line = `${head}${name.padEnd(COMM_WIDTH)}  ${msec(row.waitNs)}  ${msec(row.delayNs)}  ${msec(row.runNs)}`;
+  if (format.state === true) line += `  ${row.state.padStart(5)}`;
+  if (format.info === true) line += ' '.repeat(COMM_WIDTH + 2);
+  return `${line} `;
+}
+
+/** Options of the summary report. */
+export interface SummaryFormat {
+  /** The `--state -s` summary (run, sleep, iowait, preempt, delay) instead of the run-time one. */
+  readonly state?: boolean;
+}
+
+/**
+ * The summary report (`-s`, or `--state -s`), with idle stats and totals.
+ * @param replay - a replay that has read the whole trace
+ * @param format - see {@link SummaryFormat}
+ * @returns the lines
+ */
+export function summaryLines(replay: Replay, format: SummaryFormat = {}): string[] {
+  const state = format.state === true;
+  const out: string[] = [];
+  out.push('', state ? 'Wait-time summary' : 'Runtime summary');
+  out.push(
+    `${'comm'.padStart(COMM_WIDTH)}  parent   sched-in  ${state ? '   run-time      sleep      iowait     preempt       delay' : '   run-time    min-run     avg-run     max-run  stddev  migrations'}`,
+  );
+  out.push(
+    `${''.padStart(COMM_WIDTH)}            (count)       (msec)     (msec)      (msec)      (msec)       ${state ? '(msec)' : '%'}`,
+  );
+  out.push('-'.repeat(117));
+  const tasks = replay.tasks();
+  const idle = tasks.filter((t) => t.tid === 0);
+  const shown = tasks.filter((t) => t.tid !== 0 && t.context.slices > 0);
+  let schedCount = 0;
+  let runTotal = 0;
+  const row = (t: (typeof shown)[number]): string => {
+    const c = t.context;
+    schedCount += c.slices;
+    runTotal += c.runNs;
+    const head = `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)}   ${'-1'.padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
+    if (state) {
+      return `${head} ${msec(c.sleepNs)}  ${msec(c.iowaitNs)}  ${msec(c.preemptNs)}  ${msec(c.delayNs)}`;
+    }
+    const mean = c.meanSliceNs;
+    // perf's stddev_stats: the standard error of the mean, relative to the mean, printed from a float.
+    const stddev = c.slices < 2 ? 0 : Math.sqrt(c.m2SliceNs / (c.slices - 1) / c.slices);
+    const rel = Math.fround(mean !== 0 ? (100 * stddev) / mean : 0);
+    return `${head}${msec(c.minSliceNs)}  ${msec(Math.trunc(mean))}  ${msec(c.maxSliceNs)}  ${rel.toFixed(2).padStart(5)}   ${String(t.migrations).padStart(5)}`;
+  };
+  const alive = shown.filter((t) => !t.dead);
+  const dead = shown.filter((t) => t.dead);
+  for (const t of alive) out.push(row(t));
+  if (alive.length === 0) out.push('<no still running tasks>');
+  out.push('', 'Terminated tasks:');
+  for (const t of dead) out.push(row(t));
+  if (dead.length === 0) out.push('<no terminated tasks>');
+  const histNs = replay.lastSwitchNs - replay.firstSwitchNs;
+  out.push('', 'Idle stats:');
+  for (let cpu = 0; cpu < replay.cpus; cpu++) {
+    const t = idle.find((x) => x.cpu === cpu);
+    if (t !== undefined && t.context.slices > 0) {
+      schedCount += t.context.slices;
+      out.push(
+        `    CPU ${String(cpu).padStart(2)} idle for ${msec(t.context.runNs)}  msec  (${((100 * t.context.runNs) / histNs).toFixed(2).padStart(6)}%)`,
+      );
+    } else out.push(`    CPU ${String(cpu).padStart(2)} idle entire time window`);
+  }
+  out.push('');
+  out.push(`    Total number of unique tasks: ${String(shown.length)}`);
+  out.push(`Total number of context switches: ${String(schedCount)}`);
+  out.push(`           Total run time (msec): ${msec(runTotal, 2)}`);
+  out.push(`    Total scheduling time (msec): ${msec(histNs, 2)}  (x ${String(replay.cpus)})`);
+  return out;
+}

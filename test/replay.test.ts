@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, readTrace, Replay, SchedacctError, summaryLines, timehistLine } from '../src/index.ts';
+import type { InfoRow, TimehistRow } from '../src/index.ts';
+
+// The oracle: `perf sched timehist` (perf 6.1) on the same recordings, copied from ../shared/traces/perf.
+const fixture = (name: string): string => {
+  const data = readFileSync(new URL(`../fixtures/perf/${name}`, import.meta.url));
+  return name.endsWith('.gz') ? gunzipSync(data).toString('utf8') : data.toString('utf8');
+};
+const TRACES = ['sh-loops', 'migrate', 'forkstorm', 'pingpong'] as const;
+const gz = (name: string) => (name === 'pingpong' ? '.gz' : '');
+
+// Whitespace-normalised fields; a task label compares by tid (its comm and [tid/pid] come from side-band records
+// perf script does not print); the parent column is left out of summary rows.
+const norm = (line: string): string =>
+  line
+    .trim()
+    .split(/\s+/)
+    .join(' ')
+    .replace(/\S*\[(-?\d+)(\/\d+)?\]/g, '[$1]')
+    .replace(/(awakened|migrated): :(\d+)/, '$1: [$2]');
+const normSummary = (line: string): string => {
+  const f = norm(line).split(' ');
+  if (/\[-?\d+\]$/.test(f[0] ?? '') && f.length >= 3) f[1] = 'parent';
+  return f.join(' ');
+};
+const body = (text: string, skip: number) =>
+  text
+    .split('\n')
+    .slice(skip)
+    .filter((l) => l.trim() !== '');
+
+async function replay(name: string, opts: { migrations?: boolean; engine?: 'compiled' | 'xstate'; us?: boolean } = {}) {
+  const rows: (TimehistRow | InfoRow)[] = [];
+  const text = fixture(`${name}.${opts.us === true ? 'perf-us' : 'perf'}.txt${gz(name)}`);
+  const result = await readTrace(text.split('\n'), {
+    compat: 'perf-6.1',
+    migrations: opts.migrations ?? false,
+    engine: opts.engine ?? 'compiled',
+    onRow: (r) => rows.push(r),
+  });
+  return { rows, result };
+}
+
+function expectSameLines(ours: readonly string[], perf: readonly string[], normalise = norm): void {
+  expect(ours.length).toBe(perf.length);
+  const firstDiff = ours.findIndex((l, i) => normalise(l) !== normalise(perf[i] ?? ''));
+  expect(
+    firstDiff === -1 ? 'all equal' : `line ${String(firstDiff)}: ${ours[firstDiff] ?? ''} | ${perf[firstDiff] ?? ''}`,
+  ).toBe('all equal');
+}
+
+describe.each(TRACES)('%s replays exactly as perf sched timehist (--compat perf-6.1)', (name) => {
+  it('timehist rows', async () => {
+    const { rows, result } = await replay(name);
+    expect(result.format).toBe('perf-script');
+    expect(result.malformed.count).toBe(0);
+    const ours = rows.filter((r) => !('kind' in r)).map((r) => timehistLine(r));
+    expectSameLines(ours, body(fixture(`${name}.timehist.txt${gz(name)}`), 3));
+  });
+
+  it('--state rows', async () => {
+    const { rows } = await replay(name);
+    const ours = rows.filter((r) => !('kind' in r)).map((r) => timehistLine(r, { state: true }));
+    expectSameLines(ours, body(fixture(`${name}.timehist-state.txt${gz(name)}`), 3));
+  });
+
+  it('-w -M rows (wakeups and migrations)', async () => {
+    const { rows } = await replay(name, { migrations: true });
+    expectSameLines(
+      rows.map((r) => timehistLine(r, { info: true })),
+      body(fixture(`${name}.timehist-wM.txt${gz(name)}`), 3),
+    );
+  });
+
+  it('-s summary and --state -s summary', async () => {
+    const { result } = await replay(name);
+    expectSameLines(
+      summaryLines(result.replay).filter((l) => l.trim()),
+      body(fixture(`${name}.summary.txt`), 0),
+      normSummary,
+    );
+    expectSameLines(
+      summaryLines(result.replay, { state: true }).filter((l) => l.trim()),
+      body(fixture(`${name}.state-summary.txt`), 0),
+      normSummary,
+    );
+  });
+});
+
+describe('replay', () => {
+  it.each(['sh-loops', 'migrate'] as const)(
+    '%s: --engine xstate (real actors) gives identical output',
+    async (name) => {
+      const compiled = await replay(name, { migrations: true });
+      const actors = await replay(name, { migrations: true, engine: 'xstate' });
+      expect(actors.rows).toEqual(compiled.rows);
+      expect(summaryLines(actors.result.replay)).toEqual(summaryLines(compiled.result.replay));
+    },
+  );
+
+  it.each(['sh-loops', 'migrate', 'forkstorm'] as const)(
+    '%s: from µs timestamps every value is within 1 µs of perf',
+    async (name) => {
+      const { rows } = await replay(name, { us: true });
+      const perf = body(fixture(`${name}.timehist.txt`), 3);
+      const ours = rows.filter((r): r is TimehistRow => !('kind' in r));
+      expect(ours.length).toBe(perf.length);
+      ours.forEach((row, i) => {
+        const f = (perf[i] ?? '').trim().split(/\s+/);
+        const [wait, delay, run] = f.slice(-3).map(Number);
+        expect(Math.abs(row.waitNs / 1e6 - (wait ?? 0))).toBeLessThanOrEqual(0.0011);
+        expect(Math.abs(row.delayNs / 1e6 - (delay ?? 0))).toBeLessThanOrEqual(0.0011);
+        expect(Math.abs(row.runNs / 1e6 - (run ?? 0))).toBeLessThanOrEqual(0.0011);
+      });
+    },
+  );
+
+  it('current perf (default) counts the delay after a preemption; perf 6.1 does not', async () => {
+    const lines = fixture('migrate.perf.txt').split('\n');
+    const delay = async (compat: 'perf-6.1' | 'current') => {
+      const { replay: r } = await readTrace(lines, { compat });
+      return r.tasks().reduce((sum, t) => sum + t.context.delayNs, 0);
+    };
+    expect(await delay('current')).toBeGreaterThan(await delay('perf-6.1'));
+  });
+
+  it('a malformed line is an anomaly with its line number; --strict stops at it', async () => {
+    const lines = fixture('sh-loops.perf.txt').split('\n');
+    lines.splice(10, 0, '            perf  6883 [000]   706.383391000:       sched:sched_switch: garbage');
+    const { malformed } = await readTrace(lines);
+    expect(malformed.count).toBe(1);
+    expect(malformed.details[0]).toMatchObject({ kind: 'malformed-line', line: 11 });
+    await expect(readTrace(lines, { strict: true })).rejects.toThrow(/malformed-line.*line 11/);
+  });
+
+  it('detects formats and says what it cannot read', async () => {
+    expect(detectFormat(['# comment', '            perf  6883 [000]   706.383234945: sched:sched_switch: x=1'])).toBe(
+      'perf-script',
+    );
+    expect(detectFormat(['          <idle>-0       [001] d..2.   123.456789: sched_switch: prev_comm=x'])).toBe(
+      'ftrace',
+    );
+    expect(detectFormat(['hello'])).toBeUndefined();
+    await expect(readTrace(['hello', 'world'])).rejects.toThrow(SchedacctError);
+    await expect(
+      readTrace(['          <idle>-0       [001] d..2.   123.456789: sched_switch: prev_comm=x']),
+    ).rejects.toThrow(/not read yet/);
+    expect(() => new Replay({ compat: 'perf-5' as never })).toThrow(/compat/);
+  });
+});
