@@ -245,7 +245,7 @@ export class Replay {
     if (event.timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = event.timeNs;
     if (event.cpu > this.#maxCpu) this.#maxCpu = event.cpu;
-    if (event.tid !== 0) this.#comms.set(event.tid, event.comm);
+    if (event.tid !== 0 && this.#comms.get(event.tid) !== event.comm) this.#comms.set(event.tid, event.comm);
     switch (event.kind) {
       case 'switch':
         return this.#switch(event);
