@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { Bench } from 'tinybench';
 import { addAccountingBench, SLICES } from './accounting.ts';
 import { addMachineBench, EVENTS } from './machines.ts';
+import { runReplayBench } from './replay.ts';
 
-const GROUPS = ['accounting', 'machines'] as const;
+const GROUPS = ['accounting', 'machines', 'replay'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Rate {
@@ -32,6 +33,10 @@ function row(name: string, unit: string, r: Rate): void {
 const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
 
 async function run(group: Group): Promise<void> {
+  if (group === 'replay') {
+    await runReplayBench();
+    return;
+  }
   if (group === 'accounting') {
     let names = { core: '', reference: '' };
     const rate = await measure((b) => (names = addAccountingBench(b)));
