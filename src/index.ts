@@ -118,7 +118,7 @@ export { snapshotOf } from './sources/types.js';
 export { parseFields, parsePerfScriptLine, parseTimestampNs } from './trace/perf-script.js';
 export { detectFormat, readTrace } from './trace/read.js';
 export { perf61StateChar, Replay } from './trace/replay.js';
-export { msec, summaryLines, timehistHeader, timehistLine, timestamp } from './trace/report.js';
+export { msec, stolenLines, summaryLines, timehistHeader, timehistLine, timestamp } from './trace/report.js';
 export { AbiError, SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
@@ -204,5 +204,14 @@ export type {
 } from './trace/events.js';
 export type { EventLine, LineResult, MalformedLine, SkippedLine } from './trace/perf-script.js';
 export type { ReadOptions, ReadResult, TraceFormat } from './trace/read.js';
-export type { AnomalyReport, Compat, Engine, InfoRow, ReplayOptions, TaskRecord, TimehistRow } from './trace/replay.js';
+export type {
+  AnomalyReport,
+  Compat,
+  Engine,
+  InfoRow,
+  ReplayOptions,
+  StealEstimate,
+  TaskRecord,
+  TimehistRow,
+} from './trace/replay.js';
 export type { SummaryFormat, TimehistFormat } from './trace/report.js';

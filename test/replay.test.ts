@@ -151,3 +151,54 @@ describe('replay', () => {
     expect(() => new Replay({ compat: 'perf-5' as never })).toThrow(/compat/);
   });
 });
+
+describe('stolen time from sched_stat_runtime', () => {
+  // A synthetic trace: task 100 runs 10 ms; the kernel's task clock counted 7 ms of it (3 ms stolen). An RT task (no
+  // runtime events) and a slice whose switch-in was lost are not estimated.
+  const line = (t: string, cpu: number, tid: number, comm: string, event: string) =>
+    `${comm.padStart(16)} ${String(tid).padStart(5)} [${String(cpu).padStart(3, '0')}] ${t}: sched:${event}`;
+  const trace = [
+    line(
+      '1.000000000',
+      0,
+      0,
+      'swapper',
+      'sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=work next_pid=100 next_prio=120',
+    ),
+    line('1.004000000', 0, 100, 'work', 'sched_stat_runtime: comm=work pid=100 runtime=3000000 [ns]'),
+    line('1.010000000', 0, 100, 'work', 'sched_stat_runtime: comm=work pid=100 runtime=4000000 [ns]'),
+    line(
+      '1.010000000',
+      0,
+      100,
+      'work',
+      'sched_switch: prev_comm=work prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=rt next_pid=200 next_prio=0',
+    ),
+    line(
+      '1.015000000',
+      0,
+      200,
+      'rt',
+      'sched_switch: prev_comm=rt prev_pid=200 prev_prio=0 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120',
+    ),
+  ];
+
+  it('charges wall − runtime as steal per slice, and only where it can tell', async () => {
+    const rows: TimehistRow[] = [];
+    const { replay } = await readTrace(trace, { onRow: (r) => !('kind' in r) && rows.push(r) });
+    expect(rows.map((r) => [r.tid, r.runNs, r.stolenNs])).toEqual([
+      [0, 0, 0],
+      [100, 10_000_000, 3_000_000],
+      [200, 5_000_000, 0],
+    ]);
+    const work = replay.tasks().find((t) => t.tid === 100);
+    expect(work?.context).toMatchObject({ runNs: 10_000_000, stolenNs: 3_000_000, chargedNs: 7_000_000 });
+    expect(replay.steal).toEqual({ slices: 1, signedNs: 3_000_000, clampedNs: 3_000_000 });
+    expect(summaryLines(replay, { stolen: true }).join('\n')).toMatch(/work\[100\]\s+10\.000\s+3\.000\s+7\.000/);
+  });
+
+  it('says when a trace has no runtime events', async () => {
+    const { replay } = await readTrace(trace.filter((l) => !l.includes('runtime')));
+    expect(summaryLines(replay, { stolen: true }).join('\n')).toMatch(/no sched_stat_runtime events/);
+  });
+});

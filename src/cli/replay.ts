@@ -106,6 +106,7 @@ export async function runReplay(
       ...(timehist
         ? { rows }
         : { tasks, firstSwitchNs: replay.firstSwitchNs, lastSwitchNs: replay.lastSwitchNs, cpus: replay.cpus }),
+      steal: replay.steal,
       anomalies: { count: anomalies.count, first: anomalies.details.slice(0, 20) },
       malformed,
       skipped: result.skipped,
@@ -114,7 +115,9 @@ export async function runReplay(
   } else if (timehist) {
     flush();
   } else {
-    write(`${summaryLines(replay, { state: options.report === 'state-summary' }).join('\n')}\n`);
+    // Under --compat perf-6.1 the report is perf's, line for line; otherwise the stolen-time section follows it.
+    const stolen = options.compat !== 'perf-6.1';
+    write(`${summaryLines(replay, { state: options.report === 'state-summary', stolen }).join('\n')}\n`);
   }
   if (malformed.count > 0) {
     const first = malformed.details[0];

@@ -58,6 +58,12 @@ export interface TimehistRow {
   readonly delayNs: number;
   /** Run time, ns (`t − tprev`). */
   readonly runNs: number;
+  /**
+   * Steal inside this slice: its wall time minus the task-clock runtime `sched_stat_runtime` reported in it
+   * (clamped to 0 … run); 0 where it cannot be told: no runtime events (RT and idle tasks emit none), or the
+   * trace lost the task's switch-in on this CPU.
+   */
+  readonly stolenNs: number;
   /** State letter it left in (`I` for idle). */
   readonly state: string;
   /** Input line. */
@@ -144,6 +150,16 @@ function createRunner(engine: Engine, input: TaskInput): Runner {
   return compileTaskMachine().start(createTaskContext(input));
 }
 
+/** What the steal estimate rests on. */
+export interface StealEstimate {
+  /** Slices with at least one `sched_stat_runtime` event (the only ones estimated). */
+  slices: number;
+  /** Σ (wall − runtime) over those slices: clock skew at slice edges cancels out here. */
+  signedNs: number;
+  /** Σ max(0, wall − runtime): what was charged as steal (never negative per slice). */
+  clampedNs: number;
+}
+
 /** Anomalies counted, with the first ones in detail. */
 export interface AnomalyReport {
   /** How many. */
@@ -176,6 +192,11 @@ export class Replay {
   readonly #perf61: boolean;
   readonly #runners = new Map<TaskId, Runner>();
   readonly #retired: { key: TaskId; runner: Runner }[] = [];
+  readonly #sliceRuntime = new Map<number, number>();
+  readonly #switchedIn = new Map<number, { cpu: number; t: number }>();
+  readonly #stolen = new Map<number, number>();
+  /** Steal estimated from `sched_stat_runtime`: slices that had runtime events, and the signed and clamped sums. */
+  readonly steal: StealEstimate = { slices: 0, signedNs: 0, clampedNs: 0 };
   readonly #tprev = new Map<number, number>();
   readonly #onCpu = new Map<number, number>();
   readonly #comms = new Map<number, string>();
@@ -231,8 +252,8 @@ export class Replay {
     return runner;
   }
 
-  static #reading(ns: number, cpu: number, line: number): TaskReading {
-    return { counter: BigInt(ns), stolenNs: 0n, cpu, atNs: ns, line };
+  static #reading(ns: number, cpu: number, line: number, stolenNs = 0): TaskReading {
+    return { counter: BigInt(ns), stolenNs: BigInt(stolenNs), cpu, atNs: ns, line };
   }
 
   /**
@@ -295,6 +316,9 @@ export class Replay {
       case 'exit':
         this.#exited.add(event.targetTid);
         return undefined;
+      case 'runtime':
+        this.#sliceRuntime.set(event.targetTid, (this.#sliceRuntime.get(event.targetTid) ?? 0) + event.runtimeNs);
+        return undefined;
       default:
         return undefined;
     }
@@ -321,16 +345,43 @@ export class Replay {
     const wait0 = before.sleepNs + before.iowaitNs + before.preemptNs;
     const delay0 = before.delayNs;
     const run0 = before.runNs;
+    const stolen0 = before.stolenNs;
+    // Steal in this slice: wall time the task clock (sched_stat_runtime) did not count; the CPU's running total of
+    // these estimates is the stolen total the machine's readings carry.
+    const stolenBefore = this.#stolen.get(cpu) ?? 0;
+    // Only from the task's own switch-in on this CPU: where the trace lost it, perf's t − tprev includes time the
+    // task never ran (typically idle), and steal cannot be told from it.
+    const runtime = this.#sliceRuntime.get(prev);
+    const switchedIn = this.#switchedIn.get(prev);
+    let slice = 0;
+    if (
+      runtime !== undefined &&
+      tprev !== 0 &&
+      switchedIn !== undefined &&
+      switchedIn.cpu === cpu &&
+      switchedIn.t === tprev
+    ) {
+      const estimate = t - tprev - runtime;
+      this.steal.slices++;
+      this.steal.signedNs += estimate;
+      slice = Math.max(0, Math.min(estimate, t - tprev));
+      this.steal.clampedNs += slice;
+    }
+    this.#sliceRuntime.delete(prev);
+    this.#sliceRuntime.delete(event.nextTid);
+    this.#switchedIn.delete(prev);
+    this.#switchedIn.set(event.nextTid, { cpu, t });
+    this.#stolen.set(cpu, stolenBefore + slice);
     // perf: at a CPU's first switch the switch-in time is unknown; the row counts, with every delta 0.
     runner.send(
       tprev === 0
-        ? { type: 'dispatch', reading: Replay.#reading(t, cpu, event.line), untracked: true }
-        : { type: 'dispatch', reading: Replay.#reading(tprev, cpu, event.line) },
+        ? { type: 'dispatch', reading: Replay.#reading(t, cpu, event.line, stolenBefore), untracked: true }
+        : { type: 'dispatch', reading: Replay.#reading(tprev, cpu, event.line, stolenBefore) },
     );
     // perf 6.1 files a wait by its own state character: only 'R' is preempt and 'D' iowait; everything else,
     // including a preempted 'R+' (its 'W'), is sleep. Current perf treats R and R+ alike as preempted.
     const stateChar = this.#perf61 ? perf61StateChar(event.prevState) : (event.prevState[0] ?? 'R');
-    const reading = Replay.#reading(t, cpu, event.line);
+    const reading = Replay.#reading(t, cpu, event.line, stolenBefore + slice);
     const dead = /^[XZ]/.test(event.prevState);
     const out: TaskEvent = dead
       ? { type: 'exit', reading }
@@ -358,6 +409,7 @@ export class Replay {
       waitNs: after.sleepNs + after.iowaitNs + after.preemptNs - wait0,
       delayNs: after.delayNs - delay0,
       runNs: after.runNs - run0,
+      stolenNs: after.stolenNs - stolen0,
       state: prev === 0 ? 'I' : stateChar,
       line: event.line,
     };

@@ -77,6 +77,8 @@ export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat 
 export interface SummaryFormat {
   /** The `--state -s` summary (run, sleep, iowait, preempt, delay) instead of the run-time one. */
   readonly state?: boolean;
+  /** Append the stolen-time section (what perf does not print; default false, so the report stays perf's). */
+  readonly stolen?: boolean;
 }
 
 /**
@@ -138,5 +140,36 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
   out.push(`Total number of context switches: ${String(schedCount)}`);
   out.push(`           Total run time (msec): ${msec(runTotal, 2)}`);
   out.push(`    Total scheduling time (msec): ${msec(histNs, 2)}  (x ${String(replay.cpus)})`);
+  if (format.stolen === true) out.push(...stolenLines(replay));
+  return out;
+}
+
+/**
+ * The stolen-time section: per task, steal estimated from `sched_stat_runtime` and what was charged.
+ * @param replay - a replay that has read the whole trace
+ * @returns the lines
+ */
+export function stolenLines(replay: Replay): string[] {
+  const out = ['', 'Stolen time (wall run time minus the task clock of sched_stat_runtime, per slice; schedacct)'];
+  if (replay.steal.slices === 0) {
+    out.push('  the trace has no sched_stat_runtime events: steal cannot be estimated');
+    return out;
+  }
+  out.push(
+    `${'comm'.padStart(COMM_WIDTH)}   run-time      stolen     charged`,
+    `${''.padStart(COMM_WIDTH)}     (msec)      (msec)      (msec)`,
+  );
+  for (const t of replay.tasks()) {
+    const c = t.context;
+    if (t.tid === 0 || c.stolenNs === 0) continue;
+    out.push(
+      `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)} ${msec(c.runNs, 8)}  ${msec(c.stolenNs, 6)}  ${msec(c.chargedNs, 6)}`,
+    );
+  }
+  const s = replay.steal;
+  out.push(
+    '',
+    `  slices estimated: ${String(s.slices)}; steal charged (msec): ${msec(s.clampedNs, 2)}; signed sum (msec): ${(s.signedNs / 1e6).toFixed(3)}`,
+  );
   return out;
 }
