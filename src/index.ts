@@ -115,6 +115,7 @@ export {
 } from './sources/emulated.js';
 export { createSimulatedSource, SimulatedHost } from './sources/simulated.js';
 export { snapshotOf } from './sources/types.js';
+export { createFtraceParser, decodeRawState } from './trace/ftrace.js';
 export { parseFields, parsePerfScriptLine, parseTimestampNs } from './trace/perf-script.js';
 export { detectFormat, readTrace } from './trace/read.js';
 export { perf61StateChar, Replay } from './trace/replay.js';

@@ -5,6 +5,7 @@
  */
 import { anomalyError, type Anomaly } from '../accounting/anomaly.js';
 import { SchedacctError } from '../errors.js';
+import { createFtraceParser } from './ftrace.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
 import { Replay, type AnomalyReport, type InfoRow, type ReplayOptions, type TimehistRow } from './replay.js';
 
@@ -22,7 +23,7 @@ const TRACE_CMD_LINE = /^\s*.+-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/;
  */
 export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
   for (const line of lines) {
-    if (line.trim() === '' || line.startsWith('#')) continue;
+    if (line.trim() === '' || line.startsWith('#') || /^cpus=\d+$/.test(line.trim())) continue;
     if (PERF_LINE.test(line)) return 'perf-script';
     if (FTRACE_LINE.test(line)) return 'ftrace';
     if (TRACE_CMD_LINE.test(line)) return 'trace-cmd';
@@ -52,8 +53,10 @@ export interface ReadResult {
   readonly malformed: AnomalyReport;
 }
 
-const PARSERS: Partial<Record<TraceFormat, (text: string, line: number) => LineResult>> = {
-  'perf-script': parsePerfScriptLine,
+const PARSERS: Record<TraceFormat, () => (text: string, line: number) => LineResult> = {
+  'perf-script': () => parsePerfScriptLine,
+  ftrace: createFtraceParser,
+  'trace-cmd': createFtraceParser,
 };
 
 /**
@@ -61,8 +64,8 @@ const PARSERS: Partial<Record<TraceFormat, (text: string, line: number) => LineR
  * @param lines - the trace's lines, in order
  * @param options - see {@link ReadOptions}
  * @returns the replay and what was skipped or malformed
- * @throws {@link SchedacctError} `unsupported` for a format this version does not read yet, `invalid-argument` when
- *   the format cannot be recognised, `strict-anomaly` at the first malformed line or anomaly with `strict`
+ * @throws {@link SchedacctError} `invalid-argument` when the format cannot be recognised, `strict-anomaly` at the first
+ *   malformed line or anomaly with `strict`
  */
 export async function readTrace(
   lines: AsyncIterable<string> | Iterable<string>,
@@ -100,13 +103,7 @@ export async function readTrace(
         'not a trace schedacct reads: expected perf script, ftrace or trace-cmd report text',
       );
     }
-    parse = PARSERS[format];
-    if (parse === undefined) {
-      throw new SchedacctError(
-        'unsupported',
-        `${format} text is recognised but not read yet; convert with 'perf script' or use a perf recording`,
-      );
-    }
+    parse = PARSERS[format]();
     head.forEach((l, i) => {
       handle(l, i + 1);
     });
