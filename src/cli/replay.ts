@@ -107,6 +107,7 @@ export async function runReplay(
         ? { rows }
         : { tasks, firstSwitchNs: replay.firstSwitchNs, lastSwitchNs: replay.lastSwitchNs, cpus: replay.cpus }),
       steal: replay.steal,
+      outOfOrder: replay.outOfOrder,
       anomalies: { count: anomalies.count, first: anomalies.details.slice(0, 20) },
       malformed,
       skipped: result.skipped,
@@ -124,6 +125,9 @@ export async function runReplay(
     warn(
       `schedacct: ${String(malformed.count)} malformed line(s) skipped; first at line ${String(first?.line)}: ${first?.message ?? ''}\n`,
     );
+  }
+  if (replay.outOfOrder > 0) {
+    warn(`schedacct: ${String(replay.outOfOrder)} event(s) out of time order (replayed in file order)\n`);
   }
   if (anomalies.count > 0) {
     warn(

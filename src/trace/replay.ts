@@ -182,6 +182,8 @@ export interface TaskRecord {
   readonly dead: boolean;
   /** Migrations counted (with `migrations: true`). */
   readonly migrations: number;
+  /** The forking task, where the trace shows the fork (perf takes its parent column from side-band records). */
+  readonly parent: number;
 }
 
 /** Replays normalized events. */
@@ -201,6 +203,7 @@ export class Replay {
   readonly #onCpu = new Map<number, number>();
   readonly #comms = new Map<number, string>();
   readonly #exited = new Set<number>();
+  readonly #parents = new Map<number, number>();
   readonly #migrations = new Map<number, number>();
   #sawWaking = false;
   #maxCpu = -1;
@@ -312,6 +315,7 @@ export class Replay {
       }
       case 'fork':
         if (event.childComm !== '') this.#comms.set(event.childTid, event.childComm);
+        this.#parents.set(event.childTid, event.parentTid);
         return undefined;
       case 'exit':
         this.#exited.add(event.targetTid);
@@ -434,6 +438,7 @@ export class Replay {
         context: runner.context,
         dead: !idle && (runner.done || this.#exited.has(tid) || this.#retired.some((r) => r.runner === runner)),
         migrations: this.#migrations.get(tid) ?? 0,
+        parent: this.#parents.get(tid) ?? -1,
       });
     }
     // perf walks its thread table: 256 buckets by tid (as unsigned: thread −1 is in the last), each in tid order.

@@ -107,7 +107,7 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
     const c = t.context;
     schedCount += c.slices;
     runTotal += c.runNs;
-    const head = `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)}   ${'-1'.padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
+    const head = `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)}   ${String(t.parent).padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
     if (state) {
       return `${head} ${msec(c.sleepNs)}  ${msec(c.iowaitNs)}  ${msec(c.preemptNs)}  ${msec(c.delayNs)}`;
     }
