@@ -29,6 +29,7 @@ export {
   emptyTotals,
   Ledger,
   TaskAccount,
+  totalsOf,
 } from './accounting/ledger.js';
 export { anomalyMessage, bookSlice, SliceAccountant } from './accounting/slice.js';
 export {

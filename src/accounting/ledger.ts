@@ -78,6 +78,32 @@ export interface TotalsRecord {
 }
 
 /**
+ * A task's totals as a plain {@link TaskTotals} record, from any record that holds them (an account, a machine context).
+ * @param task - the task
+ * @param totals - the record holding the totals
+ * @returns a new plain object with exactly the totals' fields
+ */
+export function totalsOf(task: TaskId, totals: TotalsRecord): TaskTotals {
+  const { runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = totals;
+  const { slices, minSliceNs, maxSliceNs, meanSliceNs, m2SliceNs } = totals;
+  return {
+    task,
+    runNs,
+    chargedNs,
+    stolenNs,
+    sleepNs,
+    iowaitNs,
+    preemptNs,
+    delayNs,
+    slices,
+    minSliceNs,
+    maxSliceNs,
+    meanSliceNs,
+    m2SliceNs,
+  };
+}
+
+/**
  * Zeroed totals.
  * @returns a fresh record
  */
@@ -247,23 +273,7 @@ export class TaskAccount implements TaskTotals {
 
   /** @returns a plain, frozen copy of the totals */
   toJSON(): TaskTotals {
-    const { task, runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = this;
-    const { slices, minSliceNs, maxSliceNs, meanSliceNs, m2SliceNs } = this;
-    return Object.freeze({
-      task,
-      runNs,
-      chargedNs,
-      stolenNs,
-      sleepNs,
-      iowaitNs,
-      preemptNs,
-      delayNs,
-      slices,
-      minSliceNs,
-      maxSliceNs,
-      meanSliceNs,
-      m2SliceNs,
-    });
+    return Object.freeze(totalsOf(this.task, this));
   }
 }
 

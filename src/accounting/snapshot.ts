@@ -26,6 +26,21 @@ export interface Snapshot extends Reading {
 /** Default retry bound: generous for real contention, small enough never to hang. */
 export const DEFAULT_MAX_RETRIES = 16;
 
+/** One attempt of a protocol: the values read and whether the protocol accepts them. */
+interface Attempt {
+  readonly counter: bigint;
+  readonly stolenNs: bigint;
+  readonly ok: boolean;
+}
+
+// The loop every protocol shares: attempt, accept, or retry up to the bound and return the last attempt as inconsistent.
+function boundedRead(maxRetries: number, attempt: () => Attempt): Snapshot {
+  for (let retries = 0; ; retries++) {
+    const a = attempt();
+    if (a.ok || retries === maxRetries) return { counter: a.counter, stolenNs: a.stolenNs, retries, consistent: a.ok };
+  }
+}
+
 function checkRetries(maxRetries: number): void {
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
@@ -52,15 +67,12 @@ export function stableRead(
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): Snapshot {
   checkRetries(maxRetries);
-  let retries = 0;
-  for (;;) {
+  return boundedRead(maxRetries, () => {
     const s1 = readStolen();
     const counter = readCounter();
     const s2 = readStolen();
-    if (s1 === s2) return { counter, stolenNs: s2, retries, consistent: true };
-    if (retries === maxRetries) return { counter, stolenNs: s2, retries, consistent: false };
-    retries++;
-  }
+    return { counter, stolenNs: s2, ok: s1 === s2 };
+  });
 }
 
 /** A stolen-time structure guarded by a seqcount (x86 `kvm_steal_time.version`). */
@@ -86,16 +98,13 @@ export function seqcountRead(
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): Snapshot {
   checkRetries(maxRetries);
-  let retries = 0;
-  for (;;) {
+  return boundedRead(maxRetries, () => {
     const v1 = source.readVersion();
     const stolenNs = source.readStolen();
     const counter = readCounter();
     const v2 = source.readVersion();
-    if ((v1 & 1) === 0 && v1 === v2) return { counter, stolenNs, retries, consistent: true };
-    if (retries === maxRetries) return { counter, stolenNs, retries, consistent: false };
-    retries++;
-  }
+    return { counter, stolenNs, ok: (v1 & 1) === 0 && v1 === v2 };
+  });
 }
 
 /** Bit 63 of Xen's `state_entry_time`: set while the hypervisor updates the runstate area. */
@@ -124,14 +133,11 @@ export function updateBitRead(
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): Snapshot {
   checkRetries(maxRetries);
-  let retries = 0;
-  for (;;) {
+  return boundedRead(maxRetries, () => {
     const e1 = source.readEntryTime();
     const stolenNs = source.readStolen();
     const counter = readCounter();
     const e2 = source.readEntryTime();
-    if ((e1 & XEN_RUNSTATE_UPDATE) === 0n && e1 === e2) return { counter, stolenNs, retries, consistent: true };
-    if (retries === maxRetries) return { counter, stolenNs, retries, consistent: false };
-    retries++;
-  }
+    return { counter, stolenNs, ok: (e1 & XEN_RUNSTATE_UPDATE) === 0n && e1 === e2 };
+  });
 }

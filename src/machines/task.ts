@@ -25,6 +25,7 @@ import {
   bookSliceTotals,
   bookWaitTotals,
   emptyTotals,
+  totalsOf,
   type TaskTotals,
   type TotalsRecord,
   type WaitKind,
@@ -250,23 +251,7 @@ export function createTaskContext(input: TaskInput): TaskContext {
  * @returns its totals
  */
 export function taskTotals(context: TaskContext): TaskTotals {
-  const { task, runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = context;
-  const { slices, minSliceNs, maxSliceNs, meanSliceNs, m2SliceNs } = context;
-  return {
-    task,
-    runNs,
-    chargedNs,
-    stolenNs,
-    sleepNs,
-    iowaitNs,
-    preemptNs,
-    delayNs,
-    slices,
-    minSliceNs,
-    maxSliceNs,
-    meanSliceNs,
-    m2SliceNs,
-  };
+  return totalsOf(context.task, context);
 }
 
 // Both reading guards need the time since the task's last reading: computed once per event (a memo of a pure
