@@ -118,6 +118,13 @@ describe('replay', () => {
     },
   );
 
+  it("counts switches that contradict the CPU's current task (lost events), as perf counts context switch bugs", async () => {
+    // sh-loops loses 7 switches out of idle on this VM (checked by hand: prev is not the CPU's last next).
+    const { result } = await replay('sh-loops');
+    expect(result.replay.switchBugs).toBe(7);
+    expect(result.replay.outOfOrder).toBe(0);
+  });
+
   it('current perf (default) counts the delay after a preemption; perf 6.1 does not', async () => {
     const lines = fixture('migrate.perf.txt').split('\n');
     const delay = async (compat: 'perf-6.1' | 'current') => {
@@ -194,6 +201,14 @@ describe('stolen time from sched_stat_runtime', () => {
     expect(work?.context).toMatchObject({ runNs: 10_000_000, stolenNs: 3_000_000, chargedNs: 7_000_000 });
     expect(replay.steal).toEqual({ slices: 1, signedNs: 3_000_000, clampedNs: 3_000_000 });
     expect(summaryLines(replay, { stolen: true }).join('\n')).toMatch(/work\[100\]\s+10\.000\s+3\.000\s+7\.000/);
+  });
+
+  it.each(['migrate', 'forkstorm'] as const)('%s: the steal estimate adds no anomaly of its own', async (name) => {
+    const lines = fixture(`${name}.perf.txt`).split('\n');
+    const withRuntime = await readTrace(lines);
+    const without = await readTrace(lines.filter((l) => !l.includes('sched_stat_runtime')));
+    expect(withRuntime.replay.steal.slices).toBeGreaterThan(0);
+    expect(withRuntime.replay.anomalies().count).toBe(without.replay.anomalies().count);
   });
 
   it('says when a trace has no runtime events', async () => {

@@ -108,6 +108,7 @@ export async function runReplay(
         : { tasks, firstSwitchNs: replay.firstSwitchNs, lastSwitchNs: replay.lastSwitchNs, cpus: replay.cpus }),
       steal: replay.steal,
       outOfOrder: replay.outOfOrder,
+      switchBugs: replay.switchBugs,
       anomalies: { count: anomalies.count, first: anomalies.details.slice(0, 20) },
       malformed,
       skipped: result.skipped,
@@ -124,6 +125,11 @@ export async function runReplay(
     const first = malformed.details[0];
     warn(
       `schedacct: ${String(malformed.count)} malformed line(s) skipped; first at line ${String(first?.line)}: ${first?.message ?? ''}\n`,
+    );
+  }
+  if (replay.switchBugs > 0) {
+    warn(
+      `schedacct: ${String(replay.switchBugs)} of ${String(replay.counts.switch)} switches do not follow the CPU's previous one (lost events); charged as perf charges them\n`,
     );
   }
   if (replay.outOfOrder > 0) {

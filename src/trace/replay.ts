@@ -196,7 +196,7 @@ export class Replay {
   readonly #retired: { key: TaskId; runner: Runner }[] = [];
   readonly #sliceRuntime = new Map<number, number>();
   readonly #switchedIn = new Map<number, { cpu: number; t: number }>();
-  readonly #stolen = new Map<number, number>();
+  readonly #stolen = new Map<TaskId, number>();
   /** Steal estimated from `sched_stat_runtime`: slices that had runtime events, and the signed and clamped sums. */
   readonly steal: StealEstimate = { slices: 0, signedNs: 0, clampedNs: 0 };
   readonly #tprev = new Map<number, number>();
@@ -222,6 +222,9 @@ export class Replay {
   };
   /** Events whose time is before the previous event's (perf sorts; a text trace may not be). */
   outOfOrder = 0;
+  /** Switches whose outgoing task is not the one the CPU last switched in: lost events (perf's "context switch bugs"). */
+  switchBugs = 0;
+  readonly #current = new Map<number, number>();
   #lastTime = -1;
 
   /** @param options - see {@link ReplayOptions} */
@@ -280,7 +283,7 @@ export class Replay {
         if (!this.#onCpu.has(event.targetTid) && event.targetTid !== 0) {
           this.#runner(event.targetTid).send({
             type: 'wakeup',
-            reading: Replay.#reading(event.timeNs, event.cpu, event.line),
+            reading: Replay.#reading(event.timeNs, event.cpu, event.line, this.#stolen.get(event.targetTid) ?? 0),
           });
         }
         return {
@@ -298,7 +301,7 @@ export class Replay {
         if (!this.#onCpu.has(event.targetTid)) {
           this.#runner(event.targetTid).send({
             type: 'migrate',
-            reading: Replay.#reading(event.timeNs, event.origCpu, event.line),
+            reading: Replay.#reading(event.timeNs, event.origCpu, event.line, this.#stolen.get(event.targetTid) ?? 0),
             toCpu: event.destCpu,
           });
         }
@@ -343,6 +346,9 @@ export class Replay {
     if (prev !== 0 && event.prevComm !== '') this.#comms.set(prev, event.prevComm);
     if (event.nextTid !== 0 && event.nextComm !== '') this.#comms.set(event.nextTid, event.nextComm);
     const tprev = this.#tprev.get(cpu) ?? 0;
+    const current = this.#current.get(cpu);
+    if (current !== undefined && current !== event.prevTid) this.switchBugs++;
+    this.#current.set(cpu, event.nextTid);
     const key: TaskId = prev === 0 ? `idle/${String(cpu)}` : prev;
     const runner = this.#runner(key);
     const before = runner.context;
@@ -350,9 +356,9 @@ export class Replay {
     const delay0 = before.delayNs;
     const run0 = before.runNs;
     const stolen0 = before.stolenNs;
-    // Steal in this slice: wall time the task clock (sched_stat_runtime) did not count; the CPU's running total of
-    // these estimates is the stolen total the machine's readings carry.
-    const stolenBefore = this.#stolen.get(cpu) ?? 0;
+    // Steal in this slice: wall time the task clock (sched_stat_runtime) did not count. The stolen total a task's
+    // readings carry is the steal it has suffered so far: its own clock, monotonic across CPUs.
+    const stolenBefore = this.#stolen.get(key) ?? 0;
     // Only from the task's own switch-in on this CPU: where the trace lost it, perf's t − tprev includes time the
     // task never ran (typically idle), and steal cannot be told from it.
     const runtime = this.#sliceRuntime.get(prev);
@@ -375,7 +381,7 @@ export class Replay {
     this.#sliceRuntime.delete(event.nextTid);
     this.#switchedIn.delete(prev);
     this.#switchedIn.set(event.nextTid, { cpu, t });
-    this.#stolen.set(cpu, stolenBefore + slice);
+    this.#stolen.set(key, stolenBefore + slice);
     // perf: at a CPU's first switch the switch-in time is unknown; the row counts, with every delta 0.
     runner.send(
       tprev === 0
