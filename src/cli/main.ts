@@ -14,6 +14,7 @@ import { taskMachine } from '../machines/task.js';
 import { vcpuMachine } from '../machines/vcpu.js';
 import { ABIS, type Abi } from '../sources/emulated.js';
 import { runRace, type ReaderResult } from '../sources/race.js';
+import { traceLines } from '../trace/file.js';
 import { formatDemo, runDemo } from './demo.js';
 import { reportKind, runReplay } from './replay.js';
 import { formatSteal, sampleSteal } from './steal.js';
@@ -31,7 +32,7 @@ commands:
          [--compat perf-6.1|current] [--engine compiled|xstate] [--wakeups] [--migrations] [--strict]
         perf sched timehist's reports from a perf script trace (FILE may be - or .gz)
   demo [FILE] [--task TID] [--policy carry|drop]
-        per-slice wall, steal and charged time of one task from a perf script --ns trace
+        per-slice wall, steal and charged time of one task of a trace (replayed)
         (default: the embedded recording fixtures/perf/migrate.perf.txt)
   diagram [task|vcpu|stable-read] [--compact]
         Mermaid stateDiagram-v2 generated from the machine definition
@@ -102,7 +103,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (tid !== undefined && !Number.isInteger(tid)) {
       throw new SchedacctError('invalid-argument', `--task must be a thread id, got ${values.task ?? ''}`);
     }
-    const result = runDemo(readFileSync(file, 'utf8'), tid === undefined ? { policy } : { tid, policy });
+    const result = await runDemo(traceLines(file), tid === undefined ? { policy } : { tid, policy });
     if (result.slices.length === 0) {
       process.stderr.write(`schedacct: no run slices for task ${String(result.tid)} in ${file}\n`);
       return 1;

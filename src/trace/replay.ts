@@ -23,6 +23,7 @@ import {
   type TaskInput,
   type TaskReading,
 } from '../machines/task.js';
+import type { StealPolicy } from '../accounting/steal.js';
 import type { TraceEvent } from './events.js';
 
 /** Which perf to agree with. */
@@ -40,6 +41,8 @@ export interface ReplayOptions {
   readonly migrations?: boolean;
   /** Throw at the first anomaly instead of recording it. */
   readonly strict?: boolean;
+  /** What happens to steal beyond a slice (default `'drop'`, as current kernels). */
+  readonly policy?: StealPolicy;
 }
 
 /** One `sched_switch` row, as `perf sched timehist` prints it. */
@@ -241,6 +244,7 @@ export class Replay {
       counterHz: 1_000_000_000,
       widthBits: 64,
       delayAfterPreempt: compat === 'current',
+      policy: options.policy ?? 'drop',
       strict: options.strict ?? false,
     };
     this.#countMigrations = options.migrations ?? false;
