@@ -300,6 +300,7 @@ export class ExactConversion implements CounterConversion {
   readonly #numN: number;
   readonly #denN: number;
   readonly #safeTicks: bigint;
+  readonly #unit: boolean;
 
   /**
    * @param counterHz - counter frequency, Hz
@@ -320,6 +321,7 @@ export class ExactConversion implements CounterConversion {
     // Below this many ticks, ticks·num fits a double exactly and the hot path avoids BigInt arithmetic.
     const safe = BigInt(Number.MAX_SAFE_INTEGER) / this.num;
     this.#safeTicks = safe < this.#mask ? safe : this.#mask;
+    this.#unit = this.num === 1n && this.den === 1n;
   }
 
   /**
@@ -338,6 +340,12 @@ export class ExactConversion implements CounterConversion {
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
    */
   elapsedNs(before: bigint, after: bigint): number {
+    if (this.#unit) {
+      // 1 GHz: a tick is a ns, so the elapsed time is the forward distance itself.
+      const d = after - before;
+      if (d >= 0n && d < this.#half) return Number(d);
+      return this.elapsedSlow(before, after);
+    }
     if (before >= 0n && after >= 0n && before <= this.#safeTicks && after <= this.#safeTicks) {
       const b = Number(before);
       const a = Number(after);
