@@ -146,6 +146,7 @@ function compileGuard<C, E>(guard: unknown, impls: MachineImplementations<C, E>)
     if (typeof params === 'function') unsupported(`dynamic params of guard '${type}'`);
     const impl = impls.guards[type];
     if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${type}' has no implementation`);
+    if (params === undefined) return impl as CompiledGuard<C, E>; // no wrapper: params are undefined anyway
     return (c, e) => impl(c, e, params);
   }
   if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
