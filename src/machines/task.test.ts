@@ -184,4 +184,14 @@ describe('task machine', () => {
     expect(() => createTaskContext({ task: 1, counterHz: 1e9, policy: 'keep' as never })).toThrow(/policy/);
     expect(() => createTaskContext({ task: 1, counterHz: 1e9, maxAnomalyDetails: -1 })).toThrow(/maxAnomalyDetails/);
   });
+
+  it('compiles once; instances share the tables but not their state', () => {
+    const machine = compileTaskMachine();
+    expect(compileTaskMachine()).toBe(machine);
+    const a = machine.start(createTaskContext({ task: 1, counterHz: 1e9 }));
+    const b = machine.start(createTaskContext({ task: 2, counterHz: 1e9 }));
+    a.send({ type: 'dispatch', reading: r(0) });
+    expect([a.value, b.value]).toEqual(['running', 'unknown']);
+    expect(b.context.task).toBe(2);
+  });
 });

@@ -498,8 +498,12 @@ export const taskMachine: TaskMachine = setup({
  * @returns the compiled machine: `compileTaskMachine().start(createTaskContext(input))`
  */
 export function compileTaskMachine(): ReturnType<typeof compileMachine<TaskContext, TaskEvent>> {
-  return compileMachine(taskMachine, taskImplementations);
+  // Compiled once: the tables are immutable and every start() makes an independent instance.
+  compiledcompileTaskMachine ??= compileMachine(taskMachine, taskImplementations);
+  return compiledcompileTaskMachine;
 }
+
+let compiledcompileTaskMachine: ReturnType<typeof compileMachine<TaskContext, TaskEvent>> | undefined;
 
 /**
  * The switch-out event for a kernel state letter, as `sched_switch` reports `prev_state`: `R`/`R+` preempted,

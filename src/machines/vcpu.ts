@@ -216,5 +216,9 @@ export const vcpuMachine: VcpuMachine = setup({
  * @returns the compiled machine: `compileVcpuMachine().start(createVcpuContext(input))`
  */
 export function compileVcpuMachine(): ReturnType<typeof compileMachine<VcpuContext, VcpuEvent>> {
-  return compileMachine(vcpuMachine, vcpuImplementations);
+  // Compiled once: the tables are immutable and every start() makes an independent instance.
+  compiledcompileVcpuMachine ??= compileMachine(vcpuMachine, vcpuImplementations);
+  return compiledcompileVcpuMachine;
 }
+
+let compiledcompileVcpuMachine: ReturnType<typeof compileMachine<VcpuContext, VcpuEvent>> | undefined;
