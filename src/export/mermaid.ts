@@ -99,6 +99,13 @@ export function toMermaid(machine: MachineDefinition, options: MermaidOptions = 
       edges.push(`note right of ${id(node)}`, `  ${node.description.replaceAll(':', ' –')}`, 'end note');
     }
     if (node === root) return;
+    // Mermaid draws only the last of several self-loops on a state (mermaid-js/mermaid#6034), so a state's
+    // self-loops become one edge with one label line each.
+    const loops: string[] = [];
+    const edge = (target: Node, text: string): void => {
+      if (target === node) loops.push(text);
+      else edges.push(`${id(node)} --> ${id(target)} : ${text}`);
+    };
     for (const [event, transitions] of node.transitions) {
       if (options.compact === true) {
         const groups = new Map<Node, (typeof transitions)[number][]>();
@@ -110,15 +117,13 @@ export function toMermaid(machine: MachineDefinition, options: MermaidOptions = 
           const main = group[0];
           if (main === undefined) continue;
           const more = group.length > 1 ? ` (+${String(group.length - 1)} guarded)` : '';
-          edges.push(`${id(node)} --> ${id(target)} : ${label(event, main)}${more}`);
+          edge(target, `${label(event, main)}${more}`);
         }
         continue;
       }
-      for (const t of transitions) {
-        const target = t.target?.[0] ?? node;
-        edges.push(`${id(node)} --> ${id(target)} : ${label(event, t)}`);
-      }
+      for (const t of transitions) edge(t.target?.[0] ?? node, label(event, t));
     }
+    if (loops.length > 0) edges.push(`${id(node)} --> ${id(node)} : ${loops.join('<br/>')}`);
   };
   declare(root, '  ');
   lines.push(...edges.map((e) => `  ${e}`));
