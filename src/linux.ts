@@ -13,7 +13,7 @@ export {
   USER_HZ,
 } from './sources/linux.js';
 export { runRace } from './sources/race.js';
-export { traceLines } from './trace/file.js';
+export { traceBytes, traceLines } from './trace/file.js';
 export { SchedacctError } from './errors.js';
 
 export type { LinuxSourceOptions, ProcStatCpu, ThreadSchedstat } from './sources/linux.js';

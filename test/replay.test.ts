@@ -32,10 +32,19 @@ const body = (text: string, skip: number) =>
     .slice(skip)
     .filter((l) => l.trim() !== '');
 
-async function replay(name: string, opts: { migrations?: boolean; engine?: 'compiled' | 'xstate'; us?: boolean } = {}) {
+// The trace as bytes in chunks of an odd size, so lines (and UTF-8 characters) are cut across chunks.
+function* chunks(text: string, size: number): Generator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+async function replay(
+  name: string,
+  opts: { migrations?: boolean; engine?: 'compiled' | 'xstate'; us?: boolean; bytes?: boolean } = {},
+) {
   const rows: (TimehistRow | InfoRow)[] = [];
   const text = fixture(`${name}.${opts.us === true ? 'perf-us' : 'perf'}.txt${gz(name)}`);
-  const result = await readTrace(text.split('\n'), {
+  const result = await readTrace(opts.bytes === true ? chunks(text, 65_537) : text.split('\n'), {
     compat: 'perf-6.1',
     migrations: opts.migrations ?? false,
     engine: opts.engine ?? 'compiled',
@@ -67,8 +76,8 @@ describe.each(TRACES)('%s replays exactly as perf sched timehist (--compat perf-
     expectSameLines(ours, body(fixture(`${name}.timehist-state.txt${gz(name)}`), 3));
   });
 
-  it('-w -M rows (wakeups and migrations)', async () => {
-    const { rows } = await replay(name, { migrations: true });
+  it('-w -M rows (wakeups and migrations), read from bytes', async () => {
+    const { rows } = await replay(name, { migrations: true, bytes: true });
     expectSameLines(
       rows.map((r) => timehistLine(r, { info: true })),
       body(fixture(`${name}.timehist-wM.txt${gz(name)}`), 3),
@@ -91,6 +100,17 @@ describe.each(TRACES)('%s replays exactly as perf sched timehist (--compat perf-
 });
 
 describe('replay', () => {
+  it.each(TRACES)('%s: bytes in chunks and lines give the same rows and summary', async (name) => {
+    const lines = await replay(name, { migrations: true });
+    const bytes = await replay(name, { migrations: true, bytes: true });
+    expect(bytes.rows.length).toBeGreaterThan(0);
+    expect(bytes.rows).toEqual(lines.rows);
+    expect(bytes.result.lines).toBe(lines.result.lines - 1); // split('\n') adds an empty last line
+    expect(summaryLines(bytes.result.replay, { state: true })).toEqual(
+      summaryLines(lines.result.replay, { state: true }),
+    );
+  });
+
   it.each(['sh-loops', 'migrate'] as const)(
     '%s: --engine xstate (real actors) gives identical output',
     async (name) => {

@@ -30,16 +30,16 @@ export interface DemoResult {
 
 /**
  * Replays a trace and picks one task's slices.
- * @param lines - the trace's lines
+ * @param trace - the trace's lines, or its bytes in chunks (see {@link readTrace})
  * @param options - see {@link DemoOptions}
  * @returns the task's slices and the replay
  */
 export async function runDemo(
-  lines: Iterable<string> | AsyncIterable<string>,
+  trace: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
   options: DemoOptions = {},
 ): Promise<DemoResult> {
   const rows: TimehistRow[] = [];
-  const { replay } = await readTrace(lines, {
+  const { replay } = await readTrace(trace, {
     ...(options.policy === undefined ? {} : { policy: options.policy }),
     onRow: (row) => {
       if (!('kind' in row) && row.tid > 0) rows.push(row);

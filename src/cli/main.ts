@@ -7,23 +7,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SchedacctError } from '../errors.js';
-import { toMermaid } from '../export/mermaid.js';
 import type { MachineDefinition } from '../machines/compile.js';
-import { stableReadMachine } from '../machines/stable-read.js';
-import { taskMachine } from '../machines/task.js';
-import { vcpuMachine } from '../machines/vcpu.js';
-import { ABIS, type Abi } from '../sources/emulated.js';
-import { runRace, type ReaderResult } from '../sources/race.js';
-import { traceLines } from '../trace/file.js';
-import { formatDemo, runDemo } from './demo.js';
-import { reportKind, runReplay } from './replay.js';
-import { formatSteal, sampleSteal } from './steal.js';
+import type { Abi } from '../sources/emulated.js';
+import type { ReaderResult } from '../sources/race.js';
 
-const DIAGRAMS: Partial<Record<string, MachineDefinition>> = {
-  task: taskMachine,
-  vcpu: vcpuMachine,
-  'stable-read': stableReadMachine,
-};
+// Each command imports what it needs when it runs: start-up is part of every command's time.
+async function diagrams(): Promise<Partial<Record<string, MachineDefinition>>> {
+  const [{ taskMachine }, { vcpuMachine }, { stableReadMachine }] = await Promise.all([
+    import('../machines/task.js'),
+    import('../machines/vcpu.js'),
+    import('../machines/stable-read.js'),
+  ]);
+  return { task: taskMachine, vcpu: vcpuMachine, 'stable-read': stableReadMachine };
+}
 
 const USAGE = `usage: schedacct <command> [options]
 
@@ -103,7 +99,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (tid !== undefined && !Number.isInteger(tid)) {
       throw new SchedacctError('invalid-argument', `--task must be a thread id, got ${values.task ?? ''}`);
     }
-    const result = await runDemo(traceLines(file), tid === undefined ? { policy } : { tid, policy });
+    const [{ runDemo, formatDemo }, { traceBytes }] = await Promise.all([
+      import('./demo.js'),
+      import('../trace/file.js'),
+    ]);
+    const result = await runDemo(traceBytes(file), tid === undefined ? { policy } : { tid, policy });
     if (result.slices.length === 0) {
       process.stderr.write(`schedacct: no run slices for task ${String(result.tid)} in ${file}\n`);
       return 1;
@@ -125,6 +125,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const engine = values.engine ?? 'compiled';
     if (engine !== 'compiled' && engine !== 'xstate')
       throw new SchedacctError('invalid-argument', `--engine must be compiled or xstate, got ${engine}`);
+    const { reportKind, runReplay } = await import('./replay.js');
     await runReplay(
       file,
       {
@@ -143,6 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'race') {
     const abi = values.abi ?? '';
+    const [{ ABIS }, { runRace }] = await Promise.all([import('../sources/emulated.js'), import('../sources/race.js')]);
     if (!ABIS.includes(abi as Abi))
       throw new SchedacctError('invalid-argument', `--abi must be arm64, x86 or xen, got '${abi}'`);
     const reads = values.reads === undefined ? 1_000_000 : Number(values.reads);
@@ -173,6 +175,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const interval = values.interval === undefined ? 1000 : Number(values.interval);
     if (!Number.isSafeInteger(interval) || interval <= 0)
       throw new SchedacctError('invalid-argument', `--interval must be ms > 0, got ${values.interval ?? ''}`);
+    const { formatSteal, sampleSteal } = await import('./steal.js');
     const rows = await sampleSteal(interval);
     process.stdout.write(
       format === 'json'
@@ -183,7 +186,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'diagram') {
     const name = rest[0] ?? 'task';
-    const machine = DIAGRAMS[name];
+    const [machines, { toMermaid }] = await Promise.all([diagrams(), import('../export/mermaid.js')]);
+    const machine = machines[name];
     if (machine === undefined) {
       throw new SchedacctError('invalid-argument', `diagram takes task, vcpu or stable-read, got '${name}'`);
     }

@@ -4,6 +4,7 @@
  * on the CPU (for wakeups: the waker).
  * @module
  */
+import { ascii, decodeBytes, indexOfBytes, StringCache, utf8Encoder } from './bytes.js';
 import type { TraceEvent } from './events.js';
 
 /** A line that held an event this reader uses. */
@@ -74,6 +75,303 @@ function int(fields: Map<string, string>, key: string): number | undefined {
   return Number(v);
 }
 
+// The head `COMM TID [CPU] SEC.FRAC: sched:NAME: ` and the fields of the frequent events are read straight from the
+// bytes, in perf's field order; any other shape returns undefined and takes the general path (a regex for the head,
+// `key=value` pairs for the fields), so the two agree wherever both apply (a test checks it on every fixture line).
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+// `[\w-]`: letters, digits, underscore, dash.
+const isWord = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+
+const PREV_PID = ascii(' prev_pid=');
+const PREV_PRIO = ascii(' prev_prio=');
+const PREV_STATE = ascii(' prev_state=');
+const ARROW = ascii(' ==> ');
+const NEXT_COMM = ascii('next_comm=');
+const NEXT_PID = ascii(' next_pid=');
+const PID = ascii(' pid=');
+const PRIO = ascii(' prio=');
+const TARGET_CPU = ascii(' target_cpu=');
+const RUNTIME = ascii(' runtime=');
+const PREV_COMM = ascii('prev_comm=');
+const COMM = ascii('comm=');
+const SCHED = ascii('sched:');
+
+const enum_ = { switch: 1, waking: 2, wakeup: 3, wakeupNew: 4, runtime: 5 } as const;
+const NAMES: readonly (readonly [Uint8Array, number])[] = [
+  [ascii('sched_switch'), enum_.switch],
+  [ascii('sched_waking'), enum_.waking],
+  [ascii('sched_wakeup'), enum_.wakeup],
+  [ascii('sched_wakeup_new'), enum_.wakeupNew],
+  [ascii('sched_stat_runtime'), enum_.runtime],
+];
+
+// Kernel state letters as sched_switch prints them, shared rather than decoded per line.
+const STATES = new Map<number, string>(
+  ['R', 'S', 'D', 'T', 't', 'X', 'Z', 'P', 'I', 'x', 'K', 'W'].map((s) => [s.charCodeAt(0), s]),
+);
+
+function startsWithAt(bytes: Uint8Array, at: number, end: number, pattern: Uint8Array): boolean {
+  if (at + pattern.length > end) return false;
+  for (let j = 0; j < pattern.length; j++) if (bytes[at + j] !== pattern[j]) return false;
+  return true;
+}
+
+/** Reads perf script lines from bytes, keeping the comm strings it decoded for reuse. */
+export class PerfScriptScanner {
+  readonly #sampleComms = new StringCache();
+  readonly #fieldComms = new StringCache();
+  readonly #names = new StringCache();
+  #pos = 0;
+
+  // A decimal integer at #pos (optional '-'), leaving #pos after it; NaN when there is no digit.
+  #int(bytes: Uint8Array, end: number): number {
+    let i = this.#pos;
+    let sign = 1;
+    if (bytes[i] === 45) {
+      sign = -1;
+      i++;
+    }
+    const from = i;
+    let v = 0;
+    for (; i < end; i++) {
+      const c = bytes[i] as number;
+      if (!isDigit(c)) break;
+      v = v * 10 + c - 48;
+    }
+    this.#pos = i;
+    return i === from ? NaN : sign * v;
+  }
+
+  // A comm from `key=` at `at` up to `next`, keyed for the cache by the pid that follows it.
+  #comm(bytes: Uint8Array, at: number, end: number, key: Uint8Array, next: Uint8Array): number {
+    if (!startsWithAt(bytes, at, end, key)) return -1;
+    return indexOfBytes(bytes, next, at + key.length, end);
+  }
+
+  /**
+   * Reads one line.
+   * @param bytes - the buffer holding it
+   * @param start - its first byte
+   * @param end - one past its last byte (no line end)
+   * @param line - its number, 1-based
+   * @returns the event, or undefined when the line needs the general parser
+   */
+  scan(bytes: Uint8Array, start: number, end: number, line: number): LineResult | undefined {
+    let i = start;
+    while (i < end && bytes[i] === 32) i++;
+    const commStart = i;
+    // The CPU column `[NNN] ` closes the head's first part; the comm may hold spaces, so search forward for it.
+    let close = -1;
+    for (let j = i; j + 1 < end; j++) {
+      if (bytes[j] === 93 && bytes[j + 1] === 32) {
+        close = j;
+        break;
+      }
+    }
+    if (close < 0) return undefined;
+    let open = close - 1;
+    let cpu = 0;
+    let mul = 1;
+    for (; open > commStart && isDigit(bytes[open] as number); open--) {
+      cpu += ((bytes[open] as number) - 48) * mul;
+      mul *= 10;
+    }
+    if (open === close - 1 || bytes[open] !== 91 || bytes[open - 1] !== 32) return undefined;
+    let k = open - 1;
+    while (k > commStart && bytes[k] === 32) k--;
+    const tidEnd = k + 1;
+    let tid = 0;
+    mul = 1;
+    for (; k > commStart && isDigit(bytes[k] as number); k--) {
+      tid += ((bytes[k] as number) - 48) * mul;
+      mul *= 10;
+    }
+    if (k + 1 === tidEnd) return undefined;
+    if (bytes[k] === 45) {
+      tid = -tid;
+      k--;
+    }
+    if (bytes[k] !== 32) return undefined;
+    while (k > commStart && bytes[k] === 32) k--;
+    if (k < commStart || bytes[k] === 32) return undefined; // no comm
+    const commEnd = k + 1;
+    // SEC.FRAC:
+    i = close + 2;
+    while (i < end && bytes[i] === 32) i++;
+    let sec = 0;
+    const secFrom = i;
+    for (; i < end && isDigit(bytes[i] as number); i++) sec = sec * 10 + (bytes[i] as number) - 48;
+    if (i === secFrom || bytes[i] !== 46) return undefined;
+    i++;
+    let frac = 0;
+    let digits = 0;
+    for (; i < end && isDigit(bytes[i] as number); i++, digits++)
+      if (digits < 9) frac = frac * 10 + (bytes[i] as number) - 48;
+    if (digits === 0 || bytes[i] !== 58 || bytes[i + 1] !== 32) return undefined;
+    for (let d = digits; d < 9; d++) frac *= 10;
+    const timeNs = sec * 1e9 + frac;
+    i += 2;
+    while (i < end && bytes[i] === 32) i++;
+    if (!startsWithAt(bytes, i, end, SCHED)) return this.#other(bytes, i, end);
+    i += SCHED.length;
+    let nameEnd = i;
+    while (nameEnd < end && bytes[nameEnd] !== 58) nameEnd++;
+    let kind = 0;
+    for (const [pattern, k2] of NAMES) {
+      if (pattern.length === nameEnd - i && startsWithAt(bytes, i, end, pattern)) {
+        kind = k2;
+        break;
+      }
+    }
+    if (kind === 0 || nameEnd + 1 >= end || bytes[nameEnd + 1] !== 32) return undefined;
+    const f = nameEnd + 2;
+    const comm = this.#sampleComms.get(tid, bytes, commStart, commEnd);
+    if (kind === enum_.switch) {
+      const prevCommEnd = this.#comm(bytes, f, end, PREV_COMM, PREV_PID);
+      if (prevCommEnd < 0) return undefined;
+      this.#pos = prevCommEnd + PREV_PID.length;
+      const prevTid = this.#int(bytes, end);
+      if (Number.isNaN(prevTid) || !startsWithAt(bytes, this.#pos, end, PREV_PRIO)) return undefined;
+      this.#pos += PREV_PRIO.length;
+      if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, PREV_STATE)) return undefined;
+      const stateStart = this.#pos + PREV_STATE.length;
+      const arrow = indexOfBytes(bytes, ARROW, stateStart, end);
+      if (arrow <= stateStart) return undefined;
+      const nextCommAt = arrow + ARROW.length;
+      const nextCommEnd = this.#comm(bytes, nextCommAt, end, NEXT_COMM, NEXT_PID);
+      if (nextCommEnd < 0) return undefined;
+      this.#pos = nextCommEnd + NEXT_PID.length;
+      const nextTid = this.#int(bytes, end);
+      if (Number.isNaN(nextTid) || (this.#pos < end && bytes[this.#pos] !== 32)) return undefined;
+      return {
+        type: 'event',
+        event: {
+          timeNs,
+          cpu,
+          tid,
+          comm,
+          line,
+          kind: 'switch',
+          prevTid,
+          prevComm: this.#fieldComms.get(prevTid === 0 ? -1 - cpu : prevTid, bytes, f + PREV_COMM.length, prevCommEnd),
+          prevState: this.#state(bytes, stateStart, arrow),
+          nextTid,
+          nextComm: this.#fieldComms.get(
+            nextTid === 0 ? -1 - cpu : nextTid,
+            bytes,
+            nextCommAt + NEXT_COMM.length,
+            nextCommEnd,
+          ),
+        },
+      };
+    }
+    const targetCommEnd = this.#comm(bytes, f, end, COMM, PID);
+    if (targetCommEnd < 0) return undefined;
+    this.#pos = targetCommEnd + PID.length;
+    const targetTid = this.#int(bytes, end);
+    if (Number.isNaN(targetTid)) return undefined;
+    if (kind === enum_.runtime) {
+      if (!startsWithAt(bytes, this.#pos, end, RUNTIME)) return undefined;
+      this.#pos += RUNTIME.length;
+      const runtimeNs = this.#int(bytes, end);
+      if (Number.isNaN(runtimeNs) || runtimeNs < 0 || (this.#pos < end && bytes[this.#pos] !== 32)) return undefined;
+      return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'runtime', targetTid, runtimeNs } };
+    }
+    if (!startsWithAt(bytes, this.#pos, end, PRIO)) return undefined;
+    this.#pos += PRIO.length;
+    if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, TARGET_CPU)) return undefined;
+    this.#pos += TARGET_CPU.length;
+    const targetCpu = this.#int(bytes, end);
+    if (Number.isNaN(targetCpu) || this.#pos !== end) return undefined;
+    return {
+      type: 'event',
+      event: {
+        timeNs,
+        cpu,
+        tid,
+        comm,
+        line,
+        kind: 'wakeup',
+        variant: kind === enum_.waking ? 'waking' : kind === enum_.wakeup ? 'wakeup' : 'wakeup_new',
+        targetTid,
+        targetComm: this.#fieldComms.get(targetTid === 0 ? -1 - cpu : targetTid, bytes, f + COMM.length, targetCommEnd),
+        targetCpu,
+      },
+    };
+  }
+
+  // An event of another system (irq, timer, …): skipped under its `system:name`, or undefined for the general path.
+  #other(bytes: Uint8Array, start: number, end: number): LineResult | undefined {
+    let i = start;
+    while (i < end && isWord(bytes[i] as number)) i++;
+    if (i === start || bytes[i] !== 58) return undefined;
+    let j = i + 1;
+    while (j < end && isWord(bytes[j] as number)) j++;
+    if (j === i + 1 || bytes[j] !== 58) return undefined;
+    return { type: 'skipped', name: this.#names.get((j - start) * 256 + (bytes[i + 1] as number), bytes, start, j) };
+  }
+
+  #state(bytes: Uint8Array, start: number, end: number): string {
+    if (end - start === 1) {
+      const s = STATES.get(bytes[start] as number);
+      if (s !== undefined) return s;
+    } else if (end - start === 2 && bytes[start] === 82 && bytes[start + 1] === 43) return 'R+';
+    return decodeBytes(bytes, start, end);
+  }
+}
+
+/** A format's line reader: lines as text, or as bytes inside a buffer. */
+export interface LineReader {
+  /**
+   * Reads a line given as text.
+   * @param text - the line, without its line end
+   * @param line - its number, 1-based
+   * @returns what it held
+   */
+  text(text: string, line: number): LineResult;
+  /**
+   * Reads a line given as bytes.
+   * @param bytes - the buffer holding it
+   * @param start - its first byte
+   * @param end - one past its last byte (no line end)
+   * @param line - its number, 1-based
+   * @returns what it held
+   */
+  bytes(bytes: Uint8Array, start: number, end: number, line: number): LineResult;
+}
+
+/**
+ * A perf script reader for one trace (it keeps the comm names it decoded, to reuse them).
+ * @returns the reader
+ */
+export function createPerfScriptReader(): LineReader {
+  const scanner = new PerfScriptScanner();
+  return {
+    text: (text, line) => scanText(scanner, text, line),
+    bytes: (bytes, start, end, line) =>
+      scanner.scan(bytes, start, end, line) ?? parsePerfScriptText(decodeBytes(bytes, start, end), line),
+  };
+}
+
+function scanText(scanner: PerfScriptScanner, text: string, line: number): LineResult {
+  if (scratch.length <= text.length * 3) scratch = new Uint8Array(text.length * 3 + 1);
+  const { written } = encoder.encodeInto(text, scratch);
+  scratch[written] = 10; // the scanner may look one byte past the end: let it see a line end, not an older line
+  return scanner.scan(scratch, 0, written, line) ?? parsePerfScriptText(text, line);
+}
+
+/**
+ * Reads one line of `perf script` output.
+ * @param text - the line
+ * @param line - its number (1-based), carried into the event
+ * @returns the event, a skipped event name (irq, hrtimer, …), or why it is malformed; blank lines are skipped
+ */
+export function parsePerfScriptLine(text: string, line: number): LineResult {
+  return scanText(lineScanner, text, line);
+}
+
 interface Head {
   readonly comm: string;
   readonly tid: number;
@@ -84,51 +382,6 @@ interface Head {
   readonly rest: string;
 }
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-
-// The head `COMM TID [CPU] SEC.FRAC: SYSTEM:NAME: ` by hand (a regex with a lazy comm backtracks: 40 % of a replay);
-// anything unusual falls back to the regex.
-function splitHead(text: string): Head | undefined {
-  const close = text.indexOf('] ');
-  const open = close < 0 ? -1 : text.lastIndexOf('[', close);
-  if (open > 1 && text.charCodeAt(open - 1) === 32) {
-    let cpu = 0;
-    for (let i = open + 1; i < close; i++) {
-      const c = text.charCodeAt(i);
-      if (!isDigit(c)) return headByRegex(text);
-      cpu = cpu * 10 + c - 48;
-    }
-    let end = open - 1;
-    while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
-    const space = text.lastIndexOf(' ', end - 1);
-    const tidText = text.slice(space + 1, end);
-    const tid = Number(tidText);
-    if (!Number.isInteger(tid) || tidText === '') return headByRegex(text);
-    let t = close + 2;
-    while (text.charCodeAt(t) === 32) t++;
-    const colon = text.indexOf(': ', t);
-    const dot = text.indexOf('.', t);
-    if (colon < 0 || dot < 0 || dot > colon) return headByRegex(text);
-    let e = colon + 2;
-    while (text.charCodeAt(e) === 32) e++;
-    const c1 = text.indexOf(':', e);
-    const c2 = c1 < 0 ? -1 : text.indexOf(':', c1 + 1);
-    if (c2 < 0) return headByRegex(text);
-    const system = text.slice(e, c1);
-    if (isDigit(system.charCodeAt(0))) return headByRegex(text); // a period column before the event: rare
-    return {
-      comm: text.slice(0, space + 1).trim(),
-      tid,
-      cpu,
-      timeNs: parseTimestampNs(text.slice(t, dot), text.slice(dot + 1, colon)),
-      system,
-      name: text.slice(c1 + 1, c2),
-      rest: text.slice(text.charCodeAt(c2 + 1) === 32 ? c2 + 2 : c2 + 1),
-    };
-  }
-  return headByRegex(text);
-}
-
 function headByRegex(text: string): Head | undefined {
   const m = HEAD.exec(text);
   if (m === null) return undefined;
@@ -136,115 +389,18 @@ function headByRegex(text: string): Head | undefined {
   return { comm, tid: Number(tidText), cpu: Number(cpuText), timeNs: parseTimestampNs(sec, frac), system, name, rest };
 }
 
-// A value between `key=` and the following ` next=` (known field order of the common events; undefined otherwise).
-function between(rest: string, key: string, next: string, from = 0): string | undefined {
-  const k = rest.indexOf(key, from);
-  if (k < 0 || (k > 0 && rest.charCodeAt(k - 1) !== 32)) return undefined;
-  const n = rest.indexOf(next, k + key.length);
-  return n < 0 ? undefined : rest.slice(k + key.length, n);
-}
-
-function intAt(rest: string, key: string): number | undefined {
-  const k = rest.indexOf(key);
-  if (k < 0 || (k > 0 && rest.charCodeAt(k - 1) !== 32)) return undefined;
-  let i = k + key.length;
-  let sign = 1;
-  if (rest.charCodeAt(i) === 45) {
-    sign = -1;
-    i++;
-  }
-  let v = 0;
-  let digits = 0;
-  for (; i < rest.length; i++) {
-    const c = rest.charCodeAt(i);
-    if (!isDigit(c)) break;
-    v = v * 10 + c - 48;
-    digits++;
-  }
-  return digits === 0 ? undefined : sign * v;
-}
-
-type Base = Pick<TraceEvent, 'timeNs' | 'cpu' | 'tid' | 'comm' | 'line'>;
-
-function fastEvent(name: string, rest: string, base: Base): TraceEvent | undefined {
-  switch (name) {
-    case 'sched_switch': {
-      const prevComm = between(rest, 'prev_comm=', ' prev_pid=');
-      const prevTid = intAt(rest, 'prev_pid=');
-      const prevState = between(rest, 'prev_state=', ' ==> ');
-      const nextComm = between(rest, 'next_comm=', ' next_pid=');
-      const nextTid = intAt(rest, 'next_pid=');
-      if (
-        prevComm === undefined ||
-        prevTid === undefined ||
-        prevState === undefined ||
-        nextComm === undefined ||
-        nextTid === undefined
-      )
-        return undefined;
-      // Literal objects with the fields in one order (no spread): one hidden class per kind, cheap to build.
-      return {
-        timeNs: base.timeNs,
-        cpu: base.cpu,
-        tid: base.tid,
-        comm: base.comm,
-        line: base.line,
-        kind: 'switch',
-        prevTid,
-        prevComm,
-        prevState,
-        nextTid,
-        nextComm,
-      };
-    }
-    case 'sched_waking':
-    case 'sched_wakeup':
-    case 'sched_wakeup_new': {
-      const targetComm = between(rest, 'comm=', ' pid=');
-      const targetTid = intAt(rest, 'pid=');
-      if (targetComm === undefined || targetTid === undefined) return undefined;
-      const variant = name === 'sched_waking' ? 'waking' : name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
-      return {
-        timeNs: base.timeNs,
-        cpu: base.cpu,
-        tid: base.tid,
-        comm: base.comm,
-        line: base.line,
-        kind: 'wakeup',
-        variant,
-        targetTid,
-        targetComm,
-        targetCpu: intAt(rest, 'target_cpu=') ?? -1,
-      };
-    }
-    case 'sched_stat_runtime': {
-      const targetTid = intAt(rest, 'pid=');
-      const runtimeNs = intAt(rest, 'runtime=');
-      if (targetTid === undefined || runtimeNs === undefined) return undefined;
-      return {
-        timeNs: base.timeNs,
-        cpu: base.cpu,
-        tid: base.tid,
-        comm: base.comm,
-        line: base.line,
-        kind: 'runtime',
-        targetTid,
-        runtimeNs,
-      };
-    }
-    default:
-      return undefined;
-  }
-}
+const encoder = utf8Encoder();
+let scratch = new Uint8Array(1024);
+const lineScanner = new PerfScriptScanner();
 
 /**
- * Reads one line of `perf script` output.
+ * The general path: the head by regex, the fields as `key=value` pairs in any order.
  * @param text - the line
- * @param line - its number (1-based), carried into the event
- * @returns the event, a skipped event name (irq, hrtimer, …), or why it is malformed; blank lines are skipped
+ * @param line - its number
+ * @returns what the line held
  */
-export function parsePerfScriptLine(text: string, line: number): LineResult {
-  const head = splitHead(text);
+export function parsePerfScriptText(text: string, line: number): LineResult {
+  const head = headByRegex(text);
   if (head === undefined) {
     if (text.trim() === '') return { type: 'skipped', name: '' };
     return { type: 'malformed', reason: 'not COMM TID [CPU] TIME: EVENT: FIELDS' };
@@ -252,8 +408,6 @@ export function parsePerfScriptLine(text: string, line: number): LineResult {
   const { comm, tid, cpu, timeNs, system, name, rest } = head;
   const base = { timeNs, cpu, tid, comm, line };
   if (system !== 'sched') return { type: 'skipped', name: `${system}:${name}` };
-  const fast = fastEvent(name, rest, base);
-  if (fast !== undefined) return { type: 'event', event: fast };
   const f = parseFields(rest);
   const bad = (what: string): LineResult => ({ type: 'malformed', reason: `${name}: ${what}` });
   switch (name) {

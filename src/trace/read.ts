@@ -1,12 +1,15 @@
 /**
  * Reading a whole trace: detect the format from the first lines, parse every line, replay, and collect what went
- * wrong. Runtime-neutral: lines come from any iterable (the node entry streams files, `.gz` and stdin).
+ * wrong. Runtime-neutral: the input is any iterable of lines (strings) or of raw byte chunks (`Uint8Array`, cut
+ * anywhere); the node entry streams files, `.gz` and stdin as bytes, which the perf script reader parses without
+ * decoding each line.
  * @module
  */
 import { anomalyError, type Anomaly } from '../accounting/anomaly.js';
 import { SchedacctError } from '../errors.js';
+import { decodeBytes, LineSplitter } from './bytes.js';
 import { createFtraceParser } from './ftrace.js';
-import { parsePerfScriptLine, type LineResult } from './perf-script.js';
+import { createPerfScriptReader, type LineReader, type LineResult } from './perf-script.js';
 import { Replay, type AnomalyReport, type InfoRow, type ReplayOptions, type TimehistRow } from './replay.js';
 
 /** Trace text formats. */
@@ -53,39 +56,44 @@ export interface ReadResult {
   readonly malformed: AnomalyReport;
 }
 
-const PARSERS: Record<TraceFormat, () => (text: string, line: number) => LineResult> = {
-  'perf-script': () => parsePerfScriptLine,
-  ftrace: createFtraceParser,
-  'trace-cmd': createFtraceParser,
+// A reader of text lines only: byte lines are decoded for it.
+function textOnly(parse: (text: string, line: number) => LineResult): LineReader {
+  return { text: parse, bytes: (bytes, start, end, line) => parse(decodeBytes(bytes, start, end), line) };
+}
+
+const READERS: Record<TraceFormat, () => LineReader> = {
+  'perf-script': createPerfScriptReader,
+  ftrace: () => textOnly(createFtraceParser()),
+  'trace-cmd': () => textOnly(createFtraceParser()),
 };
 
 /**
- * Reads and replays a trace from its lines, in bounded memory (rows go to `onRow`, nothing is kept per line).
- * @param lines - the trace's lines, in order
+ * Reads and replays a trace, in bounded memory (rows go to `onRow`, nothing is kept per line).
+ * @param input - the trace: its lines in order (strings, without line ends), or its bytes in chunks (`Uint8Array`,
+ *   cut anywhere; lines end at `\n`, a `\r` before it is dropped)
  * @param options - see {@link ReadOptions}
  * @returns the replay and what was skipped or malformed
  * @throws {@link SchedacctError} `invalid-argument` when the format cannot be recognised, `strict-anomaly` at the first
  *   malformed line or anomaly with `strict`
  */
 export async function readTrace(
-  lines: AsyncIterable<string> | Iterable<string>,
+  input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
   const replay = new Replay(options);
   const head: string[] = [];
-  let parse: ((text: string, line: number) => LineResult) | undefined;
+  let reader: LineReader | undefined;
   let format: TraceFormat | undefined;
   let n = 0;
   const skipped: Record<string, number> = {};
   const malformed: Anomaly[] = [];
   let malformedCount = 0;
   const maxDetails = options.maxMalformedDetails ?? 100;
-  const handle = (text: string, line: number): void => {
-    if (parse === undefined) return;
-    const r = parse(text, line);
+  const onRow = options.onRow;
+  const handle = (r: LineResult, line: number): void => {
     if (r.type === 'event') {
       const row = replay.push(r.event);
-      if (row !== undefined) options.onRow?.(row);
+      if (row !== undefined && onRow !== undefined) onRow(row);
     } else if (r.type === 'skipped') {
       if (r.name !== '') skipped[r.name] = (skipped[r.name] ?? 0) + 1;
     } else {
@@ -95,7 +103,7 @@ export async function readTrace(
       if (malformed.length < maxDetails) malformed.push(anomaly);
     }
   };
-  const start = (): void => {
+  const start = (): LineReader => {
     format = detectFormat(head);
     if (format === undefined) {
       throw new SchedacctError(
@@ -103,21 +111,39 @@ export async function readTrace(
         'not a trace schedacct reads: expected perf script, ftrace or trace-cmd report text',
       );
     }
-    parse = PARSERS[format]();
+    const r = READERS[format]();
+    reader = r;
     head.forEach((l, i) => {
-      handle(l, i + 1);
+      handle(r.text(l, i + 1), i + 1);
     });
+    return r;
   };
-  for await (const text of lines) {
+  const text = (line: string): void => {
     n++;
-    if (parse === undefined) {
-      head.push(text);
+    if (reader !== undefined) handle(reader.text(line, n), n);
+    else {
+      head.push(line);
       if (head.length >= 50) start();
-      continue;
     }
-    handle(text, n);
-  }
-  if (parse === undefined) start();
+  };
+  const splitter = new LineSplitter((bytes, from, to) => {
+    n++;
+    if (reader !== undefined) handle(reader.bytes(bytes, from, to, n), n);
+    else {
+      head.push(decodeBytes(bytes, from, to));
+      if (head.length >= 50) start();
+    }
+  });
+  const take = (item: string | Uint8Array): void => {
+    if (typeof item === 'string') {
+      splitter.end(); // a partial byte line before a text line is a line of its own
+      text(item);
+    } else splitter.push(item);
+  };
+  if (Symbol.asyncIterator in input) for await (const item of input) take(item);
+  else for (const item of input) take(item);
+  splitter.end();
+  if (reader === undefined) start();
   return {
     format: format ?? 'perf-script',
     replay,

@@ -24,7 +24,7 @@ import {
   type TaskReading,
 } from '../machines/task.js';
 import type { StealPolicy } from '../accounting/steal.js';
-import type { TraceEvent } from './events.js';
+import type { SwitchEvent, TraceEvent } from './events.js';
 
 /** Which perf to agree with. */
 export type Compat = 'perf-6.1' | 'current';
@@ -189,27 +189,49 @@ export interface TaskRecord {
   readonly parent: number;
 }
 
+// What the replay keeps per tid: one record instead of a map per fact, so an event costs one lookup.
+class TaskSlot {
+  /** The task's machine, once an event reached it. */
+  runner: Runner | undefined = undefined;
+  /** Latest comm. */
+  comm: string | undefined = undefined;
+  /** Steal suffered so far (the stolen total its readings carry). */
+  stolenNs = 0;
+  /** Σ sched_stat_runtime since its switch-in, −1 when none came. */
+  sliceRuntime = -1;
+  /** CPU and time of its last switch-in, −1 once it left. */
+  inCpu = -1;
+  inT = 0;
+  /** CPU it is on (−1 when the trace shows it off every CPU). */
+  onCpu = -1;
+  migrations = 0;
+  parent = -1;
+  exited = false;
+}
+
+// Per CPU: the previous switch (perf's tprev), the task it switched in, and the CPU's idle task.
+class CpuSlot {
+  tprev = 0;
+  /** `tprev` as the counter reading it was (shared by the two readings that carry it). */
+  tprevCounter = 0n;
+  hasCurrent = false;
+  current = 0;
+  idle: Runner | undefined = undefined;
+  idleStolenNs = 0;
+}
+
 /** Replays normalized events. */
 export class Replay {
   readonly #engine: Engine;
   readonly #input: Omit<TaskInput, 'task'>;
   readonly #countMigrations: boolean;
   readonly #perf61: boolean;
-  readonly #runners = new Map<TaskId, Runner>();
+  readonly #tasks = new Map<number, TaskSlot>();
+  readonly #cpus: CpuSlot[] = [];
   readonly #retired: { key: TaskId; runner: Runner }[] = [];
-  readonly #sliceRuntime = new Map<number, number>();
-  readonly #switchedIn = new Map<number, { cpu: number; t: number }>();
-  readonly #stolen = new Map<TaskId, number>();
   /** Steal estimated from `sched_stat_runtime`: slices that had runtime events, and the signed and clamped sums. */
   readonly steal: StealEstimate = { slices: 0, signedNs: 0, clampedNs: 0 };
-  readonly #tprev = new Map<number, number>();
-  readonly #onCpu = new Map<number, number>();
-  readonly #comms = new Map<number, string>();
-  readonly #exited = new Set<number>();
-  readonly #parents = new Map<number, number>();
-  readonly #migrations = new Map<number, number>();
   #sawWaking = false;
-  #maxCpu = -1;
   /** Time of the first and last switch, ns (−1 before any). */
   firstSwitchNs = -1;
   /** Time of the last switch, ns. */
@@ -227,7 +249,6 @@ export class Replay {
   outOfOrder = 0;
   /** Switches whose outgoing task is not the one the CPU last switched in: lost events (perf's "context switch bugs"). */
   switchBugs = 0;
-  readonly #current = new Map<number, number>();
   #lastTime = -1;
 
   /** @param options - see {@link ReplayOptions} */
@@ -251,19 +272,45 @@ export class Replay {
     this.#perf61 = compat === 'perf-6.1';
   }
 
-  #runner(key: TaskId): Runner {
-    let runner = this.#runners.get(key);
+  #slot(tid: number): TaskSlot {
+    let slot = this.#tasks.get(tid);
+    if (slot === undefined) {
+      slot = new TaskSlot();
+      this.#tasks.set(tid, slot);
+    }
+    return slot;
+  }
+
+  #cpu(cpu: number): CpuSlot {
+    while (this.#cpus.length <= cpu) this.#cpus.push(new CpuSlot());
+    return this.#cpus[cpu] as CpuSlot;
+  }
+
+  // The task's live machine; a tid seen again after its task exited is a new task (perf starts a new thread), and
+  // the old one keeps its totals.
+  #runnerOf(slot: TaskSlot, tid: number): Runner {
+    let runner = slot.runner;
     if (runner === undefined || runner.done) {
-      // A tid seen again after its task exited is a new task (perf starts a new thread); keep the old one's totals.
-      if (runner !== undefined) this.#retired.push({ key, runner });
-      runner = createRunner(this.#engine, { ...this.#input, task: key });
-      this.#runners.set(key, runner);
+      if (runner !== undefined) this.#retired.push({ key: tid, runner });
+      runner = createRunner(this.#engine, { ...this.#input, task: tid });
+      slot.runner = runner;
     }
     return runner;
   }
 
-  static #reading(ns: number, cpu: number, line: number, stolenNs = 0): TaskReading {
-    return { counter: BigInt(ns), stolenNs: BigInt(stolenNs), cpu, atNs: ns, line };
+  #idleRunner(slot: CpuSlot, cpu: number): Runner {
+    let runner = slot.idle;
+    if (runner === undefined || runner.done) {
+      const key = `idle/${String(cpu)}` as const;
+      if (runner !== undefined) this.#retired.push({ key, runner });
+      runner = createRunner(this.#engine, { ...this.#input, task: key });
+      slot.idle = runner;
+    }
+    return runner;
+  }
+
+  static #reading(ns: number, counter: bigint, cpu: number, line: number, stolenNs: number): TaskReading {
+    return { counter, stolenNs: stolenNs === 0 ? 0n : BigInt(stolenNs), cpu, atNs: ns, line };
   }
 
   /**
@@ -272,22 +319,27 @@ export class Replay {
    * @returns the timehist row for a switch, the info row for a wakeup or migration, else undefined
    */
   push(event: TraceEvent): TimehistRow | InfoRow | undefined {
-    this.counts[event.kind]++;
     if (event.timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = event.timeNs;
-    if (event.cpu > this.#maxCpu) this.#maxCpu = event.cpu;
-    if (event.tid !== 0 && this.#comms.get(event.tid) !== event.comm) this.#comms.set(event.tid, event.comm);
+    const cpu = this.#cpu(event.cpu);
+    if (event.tid !== 0) {
+      const sample = this.#slot(event.tid);
+      if (sample.comm !== event.comm) sample.comm = event.comm;
+    }
     switch (event.kind) {
       case 'switch':
-        return this.#switch(event);
+        this.counts.switch++;
+        return this.#switch(event, cpu);
       case 'wakeup': {
+        this.counts.wakeup++;
         if (event.variant === 'waking') this.#sawWaking = true;
         else if (event.variant === 'wakeup' && this.#sawWaking) return undefined; // perf ignores wakeup when waking exists
-        if (event.targetComm !== '') this.#comms.set(event.targetTid, event.targetComm);
-        if (!this.#onCpu.has(event.targetTid) && event.targetTid !== 0) {
-          this.#runner(event.targetTid).send({
+        const target = this.#slot(event.targetTid);
+        if (event.targetComm !== '') target.comm = event.targetComm;
+        if (target.onCpu < 0 && event.targetTid !== 0) {
+          this.#runnerOf(target, event.targetTid).send({
             type: 'wakeup',
-            reading: Replay.#reading(event.timeNs, event.cpu, event.line, this.#stolen.get(event.targetTid) ?? 0),
+            reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.cpu, event.line, target.stolenNs),
           });
         }
         return {
@@ -300,12 +352,13 @@ export class Replay {
         };
       }
       case 'migrate': {
-        if (this.#countMigrations)
-          this.#migrations.set(event.targetTid, (this.#migrations.get(event.targetTid) ?? 0) + 1);
-        if (!this.#onCpu.has(event.targetTid)) {
-          this.#runner(event.targetTid).send({
+        this.counts.migrate++;
+        const target = this.#slot(event.targetTid);
+        if (this.#countMigrations) target.migrations++;
+        if (target.onCpu < 0) {
+          this.#runnerOf(target, event.targetTid).send({
             type: 'migrate',
-            reading: Replay.#reading(event.timeNs, event.origCpu, event.line, this.#stolen.get(event.targetTid) ?? 0),
+            reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.origCpu, event.line, target.stolenNs),
             toCpu: event.destCpu,
           });
         }
@@ -320,41 +373,49 @@ export class Replay {
           toCpu: event.destCpu,
         };
       }
-      case 'fork':
-        if (event.childComm !== '') this.#comms.set(event.childTid, event.childComm);
-        this.#parents.set(event.childTid, event.parentTid);
+      case 'fork': {
+        this.counts.fork++;
+        const child = this.#slot(event.childTid);
+        if (event.childComm !== '') child.comm = event.childComm;
+        child.parent = event.parentTid;
         return undefined;
+      }
       case 'exit':
-        this.#exited.add(event.targetTid);
+        this.counts.exit++;
+        this.#slot(event.targetTid).exited = true;
         return undefined;
-      case 'runtime':
-        this.#sliceRuntime.set(event.targetTid, (this.#sliceRuntime.get(event.targetTid) ?? 0) + event.runtimeNs);
+      case 'runtime': {
+        this.counts.runtime++;
+        const target = this.#slot(event.targetTid);
+        target.sliceRuntime = (target.sliceRuntime < 0 ? 0 : target.sliceRuntime) + event.runtimeNs;
         return undefined;
+      }
       default:
         return undefined;
     }
   }
 
   #name(tid: number, idle = '<idle>'): string {
-    return tid === 0 ? idle : (this.#comms.get(tid) ?? ':' + String(tid));
+    return tid === 0 ? idle : (this.#tasks.get(tid)?.comm ?? ':' + String(tid));
   }
 
   #label(tid: number): string {
-    return `${this.#comms.get(tid) ?? ':' + String(tid)}[${String(tid)}]`;
+    return `${this.#tasks.get(tid)?.comm ?? ':' + String(tid)}[${String(tid)}]`;
   }
 
-  #switch(event: Extract<TraceEvent, { kind: 'switch' }>): TimehistRow {
+  #switch(event: SwitchEvent, slot: CpuSlot): TimehistRow {
     const t = event.timeNs;
     const cpu = event.cpu;
     const prev = event.tid; // perf attributes the row to the sample's thread
-    if (prev !== 0 && event.prevComm !== '') this.#comms.set(prev, event.prevComm);
-    if (event.nextTid !== 0 && event.nextComm !== '') this.#comms.set(event.nextTid, event.nextComm);
-    const tprev = this.#tprev.get(cpu) ?? 0;
-    const current = this.#current.get(cpu);
-    if (current !== undefined && current !== event.prevTid) this.switchBugs++;
-    this.#current.set(cpu, event.nextTid);
-    const key: TaskId = prev === 0 ? `idle/${String(cpu)}` : prev;
-    const runner = this.#runner(key);
+    const prevSlot = this.#slot(prev);
+    const nextSlot = this.#slot(event.nextTid);
+    if (prev !== 0 && event.prevComm !== '') prevSlot.comm = event.prevComm;
+    if (event.nextTid !== 0 && event.nextComm !== '') nextSlot.comm = event.nextComm;
+    const tprev = slot.tprev;
+    if (slot.hasCurrent && slot.current !== event.prevTid) this.switchBugs++;
+    slot.hasCurrent = true;
+    slot.current = event.nextTid;
+    const runner = prev === 0 ? this.#idleRunner(slot, cpu) : this.#runnerOf(prevSlot, prev);
     const before = runner.context;
     const wait0 = before.sleepNs + before.iowaitNs + before.preemptNs;
     const delay0 = before.delayNs;
@@ -362,59 +423,56 @@ export class Replay {
     const stolen0 = before.stolenNs;
     // Steal in this slice: wall time the task clock (sched_stat_runtime) did not count. The stolen total a task's
     // readings carry is the steal it has suffered so far: its own clock, monotonic across CPUs.
-    const stolenBefore = this.#stolen.get(key) ?? 0;
+    const stolenBefore = prev === 0 ? slot.idleStolenNs : prevSlot.stolenNs;
     // Only from the task's own switch-in on this CPU: where the trace lost it, perf's t − tprev includes time the
     // task never ran (typically idle), and steal cannot be told from it.
-    const runtime = this.#sliceRuntime.get(prev);
-    const switchedIn = this.#switchedIn.get(prev);
-    let slice = 0;
-    if (
-      runtime !== undefined &&
-      tprev !== 0 &&
-      switchedIn !== undefined &&
-      switchedIn.cpu === cpu &&
-      switchedIn.t === tprev
-    ) {
+    const runtime = prevSlot.sliceRuntime;
+    let stolenSlice = 0;
+    if (runtime >= 0 && tprev !== 0 && prevSlot.inCpu === cpu && prevSlot.inT === tprev) {
       const estimate = t - tprev - runtime;
       this.steal.slices++;
       this.steal.signedNs += estimate;
-      slice = Math.max(0, Math.min(estimate, t - tprev));
-      this.steal.clampedNs += slice;
+      stolenSlice = Math.max(0, Math.min(estimate, t - tprev));
+      this.steal.clampedNs += stolenSlice;
     }
-    this.#sliceRuntime.delete(prev);
-    this.#sliceRuntime.delete(event.nextTid);
-    this.#switchedIn.delete(prev);
-    this.#switchedIn.set(event.nextTid, { cpu, t });
-    this.#stolen.set(key, stolenBefore + slice);
+    prevSlot.sliceRuntime = -1;
+    nextSlot.sliceRuntime = -1;
+    prevSlot.inCpu = -1;
+    nextSlot.inCpu = cpu;
+    nextSlot.inT = t;
+    if (prev === 0) slot.idleStolenNs = stolenBefore + stolenSlice;
+    else prevSlot.stolenNs = stolenBefore + stolenSlice;
+    const counter = BigInt(t);
     // perf: at a CPU's first switch the switch-in time is unknown; the row counts, with every delta 0.
     runner.send(
       tprev === 0
-        ? { type: 'dispatch', reading: Replay.#reading(t, cpu, event.line, stolenBefore), untracked: true }
-        : { type: 'dispatch', reading: Replay.#reading(tprev, cpu, event.line, stolenBefore) },
+        ? { type: 'dispatch', reading: Replay.#reading(t, counter, cpu, event.line, stolenBefore), untracked: true }
+        : { type: 'dispatch', reading: Replay.#reading(tprev, slot.tprevCounter, cpu, event.line, stolenBefore) },
     );
     // perf 6.1 files a wait by its own state character: only 'R' is preempt and 'D' iowait; everything else,
     // including a preempted 'R+' (its 'W'), is sleep. Current perf treats R and R+ alike as preempted.
-    const stateChar = this.#perf61 ? perf61StateChar(event.prevState) : (event.prevState[0] ?? 'R');
-    const reading = Replay.#reading(t, cpu, event.line, stolenBefore + slice);
-    const dead = /^[XZ]/.test(event.prevState);
+    const state = event.prevState;
+    const stateChar = this.#perf61 ? perf61StateChar(state) : (state[0] ?? 'R');
+    const reading = Replay.#reading(t, counter, cpu, event.line, stolenBefore + stolenSlice);
+    const first = state.charCodeAt(0);
+    const dead = first === 88 || first === 90; // X or Z
     const out: TaskEvent = dead
       ? { type: 'exit', reading }
       : this.#perf61
         ? stateChar === 'R'
           ? { type: 'preempt', reading }
           : { type: 'block', reading, state: stateChar }
-        : switchOutEvent(event.prevState, reading);
+        : switchOutEvent(state, reading);
     // perf drops a thread at its EXIT record, so an exiting task's last switch belongs to thread -1, which lives on.
-    runner.send(
-      prev < 0 && out.type === 'exit' ? { type: 'block', reading: out.reading, state: event.prevState } : out,
-    );
-    if (/^[XZ]/.test(event.prevState) && event.prevTid > 0) this.#exited.add(event.prevTid);
+    runner.send(prev < 0 && out.type === 'exit' ? { type: 'block', reading: out.reading, state } : out);
+    if (dead && event.prevTid > 0) this.#slot(event.prevTid).exited = true;
     const after = runner.context;
     if (this.firstSwitchNs < 0) this.firstSwitchNs = t;
     this.lastSwitchNs = t;
-    this.#tprev.set(cpu, t);
-    if (this.#onCpu.get(prev) === cpu) this.#onCpu.delete(prev);
-    if (event.nextTid !== 0) this.#onCpu.set(event.nextTid, cpu);
+    slot.tprev = t;
+    slot.tprevCounter = counter;
+    if (prevSlot.onCpu === cpu) prevSlot.onCpu = -1;
+    if (event.nextTid !== 0) nextSlot.onCpu = cpu;
     return {
       timeNs: t,
       cpu,
@@ -431,24 +489,35 @@ export class Replay {
 
   /** Highest CPU number seen, plus one. */
   get cpus(): number {
-    return this.#maxCpu + 1;
+    return this.#cpus.length;
+  }
+
+  // Every machine with its key: retired ones first, then the live ones.
+  #machines(): { key: TaskId; runner: Runner }[] {
+    const out = [...this.#retired];
+    for (const [tid, slot] of this.#tasks) if (slot.runner !== undefined) out.push({ key: tid, runner: slot.runner });
+    this.#cpus.forEach((slot, cpu) => {
+      if (slot.idle !== undefined) out.push({ key: `idle/${String(cpu)}`, runner: slot.idle });
+    });
+    return out;
   }
 
   /** @returns every task that ran (slices > 0), idle tasks included, in perf's thread order */
   tasks(): TaskRecord[] {
     const out: TaskRecord[] = [];
-    for (const [key, runner] of [...this.#retired.map((r) => [r.key, r.runner] as const), ...this.#runners]) {
+    const retired = new Set(this.#retired.map((r) => r.runner));
+    for (const { key, runner } of this.#machines()) {
       const idle = typeof key === 'string';
       const tid = idle ? 0 : key;
-      const cpu = idle ? Number(key.slice(5)) : -1;
+      const slot = idle ? undefined : this.#tasks.get(tid);
       out.push({
         tid,
-        cpu,
-        comm: idle ? '<idle>' : (this.#comms.get(tid) ?? ':' + String(tid)),
+        cpu: idle ? Number(key.slice(5)) : -1,
+        comm: idle ? '<idle>' : (slot?.comm ?? ':' + String(tid)),
         context: runner.context,
-        dead: !idle && (runner.done || this.#exited.has(tid) || this.#retired.some((r) => r.runner === runner)),
-        migrations: this.#migrations.get(tid) ?? 0,
-        parent: this.#parents.get(tid) ?? -1,
+        dead: !idle && (runner.done || slot?.exited === true || retired.has(runner)),
+        migrations: slot?.migrations ?? 0,
+        parent: slot?.parent ?? -1,
       });
     }
     // perf walks its thread table: 256 buckets by tid (as unsigned: thread −1 is in the last), each in tid order.
@@ -460,7 +529,9 @@ export class Replay {
   anomalies(): AnomalyReport {
     let count = 0;
     const details: Anomaly[] = [];
-    for (const runner of this.#runners.values()) {
+    const retired = new Set(this.#retired.map((r) => r.runner));
+    for (const { runner } of this.#machines()) {
+      if (retired.has(runner)) continue;
       count += runner.context.anomalyCount;
       details.push(...runner.context.anomalies);
     }
