@@ -60,6 +60,18 @@ async function repeat(src: string, dst: string, copies: number): Promise<void> {
   await new Promise<void>((resolve) => out.end(resolve));
 }
 
+/** Runs one stage of the replay in a fresh process (see replay-stages.ts); best of {@link RUNS}, in seconds. */
+function stage(name: string, file: string): number {
+  const script = new URL('./replay-stages.ts', import.meta.url).pathname;
+  let bestSeconds = Infinity;
+  for (let i = 0; i < RUNS; i++) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script, name, file], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`stage ${name} failed: ${run.stderr}`);
+    bestSeconds = Math.min(bestSeconds, (JSON.parse(run.stdout) as { seconds: number }).seconds);
+  }
+  return bestSeconds;
+}
+
 export async function runReplayBench(): Promise<void> {
   const data = join(SHARED, 'large.data.xz');
   const text = join(SHARED, 'large.perf.txt.gz');
@@ -77,6 +89,8 @@ export async function runReplayBench(): Promise<void> {
   if (xz.status === 0) writeFileSync(perfData, xz.stdout);
   await pipeline(createReadStream(text), createGunzip(), createWriteStream(perfText));
   await repeat(perfText, text4, 4);
+  const head = spawnSync('head', ['-n', '1', perfText], { encoding: 'utf8' });
+  writeFileSync(join(dir, 'empty.perf.txt'), head.stdout);
 
   const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
   const ours = best(process.execPath, [cli, 'replay', perfText, '--report', 'summary', '--compat', 'perf-6.1']);
@@ -100,6 +114,22 @@ export async function runReplayBench(): Promise<void> {
   console.log(
     `schedacct on the trace ×4 (timestamps shifted)       ${ours4.seconds.toFixed(3)} s   peak RSS ${mib(ours4)}`,
   );
+  // Where the time goes: start-up, then each stage of the replay timed inside a fresh process after its imports.
+  const node = best(process.execPath, ['-e', '0']).seconds;
+  const version = best(process.execPath, [cli, '--version']).seconds;
+  const load = best(process.execPath, [cli, 'replay', join(dir, 'empty.perf.txt'), '--report', 'summary']).seconds;
+  console.log('where the time goes (each a fresh process, best of 3):');
+  console.log(`  node start-up (node -e 0)                        ${node.toFixed(3)} s`);
+  console.log(`  schedacct --version (CLI loaded)                 ${version.toFixed(3)} s`);
+  console.log(`  schedacct replay of a 1-line trace (machines loaded) ${load.toFixed(3)} s`);
+  for (const [name, what] of [
+    ['read', 'read the bytes (256 KiB chunks)'],
+    ['split', '+ split into lines'],
+    ['scan', '+ scan events from the bytes'],
+    ['replay', '+ replay through the machines (readTrace)'],
+  ] as const) {
+    console.log(`  ${what.padEnd(48)} ${stage(name, perfText).toFixed(3)} s`);
+  }
   if (ours.rssMiB !== undefined && ours4.rssMiB !== undefined) {
     const growth = ours4.rssMiB / ours.rssMiB;
     console.log(`→ peak RSS ×4 / ×1 = ${growth.toFixed(2)} (goal ≤ 1.2) ${growth <= 1.2 ? 'MET' : 'NOT MET'}`);

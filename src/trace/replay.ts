@@ -115,6 +115,18 @@ const REPORT_BITS: Readonly<Record<string, number>> = {
  * @returns perf 6.1's character
  */
 export function perf61StateChar(prevState: string): string {
+  let char = perf61Chars.get(prevState);
+  if (char === undefined) {
+    char = perf61Char(prevState);
+    if (perf61Chars.size < 64) perf61Chars.set(prevState, char);
+  }
+  return char;
+}
+
+// The few state texts a trace holds, each mapped once.
+const perf61Chars = new Map<string, string>();
+
+function perf61Char(prevState: string): string {
   let bits = REPORT_BITS[prevState];
   if (bits === undefined) {
     bits = 0;
@@ -322,14 +334,12 @@ export class Replay {
     if (event.timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = event.timeNs;
     const cpu = this.#cpu(event.cpu);
-    if (event.tid !== 0) {
-      const sample = this.#slot(event.tid);
-      if (sample.comm !== event.comm) sample.comm = event.comm;
-    }
+    const sample = this.#slot(event.tid);
+    if (event.tid !== 0) sample.comm = event.comm;
     switch (event.kind) {
       case 'switch':
         this.counts.switch++;
-        return this.#switch(event, cpu);
+        return this.#switch(event, cpu, sample);
       case 'wakeup': {
         this.counts.wakeup++;
         if (event.variant === 'waking') this.#sawWaking = true;
@@ -403,11 +413,10 @@ export class Replay {
     return `${this.#tasks.get(tid)?.comm ?? ':' + String(tid)}[${String(tid)}]`;
   }
 
-  #switch(event: SwitchEvent, slot: CpuSlot): TimehistRow {
+  #switch(event: SwitchEvent, slot: CpuSlot, prevSlot: TaskSlot): TimehistRow {
     const t = event.timeNs;
     const cpu = event.cpu;
-    const prev = event.tid; // perf attributes the row to the sample's thread
-    const prevSlot = this.#slot(prev);
+    const prev = event.tid; // perf attributes the row to the sample's thread (prevSlot is its record)
     const nextSlot = this.#slot(event.nextTid);
     if (prev !== 0 && event.prevComm !== '') prevSlot.comm = event.prevComm;
     if (event.nextTid !== 0 && event.nextComm !== '') nextSlot.comm = event.nextComm;
@@ -477,7 +486,7 @@ export class Replay {
       timeNs: t,
       cpu,
       tid: prev,
-      name: this.#name(prev),
+      name: prev === 0 ? '<idle>' : (prevSlot.comm ?? ':' + String(prev)),
       waitNs: after.sleepNs + after.iowaitNs + after.preemptNs - wait0,
       delayNs: after.delayNs - delay0,
       runNs: after.runNs - run0,
