@@ -127,6 +127,7 @@ export async function runReplayBench(): Promise<void> {
     ['split', '+ split into lines'],
     ['scan', '+ scan events from the bytes'],
     ['replay', '+ replay through the machines (readTrace)'],
+    ['worker', 'the same, scanned in a worker thread (readTraceFile)'],
   ] as const) {
     console.log(`  ${what.padEnd(48)} ${stage(name, perfText).toFixed(3)} s`);
   }

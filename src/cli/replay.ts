@@ -4,8 +4,7 @@
  */
 import { taskTotals } from '../machines/task.js';
 import { SchedacctError } from '../errors.js';
-import { traceBytes } from '../trace/file.js';
-import { readTrace } from '../trace/read.js';
+import { readTraceFile } from '../trace/parallel.js';
 import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
 import { summaryLines, timehistHeader, timehistLine } from '../trace/report.js';
 
@@ -68,7 +67,7 @@ export async function runReplay(
     if (buffered.length > 0) write(`${buffered.join('\n')}\n`);
     buffered = [];
   };
-  const result = await readTrace(traceBytes(file), {
+  const result = await readTraceFile(file, {
     compat: options.compat,
     engine: options.engine,
     migrations: options.migrations,

@@ -68,6 +68,129 @@ const READERS: Record<TraceFormat, () => LineReader> = {
 };
 
 /**
+ * Where a trace's lines go, one after the other: format detection from the first lines, parsing, the replay, and
+ * the count of what was skipped or malformed. {@link readTrace} feeds it lines or bytes; a parallel reader feeds it
+ * lines a worker thread already scanned.
+ * @internal
+ */
+export class TraceSink {
+  readonly replay: Replay;
+  readonly #options: ReadOptions;
+  readonly #head: string[] = [];
+  #reader: LineReader | undefined;
+  #format: TraceFormat | undefined;
+  #n = 0;
+  readonly #skipped: Record<string, number> = {};
+  readonly #malformed: Anomaly[] = [];
+  #malformedCount = 0;
+  readonly #maxDetails: number;
+  readonly #onRow: ((row: TimehistRow | InfoRow) => void) | undefined;
+  readonly #splitter = new LineSplitter((bytes, from, to) => {
+    this.#n++;
+    if (this.#reader !== undefined) this.result(this.#reader.bytes(bytes, from, to, this.#n), this.#n);
+    else this.#toHead(decodeBytes(bytes, from, to));
+  });
+
+  /** @param options - see {@link ReadOptions} */
+  constructor(options: ReadOptions) {
+    this.replay = new Replay(options);
+    this.#options = options;
+    this.#maxDetails = options.maxMalformedDetails ?? 100;
+    this.#onRow = options.onRow;
+  }
+
+  /**
+   * What one line held (its number is given by the caller, who counted it).
+   * @param r - the parsed line
+   * @param line - its number, 1-based
+   */
+  result(r: LineResult, line: number): void {
+    if (r.type === 'event') {
+      const row = this.replay.push(r.event);
+      if (row !== undefined && this.#onRow !== undefined) this.#onRow(row);
+    } else if (r.type === 'skipped') {
+      if (r.name !== '') this.#skipped[r.name] = (this.#skipped[r.name] ?? 0) + 1;
+    } else {
+      const anomaly: Anomaly = { kind: 'malformed-line', message: r.reason, line };
+      if (this.#options.strict === true) throw anomalyError(anomaly);
+      this.#malformedCount++;
+      if (this.#malformed.length < this.#maxDetails) this.#malformed.push(anomaly);
+    }
+  }
+
+  /**
+   * Sets the format without looking at the first lines (the caller detected it), and returns its reader.
+   * @param format - the trace's format
+   * @returns the reader the lines are parsed with
+   */
+  begin(format: TraceFormat): LineReader {
+    const reader = READERS[format]();
+    this.#format = format;
+    this.#reader = reader;
+    this.#head.forEach((l, i) => {
+      this.result(reader.text(l, i + 1), i + 1);
+    });
+    this.#head.length = 0;
+    return reader;
+  }
+
+  /**
+   * The next item of a trace: a line (string) or a chunk of bytes.
+   * @param item - the line or the chunk
+   */
+  take(item: string | Uint8Array): void {
+    if (typeof item !== 'string') {
+      this.#splitter.push(item);
+      return;
+    }
+    this.#splitter.end(); // a partial byte line before a text line is a line of its own
+    this.#n++;
+    if (this.#reader !== undefined) this.result(this.#reader.text(item, this.#n), this.#n);
+    else this.#toHead(item);
+  }
+
+  /**
+   * Counts lines another reader consumed (a worker thread's, which delivers their results).
+   * @param lines - how many
+   */
+  count(lines: number): void {
+    this.#n += lines;
+  }
+
+  #toHead(line: string): void {
+    this.#head.push(line);
+    if (this.#head.length >= 50) this.#detect();
+  }
+
+  #detect(): void {
+    const format = detectFormat(this.#head);
+    if (format === undefined) {
+      throw new SchedacctError(
+        'invalid-argument',
+        'not a trace schedacct reads: expected perf script, ftrace or trace-cmd report text',
+      );
+    }
+    this.begin(format);
+  }
+
+  /**
+   * Ends the trace.
+   * @returns what reading it gave
+   */
+  finish(): ReadResult {
+    this.#splitter.end();
+    if (this.#reader === undefined) this.#detect();
+    return {
+      format: this.#format ?? 'perf-script',
+      replay: this.replay,
+      lines: this.#n,
+      skipped: this.#skipped,
+      malformed: { count: this.#malformedCount, details: this.#malformed },
+    };
+  }
+}
+
+/**
  * Reads and replays a trace, in bounded memory (rows go to `onRow`, nothing is kept per line).
  * @param input - the trace: its lines in order (strings, without line ends), or its bytes in chunks (`Uint8Array`,
  *   cut anywhere; lines end at `\n`, a `\r` before it is dropped)
@@ -80,75 +203,8 @@ export async function readTrace(
   input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
-  const replay = new Replay(options);
-  const head: string[] = [];
-  let reader: LineReader | undefined;
-  let format: TraceFormat | undefined;
-  let n = 0;
-  const skipped: Record<string, number> = {};
-  const malformed: Anomaly[] = [];
-  let malformedCount = 0;
-  const maxDetails = options.maxMalformedDetails ?? 100;
-  const onRow = options.onRow;
-  const handle = (r: LineResult, line: number): void => {
-    if (r.type === 'event') {
-      const row = replay.push(r.event);
-      if (row !== undefined && onRow !== undefined) onRow(row);
-    } else if (r.type === 'skipped') {
-      if (r.name !== '') skipped[r.name] = (skipped[r.name] ?? 0) + 1;
-    } else {
-      const anomaly: Anomaly = { kind: 'malformed-line', message: r.reason, line };
-      if (options.strict === true) throw anomalyError(anomaly);
-      malformedCount++;
-      if (malformed.length < maxDetails) malformed.push(anomaly);
-    }
-  };
-  const start = (): LineReader => {
-    format = detectFormat(head);
-    if (format === undefined) {
-      throw new SchedacctError(
-        'invalid-argument',
-        'not a trace schedacct reads: expected perf script, ftrace or trace-cmd report text',
-      );
-    }
-    const r = READERS[format]();
-    reader = r;
-    head.forEach((l, i) => {
-      handle(r.text(l, i + 1), i + 1);
-    });
-    return r;
-  };
-  const text = (line: string): void => {
-    n++;
-    if (reader !== undefined) handle(reader.text(line, n), n);
-    else {
-      head.push(line);
-      if (head.length >= 50) start();
-    }
-  };
-  const splitter = new LineSplitter((bytes, from, to) => {
-    n++;
-    if (reader !== undefined) handle(reader.bytes(bytes, from, to, n), n);
-    else {
-      head.push(decodeBytes(bytes, from, to));
-      if (head.length >= 50) start();
-    }
-  });
-  const take = (item: string | Uint8Array): void => {
-    if (typeof item === 'string') {
-      splitter.end(); // a partial byte line before a text line is a line of its own
-      text(item);
-    } else splitter.push(item);
-  };
-  if (Symbol.asyncIterator in input) for await (const item of input) take(item);
-  else for (const item of input) take(item);
-  splitter.end();
-  if (reader === undefined) start();
-  return {
-    format: format ?? 'perf-script',
-    replay,
-    lines: n,
-    skipped,
-    malformed: { count: malformedCount, details: malformed },
-  };
+  const sink = new TraceSink(options);
+  if (Symbol.asyncIterator in input) for await (const item of input) sink.take(item);
+  else for (const item of input) sink.take(item);
+  return sink.finish();
 }

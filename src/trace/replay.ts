@@ -219,6 +219,9 @@ class TaskSlot {
   migrations = 0;
   parent = -1;
   exited = false;
+  /** `comm[tid]` for wakeup and migration lines, and the comm it was made from. */
+  label: string | undefined = undefined;
+  labelComm: string | undefined = undefined;
 }
 
 // Per CPU: the previous switch (perf's tprev), the task it switched in, and the CPU's idle task.
@@ -409,8 +412,14 @@ export class Replay {
     return tid === 0 ? idle : (this.#tasks.get(tid)?.comm ?? ':' + String(tid));
   }
 
+  // `comm[tid]`, built again only when the comm changed (every wakeup line names its target).
   #label(tid: number): string {
-    return `${this.#tasks.get(tid)?.comm ?? ':' + String(tid)}[${String(tid)}]`;
+    const slot = this.#slot(tid);
+    if (slot.label === undefined || slot.labelComm !== slot.comm) {
+      slot.labelComm = slot.comm;
+      slot.label = `${slot.comm ?? ':' + String(tid)}[${String(tid)}]`;
+    }
+    return slot.label;
   }
 
   #switch(event: SwitchEvent, slot: CpuSlot, prevSlot: TaskSlot): TimehistRow {

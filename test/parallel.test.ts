@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { InfoRow, TimehistRow } from '../src/index.ts';
+import { readTrace, summaryLines } from '../src/index.ts';
+
+// The worker thread runs compiled code: test the built entry, as the CLI uses it (npm ci builds it; npm test
+// rebuilds before the tests).
+const linux = (await import(new URL('../dist/linux.js', import.meta.url).href)) as typeof import('../src/linux.ts');
+const dist = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.ts');
+
+const fixture = (name: string) => new URL(`../fixtures/perf/${name}`, import.meta.url).pathname;
+
+async function both(path: string, options: { strict?: boolean } = {}) {
+  const rows: { worker: (TimehistRow | InfoRow)[]; thread: (TimehistRow | InfoRow)[] } = { worker: [], thread: [] };
+  const common = { compat: 'perf-6.1', migrations: true, ...options } as const;
+  const worker = await linux.readTraceFile(path, { ...common, workerMinBytes: 0, onRow: (r) => rows.worker.push(r) });
+  const thread = await linux.readTraceFile(path, {
+    ...common,
+    workerMinBytes: Infinity,
+    onRow: (r) => rows.thread.push(r),
+  });
+  return { worker, thread, rows };
+}
+
+describe('readTraceFile: large perf script files scanned in a worker thread', () => {
+  it.each(['sh-loops.perf.txt', 'forkstorm.perf-us.txt', 'pingpong.perf.txt.gz'])(
+    '%s: the same rows, summary, counts and line numbers as on one thread',
+    async (name) => {
+      const { worker, thread, rows } = await both(fixture(name));
+      expect(worker.worker).toBe(true);
+      expect(thread.worker).toBe(false);
+      expect(rows.worker.length).toBeGreaterThan(10);
+      expect(rows.worker).toEqual(rows.thread);
+      expect(worker.lines).toBe(thread.lines);
+      expect(worker.skipped).toEqual(thread.skipped);
+      expect(worker.malformed).toEqual(thread.malformed);
+      expect(dist.summaryLines(worker.replay, { state: true })).toEqual(
+        dist.summaryLines(thread.replay, { state: true }),
+      );
+      expect(worker.replay.anomalies()).toEqual(thread.replay.anomalies());
+      expect(worker.replay.steal).toEqual(thread.replay.steal);
+    },
+  );
+
+  it('matches readTrace on the lines of the file', async () => {
+    const text = gunzipSync(readFileSync(fixture('pingpong.perf.txt.gz'))).toString('utf8');
+    const lines = await readTrace(text.split('\n'), { compat: 'perf-6.1' });
+    const worker = await linux.readTraceFile(fixture('pingpong.perf.txt.gz'), {
+      compat: 'perf-6.1',
+      workerMinBytes: 0,
+    });
+    expect(dist.summaryLines(worker.replay)).toEqual(summaryLines(lines.replay));
+  });
+
+  it('lines the scanner leaves to the general parser (odd events, malformed lines) keep their place and number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schedacct-parallel-'));
+    const text = readFileSync(fixture('sh-loops.perf.txt'), 'utf8').split('\n');
+    text.splice(20, 0, 'garbage that is not a trace line', '  sh 1 [000] 1.0: irq:irq_handler_entry: irq=1');
+    const path = join(dir, 'odd.perf.txt');
+    writeFileSync(path, text.join('\n'));
+    const { worker, thread } = await both(path);
+    expect(worker.worker).toBe(true);
+    expect(worker.malformed.count).toBe(1);
+    expect(worker.malformed.details[0]?.line).toBe(21);
+    expect(worker.malformed).toEqual(thread.malformed);
+    expect(worker.skipped).toEqual({ 'irq:irq_handler_entry': 1 });
+    await expect(linux.readTraceFile(path, { strict: true, workerMinBytes: 0 })).rejects.toThrow(
+      /malformed-line.*line 21/,
+    );
+  });
+
+  it('other formats, stdin and small files stay on the calling thread, with the same results', async () => {
+    const ftrace = new URL('../fixtures/ftrace/ftrace-pingpong.txt', import.meta.url).pathname;
+    const result = await linux.readTraceFile(ftrace, { workerMinBytes: 0 });
+    expect(result.format).toBe('ftrace');
+    expect(result.worker).toBe(false);
+    expect((await linux.readTraceFile(fixture('sh-loops.perf.txt'))).worker).toBe(false); // below 8 MiB
+    expect(result.malformed.count).toBe(0);
+    await expect(linux.readTraceFile('/no/such/trace.txt')).rejects.toThrow(/no such trace file/);
+  });
+});
