@@ -163,6 +163,13 @@ describe('replay', () => {
     await expect(readTrace(lines, { strict: true })).rejects.toThrow(/malformed-line.*line 11/);
   });
 
+  it('tells the format past a long header (perf script --header: one line per CPU)', async () => {
+    const header = Array.from({ length: 80 }, (_, i) => `# CPU ${String(i)}, Core ID 0, Socket ID 0`);
+    const { format, replay } = await readTrace([...header, ...fixture('migrate.perf.txt').split('\n')]);
+    expect(format).toBe('perf-script');
+    expect(replay.counts.switch).toBe(280);
+  });
+
   it('detects formats and reports what it cannot parse', async () => {
     expect(detectFormat(['# comment', '            perf  6883 [000]   706.383234945: sched:sched_switch: x=1'])).toBe(
       'perf-script',

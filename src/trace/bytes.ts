@@ -143,7 +143,7 @@ export class LineSplitter {
     if (start < bytes.length) this.#carry = bytes.slice(start);
   }
 
-  /** Delivers a last line that had no `\n`. */
+  /** Delivers a last line that had no `\n` (without a `\r` at its end, as every line). */
   end(): void {
     if (this.#carry.length > 0) this.#emit(this.#carry, 0, this.#carry.length);
     this.#carry = new Uint8Array(0);

@@ -59,10 +59,10 @@ export async function readTraceFile(path: string, options: ReadFileOptions = {})
   return { ...result, worker: inWorker };
 }
 
-// The format, from the first chunk's lines.
+// The format, from the first chunk's lines (256 KiB: past any header).
 async function formatOf(path: string): Promise<TraceFormat | undefined> {
   for await (const chunk of traceBytes(path)) {
-    return detectFormat(decodeBytes(chunk, 0, chunk.length).split('\n').slice(0, 50));
+    return detectFormat(decodeBytes(chunk, 0, chunk.length).split('\n')); // comments are passed over
   }
   return undefined;
 }

@@ -90,6 +90,28 @@ describe('perf script byte scanner', () => {
     expect(parsePerfScriptLine(text.slice(0, -1), 1)).toEqual(parsePerfScriptText(text.slice(0, -1), 1));
   });
 
+  it.each([
+    // found by review: each once gave a different result from the general parser
+    'perf 12 [001] 100.000001: sched:sched_switch: prev_comm=sh prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=sh next_pid=6955 next_pr',
+    'perf 12 [001] 100.000001: sched:sched_switch: prev_comm=sh prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=sh next_pid=0 junk',
+    'perf 12 [001] 100.000001: sched:sched_switch: prev_comm=sh prev_pid=5 prev_prio=120 prev_state=S ==> next_comm=x next_pid=0 next_prio=120 prev_pid=99',
+    'perf 12 [001] 100.000001: sched:sched_waking: comm=a b=c pid=5 prio=120 target_cpu=001',
+    'perf 12 [001] 100.000001: sched:sched_switch: prev_comm=sh  prev_pid=5 prev_prio=120 prev_state=S  ==> next_comm= x next_pid=0 next_prio=120',
+    'perf 12 [001] 100.000001: sched:sched_switch: prev_comm=a ==> prev_pid=5 prev_prio=120 prev_state=S ==> next_comm=x next_pid=0 next_prio=120',
+    '\u00a0perf 12 [001] 100.000001: sched:sched_waking: comm=a pid=5 prio=120 target_cpu=001',
+    '\tperf 12 [001] 100.000001: sched:sched_waking: comm=a pid=5 prio=120 target_cpu=001',
+    'foo\u00a0 12 [001] 100.000001: sched:sched_waking: comm=a pid=5 prio=120 target_cpu=001',
+    'a\rb 12 [001] 100.000001: irq:irq_handler_entry: irq=1',
+    'a\u2028b 12 [001] 100.000001: sched:sched_waking: comm=a pid=5 prio=120 target_cpu=001',
+    'perf 12 [001] 100.000001: sched:sched_waking: comm=a pid=7716418147454535295 prio=120 target_cpu=001',
+    'perf 12 [001] 77164181474545352.000001: sched:sched_stat_runtime: comm=a pid=5 runtime=1 [ns]',
+    'perf 12 [001] 1.000001: sched:sched_stat_runtime: comm=a pid=5 runtime=1 [ns] pid=6',
+    'perf 12 [001] 1.000001: sched:sched_stat_runtime: comm=a pid=5 runtime=1 [ns] vruntime=2 [ns]',
+  ])('agrees with the general parser on %j', (text) => {
+    const { scanned, general } = bothWays(text);
+    expect(scanned).toEqual(general);
+  });
+
   const comm = fc
     .string({
       unit: fc.constantFrom('a', 'Z', '0', '9', ' ', '-', '/', ':', '[', ']', '<', '>', '.', 'é', '中'),

@@ -97,6 +97,9 @@ const RUNTIME = ascii(' runtime=');
 const PREV_COMM = ascii('prev_comm=');
 const COMM = ascii('comm=');
 const SCHED = ascii('sched:');
+const NS = ascii(' [ns]');
+const NEXT_PRIO: readonly [Uint8Array, Uint8Array] = [ascii(' next_prio='), new Uint8Array(0)];
+const VRUNTIME: readonly [Uint8Array, Uint8Array] = [ascii(' vruntime='), NS];
 
 const enum_ = { switch: 1, waking: 2, wakeup: 3, wakeupNew: 4, runtime: 5 } as const;
 const NAMES: readonly (readonly [Uint8Array, number])[] = [
@@ -111,6 +114,17 @@ const NAMES: readonly (readonly [Uint8Array, number])[] = [
 const STATES = new Map<number, string>(
   ['R', 'S', 'D', 'T', 't', 'X', 'Z', 'P', 'I', 'x', 'K', 'W'].map((s) => [s.charCodeAt(0), s]),
 );
+
+// Text the scanner may take as it stands: printable ASCII, no '=' (the general parser splits values at ` key=`), no
+// space at either end (it trims). Anything else (unicode, tabs, odd comms) is left to the general parser.
+function plainText(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end <= start || bytes[start] === 32 || bytes[end - 1] === 32) return false;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i] as number;
+    if (c < 32 || c > 126 || c === 61) return false;
+  }
+  return true;
+}
 
 function startsWithAt(bytes: Uint8Array, at: number, end: number, pattern: Uint8Array): boolean {
   if (at + pattern.length > end) return false;
@@ -141,7 +155,8 @@ export class PerfScriptScanner {
       v = v * 10 + c - 48;
     }
     this.#pos = i;
-    return i === from ? NaN : sign * v;
+    // Past 15 digits a double may round differently from Number(text): the general parser's.
+    return i === from || i - from > 15 ? NaN : sign * v;
   }
 
   // A comm from `key=` at `at` up to `next`, keyed for the cache by the pid that follows it.
@@ -197,13 +212,14 @@ export class PerfScriptScanner {
     while (k > commStart && bytes[k] === 32) k--;
     if (k < commStart || bytes[k] === 32) return undefined; // no comm
     const commEnd = k + 1;
+    if (!plainText(bytes, commStart, commEnd)) return undefined;
     // SEC.FRAC:
     i = close + 2;
     while (i < end && bytes[i] === 32) i++;
     let sec = 0;
     const secFrom = i;
     for (; i < end && isDigit(bytes[i] as number); i++) sec = sec * 10 + (bytes[i] as number) - 48;
-    if (i === secFrom || bytes[i] !== 46) return undefined;
+    if (i === secFrom || i - secFrom > 15 || bytes[i] !== 46) return undefined;
     i++;
     let frac = 0;
     let digits = 0;
@@ -244,7 +260,13 @@ export class PerfScriptScanner {
       if (nextCommEnd < 0) return undefined;
       this.#pos = nextCommEnd + NEXT_PID.length;
       const nextTid = this.#int(bytes, end);
-      if (Number.isNaN(nextTid) || (this.#pos < end && bytes[this.#pos] !== 32)) return undefined;
+      if (Number.isNaN(nextTid) || !this.#endsWith(bytes, end, NEXT_PRIO)) return undefined;
+      if (
+        !plainText(bytes, f + PREV_COMM.length, prevCommEnd) ||
+        !plainText(bytes, nextCommAt + NEXT_COMM.length, nextCommEnd) ||
+        !plainText(bytes, stateStart, arrow)
+      )
+        return undefined;
       return {
         type: 'event',
         event: {
@@ -276,7 +298,9 @@ export class PerfScriptScanner {
       if (!startsWithAt(bytes, this.#pos, end, RUNTIME)) return undefined;
       this.#pos += RUNTIME.length;
       const runtimeNs = this.#int(bytes, end);
-      if (Number.isNaN(runtimeNs) || runtimeNs < 0 || (this.#pos < end && bytes[this.#pos] !== 32)) return undefined;
+      if (Number.isNaN(runtimeNs) || runtimeNs < 0 || !startsWithAt(bytes, this.#pos, end, NS)) return undefined;
+      this.#pos += NS.length;
+      if (!this.#endsWith(bytes, end, VRUNTIME) || !plainText(bytes, f + COMM.length, targetCommEnd)) return undefined;
       return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'runtime', targetTid, runtimeNs } };
     }
     if (!startsWithAt(bytes, this.#pos, end, PRIO)) return undefined;
@@ -284,7 +308,9 @@ export class PerfScriptScanner {
     if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, TARGET_CPU)) return undefined;
     this.#pos += TARGET_CPU.length;
     const targetCpu = this.#int(bytes, end);
-    if (Number.isNaN(targetCpu) || this.#pos !== end) return undefined;
+    if (Number.isNaN(targetCpu) || this.#pos !== end || !plainText(bytes, f + COMM.length, targetCommEnd)) {
+      return undefined;
+    }
     return {
       type: 'event',
       event: {
@@ -311,6 +337,17 @@ export class PerfScriptScanner {
     while (j < end && isWord(bytes[j] as number)) j++;
     if (j === i + 1 || bytes[j] !== 58) return undefined;
     return { type: 'skipped', name: this.#names.get((j - start) * 256 + (bytes[i + 1] as number), bytes, start, j) };
+  }
+
+  // The line ends at #pos, or with ` key=NUMBER` and what must follow it (perf's last field); anything else after the
+  // fields (a cut line, a repeated key) is for the general parser.
+  #endsWith(bytes: Uint8Array, end: number, tail: readonly [Uint8Array, Uint8Array]): boolean {
+    if (this.#pos === end) return true;
+    const [key, after] = tail;
+    if (!startsWithAt(bytes, this.#pos, end, key)) return false;
+    this.#pos += key.length;
+    if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, after)) return false;
+    return this.#pos + after.length === end;
   }
 
   #state(bytes: Uint8Array, start: number, end: number): string {

@@ -19,6 +19,11 @@ const PERF_LINE = /^\s*.*?\s+-?\d+\s+\[\d+\]\s+\d+\.\d+:\s+(?:\d+\s+)?[\w-]+:[\w
 const FTRACE_LINE = /^\s*.+-\d+\s+(?:\(\s*[\d-]+\)\s+)?\[\d+\]\s+\S{4,5}\s+\d+\.\d+:\s+\w+:/;
 const TRACE_CMD_LINE = /^\s*.+-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/;
 
+const isComment = (line: string): boolean => {
+  const t = line.trim();
+  return t === '' || t.startsWith('#') || /^cpus=\d+$/.test(t);
+};
+
 /**
  * Detects the format from the first lines (comments and blank lines are passed over).
  * @param lines - the first lines of the trace
@@ -26,7 +31,7 @@ const TRACE_CMD_LINE = /^\s*.+-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/;
  */
 export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
   for (const line of lines) {
-    if (line.trim() === '' || line.startsWith('#') || /^cpus=\d+$/.test(line.trim())) continue;
+    if (isComment(line)) continue;
     if (PERF_LINE.test(line)) return 'perf-script';
     if (FTRACE_LINE.test(line)) return 'ftrace';
     if (TRACE_CMD_LINE.test(line)) return 'trace-cmd';
@@ -80,6 +85,7 @@ export class TraceSink {
   #reader: LineReader | undefined;
   #format: TraceFormat | undefined;
   #n = 0;
+  #headLines = 0;
   readonly #skipped: Record<string, number> = {};
   readonly #malformed: Anomaly[] = [];
   #malformedCount = 0;
@@ -157,9 +163,10 @@ export class TraceSink {
     this.#n += lines;
   }
 
+  // The format is told from the first 50 lines that are not comments (perf script --header prints one per CPU).
   #toHead(line: string): void {
     this.#head.push(line);
-    if (this.#head.length >= 50) this.#detect();
+    if (!isComment(line) && ++this.#headLines >= 50) this.#detect();
   }
 
   #detect(): void {
