@@ -93,3 +93,88 @@ export interface RuntimeEvent extends TraceEventBase {
 
 /** Any normalized event. */
 export type TraceEvent = SwitchEvent | WakeupEvent | MigrateEvent | ForkEvent | ExitEvent | RuntimeEvent;
+
+// Constructors for the events the hot readers make, so every producer builds them with the fields in one order
+// (one hidden class per kind, whichever reader or thread made the event).
+
+/**
+ * A `sched_switch` event.
+ * @param timeNs - time, ns
+ * @param cpu - CPU
+ * @param tid - sample thread
+ * @param comm - its comm
+ * @param line - input line
+ * @param prevTid - outgoing task
+ * @param prevComm - its comm
+ * @param prevState - its state letters
+ * @param nextTid - incoming task
+ * @param nextComm - its comm
+ * @returns the event
+ * @internal
+ */
+export function switchEvent(
+  timeNs: number,
+  cpu: number,
+  tid: number,
+  comm: string,
+  line: number,
+  prevTid: number,
+  prevComm: string,
+  prevState: string,
+  nextTid: number,
+  nextComm: string,
+): SwitchEvent {
+  return { timeNs, cpu, tid, comm, line, kind: 'switch', prevTid, prevComm, prevState, nextTid, nextComm };
+}
+
+/**
+ * A wakeup event.
+ * @param timeNs - time, ns
+ * @param cpu - CPU
+ * @param tid - sample thread (the waker)
+ * @param comm - its comm
+ * @param line - input line
+ * @param variant - which tracepoint
+ * @param targetTid - the woken task
+ * @param targetComm - its comm
+ * @param targetCpu - CPU it will run on
+ * @returns the event
+ * @internal
+ */
+export function wakeupEvent(
+  timeNs: number,
+  cpu: number,
+  tid: number,
+  comm: string,
+  line: number,
+  variant: WakeupEvent['variant'],
+  targetTid: number,
+  targetComm: string,
+  targetCpu: number,
+): WakeupEvent {
+  return { timeNs, cpu, tid, comm, line, kind: 'wakeup', variant, targetTid, targetComm, targetCpu };
+}
+
+/**
+ * A `sched_stat_runtime` event.
+ * @param timeNs - time, ns
+ * @param cpu - CPU
+ * @param tid - sample thread
+ * @param comm - its comm
+ * @param line - input line
+ * @param targetTid - the task
+ * @param runtimeNs - its runtime, ns
+ * @returns the event
+ * @internal
+ */
+export function runtimeEvent(
+  timeNs: number,
+  cpu: number,
+  tid: number,
+  comm: string,
+  line: number,
+  targetTid: number,
+  runtimeNs: number,
+): RuntimeEvent {
+  return { timeNs, cpu, tid, comm, line, kind: 'runtime', targetTid, runtimeNs };
+}

@@ -36,8 +36,7 @@ export interface ReadFileResult extends ReadResult {
   readonly worker: boolean;
 }
 
-type WorkerMessage =
-  { readonly type: 'batch'; readonly batch: RecordBatch } | { readonly type: 'done'; readonly lines: number };
+type WorkerMessage = { readonly type: 'batch'; readonly batch: RecordBatch } | { readonly type: 'done' };
 
 /**
  * Reads and replays a trace file (`.gz` too, or `-` for stdin), scanning large perf script files in a worker thread.

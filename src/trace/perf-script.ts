@@ -5,7 +5,7 @@
  * @module
  */
 import { ascii, decodeBytes, indexOfBytes, StringCache, utf8Encoder } from './bytes.js';
-import type { TraceEvent } from './events.js';
+import { runtimeEvent, switchEvent, wakeupEvent, type TraceEvent } from './events.js';
 
 /** A line that held an event this reader uses. */
 export interface EventLine {
@@ -267,26 +267,22 @@ export class PerfScriptScanner {
         !plainText(bytes, stateStart, arrow)
       )
         return undefined;
+      const prevComm = this.#fieldComms.get(
+        prevTid === 0 ? -1 - cpu : prevTid,
+        bytes,
+        f + PREV_COMM.length,
+        prevCommEnd,
+      );
+      const nextComm = this.#fieldComms.get(
+        nextTid === 0 ? -1 - cpu : nextTid,
+        bytes,
+        nextCommAt + NEXT_COMM.length,
+        nextCommEnd,
+      );
+      const prevState = this.#state(bytes, stateStart, arrow);
       return {
         type: 'event',
-        event: {
-          timeNs,
-          cpu,
-          tid,
-          comm,
-          line,
-          kind: 'switch',
-          prevTid,
-          prevComm: this.#fieldComms.get(prevTid === 0 ? -1 - cpu : prevTid, bytes, f + PREV_COMM.length, prevCommEnd),
-          prevState: this.#state(bytes, stateStart, arrow),
-          nextTid,
-          nextComm: this.#fieldComms.get(
-            nextTid === 0 ? -1 - cpu : nextTid,
-            bytes,
-            nextCommAt + NEXT_COMM.length,
-            nextCommEnd,
-          ),
-        },
+        event: switchEvent(timeNs, cpu, tid, comm, line, prevTid, prevComm, prevState, nextTid, nextComm),
       };
     }
     const targetCommEnd = this.#comm(bytes, f, end, COMM, PID);
@@ -301,7 +297,7 @@ export class PerfScriptScanner {
       if (Number.isNaN(runtimeNs) || runtimeNs < 0 || !startsWithAt(bytes, this.#pos, end, NS)) return undefined;
       this.#pos += NS.length;
       if (!this.#endsWith(bytes, end, VRUNTIME) || !plainText(bytes, f + COMM.length, targetCommEnd)) return undefined;
-      return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'runtime', targetTid, runtimeNs } };
+      return { type: 'event', event: runtimeEvent(timeNs, cpu, tid, comm, line, targetTid, runtimeNs) };
     }
     if (!startsWithAt(bytes, this.#pos, end, PRIO)) return undefined;
     this.#pos += PRIO.length;
@@ -311,20 +307,16 @@ export class PerfScriptScanner {
     if (Number.isNaN(targetCpu) || this.#pos !== end || !plainText(bytes, f + COMM.length, targetCommEnd)) {
       return undefined;
     }
+    const variant = kind === enum_.waking ? 'waking' : kind === enum_.wakeup ? 'wakeup' : 'wakeup_new';
+    const targetComm = this.#fieldComms.get(
+      targetTid === 0 ? -1 - cpu : targetTid,
+      bytes,
+      f + COMM.length,
+      targetCommEnd,
+    );
     return {
       type: 'event',
-      event: {
-        timeNs,
-        cpu,
-        tid,
-        comm,
-        line,
-        kind: 'wakeup',
-        variant: kind === enum_.waking ? 'waking' : kind === enum_.wakeup ? 'wakeup' : 'wakeup_new',
-        targetTid,
-        targetComm: this.#fieldComms.get(targetTid === 0 ? -1 - cpu : targetTid, bytes, f + COMM.length, targetCommEnd),
-        targetCpu,
-      },
+      event: wakeupEvent(timeNs, cpu, tid, comm, line, variant, targetTid, targetComm, targetCpu),
     };
   }
 

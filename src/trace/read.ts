@@ -125,11 +125,10 @@ export class TraceSink {
   }
 
   /**
-   * Sets the format without looking at the first lines (the caller detected it), and returns its reader.
+   * Sets the format without looking at the first lines (the caller detected it).
    * @param format - the trace's format
-   * @returns the reader the lines are parsed with
    */
-  begin(format: TraceFormat): LineReader {
+  begin(format: TraceFormat): void {
     const reader = READERS[format]();
     this.#format = format;
     this.#reader = reader;
@@ -137,7 +136,6 @@ export class TraceSink {
       this.result(reader.text(l, i + 1), i + 1);
     });
     this.#head.length = 0;
-    return reader;
   }
 
   /**

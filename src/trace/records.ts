@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import type { TraceEvent } from './events.js';
+import { runtimeEvent, switchEvent, wakeupEvent, type TraceEvent } from './events.js';
 import type { LineResult } from './perf-script.js';
 
 /** Numbers per record. */
@@ -172,46 +172,33 @@ export class RecordReader {
       const cpu = r[at + 3] as number;
       const tid = r[at + 4] as number;
       const comm = this.#s(r[at + 5] as number);
-      let event: TraceEvent;
-      if (kind === SWITCH) {
-        event = {
-          timeNs,
-          cpu,
-          tid,
-          comm,
-          line,
-          kind: 'switch',
-          prevTid: r[at + 6] as number,
-          prevComm: this.#s(r[at + 7] as number),
-          prevState: this.#s(r[at + 8] as number),
-          nextTid: r[at + 9] as number,
-          nextComm: this.#s(r[at + 10] as number),
-        };
-      } else if (kind === RUNTIME) {
-        event = {
-          timeNs,
-          cpu,
-          tid,
-          comm,
-          line,
-          kind: 'runtime',
-          targetTid: r[at + 6] as number,
-          runtimeNs: r[at + 7] as number,
-        };
-      } else {
-        event = {
-          timeNs,
-          cpu,
-          tid,
-          comm,
-          line,
-          kind: 'wakeup',
-          variant: kind === WAKING ? 'waking' : kind === WAKEUP ? 'wakeup' : 'wakeup_new',
-          targetTid: r[at + 6] as number,
-          targetComm: this.#s(r[at + 7] as number),
-          targetCpu: r[at + 8] as number,
-        };
-      }
+      const event: TraceEvent =
+        kind === SWITCH
+          ? switchEvent(
+              timeNs,
+              cpu,
+              tid,
+              comm,
+              line,
+              r[at + 6] as number,
+              this.#s(r[at + 7] as number),
+              this.#s(r[at + 8] as number),
+              r[at + 9] as number,
+              this.#s(r[at + 10] as number),
+            )
+          : kind === RUNTIME
+            ? runtimeEvent(timeNs, cpu, tid, comm, line, r[at + 6] as number, r[at + 7] as number)
+            : wakeupEvent(
+                timeNs,
+                cpu,
+                tid,
+                comm,
+                line,
+                kind === WAKING ? 'waking' : kind === WAKEUP ? 'wakeup' : 'wakeup_new',
+                r[at + 6] as number,
+                this.#s(r[at + 7] as number),
+                r[at + 8] as number,
+              );
       onLine({ type: 'event', event }, line);
     }
   }

@@ -47,4 +47,4 @@ const splitter = new LineSplitter((bytes, start, end) => {
 for await (const chunk of traceBytes(data.path)) splitter.push(chunk);
 splitter.end();
 post();
-port.postMessage({ type: 'done', lines });
+port.postMessage({ type: 'done' });
