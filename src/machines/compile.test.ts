@@ -1,8 +1,8 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { assign, createActor, createMachine, initialTransition, setup, transition } from 'xstate';
+import { and, assign, createActor, createMachine, initialTransition, not, or, setup, transition } from 'xstate';
 import { SchedacctError } from '../errors.js';
-import { compileMachine, toXStateActions, toXStateInPlaceActions } from './compile.js';
+import { compileMachine, toXStateActions, toXStateGuards, toXStateInPlaceActions } from './compile.js';
 import { parseSnapshot, stringifySnapshot } from './persist.js';
 import {
   stableReadImplementations,
@@ -74,21 +74,33 @@ const input = fc.record({
   delayAfterPreempt: fc.boolean(),
 });
 
+// The same definition walked as a table, as where a runtime forbids generated code.
+const tableTaskMachine = compileMachine(taskMachine, taskImplementations, { generate: false });
+
 describe('compiled stepper ≡ XState actor', () => {
+  it('runs generated code here, and walks the table when asked', () => {
+    expect(compileTaskMachine().generated).toBe(true);
+    expect(tableTaskMachine.generated).toBe(false);
+  });
+
   fcTest.prop([input, fc.array(step, { maxLength: 60 })], { numRuns: 2000 })(
     'task machine: same state value and identical context after every event',
     (inp: TaskInput, steps) => {
       const events = toEvents(steps);
       const actor = createActor(taskMachine, { input: inp }).start();
       const stepper = compileTaskMachine().start(createTaskContext(inp));
+      const walker = tableTaskMachine.start(createTaskContext(inp));
       for (const event of events) {
         actor.send(event);
-        stepper.send(event);
+        const taken = stepper.send(event);
+        expect(walker.send(event)).toBe(taken);
         const snap = actor.getSnapshot();
         expect(stepper.value).toEqual(snap.value);
+        expect(walker.value).toEqual(snap.value);
         expect(stepper.done).toBe(snap.status === 'done');
       }
       expect(stepper.context).toEqual(actor.getSnapshot().context);
+      expect(walker.context).toEqual(stepper.context);
     },
   );
 
@@ -170,36 +182,96 @@ describe('persistence', () => {
 });
 
 describe('compileMachine', () => {
-  it('runs entry and exit actions in XState order, and nested targets', () => {
-    const log: string[] = [];
+  it.each([true, false])(
+    'runs entry and exit actions in XState order, and nested targets (generate: %s)',
+    (generate) => {
+      const log: string[] = [];
+      const impls = {
+        guards: {},
+        actions: Object.fromEntries(
+          ['exitA', 'exitA1', 'enterB', 'enterB1', 'go'].map((n) => [n, (c: { log: string[] }) => void c.log.push(n)]),
+        ),
+      };
+      const m = setup({
+        types: { context: {} as { log: string[] }, events: {} as { type: 'next' } },
+        actions: toXStateActions(impls, assign as never),
+      }).createMachine({
+        context: { log: [] as string[] },
+        initial: 'a',
+        states: {
+          a: {
+            exit: ['exitA'],
+            initial: 'a1',
+            states: { a1: { exit: ['exitA1'], on: { next: { target: '#b1', actions: ['go'] } } } },
+          },
+          b: { entry: ['enterB'], initial: 'b1', states: { b1: { id: 'b1', entry: ['enterB1'] } } },
+        },
+      } as never);
+      const run = compileMachine(m, impls, { generate }).start({ log });
+      run.send({ type: 'next' }); // the stepper mutates this context in place
+      const actor = createActor(m).start();
+      actor.send({ type: 'next' });
+      expect(log).toEqual(actor.getSnapshot().context.log);
+      expect(log).toEqual(['exitA1', 'exitA', 'go', 'enterB', 'enterB1']);
+      expect(run.value).toEqual({ b: 'b1' });
+    },
+  );
+
+  it('chooses as XState does through and / or / not and guard params, whatever the event names', () => {
+    type Ctx = { n: number; log: string[] };
+    type Ev = { type: string; k: number };
     const impls = {
-      guards: {},
-      actions: Object.fromEntries(
-        ['exitA', 'exitA1', 'enterB', 'enterB1', 'go'].map((n) => [n, (c: { log: string[] }) => void c.log.push(n)]),
-      ),
+      guards: {
+        above: (c: Ctx, e: Ev, params: unknown) => e.k > (params as { min: number }).min,
+        even: (_c: Ctx, e: Ev) => e.k % 2 === 0,
+        small: (_c: Ctx, e: Ev) => e.k < 5,
+      },
+      actions: {
+        note: (c: Ctx, e: Ev, params: unknown) => {
+          c.n++;
+          c.log = [...c.log, `${(params as { tag: string }).tag}:${String(e.k)}`];
+        },
+      },
     };
+    const odd = 'it\'s "odd"\n\u2028`${x}`';
     const m = setup({
-      types: { context: {} as { log: string[] }, events: {} as { type: 'next' } },
+      types: { context: {} as Ctx, events: {} as Ev },
+      guards: toXStateGuards(impls),
       actions: toXStateActions(impls, assign as never),
     }).createMachine({
-      context: { log: [] as string[] },
+      context: { n: 0, log: [] },
       initial: 'a',
       states: {
         a: {
-          exit: ['exitA'],
-          initial: 'a1',
-          states: { a1: { exit: ['exitA1'], on: { next: { target: '#b1', actions: ['go'] } } } },
+          on: {
+            [odd]: [
+              { guard: and(['even', not('small')]), target: 'b', actions: [{ type: 'note', params: { tag: 'and' } }] },
+              {
+                guard: or([{ type: 'above', params: { min: 7 } }, 'small']),
+                actions: [{ type: 'note', params: { tag: 'or' } }],
+              },
+            ],
+          },
         },
-        b: { entry: ['enterB'], initial: 'b1', states: { b1: { id: 'b1', entry: ['enterB1'] } } },
+        b: { on: { back: { guard: not('even'), target: 'a', actions: [{ type: 'note', params: { tag: 'back' } }] } } },
       },
     } as never);
-    const run = compileMachine(m, impls).start({ log });
-    run.send({ type: 'next' }); // the stepper mutates this context in place
-    const actor = createActor(m).start();
-    actor.send({ type: 'next' });
-    expect(log).toEqual(actor.getSnapshot().context.log);
-    expect(log).toEqual(['exitA1', 'exitA', 'go', 'enterB', 'enterB1']);
-    expect(run.value).toEqual({ b: 'b1' });
+    const ks = [9, 6, 3, 8, 1, 4, 5, 7, 10, 2, 0, 11];
+    for (const generate of [true, false]) {
+      const compiled = compileMachine(m, impls, { generate });
+      expect(compiled.generated).toBe(generate);
+      const run = compiled.start({ n: 0, log: [] });
+      const actor = createActor(m).start();
+      for (const k of ks) {
+        for (const type of [odd, 'back']) {
+          actor.send({ type, k });
+          run.send({ type, k });
+          expect(run.value).toEqual(actor.getSnapshot().value);
+        }
+      }
+      expect(run.context).toEqual(actor.getSnapshot().context);
+      expect(run.context.n).toBeGreaterThan(4);
+    }
   });
 
   it('refuses what it cannot run, with a typed error', () => {

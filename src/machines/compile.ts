@@ -125,7 +125,12 @@ interface CompiledAction<C, E> {
   readonly impl: ActionImpl<C, E>;
   readonly params: unknown;
 }
+/** A guard as a tree: a named implementation (with its params), or `not` / `and` / `or` of guards. */
+type GuardTree<C, E> =
+  | { readonly op: 'ref'; readonly impl: GuardImpl<C, E>; readonly params: unknown }
+  | { readonly op: 'not' | 'and' | 'or'; readonly of: readonly GuardTree<C, E>[] };
 interface CompiledTransition<C, E> {
+  readonly guardTree: GuardTree<C, E> | null;
   readonly guard: CompiledGuard<C, E> | null;
   readonly actions: readonly CompiledAction<C, E>[];
   /** Index of the leaf state after the transition (unchanged for targetless transitions). */
@@ -139,24 +144,36 @@ function unsupported(what: string): never {
   );
 }
 
-function compileGuard<C, E>(guard: unknown, impls: MachineImplementations<C, E>): CompiledGuard<C, E> {
+function compileGuard<C, E>(guard: unknown, impls: MachineImplementations<C, E>): GuardTree<C, E> {
   if (typeof guard === 'string' || (typeof guard === 'object' && guard !== null && 'type' in guard)) {
     const type = typeof guard === 'string' ? guard : String(guard.type);
     const params = typeof guard === 'string' ? undefined : (guard as { params?: unknown }).params;
     if (typeof params === 'function') unsupported(`dynamic params of guard '${type}'`);
     const impl = impls.guards[type];
     if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${type}' has no implementation`);
+    return { op: 'ref', impl, params };
+  }
+  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
+    const of = (guard.guards as unknown[]).map((g) => compileGuard(g, impls));
+    if ((guard.name === 'not' && of.length === 1) || guard.name === 'and' || guard.name === 'or') {
+      return { op: guard.name, of };
+    }
+  }
+  return unsupported('an inline guard function');
+}
+
+// The guard tree as one function (the table stepper's form).
+function guardFunction<C, E>(tree: GuardTree<C, E>): CompiledGuard<C, E> {
+  if (tree.op === 'ref') {
+    const { impl, params } = tree;
     if (params === undefined) return impl as CompiledGuard<C, E>; // no wrapper: params are undefined anyway
     return (c, e) => impl(c, e, params);
   }
-  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
-    const parts = (guard.guards as unknown[]).map((g) => compileGuard(g, impls));
-    const [first] = parts;
-    if (guard.name === 'not' && first !== undefined) return (c, e) => !first(c, e);
-    if (guard.name === 'and') return (c, e) => parts.every((p) => p(c, e));
-    if (guard.name === 'or') return (c, e) => parts.some((p) => p(c, e));
-  }
-  return unsupported('an inline guard function');
+  const parts = tree.of.map(guardFunction);
+  const [first] = parts;
+  if (tree.op === 'not' && first !== undefined) return (c, e) => !first(c, e);
+  if (tree.op === 'and') return (c, e) => parts.every((p) => p(c, e));
+  return (c, e) => parts.some((p) => p(c, e));
 }
 
 function compileAction<C, E>(action: unknown, impls: MachineImplementations<C, E>): CompiledAction<C, E> {
@@ -169,6 +186,65 @@ function compileAction<C, E>(action: unknown, impls: MachineImplementations<C, E
     return { impl, params };
   }
   return unsupported('an inline or built-in action');
+}
+
+/** `step(leaf, context, event)`: the leaf after the event's transition, or −1 when no transition is enabled. */
+type Step<C, E> = (leaf: number, context: C, event: E) => number;
+
+/**
+ * The table as straight-line JavaScript: a `switch` on the leaf, then on the event type, then each candidate's guard
+ * expression and its action calls in order. Every guard and action is called from its own call site, so the engine
+ * sees one target per site and can inline the implementations (through the table, every call site sees them all).
+ * The implementations and params are handed in as constants; only indexes and event-type strings are written into
+ * the source.
+ * @param table - per leaf, the candidate transitions by event type
+ * @returns the step function, or undefined where the runtime forbids generating code (a strict CSP, some edges)
+ */
+function generateStep<C, E>(table: readonly Map<string, CompiledTransition<C, E>[]>[]): Step<C, E> | undefined {
+  const values: unknown[] = [];
+  const ref = (value: unknown): string => {
+    let i = values.indexOf(value);
+    if (i < 0) i = values.push(value) - 1;
+    return `v${String(i)}`;
+  };
+  const guardCode = (tree: GuardTree<C, E>): string => {
+    if (tree.op === 'ref')
+      return `${ref(tree.impl)}(c, e, ${tree.params === undefined ? 'undefined' : ref(tree.params)})`;
+    if (tree.op === 'not') return `!(${guardCode(tree.of[0] as GuardTree<C, E>)})`;
+    const parts = tree.of.map(guardCode);
+    if (parts.length === 0) return tree.op === 'and' ? 'true' : 'false';
+    return `(${parts.join(tree.op === 'and' ? ' && ' : ' || ')})`;
+  };
+  const lines: string[] = ['switch (leaf) {'];
+  table.forEach((byEvent, leaf) => {
+    if (byEvent.size === 0) return;
+    lines.push(`case ${String(leaf)}: switch (e.type) {`);
+    for (const [type, candidates] of byEvent) {
+      lines.push(`case ${JSON.stringify(type)}:`);
+      for (const t of candidates) {
+        const calls = t.actions.map(
+          (a) => `${ref(a.impl)}(c, e, ${a.params === undefined ? 'undefined' : ref(a.params)}); `,
+        );
+        const body = `{ ${calls.join('')}return ${String(t.to)}; }`;
+        lines.push(t.guardTree === null ? body : `if (${guardCode(t.guardTree)}) ${body}`);
+      }
+      lines.push('return -1;');
+    }
+    lines.push('} return -1;');
+  });
+  lines.push('} return -1;');
+  const source = [
+    '"use strict";',
+    ...values.map((_, i) => `const v${String(i)} = values[${String(i)}];`),
+    `return function step(leaf, c, e) { ${lines.join('\n')} };`,
+  ].join('\n');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source holds only indexes and JSON strings
+    const make = new Function('values', source) as (values: unknown[]) => Step<C, E>;
+    return make(values);
+  } catch {
+    return undefined;
+  }
 }
 
 function ancestors(node: Node): Node[] {
@@ -210,10 +286,22 @@ export interface StepperInstance<C, E> {
   send(event: E): boolean;
 }
 
+/** Options of {@link compileMachine}. */
+export interface CompileOptions {
+  /**
+   * Generate the stepper's code (default true): one `switch` over states and event types with a call site per guard
+   * and action, which the engine can inline. `false`, or a runtime that forbids `new Function` (a strict Content
+   * Security Policy), walks the table instead: same transitions, about half the speed.
+   */
+  readonly generate?: boolean;
+}
+
 /** A machine compiled to a table. */
 export interface CompiledMachine<C, E> {
   /** Every leaf state's path, indexed as the table is. */
   readonly leaves: readonly (readonly string[])[];
+  /** Whether the stepper runs generated code (else it walks the table; see {@link CompileOptions.generate}). */
+  readonly generated: boolean;
   /**
    * Starts an instance at the machine's initial state.
    * @param context - the initial context (taken over and mutated)
@@ -253,12 +341,54 @@ function pathOf(value: StateValue): string[] {
   }
 }
 
+interface StepperTables<C, E> {
+  readonly step: Step<C, E>;
+  readonly paths: readonly (readonly string[])[];
+  readonly isDone: readonly boolean[];
+}
+
+// One class for every instance of every compiled machine: instances share a shape and their methods, so a caller
+// that holds many of them (a replay keeps one per task) reads `send` and `context` at a single site.
+class Stepper<C, E> implements StepperInstance<C, E> {
+  readonly context: C;
+  readonly #tables: StepperTables<C, E>;
+  #leaf: number;
+
+  constructor(tables: StepperTables<C, E>, leaf: number, context: C) {
+    this.#tables = tables;
+    this.#leaf = leaf;
+    this.context = context;
+  }
+
+  get path(): readonly string[] {
+    return this.#tables.paths[this.#leaf] ?? [];
+  }
+
+  get value(): StateValue {
+    return valueOf(this.path);
+  }
+
+  get done(): boolean {
+    return this.#tables.isDone[this.#leaf] ?? false;
+  }
+
+  send(event: E): boolean {
+    const tables = this.#tables;
+    if (tables.isDone[this.#leaf] === true) return false;
+    const next = tables.step(this.#leaf, this.context, event);
+    if (next < 0) return false;
+    this.#leaf = next;
+    return true;
+  }
+}
+
 /**
  * Compiles a machine definition into a table-driven stepper: for every leaf state and event type, the candidate
  * transitions in XState's priority order (deepest state first, then document order), with guards, exit, transition
  * and entry actions resolved to the shared implementations.
  * @param machine - an XState machine built from `impls` with named guards and actions only
  * @param impls - the implementations the machine was set up with
+ * @param options - see {@link CompileOptions}
  * @returns the compiled machine
  * @throws {@link SchedacctError} `unsupported` for features the stepper does not run (parallel or history states,
  *   `always`, `after`, `invoke`, inline or built-in actions, inline guards)
@@ -266,6 +396,7 @@ function pathOf(value: StateValue): string[] {
 export function compileMachine<C, E extends EventObject>(
   machine: MachineDefinition,
   impls: MachineImplementations<C, E>,
+  options: CompileOptions = {},
 ): CompiledMachine<C, E> {
   const root = machine.root as unknown as Node;
   const all: Node[] = [];
@@ -284,10 +415,11 @@ export function compileMachine<C, E extends EventObject>(
   const entryActions = new Map(all.map((n) => [n, n.entry.map((a) => compileAction(a, impls))]));
 
   const compileTransition = (leaf: Node, t: Transition): CompiledTransition<C, E> => {
-    const guard = t.guard === undefined ? null : compileGuard(t.guard, impls);
+    const guardTree = t.guard === undefined ? null : compileGuard(t.guard, impls);
+    const guard = guardTree === null ? null : guardFunction(guardTree);
     const own = t.actions.map((a) => compileAction(a, impls));
     const target = t.target?.[0];
-    if (target === undefined) return { guard, actions: own, to: leafIndex.get(leaf) ?? 0 };
+    if (target === undefined) return { guardTree, guard, actions: own, to: leafIndex.get(leaf) ?? 0 };
     if ((t.target?.length ?? 0) > 1) unsupported('multiple targets');
     // XState v5 transition domain (getTransitionDomain): the source itself when the target lies inside it and the
     // transition does not re-enter; otherwise findLCCA: the nearest proper ancestor of the target that has the
@@ -308,7 +440,7 @@ export function compileMachine<C, E extends EventObject>(
       ...own,
       ...entered.flatMap((n) => entryActions.get(n) ?? []),
     ];
-    return { guard, actions, to: leafIndex.get(toLeaf) ?? 0 };
+    return { guardTree, guard, actions, to: leafIndex.get(toLeaf) ?? 0 };
   };
 
   const table: Map<string, CompiledTransition<C, E>[]>[] = leaves.map((leaf) => {
@@ -329,41 +461,31 @@ export function compileMachine<C, E extends EventObject>(
     (n) => entryActions.get(n) ?? [],
   );
 
-  const instance = (leaf: number, context: C): StepperInstance<C, E> => {
-    let current = leaf;
-    return {
-      context,
-      get path() {
-        return paths[current] ?? [];
-      },
-      get value() {
-        return valueOf(paths[current] ?? []);
-      },
-      get done() {
-        return isDone[current] ?? false;
-      },
-      send(event: E): boolean {
-        if (isDone[current] === true) return false;
-        const candidates = table[current]?.get(event.type);
-        if (candidates === undefined) return false;
-        for (let i = 0; i < candidates.length; i++) {
-          const t = candidates[i] as CompiledTransition<C, E>;
-          if (t.guard !== null && !t.guard(context, event)) continue;
-          const actions = t.actions;
-          for (let j = 0; j < actions.length; j++) {
-            const a = actions[j] as CompiledAction<C, E>;
-            a.impl(context, event, a.params);
-          }
-          current = t.to;
-          return true;
-        }
-        return false;
-      },
-    };
+  // The table walked at run time: what runs where code cannot be generated (and is checked against it in tests).
+  const tableStep: Step<C, E> = (leaf, context, event) => {
+    const candidates = table[leaf]?.get(event.type);
+    if (candidates === undefined) return -1;
+    for (let i = 0; i < candidates.length; i++) {
+      const t = candidates[i] as CompiledTransition<C, E>;
+      if (t.guard !== null && !t.guard(context, event)) continue;
+      const actions = t.actions;
+      for (let j = 0; j < actions.length; j++) {
+        const a = actions[j] as CompiledAction<C, E>;
+        a.impl(context, event, a.params);
+      }
+      return t.to;
+    }
+    return -1;
   };
+  const generated = options.generate === false ? undefined : generateStep(table);
+  const step = generated ?? tableStep;
+
+  const tables: StepperTables<C, E> = { step, paths, isDone };
+  const instance = (leaf: number, context: C): StepperInstance<C, E> => new Stepper(tables, leaf, context);
 
   return {
     leaves: paths,
+    generated: generated !== undefined,
     start(context: C): StepperInstance<C, E> {
       const init = { type: 'xstate.init' } as unknown as E;
       for (const a of rootEntry) a.impl(context, init, a.params);

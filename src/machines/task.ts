@@ -24,7 +24,6 @@ import {
   bookDelayTotals,
   bookSliceTotals,
   bookWaitTotals,
-  emptyTotals,
   totalsOf,
   type TaskTotals,
   type TotalsRecord,
@@ -220,9 +219,29 @@ export function createTaskContext(input: TaskInput): TaskContext {
       `maxAnomalyDetails must be a whole number ≥ 0, got ${String(maxAnomalyDetails)}`,
     );
   }
+  const steal = stealState(input.policy ?? 'drop', 0n); // validates the policy
+  // One literal with every field, in one order: every context gets the same shape with its fields in the object
+  // itself, so the actions' property accesses stay monomorphic however many tasks a replay holds.
   return {
-    ...emptyTotals(),
-    ...stealState(input.policy ?? 'drop', 0n),
+    runNs: 0,
+    chargedNs: 0,
+    stolenNs: 0,
+    sleepNs: 0,
+    iowaitNs: 0,
+    preemptNs: 0,
+    delayNs: 0,
+    slices: 0,
+    minSliceNs: 0,
+    maxSliceNs: 0,
+    meanSliceNs: 0,
+    m2SliceNs: 0,
+    policy: steal.policy,
+    lastSeenNs: steal.lastSeenNs,
+    observedNs: 0,
+    accountedNs: 0,
+    droppedNs: 0,
+    carriedNs: 0,
+    lastAnomaly: null,
     task: input.task,
     counterHz: input.counterHz,
     widthBits,
