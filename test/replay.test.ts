@@ -111,6 +111,19 @@ describe('replay', () => {
     );
   });
 
+  it.each(TRACES)('%s: without onRow (apply: no rows built) the totals are the same as with it', async (name) => {
+    const withRows = await replay(name, { migrations: true, bytes: true });
+    const text = fixture(`${name}.perf.txt${gz(name)}`);
+    const without = await readTrace(chunks(text, 65_537), { compat: 'perf-6.1', migrations: true });
+    expect(without.replay.tasks()).toEqual(withRows.result.replay.tasks());
+    expect(without.replay.steal).toEqual(withRows.result.replay.steal);
+    expect(without.replay.counts).toEqual(withRows.result.replay.counts);
+    expect(without.replay.anomalies()).toEqual(withRows.result.replay.anomalies());
+    expect(summaryLines(without.replay, { state: true })).toEqual(
+      summaryLines(withRows.result.replay, { state: true }),
+    );
+  });
+
   it.each(['sh-loops', 'migrate'] as const)(
     '%s: --engine xstate (real actors) gives identical output',
     async (name) => {

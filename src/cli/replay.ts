@@ -67,24 +67,25 @@ export async function runReplay(
     if (buffered.length > 0) write(`${buffered.join('\n')}\n`);
     buffered = [];
   };
+  const onRow = (row: TimehistRow | InfoRow): void => {
+    if (
+      'kind' in row &&
+      !((row.kind === 'wakeup' && options.wakeups) || (row.kind === 'migrate' && options.migrations))
+    )
+      return;
+    if (json) rows.push(row);
+    else {
+      buffered.push(timehistLine(row, format));
+      if (buffered.length >= 4096) flush();
+    }
+  };
   const result = await readTraceFile(file, {
     compat: options.compat,
     engine: options.engine,
     migrations: options.migrations,
     strict: options.strict,
-    onRow: (row) => {
-      if (!timehist) return;
-      if (
-        'kind' in row &&
-        !((row.kind === 'wakeup' && options.wakeups) || (row.kind === 'migrate' && options.migrations))
-      )
-        return;
-      if (json) rows.push(row);
-      else {
-        buffered.push(timehistLine(row, format));
-        if (buffered.length >= 4096) flush();
-      }
-    },
+    // Summaries need no rows: without onRow the replay builds none.
+    ...(timehist ? { onRow } : {}),
   });
   const { replay, malformed } = result;
   const anomalies = replay.anomalies();

@@ -101,8 +101,31 @@ export class StringCache {
    * @returns the text
    */
   get(key: number, bytes: Uint8Array, start: number, end: number): string {
+    return this.hit(key, bytes, start, end) ?? this.put(key, bytes, start, end);
+  }
+
+  /**
+   * The key's cached text when it has exactly these bytes.
+   * @param key - e.g. the tid the comm belongs to
+   * @param bytes - the buffer
+   * @param start - first byte
+   * @param end - one past the last byte
+   * @returns the text, or undefined
+   */
+  hit(key: number, bytes: Uint8Array, start: number, end: number): string | undefined {
     const cached = this.#byKey.get(key);
-    if (cached !== undefined && bytesEqual(bytes, start, end, cached)) return cached;
+    return cached !== undefined && bytesEqual(bytes, start, end, cached) ? cached : undefined;
+  }
+
+  /**
+   * Decodes the bytes and keeps the text as the key's.
+   * @param key - e.g. the tid the comm belongs to
+   * @param bytes - the buffer
+   * @param start - first byte
+   * @param end - one past the last byte
+   * @returns the text
+   */
+  put(key: number, bytes: Uint8Array, start: number, end: number): string {
     const text = decodeBytes(bytes, start, end);
     this.#byKey.set(key, text);
     return text;

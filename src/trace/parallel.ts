@@ -70,6 +70,7 @@ function scanInWorker(path: string, options: ReadOptions): Promise<ReadResult> {
   const sink = new TraceSink(options);
   sink.begin('perf-script');
   const records = new RecordReader(parsePerfScriptText);
+  const onEvent = sink.event.bind(sink);
   const onLine = sink.result.bind(sink);
   const inFlight = new Int32Array(new SharedArrayBuffer(4));
   const data: ScanWorkerData = { path, batch: 4096, inFlight: inFlight.buffer, maxInFlight: 4 };
@@ -86,7 +87,7 @@ function scanInWorker(path: string, options: ReadOptions): Promise<ReadResult> {
       if (settled) return;
       try {
         if (message.type === 'batch') {
-          records.read(message.batch, onLine);
+          records.read(message.batch, onEvent, onLine);
           sink.count(message.batch.count);
           Atomics.sub(inFlight, 0, 1);
           Atomics.notify(inFlight, 0);

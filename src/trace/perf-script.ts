@@ -102,12 +102,14 @@ const NEXT_PRIO: readonly [Uint8Array, Uint8Array] = [ascii(' next_prio='), new 
 const VRUNTIME: readonly [Uint8Array, Uint8Array] = [ascii(' vruntime='), NS];
 
 const enum_ = { switch: 1, waking: 2, wakeup: 3, wakeupNew: 4, runtime: 5 } as const;
-const NAMES: readonly (readonly [Uint8Array, number])[] = [
-  [ascii('sched_switch'), enum_.switch],
-  [ascii('sched_waking'), enum_.waking],
-  [ascii('sched_wakeup'), enum_.wakeup],
-  [ascii('sched_wakeup_new'), enum_.wakeupNew],
-  [ascii('sched_stat_runtime'), enum_.runtime],
+// The names, indexed by their enum_ value.
+const NAMES: readonly Uint8Array[] = [
+  new Uint8Array(0),
+  ascii('sched_switch'),
+  ascii('sched_waking'),
+  ascii('sched_wakeup'),
+  ascii('sched_wakeup_new'),
+  ascii('sched_stat_runtime'),
 ];
 
 // Kernel state letters as sched_switch prints them, shared rather than decoded per line.
@@ -126,14 +128,77 @@ function plainText(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+// A comm the scanner may take (see plainText), from the cache while its bytes are the key's last ones: the cache holds
+// only plain texts, so a hit needs no second look.
+function plainComm(cache: StringCache, key: number, bytes: Uint8Array, start: number, end: number): string | undefined {
+  const hit = cache.hit(key, bytes, start, end);
+  if (hit !== undefined) return hit;
+  return plainText(bytes, start, end) ? cache.put(key, bytes, start, end) : undefined;
+}
+
+// The event name in bytes[start, end): one of NAMES, told by its length and one or two letters, then compared whole.
+function eventKind(bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  let k: number;
+  if (n === 12) {
+    const c = bytes[start + 6];
+    k = c === 115 ? enum_.switch : c === 119 ? (bytes[start + 9] === 105 ? enum_.waking : enum_.wakeup) : 0;
+  } else k = n === 16 ? enum_.wakeupNew : n === 18 ? enum_.runtime : 0;
+  if (k === 0) return 0;
+  const pattern = NAMES[k] as Uint8Array;
+  for (let j = 0; j < n; j++) if (bytes[start + j] !== pattern[j]) return 0;
+  return k;
+}
+
 function startsWithAt(bytes: Uint8Array, at: number, end: number, pattern: Uint8Array): boolean {
   if (at + pattern.length > end) return false;
   for (let j = 0; j < pattern.length; j++) if (bytes[at + j] !== pattern[j]) return false;
   return true;
 }
 
+/** What {@link PerfScriptScanner.scanInto} found. */
+export const SCANNED = {
+  /** A line for the general parser. */
+  general: 0,
+  switch: 1,
+  waking: 2,
+  wakeup: 3,
+  wakeupNew: 4,
+  runtime: 5,
+  /** An event of another system; its name is in `name`. */
+  skipped: 6,
+} as const;
+
 /** Reads perf script lines from bytes, keeping the comm strings it decoded for reuse. */
 export class PerfScriptScanner {
+  /** The last event's time, ns. */
+  timeNs = 0;
+  /** Its CPU. */
+  cpu = 0;
+  /** Its sample's tid. */
+  tid = 0;
+  /** Its sample's comm. */
+  comm = '';
+  /** Switch: the outgoing task. */
+  prevTid = 0;
+  /** Switch: its comm. */
+  prevComm = '';
+  /** Switch: its state letters. */
+  prevState = '';
+  /** Switch: the incoming task. */
+  nextTid = 0;
+  /** Switch: its comm. */
+  nextComm = '';
+  /** Wakeup, runtime: the task it is about. */
+  targetTid = 0;
+  /** Wakeup: its comm. */
+  targetComm = '';
+  /** Wakeup: its CPU. */
+  targetCpu = 0;
+  /** Runtime: ns. */
+  runtimeNs = 0;
+  /** Skipped: the event's `system:name`. */
+  name = '';
   readonly #sampleComms = new StringCache();
   readonly #fieldComms = new StringCache();
   readonly #names = new StringCache();
@@ -174,6 +239,62 @@ export class PerfScriptScanner {
    * @returns the event, or undefined when the line needs the general parser
    */
   scan(bytes: Uint8Array, start: number, end: number, line: number): LineResult | undefined {
+    const kind = this.scanInto(bytes, start, end);
+    switch (kind) {
+      case SCANNED.switch:
+        return {
+          type: 'event',
+          event: switchEvent(
+            this.timeNs,
+            this.cpu,
+            this.tid,
+            this.comm,
+            line,
+            this.prevTid,
+            this.prevComm,
+            this.prevState,
+            this.nextTid,
+            this.nextComm,
+          ),
+        };
+      case SCANNED.waking:
+      case SCANNED.wakeup:
+      case SCANNED.wakeupNew:
+        return {
+          type: 'event',
+          event: wakeupEvent(
+            this.timeNs,
+            this.cpu,
+            this.tid,
+            this.comm,
+            line,
+            kind === SCANNED.waking ? 'waking' : kind === SCANNED.wakeup ? 'wakeup' : 'wakeup_new',
+            this.targetTid,
+            this.targetComm,
+            this.targetCpu,
+          ),
+        };
+      case SCANNED.runtime:
+        return {
+          type: 'event',
+          event: runtimeEvent(this.timeNs, this.cpu, this.tid, this.comm, line, this.targetTid, this.runtimeNs),
+        };
+      case SCANNED.skipped:
+        return { type: 'skipped', name: this.name };
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Reads one line into this scanner's fields, without building an event (a thread that forwards events as records
+   * copies the fields it needs): `timeNs`, `cpu`, `tid`, `comm` for every event, then the kind's own fields.
+   * @param bytes - the buffer holding it
+   * @param start - its first byte
+   * @param end - one past its last byte (no line end)
+   * @returns what the line held ({@link SCANNED}), `SCANNED.general` when it needs the general parser
+   */
+  scanInto(bytes: Uint8Array, start: number, end: number): number {
     let i = start;
     while (i < end && bytes[i] === 32) i++;
     const commStart = i;
@@ -185,7 +306,7 @@ export class PerfScriptScanner {
         break;
       }
     }
-    if (close < 0) return undefined;
+    if (close < 0) return SCANNED.general;
     let open = close - 1;
     let cpu = 0;
     let mul = 1;
@@ -193,7 +314,7 @@ export class PerfScriptScanner {
       cpu += ((bytes[open] as number) - 48) * mul;
       mul *= 10;
     }
-    if (open === close - 1 || bytes[open] !== 91 || bytes[open - 1] !== 32) return undefined;
+    if (open === close - 1 || bytes[open] !== 91 || bytes[open - 1] !== 32) return SCANNED.general;
     let k = open - 1;
     while (k > commStart && bytes[k] === 32) k--;
     const tidEnd = k + 1;
@@ -203,29 +324,30 @@ export class PerfScriptScanner {
       tid += ((bytes[k] as number) - 48) * mul;
       mul *= 10;
     }
-    if (k + 1 === tidEnd) return undefined;
+    if (k + 1 === tidEnd) return SCANNED.general;
     if (bytes[k] === 45) {
       tid = -tid;
       k--;
     }
-    if (bytes[k] !== 32) return undefined;
+    if (bytes[k] !== 32) return SCANNED.general;
     while (k > commStart && bytes[k] === 32) k--;
-    if (k < commStart || bytes[k] === 32) return undefined; // no comm
+    if (k < commStart || bytes[k] === 32) return SCANNED.general; // no comm
     const commEnd = k + 1;
-    if (!plainText(bytes, commStart, commEnd)) return undefined;
+    const comm = plainComm(this.#sampleComms, tid, bytes, commStart, commEnd);
+    if (comm === undefined) return SCANNED.general;
     // SEC.FRAC:
     i = close + 2;
     while (i < end && bytes[i] === 32) i++;
     let sec = 0;
     const secFrom = i;
     for (; i < end && isDigit(bytes[i] as number); i++) sec = sec * 10 + (bytes[i] as number) - 48;
-    if (i === secFrom || i - secFrom > 15 || bytes[i] !== 46) return undefined;
+    if (i === secFrom || i - secFrom > 15 || bytes[i] !== 46) return SCANNED.general;
     i++;
     let frac = 0;
     let digits = 0;
     for (; i < end && isDigit(bytes[i] as number); i++, digits++)
       if (digits < 9) frac = frac * 10 + (bytes[i] as number) - 48;
-    if (digits === 0 || bytes[i] !== 58 || bytes[i + 1] !== 32) return undefined;
+    if (digits === 0 || bytes[i] !== 58 || bytes[i + 1] !== 32) return SCANNED.general;
     for (let d = digits; d < 9; d++) frac *= 10;
     const timeNs = sec * 1e9 + frac;
     i += 2;
@@ -234,101 +356,107 @@ export class PerfScriptScanner {
     i += SCHED.length;
     let nameEnd = i;
     while (nameEnd < end && bytes[nameEnd] !== 58) nameEnd++;
-    let kind = 0;
-    for (const [pattern, k2] of NAMES) {
-      if (pattern.length === nameEnd - i && startsWithAt(bytes, i, end, pattern)) {
-        kind = k2;
-        break;
-      }
-    }
-    if (kind === 0 || nameEnd + 1 >= end || bytes[nameEnd + 1] !== 32) return undefined;
+    const kind = eventKind(bytes, i, nameEnd);
+    if (kind === 0 || nameEnd + 1 >= end || bytes[nameEnd + 1] !== 32) return SCANNED.general;
     const f = nameEnd + 2;
-    const comm = this.#sampleComms.get(tid, bytes, commStart, commEnd);
     if (kind === enum_.switch) {
       const prevCommEnd = this.#comm(bytes, f, end, PREV_COMM, PREV_PID);
-      if (prevCommEnd < 0) return undefined;
+      if (prevCommEnd < 0) return SCANNED.general;
       this.#pos = prevCommEnd + PREV_PID.length;
       const prevTid = this.#int(bytes, end);
-      if (Number.isNaN(prevTid) || !startsWithAt(bytes, this.#pos, end, PREV_PRIO)) return undefined;
+      if (Number.isNaN(prevTid) || !startsWithAt(bytes, this.#pos, end, PREV_PRIO)) return SCANNED.general;
       this.#pos += PREV_PRIO.length;
-      if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, PREV_STATE)) return undefined;
+      if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, PREV_STATE))
+        return SCANNED.general;
       const stateStart = this.#pos + PREV_STATE.length;
       const arrow = indexOfBytes(bytes, ARROW, stateStart, end);
-      if (arrow <= stateStart) return undefined;
+      if (arrow <= stateStart) return SCANNED.general;
       const nextCommAt = arrow + ARROW.length;
       const nextCommEnd = this.#comm(bytes, nextCommAt, end, NEXT_COMM, NEXT_PID);
-      if (nextCommEnd < 0) return undefined;
+      if (nextCommEnd < 0) return SCANNED.general;
       this.#pos = nextCommEnd + NEXT_PID.length;
       const nextTid = this.#int(bytes, end);
-      if (Number.isNaN(nextTid) || !this.#endsWith(bytes, end, NEXT_PRIO)) return undefined;
-      if (
-        !plainText(bytes, f + PREV_COMM.length, prevCommEnd) ||
-        !plainText(bytes, nextCommAt + NEXT_COMM.length, nextCommEnd) ||
-        !plainText(bytes, stateStart, arrow)
-      )
-        return undefined;
-      const prevComm = this.#fieldComms.get(
+      if (Number.isNaN(nextTid) || !this.#endsWith(bytes, end, NEXT_PRIO)) return SCANNED.general;
+      if (!plainText(bytes, stateStart, arrow)) return SCANNED.general;
+      const prevComm = plainComm(
+        this.#fieldComms,
         prevTid === 0 ? -1 - cpu : prevTid,
         bytes,
         f + PREV_COMM.length,
         prevCommEnd,
       );
-      const nextComm = this.#fieldComms.get(
+      const nextComm = plainComm(
+        this.#fieldComms,
         nextTid === 0 ? -1 - cpu : nextTid,
         bytes,
         nextCommAt + NEXT_COMM.length,
         nextCommEnd,
       );
-      const prevState = this.#state(bytes, stateStart, arrow);
-      return {
-        type: 'event',
-        event: switchEvent(timeNs, cpu, tid, comm, line, prevTid, prevComm, prevState, nextTid, nextComm),
-      };
+      if (prevComm === undefined || nextComm === undefined) return SCANNED.general;
+      this.#head(timeNs, cpu, tid, comm);
+      this.prevTid = prevTid;
+      this.prevComm = prevComm;
+      this.prevState = this.#state(bytes, stateStart, arrow);
+      this.nextTid = nextTid;
+      this.nextComm = nextComm;
+      return SCANNED.switch;
     }
     const targetCommEnd = this.#comm(bytes, f, end, COMM, PID);
-    if (targetCommEnd < 0) return undefined;
+    if (targetCommEnd < 0) return SCANNED.general;
     this.#pos = targetCommEnd + PID.length;
     const targetTid = this.#int(bytes, end);
-    if (Number.isNaN(targetTid)) return undefined;
+    if (Number.isNaN(targetTid)) return SCANNED.general;
     if (kind === enum_.runtime) {
-      if (!startsWithAt(bytes, this.#pos, end, RUNTIME)) return undefined;
+      if (!startsWithAt(bytes, this.#pos, end, RUNTIME)) return SCANNED.general;
       this.#pos += RUNTIME.length;
       const runtimeNs = this.#int(bytes, end);
-      if (Number.isNaN(runtimeNs) || runtimeNs < 0 || !startsWithAt(bytes, this.#pos, end, NS)) return undefined;
+      if (Number.isNaN(runtimeNs) || runtimeNs < 0 || !startsWithAt(bytes, this.#pos, end, NS)) return SCANNED.general;
       this.#pos += NS.length;
-      if (!this.#endsWith(bytes, end, VRUNTIME) || !plainText(bytes, f + COMM.length, targetCommEnd)) return undefined;
-      return { type: 'event', event: runtimeEvent(timeNs, cpu, tid, comm, line, targetTid, runtimeNs) };
+      if (!this.#endsWith(bytes, end, VRUNTIME) || !plainText(bytes, f + COMM.length, targetCommEnd))
+        return SCANNED.general;
+      this.#head(timeNs, cpu, tid, comm);
+      this.targetTid = targetTid;
+      this.runtimeNs = runtimeNs;
+      return SCANNED.runtime;
     }
-    if (!startsWithAt(bytes, this.#pos, end, PRIO)) return undefined;
+    if (!startsWithAt(bytes, this.#pos, end, PRIO)) return SCANNED.general;
     this.#pos += PRIO.length;
-    if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, TARGET_CPU)) return undefined;
+    if (Number.isNaN(this.#int(bytes, end)) || !startsWithAt(bytes, this.#pos, end, TARGET_CPU)) return SCANNED.general;
     this.#pos += TARGET_CPU.length;
     const targetCpu = this.#int(bytes, end);
-    if (Number.isNaN(targetCpu) || this.#pos !== end || !plainText(bytes, f + COMM.length, targetCommEnd)) {
-      return undefined;
-    }
-    const variant = kind === enum_.waking ? 'waking' : kind === enum_.wakeup ? 'wakeup' : 'wakeup_new';
-    const targetComm = this.#fieldComms.get(
+    if (Number.isNaN(targetCpu) || this.#pos !== end) return SCANNED.general;
+    const targetComm = plainComm(
+      this.#fieldComms,
       targetTid === 0 ? -1 - cpu : targetTid,
       bytes,
       f + COMM.length,
       targetCommEnd,
     );
-    return {
-      type: 'event',
-      event: wakeupEvent(timeNs, cpu, tid, comm, line, variant, targetTid, targetComm, targetCpu),
-    };
+    if (targetComm === undefined) return SCANNED.general;
+    this.#head(timeNs, cpu, tid, comm);
+    this.targetTid = targetTid;
+    this.targetComm = targetComm;
+    this.targetCpu = targetCpu;
+    return kind === enum_.waking ? SCANNED.waking : kind === enum_.wakeup ? SCANNED.wakeup : SCANNED.wakeupNew;
   }
 
-  // An event of another system (irq, timer, …): skipped under its `system:name`, or undefined for the general path.
-  #other(bytes: Uint8Array, start: number, end: number): LineResult | undefined {
+  #head(timeNs: number, cpu: number, tid: number, comm: string): void {
+    this.timeNs = timeNs;
+    this.cpu = cpu;
+    this.tid = tid;
+    this.comm = comm;
+  }
+
+  // An event of another system (irq, timer, …): skipped under its `system:name`, or the general path.
+  #other(bytes: Uint8Array, start: number, end: number): number {
     let i = start;
     while (i < end && isWord(bytes[i] as number)) i++;
-    if (i === start || bytes[i] !== 58) return undefined;
+    if (i === start || bytes[i] !== 58) return SCANNED.general;
     let j = i + 1;
     while (j < end && isWord(bytes[j] as number)) j++;
-    if (j === i + 1 || bytes[j] !== 58) return undefined;
-    return { type: 'skipped', name: this.#names.get((j - start) * 256 + (bytes[i + 1] as number), bytes, start, j) };
+    if (j === i + 1 || bytes[j] !== 58) return SCANNED.general;
+    this.name = this.#names.get((j - start) * 256 + (bytes[i + 1] as number), bytes, start, j);
+    return SCANNED.skipped;
   }
 
   // The line ends at #pos, or with ` key=NUMBER` and what must follow it (perf's last field); anything else after the

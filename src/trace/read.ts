@@ -8,6 +8,7 @@
 import { anomalyError, type Anomaly } from '../accounting/anomaly.js';
 import { SchedacctError } from '../errors.js';
 import { decodeBytes, LineSplitter } from './bytes.js';
+import type { TraceEvent } from './events.js';
 import { createFtraceParser } from './ftrace.js';
 import { createPerfScriptReader, type LineReader, type LineResult } from './perf-script.js';
 import { Replay, type AnomalyReport, type InfoRow, type ReplayOptions, type TimehistRow } from './replay.js';
@@ -111,16 +112,26 @@ export class TraceSink {
    * @param line - its number, 1-based
    */
   result(r: LineResult, line: number): void {
-    if (r.type === 'event') {
-      const row = this.replay.push(r.event);
-      if (row !== undefined && this.#onRow !== undefined) this.#onRow(row);
-    } else if (r.type === 'skipped') {
+    if (r.type === 'event') this.event(r.event);
+    else if (r.type === 'skipped') {
       if (r.name !== '') this.#skipped[r.name] = (this.#skipped[r.name] ?? 0) + 1;
     } else {
       const anomaly: Anomaly = { kind: 'malformed-line', message: r.reason, line };
       if (this.#options.strict === true) throw anomalyError(anomaly);
       this.#malformedCount++;
       if (this.#malformed.length < this.#maxDetails) this.#malformed.push(anomaly);
+    }
+  }
+
+  /**
+   * An event a line held.
+   * @param event - the event
+   */
+  event(event: TraceEvent): void {
+    if (this.#onRow === undefined) this.replay.apply(event);
+    else {
+      const row = this.replay.push(event);
+      if (row !== undefined) this.#onRow(row);
     }
   }
 

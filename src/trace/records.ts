@@ -6,17 +6,12 @@
  * @internal
  */
 import { runtimeEvent, switchEvent, wakeupEvent, type TraceEvent } from './events.js';
-import type { LineResult } from './perf-script.js';
+import { SCANNED, type LineResult, type PerfScriptScanner } from './perf-script.js';
 
 /** Numbers per record. */
 export const RECORD_WIDTH = 11;
 
-const SWITCH = 1;
-const WAKING = 2;
-const WAKEUP = 3;
-const WAKEUP_NEW = 4;
-const RUNTIME = 5;
-const SKIPPED = 6;
+// Record kinds: the scanner's codes, and one more for a line that travels as text.
 const TEXT = 7;
 
 /**
@@ -63,56 +58,56 @@ export class RecordWriter {
   }
 
   /**
-   * Adds a line: a scanned result, or (undefined) a line for the general parser.
-   * @param result - what the scanner made of it, or undefined
-   * @param line - its number
-   * @param text - the line's text, asked for only when the result is undefined
+   * Adds the line the scanner just read (its fields hold the event).
+   * @param scanner - the scanner, after {@link PerfScriptScanner.scanInto} returned `kind`
+   * @param kind - what it found (not `SCANNED.general`: see {@link RecordWriter.text})
+   * @param line - the line's number
    * @returns true when the batch is full
    */
-  add(result: LineResult | undefined, line: number, text: () => string): boolean {
+  scanned(scanner: PerfScriptScanner, kind: number, line: number): boolean {
     const r = this.#records;
     const at = this.#count * RECORD_WIDTH;
+    r[at] = kind;
     r[at + 1] = line;
-    if (result === undefined || result.type === 'malformed') {
-      r[at] = TEXT;
-      r[at + 5] = this.#texts.length;
-      this.#texts.push(text());
-    } else if (result.type === 'skipped') {
-      r[at] = SKIPPED;
-      r[at + 5] = this.#id(result.name);
+    if (kind === SCANNED.skipped) {
+      r[at + 5] = this.#id(scanner.name);
     } else {
-      const e = result.event;
-      r[at + 2] = e.timeNs;
-      r[at + 3] = e.cpu;
-      r[at + 4] = e.tid;
-      r[at + 5] = this.#id(e.comm);
-      switch (e.kind) {
-        case 'switch':
-          r[at] = SWITCH;
-          r[at + 6] = e.prevTid;
-          r[at + 7] = this.#id(e.prevComm);
-          r[at + 8] = this.#id(e.prevState);
-          r[at + 9] = e.nextTid;
-          r[at + 10] = this.#id(e.nextComm);
-          break;
-        case 'wakeup':
-          r[at] = e.variant === 'waking' ? WAKING : e.variant === 'wakeup' ? WAKEUP : WAKEUP_NEW;
-          r[at + 6] = e.targetTid;
-          r[at + 7] = this.#id(e.targetComm);
-          r[at + 8] = e.targetCpu;
-          break;
-        case 'runtime':
-          r[at] = RUNTIME;
-          r[at + 6] = e.targetTid;
-          r[at + 7] = e.runtimeNs;
-          break;
-        default:
-          // The scanner makes no other kinds; should it one day, the general parser reads the line.
-          r[at] = TEXT;
-          r[at + 5] = this.#texts.length;
-          this.#texts.push(text());
+      r[at + 2] = scanner.timeNs;
+      r[at + 3] = scanner.cpu;
+      r[at + 4] = scanner.tid;
+      r[at + 5] = this.#id(scanner.comm);
+      if (kind === SCANNED.switch) {
+        r[at + 6] = scanner.prevTid;
+        r[at + 7] = this.#id(scanner.prevComm);
+        r[at + 8] = this.#id(scanner.prevState);
+        r[at + 9] = scanner.nextTid;
+        r[at + 10] = this.#id(scanner.nextComm);
+      } else if (kind === SCANNED.runtime) {
+        r[at + 6] = scanner.targetTid;
+        r[at + 7] = scanner.runtimeNs;
+      } else {
+        r[at + 6] = scanner.targetTid;
+        r[at + 7] = this.#id(scanner.targetComm);
+        r[at + 8] = scanner.targetCpu;
       }
     }
+    this.#count++;
+    return this.#count === this.#capacity;
+  }
+
+  /**
+   * Adds a line for the general parser, as text.
+   * @param line - its number
+   * @param text - the line
+   * @returns true when the batch is full
+   */
+  text(line: number, text: string): boolean {
+    const r = this.#records;
+    const at = this.#count * RECORD_WIDTH;
+    r[at] = TEXT;
+    r[at + 1] = line;
+    r[at + 5] = this.#texts.length;
+    this.#texts.push(text);
     this.#count++;
     return this.#count === this.#capacity;
   }
@@ -149,11 +144,16 @@ export class RecordReader {
   }
 
   /**
-   * Calls `onLine` with each line's result.
+   * Hands out each record, in order: events to `onEvent`, anything else as a line result to `onLine`.
    * @param batch - the next batch
-   * @param onLine - gets each result and its line number
+   * @param onEvent - gets each event
+   * @param onLine - gets each other line's result (skipped, or what the general parser made of it) and its number
    */
-  read(batch: RecordBatch, onLine: (result: LineResult, line: number) => void): void {
+  read(
+    batch: RecordBatch,
+    onEvent: (event: TraceEvent) => void,
+    onLine: (result: LineResult, line: number) => void,
+  ): void {
     for (const s of batch.strings) this.#strings.push(s);
     const r = batch.records;
     for (let i = 0; i < batch.count; i++) {
@@ -164,7 +164,7 @@ export class RecordReader {
         onLine(this.#general(batch.texts[r[at + 5] as number] ?? '', line), line);
         continue;
       }
-      if (kind === SKIPPED) {
+      if (kind === SCANNED.skipped) {
         onLine({ type: 'skipped', name: this.#s(r[at + 5] as number) }, line);
         continue;
       }
@@ -172,8 +172,8 @@ export class RecordReader {
       const cpu = r[at + 3] as number;
       const tid = r[at + 4] as number;
       const comm = this.#s(r[at + 5] as number);
-      const event: TraceEvent =
-        kind === SWITCH
+      onEvent(
+        kind === SCANNED.switch
           ? switchEvent(
               timeNs,
               cpu,
@@ -186,7 +186,7 @@ export class RecordReader {
               r[at + 9] as number,
               this.#s(r[at + 10] as number),
             )
-          : kind === RUNTIME
+          : kind === SCANNED.runtime
             ? runtimeEvent(timeNs, cpu, tid, comm, line, r[at + 6] as number, r[at + 7] as number)
             : wakeupEvent(
                 timeNs,
@@ -194,12 +194,12 @@ export class RecordReader {
                 tid,
                 comm,
                 line,
-                kind === WAKING ? 'waking' : kind === WAKEUP ? 'wakeup' : 'wakeup_new',
+                kind === SCANNED.waking ? 'waking' : kind === SCANNED.wakeup ? 'wakeup' : 'wakeup_new',
                 r[at + 6] as number,
                 this.#s(r[at + 7] as number),
                 r[at + 8] as number,
-              );
-      onLine({ type: 'event', event }, line);
+              ),
+      );
     }
   }
 }

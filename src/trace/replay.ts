@@ -24,7 +24,7 @@ import {
   type TaskReading,
 } from '../machines/task.js';
 import type { StealPolicy } from '../accounting/steal.js';
-import type { SwitchEvent, TraceEvent } from './events.js';
+import type { MigrateEvent, SwitchEvent, TraceEvent, WakeupEvent } from './events.js';
 
 /** Which perf to agree with. */
 export type Compat = 'perf-6.1' | 'current';
@@ -334,60 +334,33 @@ export class Replay {
    * @returns the timehist row for a switch, the info row for a wakeup or migration, else undefined
    */
   push(event: TraceEvent): TimehistRow | InfoRow | undefined {
-    if (event.timeNs < this.#lastTime) this.outOfOrder++;
-    this.#lastTime = event.timeNs;
-    const cpu = this.#cpu(event.cpu);
-    const sample = this.#slot(event.tid);
-    if (event.tid !== 0) sample.comm = event.comm;
+    return this.#apply(event, true);
+  }
+
+  /**
+   * Applies one event without building its row: the same totals as {@link Replay.push}, for summaries (no garbage
+   * per event).
+   * @param event - the event
+   */
+  apply(event: TraceEvent): void {
+    this.#apply(event, false);
+  }
+
+  // Each kind reads its own fields in its own branch, so every access sees one event shape.
+  #apply(event: TraceEvent, rows: boolean): TimehistRow | InfoRow | undefined {
     switch (event.kind) {
       case 'switch':
         this.counts.switch++;
-        return this.#switch(event, cpu, sample);
-      case 'wakeup': {
+        return this.#switch(event, rows);
+      case 'wakeup':
         this.counts.wakeup++;
-        if (event.variant === 'waking') this.#sawWaking = true;
-        else if (event.variant === 'wakeup' && this.#sawWaking) return undefined; // perf ignores wakeup when waking exists
-        const target = this.#slot(event.targetTid);
-        if (event.targetComm !== '') target.comm = event.targetComm;
-        if (target.onCpu < 0 && event.targetTid !== 0) {
-          this.#runnerOf(target, event.targetTid).send({
-            type: 'wakeup',
-            reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.cpu, event.line, target.stolenNs),
-          });
-        }
-        return {
-          kind: 'wakeup',
-          timeNs: event.timeNs,
-          cpu: event.cpu,
-          tid: event.tid,
-          name: this.#name(event.tid, 'swapper'),
-          target: this.#label(event.targetTid),
-        };
-      }
-      case 'migrate': {
+        return this.#wakeup(event, rows);
+      case 'migrate':
         this.counts.migrate++;
-        const target = this.#slot(event.targetTid);
-        if (this.#countMigrations) target.migrations++;
-        if (target.onCpu < 0) {
-          this.#runnerOf(target, event.targetTid).send({
-            type: 'migrate',
-            reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.origCpu, event.line, target.stolenNs),
-            toCpu: event.destCpu,
-          });
-        }
-        return {
-          kind: 'migrate',
-          timeNs: event.timeNs,
-          cpu: event.cpu,
-          tid: event.tid,
-          name: this.#name(event.tid, 'swapper'),
-          target: this.#label(event.targetTid),
-          fromCpu: event.origCpu,
-          toCpu: event.destCpu,
-        };
-      }
+        return this.#migrate(event, rows);
       case 'fork': {
         this.counts.fork++;
+        this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
         const child = this.#slot(event.childTid);
         if (event.childComm !== '') child.comm = event.childComm;
         child.parent = event.parentTid;
@@ -395,10 +368,12 @@ export class Replay {
       }
       case 'exit':
         this.counts.exit++;
+        this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
         this.#slot(event.targetTid).exited = true;
         return undefined;
       case 'runtime': {
         this.counts.runtime++;
+        this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
         const target = this.#slot(event.targetTid);
         target.sliceRuntime = (target.sliceRuntime < 0 ? 0 : target.sliceRuntime) + event.runtimeNs;
         return undefined;
@@ -406,6 +381,63 @@ export class Replay {
       default:
         return undefined;
     }
+  }
+
+  // What every event says about its sample: the time (order check), the CPU, and the current task's comm.
+  #sample(timeNs: number, cpu: number, tid: number, comm: string): TaskSlot {
+    if (timeNs < this.#lastTime) this.outOfOrder++;
+    this.#lastTime = timeNs;
+    if (cpu >= this.#cpus.length) this.#cpu(cpu);
+    const sample = this.#slot(tid);
+    if (tid !== 0) sample.comm = comm;
+    return sample;
+  }
+
+  #wakeup(event: WakeupEvent, rows: boolean): InfoRow | undefined {
+    this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
+    if (event.variant === 'waking') this.#sawWaking = true;
+    else if (event.variant === 'wakeup' && this.#sawWaking) return undefined; // perf ignores wakeup when waking exists
+    const target = this.#slot(event.targetTid);
+    if (event.targetComm !== '') target.comm = event.targetComm;
+    if (target.onCpu < 0 && event.targetTid !== 0) {
+      this.#runnerOf(target, event.targetTid).send({
+        type: 'wakeup',
+        reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.cpu, event.line, target.stolenNs),
+      });
+    }
+    if (!rows) return undefined;
+    return {
+      kind: 'wakeup',
+      timeNs: event.timeNs,
+      cpu: event.cpu,
+      tid: event.tid,
+      name: this.#name(event.tid, 'swapper'),
+      target: this.#label(event.targetTid),
+    };
+  }
+
+  #migrate(event: MigrateEvent, rows: boolean): InfoRow | undefined {
+    this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
+    const target = this.#slot(event.targetTid);
+    if (this.#countMigrations) target.migrations++;
+    if (target.onCpu < 0) {
+      this.#runnerOf(target, event.targetTid).send({
+        type: 'migrate',
+        reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.origCpu, event.line, target.stolenNs),
+        toCpu: event.destCpu,
+      });
+    }
+    if (!rows) return undefined;
+    return {
+      kind: 'migrate',
+      timeNs: event.timeNs,
+      cpu: event.cpu,
+      tid: event.tid,
+      name: this.#name(event.tid, 'swapper'),
+      target: this.#label(event.targetTid),
+      fromCpu: event.origCpu,
+      toCpu: event.destCpu,
+    };
   }
 
   #name(tid: number, idle = '<idle>'): string {
@@ -422,9 +454,11 @@ export class Replay {
     return slot.label;
   }
 
-  #switch(event: SwitchEvent, slot: CpuSlot, prevSlot: TaskSlot): TimehistRow {
+  #switch(event: SwitchEvent, rows: boolean): TimehistRow | undefined {
     const t = event.timeNs;
     const cpu = event.cpu;
+    const prevSlot = this.#sample(t, cpu, event.tid, event.comm);
+    const slot = this.#cpus[cpu] as CpuSlot;
     const prev = event.tid; // perf attributes the row to the sample's thread (prevSlot is its record)
     const nextSlot = this.#slot(event.nextTid);
     if (prev !== 0 && event.prevComm !== '') prevSlot.comm = event.prevComm;
@@ -491,6 +525,7 @@ export class Replay {
     slot.tprevCounter = counter;
     if (prevSlot.onCpu === cpu) prevSlot.onCpu = -1;
     if (event.nextTid !== 0) nextSlot.onCpu = cpu;
+    if (!rows) return undefined;
     return {
       timeNs: t,
       cpu,

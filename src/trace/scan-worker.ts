@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeBytes, LineSplitter } from './bytes.js';
 import { traceBytes } from './file.js';
-import { PerfScriptScanner } from './perf-script.js';
+import { PerfScriptScanner, SCANNED } from './perf-script.js';
 import { RecordWriter } from './records.js';
 
 /** What the main thread hands the worker. */
@@ -42,7 +42,12 @@ function post(): void {
 
 const splitter = new LineSplitter((bytes, start, end) => {
   lines++;
-  if (writer.add(scanner.scan(bytes, start, end, lines), lines, () => decodeBytes(bytes, start, end))) post();
+  const kind = scanner.scanInto(bytes, start, end);
+  const full =
+    kind === SCANNED.general
+      ? writer.text(lines, decodeBytes(bytes, start, end))
+      : writer.scanned(scanner, kind, lines);
+  if (full) post();
 });
 for await (const chunk of traceBytes(data.path)) splitter.push(chunk);
 splitter.end();
