@@ -72,6 +72,57 @@ describe('readTraceFile: large perf script files scanned in a worker thread', ()
     );
   });
 
+  it('several scanning threads, segments cut anywhere: the same as one thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schedacct-segments-'));
+    const lines = readFileSync(fixture('sh-loops.perf.txt'), 'utf8').split('\n');
+    lines.splice(30, 0, '', 'garbage that is not a trace line', '');
+    // CRLF line ends, a comm with UTF-8 that a cut could split, and no line end at the end of the file.
+    const text = lines
+      .map((l) => l.replace(/\bsh\b/g, 'shé中'))
+      .join('\r\n')
+      .trimEnd();
+    const path = join(dir, 'segments.perf.txt');
+    writeFileSync(path, text);
+    const common = { compat: 'perf-6.1', migrations: true } as const;
+    const threadRows: (TimehistRow | InfoRow)[] = [];
+    const thread = await linux.readTraceFile(path, {
+      ...common,
+      workerMinBytes: Infinity,
+      onRow: (r) => threadRows.push(r),
+    });
+    expect(thread.malformed.count).toBe(1);
+    expect(threadRows.length).toBeGreaterThan(30);
+    for (const [scanThreads, segmentBytes] of [
+      [1, 1],
+      [2, 97],
+      [3, 1000],
+      [2, 1 << 20],
+      [3, 64],
+    ] as const) {
+      const rows: (TimehistRow | InfoRow)[] = [];
+      const worker = await linux.readTraceFile(path, {
+        ...common,
+        workerMinBytes: 0,
+        scanThreads,
+        segmentBytes,
+        onRow: (r) => rows.push(r),
+      });
+      expect(worker.worker).toBe(true);
+      expect(rows).toEqual(threadRows);
+      expect(worker.lines).toBe(thread.lines);
+      expect(worker.malformed).toEqual(thread.malformed);
+      expect(worker.skipped).toEqual(thread.skipped);
+      expect(worker.replay.tasks()).toEqual(thread.replay.tasks());
+    }
+    expect(thread.replay.tasks().some((t) => t.comm === 'shé中')).toBe(true);
+  });
+
+  it('refuses a thread count or segment size that is not a whole number ≥ 1', async () => {
+    const path = fixture('sh-loops.perf.txt');
+    await expect(linux.readTraceFile(path, { scanThreads: 0 })).rejects.toThrow(/scanThreads must be/);
+    await expect(linux.readTraceFile(path, { segmentBytes: 1.5 })).rejects.toThrow(/segmentBytes must be/);
+  });
+
   it('other formats, stdin and small files stay on the calling thread, with the same results', async () => {
     const ftrace = new URL('../fixtures/ftrace/ftrace-pingpong.txt', import.meta.url).pathname;
     const result = await linux.readTraceFile(ftrace, { workerMinBytes: 0 });

@@ -1,18 +1,20 @@
 /**
- * Node-only: a trace file read on two threads. A worker thread reads the bytes, splits the lines and scans the
- * events; the main thread replays them as they come. Same results as {@link readTrace}, in less time for large
- * perf script files (the scan is about a third of a replay).
+ * Node-only: a trace file read on several threads. Worker threads read the bytes, split the lines and scan the
+ * events (a plain file in segments they share, a `.gz` file from its start); the main thread replays them in order as
+ * they come. Same results as {@link readTrace}, in less time for large perf script files (the scan is about half of
+ * the work).
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
 import { decodeBytes } from './bytes.js';
 import { traceBytes } from './file.js';
 import { parsePerfScriptText } from './perf-script.js';
 import { detectFormat, readTrace, TraceSink, type ReadOptions, type ReadResult, type TraceFormat } from './read.js';
-import { RecordReader, type RecordBatch } from './records.js';
-import type { ScanWorkerData } from './scan-worker.js';
+import { RecordReader } from './records.js';
+import type { ScanWorkerData, SegmentBatchMessage } from './scan-worker.js';
 
 /** Options of {@link readTraceFile}. */
 export interface ReadFileOptions extends ReadOptions {
@@ -22,7 +24,18 @@ export interface ReadFileOptions extends ReadOptions {
    * Default 8 MiB; `0` always uses the worker, `Infinity` never.
    */
   readonly workerMinBytes?: number;
+  /**
+   * Worker threads that scan a plain (not `.gz`) file, each taking every n-th segment of it while the main thread
+   * replays the segments in order. Default: one per core but the replay's, at least 1 and at most 3. A `.gz` file is
+   * scanned by one.
+   */
+  readonly scanThreads?: number;
+  /** Bytes per segment of a plain file (default 1 MiB). */
+  readonly segmentBytes?: number;
 }
+
+/** The default of {@link ReadFileOptions.segmentBytes}. */
+export const SEGMENT_BYTES: number = 1 << 20;
 
 /** The default of {@link ReadFileOptions.workerMinBytes}. */
 export const WORKER_MIN_BYTES: number = 8 << 20;
@@ -36,17 +49,18 @@ export interface ReadFileResult extends ReadResult {
   readonly worker: boolean;
 }
 
-type WorkerMessage = { readonly type: 'batch'; readonly batch: RecordBatch } | { readonly type: 'done' };
-
 /**
- * Reads and replays a trace file (`.gz` too, or `-` for stdin), scanning large perf script files in a worker thread.
+ * Reads and replays a trace file (`.gz` too, or `-` for stdin), scanning large perf script files in worker threads.
  * @param path - the file
  * @param options - see {@link ReadFileOptions}
  * @returns what {@link readTrace} returns for the same file, and whether a worker scanned it
- * @throws {@link SchedacctError} `invalid-argument` when the file does not exist or is not a trace,
- *   `strict-anomaly` with `strict`, `unavailable` when the worker thread stops unexpectedly
+ * @throws {@link SchedacctError} `invalid-argument` when the file does not exist or is not a trace, or
+ *   `scanThreads` / `segmentBytes` is not a whole number ≥ 1; `strict-anomaly` with `strict`; `unavailable` when a
+ *   worker thread stops unexpectedly
  */
 export async function readTraceFile(path: string, options: ReadFileOptions = {}): Promise<ReadFileResult> {
+  positiveWhole('scanThreads', options.scanThreads);
+  positiveWhole('segmentBytes', options.segmentBytes);
   const min = options.workerMinBytes ?? WORKER_MIN_BYTES;
   const inWorker =
     path !== '-' &&
@@ -54,7 +68,7 @@ export async function readTraceFile(path: string, options: ReadFileOptions = {})
     statSync(path).size >= min &&
     existsSync(WORKER) &&
     (await formatOf(path)) === 'perf-script';
-  const result = await (inWorker ? scanInWorker(path, options) : readTrace(traceBytes(path), options));
+  const result = await (inWorker ? scanInWorkers(path, options) : readTrace(traceBytes(path), options));
   return { ...result, worker: inWorker };
 }
 
@@ -66,42 +80,91 @@ async function formatOf(path: string): Promise<TraceFormat | undefined> {
   return undefined;
 }
 
-function scanInWorker(path: string, options: ReadOptions): Promise<ReadResult> {
+function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResult> {
   const sink = new TraceSink(options);
   sink.begin('perf-script');
-  const records = new RecordReader(parsePerfScriptText);
   const onEvent = sink.event.bind(sink);
   const onLine = sink.result.bind(sink);
-  const inFlight = new Int32Array(new SharedArrayBuffer(4));
-  const data: ScanWorkerData = { path, batch: 4096, inFlight: inFlight.buffer, maxInFlight: 4 };
+  // A plain file is cut into segments that the workers share; a .gz file can only be read from its start.
+  const size = statSync(path).size;
+  const segmentBytes = path.endsWith('.gz') ? 0 : (options.segmentBytes ?? SEGMENT_BYTES);
+  const segments = segmentBytes === 0 ? 1 : Math.max(1, Math.ceil(size / segmentBytes));
+  const count = Math.max(1, Math.min(segments, options.scanThreads ?? defaultScanThreads()));
+  const workers = Array.from({ length: count }, (_, w) => {
+    const inFlight = new Int32Array(new SharedArrayBuffer(4));
+    const data: ScanWorkerData = {
+      path,
+      batch: 4096,
+      inFlight: inFlight.buffer,
+      maxInFlight: 4,
+      worker: w,
+      workers: count,
+      segmentBytes,
+    };
+    // Each worker's strings are interned apart: one reader per worker.
+    return { data, inFlight, records: new RecordReader(parsePerfScriptText), queue: [] as SegmentBatchMessage[] };
+  });
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: data });
+    const threads: Worker[] = [];
     let settled = false;
+    let next = 0; // the segment to replay next
+    let lineBase = 0; // lines in the segments before it
+    let exited = 0;
     const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
-      void worker.terminate();
+      for (const t of threads) void t.terminate();
       reject(error instanceof Error ? error : new Error(String(error)));
     };
-    worker.on('message', (message: WorkerMessage) => {
-      if (settled) return;
-      try {
-        if (message.type === 'batch') {
-          records.read(message.batch, onEvent, onLine);
-          sink.count(message.batch.count);
-          Atomics.sub(inFlight, 0, 1);
-          Atomics.notify(inFlight, 0);
-        } else {
-          settled = true;
-          resolve(sink.finish());
+    // Replays what has come, in segment order: segment s is worker s % count's.
+    const drain = (): void => {
+      while (next < segments) {
+        const w = workers[next % count];
+        const message = w?.queue.shift();
+        if (w === undefined || message === undefined) return;
+        w.records.read(message.batch, lineBase, onEvent, onLine);
+        Atomics.sub(w.inFlight, 0, 1);
+        Atomics.notify(w.inFlight, 0);
+        if (message.last) {
+          lineBase += message.lines;
+          sink.count(message.lines);
+          next++;
         }
-      } catch (error: unknown) {
-        fail(error);
       }
-    });
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      fail(new SchedacctError('unavailable', `the trace scanning thread stopped (exit code ${String(code)})`));
+      settled = true;
+      resolve(sink.finish());
+    };
+    workers.forEach((w, i) => {
+      const thread = new Worker(WORKER, { workerData: w.data });
+      threads.push(thread);
+      thread.on('message', (message: SegmentBatchMessage) => {
+        if (settled) return;
+        try {
+          w.queue.push(message);
+          if (next % count === i) drain();
+        } catch (error: unknown) {
+          fail(error);
+        }
+      });
+      thread.on('error', fail);
+      thread.on('exit', (code) => {
+        exited++;
+        if (code !== 0 || (exited === count && !settled)) {
+          fail(new SchedacctError('unavailable', `a trace scanning thread stopped (exit code ${String(code)})`));
+        }
+      });
     });
   });
+}
+
+// Scanning threads: the cores the replay leaves, at least one and at most 3 (then the replay sets the pace). On two
+// cores a second scanning thread only competes with the replay (measured: 0.58 s against 0.53 s).
+function defaultScanThreads(): number {
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
+}
+
+function positiveWhole(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+    throw new SchedacctError('invalid-argument', `${name} must be a whole number ≥ 1, got ${String(value)}`);
+  }
 }

@@ -146,11 +146,13 @@ export class RecordReader {
   /**
    * Hands out each record, in order: events to `onEvent`, anything else as a line result to `onLine`.
    * @param batch - the next batch
+   * @param lineBase - added to each record's line number (the lines before the batch's segment)
    * @param onEvent - gets each event
    * @param onLine - gets each other line's result (skipped, or what the general parser made of it) and its number
    */
   read(
     batch: RecordBatch,
+    lineBase: number,
     onEvent: (event: TraceEvent) => void,
     onLine: (result: LineResult, line: number) => void,
   ): void {
@@ -159,7 +161,7 @@ export class RecordReader {
     for (let i = 0; i < batch.count; i++) {
       const at = i * RECORD_WIDTH;
       const kind = r[at] as number;
-      const line = r[at + 1] as number;
+      const line = lineBase + (r[at + 1] as number);
       if (kind === TEXT) {
         onLine(this.#general(batch.texts[r[at + 5] as number] ?? '', line), line);
         continue;
