@@ -54,6 +54,7 @@ export {
   compileTaskMachine,
   createTaskContext,
   switchOutEvent,
+  switchOutType,
   TASK_EVENT_TYPES,
   taskImplementations,
   taskMachine,

@@ -275,17 +275,19 @@ export function taskTotals(context: TaskContext): TaskTotals {
 
 // Both reading guards need the time since the task's last reading: computed once per event (a memo of a pure
 // function of the conversion, the last counter and the event's counter).
-let memoReading: TaskReading | undefined;
+// Keyed by values, not by the reading object: a caller may refill one reading for every event.
+let memoCounter: bigint | undefined;
 let memoConversion: CounterConversion | undefined;
 let memoLast = 0n;
 let memoElapsed = 0;
 function sinceLast(c: TaskContext, e: TaskEvent): number {
   const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
-  if (memoReading !== e.reading || memoConversion !== conversion || memoLast !== c.lastCounter) {
-    memoReading = e.reading;
+  const counter = e.reading.counter;
+  if (memoCounter !== counter || memoConversion !== conversion || memoLast !== c.lastCounter) {
+    memoCounter = counter;
     memoConversion = conversion;
     memoLast = c.lastCounter;
-    memoElapsed = conversion.elapsedNs(c.lastCounter, e.reading.counter);
+    memoElapsed = conversion.elapsedNs(c.lastCounter, counter);
   }
   return memoElapsed;
 }
@@ -532,7 +534,18 @@ let compiledcompileTaskMachine: ReturnType<typeof compileMachine<TaskContext, Ta
  * @returns the event to send
  */
 export function switchOutEvent(state: string, reading: TaskReading): TaskEvent {
-  if (state.startsWith('R')) return { type: 'preempt', reading };
-  if (state.startsWith('X') || state.startsWith('Z') || state.startsWith('x')) return { type: 'exit', reading };
-  return { type: 'block', reading, state };
+  const type = switchOutType(state);
+  return type === 'block' ? { type, reading, state } : { type, reading };
+}
+
+/**
+ * The type of {@link switchOutEvent} for a kernel state letter: `R…` preempt, `X…`/`Z…`/`x…` exit, anything else block.
+ * @param state - the state letter(s)
+ * @returns the event type
+ */
+export function switchOutType(state: string): 'preempt' | 'exit' | 'block' {
+  const c = state.charCodeAt(0);
+  if (c === 82) return 'preempt'; // R
+  if (c === 88 || c === 90 || c === 120) return 'exit'; // X Z x
+  return 'block';
 }

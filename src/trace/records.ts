@@ -5,7 +5,17 @@
  * @module
  * @internal
  */
-import { runtimeEvent, switchEvent, wakeupEvent, type TraceEvent } from './events.js';
+import {
+  runtimeEvent,
+  switchEvent,
+  wakeupEvent,
+  type RuntimeEvent,
+  type SwitchEvent,
+  type TraceEvent,
+  type WakeupEvent,
+} from './events.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import { SCANNED, type LineResult, type PerfScriptScanner } from './perf-script.js';
 
 /** Numbers per record. */
@@ -132,6 +142,10 @@ export class RecordWriter {
  */
 export class RecordReader {
   readonly #strings: string[] = [];
+  // One event per kind, refilled for every record (made by the shared constructors: the same shapes as a reader's).
+  readonly #switch: Mutable<SwitchEvent> = switchEvent(0, 0, 0, '', 0, 0, '', '', 0, '');
+  readonly #wakeup: Mutable<WakeupEvent> = wakeupEvent(0, 0, 0, '', 0, 'waking', 0, '', 0);
+  readonly #runtime: Mutable<RuntimeEvent> = runtimeEvent(0, 0, 0, '', 0, 0, 0);
   readonly #general: (text: string, line: number) => LineResult;
 
   /** @param general - the parser for lines that travel as text */
@@ -144,7 +158,8 @@ export class RecordReader {
   }
 
   /**
-   * Hands out each record, in order: events to `onEvent`, anything else as a line result to `onLine`.
+   * Hands out each record, in order: events to `onEvent`, anything else as a line result to `onLine`. An event object
+   * is refilled for the next record of its kind: read it before returning, do not keep it.
    * @param batch - the next batch
    * @param lineBase - added to each record's line number (the lines before the batch's segment)
    * @param onEvent - gets each event
@@ -174,34 +189,42 @@ export class RecordReader {
       const cpu = r[at + 3] as number;
       const tid = r[at + 4] as number;
       const comm = this.#s(r[at + 5] as number);
-      onEvent(
-        kind === SCANNED.switch
-          ? switchEvent(
-              timeNs,
-              cpu,
-              tid,
-              comm,
-              line,
-              r[at + 6] as number,
-              this.#s(r[at + 7] as number),
-              this.#s(r[at + 8] as number),
-              r[at + 9] as number,
-              this.#s(r[at + 10] as number),
-            )
-          : kind === SCANNED.runtime
-            ? runtimeEvent(timeNs, cpu, tid, comm, line, r[at + 6] as number, r[at + 7] as number)
-            : wakeupEvent(
-                timeNs,
-                cpu,
-                tid,
-                comm,
-                line,
-                kind === SCANNED.waking ? 'waking' : kind === SCANNED.wakeup ? 'wakeup' : 'wakeup_new',
-                r[at + 6] as number,
-                this.#s(r[at + 7] as number),
-                r[at + 8] as number,
-              ),
-      );
+      if (kind === SCANNED.switch) {
+        const e = this.#switch;
+        e.timeNs = timeNs;
+        e.cpu = cpu;
+        e.tid = tid;
+        e.comm = comm;
+        e.line = line;
+        e.prevTid = r[at + 6] as number;
+        e.prevComm = this.#s(r[at + 7] as number);
+        e.prevState = this.#s(r[at + 8] as number);
+        e.nextTid = r[at + 9] as number;
+        e.nextComm = this.#s(r[at + 10] as number);
+        onEvent(e);
+      } else if (kind === SCANNED.runtime) {
+        const e = this.#runtime;
+        e.timeNs = timeNs;
+        e.cpu = cpu;
+        e.tid = tid;
+        e.comm = comm;
+        e.line = line;
+        e.targetTid = r[at + 6] as number;
+        e.runtimeNs = r[at + 7] as number;
+        onEvent(e);
+      } else {
+        const e = this.#wakeup;
+        e.timeNs = timeNs;
+        e.cpu = cpu;
+        e.tid = tid;
+        e.comm = comm;
+        e.line = line;
+        e.variant = kind === SCANNED.waking ? 'waking' : kind === SCANNED.wakeup ? 'wakeup' : 'wakeup_new';
+        e.targetTid = r[at + 6] as number;
+        e.targetComm = this.#s(r[at + 7] as number);
+        e.targetCpu = r[at + 8] as number;
+        onEvent(e);
+      }
     }
   }
 }

@@ -16,7 +16,7 @@ import { SchedacctError } from '../errors.js';
 import {
   compileTaskMachine,
   createTaskContext,
-  switchOutEvent,
+  switchOutType,
   taskMachine,
   type TaskContext,
   type TaskEvent,
@@ -201,6 +201,15 @@ export interface TaskRecord {
   readonly parent: number;
 }
 
+// Every task event's fields in one mutable record (see Replay.#send).
+interface ScratchEvent {
+  type: TaskEvent['type'];
+  readonly reading: { counter: bigint; stolenNs: bigint; cpu: number; atNs: number; line: number };
+  state: string;
+  toCpu: number;
+  untracked: boolean;
+}
+
 // What the replay keeps per tid: one record instead of a map per fact, so an event costs one lookup.
 class TaskSlot {
   /** The task's machine, once an event reached it. */
@@ -265,6 +274,7 @@ export class Replay {
   /** Switches whose outgoing task is not the one the CPU last switched in: lost events (perf's "context switch bugs"). */
   switchBugs = 0;
   #lastTime = -1;
+  readonly #scratch: ScratchEvent | undefined;
 
   /** @param options - see {@link ReplayOptions} */
   constructor(options: ReplayOptions = {}) {
@@ -285,6 +295,16 @@ export class Replay {
     };
     this.#countMigrations = options.migrations ?? false;
     this.#perf61 = compat === 'perf-6.1';
+    this.#scratch =
+      this.#engine === 'compiled'
+        ? {
+            type: 'dispatch',
+            reading: { counter: 0n, stolenNs: 0n, cpu: 0, atNs: 0, line: 0 },
+            state: '',
+            toCpu: -1,
+            untracked: false,
+          }
+        : undefined;
   }
 
   #slot(tid: number): TaskSlot {
@@ -324,8 +344,46 @@ export class Replay {
     return runner;
   }
 
-  static #reading(ns: number, counter: bigint, cpu: number, line: number, stolenNs: number): TaskReading {
-    return { counter, stolenNs: stolenNs === 0 ? 0n : BigInt(stolenNs), cpu, atNs: ns, line };
+  // Sends a task event. The compiled engine gets one event and one reading refilled every time (the stepper keeps
+  // neither, and the machine's memo is keyed by values): no garbage per send. Real actors get fresh objects.
+  #send(
+    runner: Runner,
+    type: TaskEvent['type'],
+    counter: bigint,
+    stolenNs: number,
+    cpu: number,
+    atNs: number,
+    line: number,
+    state = '',
+    toCpu = -1,
+    untracked = false,
+  ): void {
+    const stolen = stolenNs === 0 ? 0n : BigInt(stolenNs);
+    const scratch = this.#scratch;
+    if (scratch === undefined) {
+      const reading: TaskReading = { counter, stolenNs: stolen, cpu, atNs, line };
+      runner.send(
+        type === 'block'
+          ? { type, reading, state }
+          : type === 'migrate'
+            ? { type, reading, toCpu }
+            : type === 'dispatch' && untracked
+              ? { type, reading, untracked }
+              : { type, reading },
+      );
+      return;
+    }
+    const r = scratch.reading;
+    r.counter = counter;
+    r.stolenNs = stolen;
+    r.cpu = cpu;
+    r.atNs = atNs;
+    r.line = line;
+    scratch.type = type;
+    scratch.state = state;
+    scratch.toCpu = toCpu;
+    scratch.untracked = untracked;
+    runner.send(scratch);
   }
 
   /**
@@ -400,10 +458,8 @@ export class Replay {
     const target = this.#slot(event.targetTid);
     if (event.targetComm !== '') target.comm = event.targetComm;
     if (target.onCpu < 0 && event.targetTid !== 0) {
-      this.#runnerOf(target, event.targetTid).send({
-        type: 'wakeup',
-        reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.cpu, event.line, target.stolenNs),
-      });
+      const runner = this.#runnerOf(target, event.targetTid);
+      this.#send(runner, 'wakeup', BigInt(event.timeNs), target.stolenNs, event.cpu, event.timeNs, event.line);
     }
     if (!rows) return undefined;
     return {
@@ -421,11 +477,19 @@ export class Replay {
     const target = this.#slot(event.targetTid);
     if (this.#countMigrations) target.migrations++;
     if (target.onCpu < 0) {
-      this.#runnerOf(target, event.targetTid).send({
-        type: 'migrate',
-        reading: Replay.#reading(event.timeNs, BigInt(event.timeNs), event.origCpu, event.line, target.stolenNs),
-        toCpu: event.destCpu,
-      });
+      const runner = this.#runnerOf(target, event.targetTid);
+      const counter = BigInt(event.timeNs);
+      this.#send(
+        runner,
+        'migrate',
+        counter,
+        target.stolenNs,
+        event.origCpu,
+        event.timeNs,
+        event.line,
+        '',
+        event.destCpu,
+      );
     }
     if (!rows) return undefined;
     return {
@@ -496,27 +560,37 @@ export class Replay {
     else prevSlot.stolenNs = stolenBefore + stolenSlice;
     const counter = BigInt(t);
     // perf: at a CPU's first switch the switch-in time is unknown; the row counts, with every delta 0.
-    runner.send(
-      tprev === 0
-        ? { type: 'dispatch', reading: Replay.#reading(t, counter, cpu, event.line, stolenBefore), untracked: true }
-        : { type: 'dispatch', reading: Replay.#reading(tprev, slot.tprevCounter, cpu, event.line, stolenBefore) },
-    );
+    if (tprev === 0) this.#send(runner, 'dispatch', counter, stolenBefore, cpu, t, event.line, '', -1, true);
+    else this.#send(runner, 'dispatch', slot.tprevCounter, stolenBefore, cpu, tprev, event.line);
     // perf 6.1 files a wait by its own state character: only 'R' is preempt and 'D' iowait; everything else,
     // including a preempted 'R+' (its 'W'), is sleep. Current perf treats R and R+ alike as preempted.
     const state = event.prevState;
     const stateChar = this.#perf61 ? perf61StateChar(state) : (state[0] ?? 'R');
-    const reading = Replay.#reading(t, counter, cpu, event.line, stolenBefore + stolenSlice);
     const first = state.charCodeAt(0);
     const dead = first === 88 || first === 90; // X or Z
-    const out: TaskEvent = dead
-      ? { type: 'exit', reading }
+    let type: TaskEvent['type'] = dead
+      ? 'exit'
       : this.#perf61
         ? stateChar === 'R'
-          ? { type: 'preempt', reading }
-          : { type: 'block', reading, state: stateChar }
-        : switchOutEvent(state, reading);
+          ? 'preempt'
+          : 'block'
+        : switchOutType(state);
+    let blockState = this.#perf61 ? stateChar : state;
     // perf drops a thread at its EXIT record, so an exiting task's last switch belongs to thread -1, which lives on.
-    runner.send(prev < 0 && out.type === 'exit' ? { type: 'block', reading: out.reading, state } : out);
+    if (prev < 0 && type === 'exit') {
+      type = 'block';
+      blockState = state;
+    }
+    this.#send(
+      runner,
+      type,
+      counter,
+      stolenBefore + stolenSlice,
+      cpu,
+      t,
+      event.line,
+      type === 'block' ? blockState : '',
+    );
     if (dead && event.prevTid > 0) this.#slot(event.prevTid).exited = true;
     const after = runner.context;
     if (this.firstSwitchNs < 0) this.firstSwitchNs = t;

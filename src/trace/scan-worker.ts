@@ -93,13 +93,17 @@ function readAt(fd: number, buf: Uint8Array, offset: number, length: number, pos
   return got;
 }
 
+// One buffer for every segment (nothing keeps a view of it: the records hold numbers and decoded strings).
+let buffer = new Uint8Array(0);
+
 // Segment `s` of a plain file: the byte before it tells whether a line starts at its first byte; the last line that
 // starts inside it is read to its end, past the segment if need be.
 function scanSegment(fd: number, size: number, s: number): void {
   const from = s * data.segmentBytes;
   const to = Math.min(size, from + data.segmentBytes);
   const lead = from === 0 ? 0 : 1;
-  let buf = new Uint8Array(to - from + lead + (1 << 16));
+  if (buffer.length < to - from + lead + (1 << 16)) buffer = new Uint8Array(to - from + lead + (1 << 16));
+  let buf = buffer;
   let len = readAt(fd, buf, 0, to - from + lead, from - lead);
   let start = lead;
   if (lead === 1 && buf[0] !== 10) {
@@ -116,6 +120,7 @@ function scanSegment(fd: number, size: number, s: number): void {
         const grown = new Uint8Array(buf.length * 2);
         grown.set(buf);
         buf = grown;
+        buffer = grown;
       }
       const more = from - lead + len >= size ? 0 : readAt(fd, buf, len, buf.length - len, from - lead + len);
       if (more === 0) {
