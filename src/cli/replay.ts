@@ -2,7 +2,7 @@
  * `schedacct replay FILE`: perf sched timehist's reports from a trace.
  * @module
  */
-import { taskTotals } from '../machines/task.js';
+import { totalsOf } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import { readTraceFile } from '../trace/parallel.js';
 import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
@@ -96,7 +96,7 @@ export async function runReplay(
       comm: t.comm,
       dead: t.dead,
       migrations: t.migrations,
-      ...taskTotals(t.context),
+      ...totalsOf(t.tid, t.context),
       task: undefined,
     }));
     const out = {

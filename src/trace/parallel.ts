@@ -11,8 +11,11 @@ import { Worker } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
 import { decodeBytes } from './bytes.js';
 import { traceBytes } from './file.js';
-import { parsePerfScriptText } from './perf-script.js';
-import { detectFormat, readTrace, TraceSink, type ReadOptions, type ReadResult, type TraceFormat } from './read.js';
+import type { TraceEvent } from './events.js';
+import { parsePerfScriptText, type LineResult } from './perf-script.js';
+import { detectFormat, type TraceFormat } from './format.js';
+// The replay (XState, the machines) is imported when needed: scanning threads start while it loads.
+import type { ReadOptions, ReadResult, TraceSink } from './read.js';
 import { RecordReader } from './records.js';
 import type { ScanWorkerData, SegmentBatchMessage } from './scan-worker.js';
 
@@ -68,7 +71,9 @@ export async function readTraceFile(path: string, options: ReadFileOptions = {})
     statSync(path).size >= min &&
     existsSync(WORKER) &&
     (await formatOf(path)) === 'perf-script';
-  const result = await (inWorker ? scanInWorkers(path, options) : readTrace(traceBytes(path), options));
+  const result = await (inWorker
+    ? scanInWorkers(path, options)
+    : import('./read.js').then(({ readTrace }) => readTrace(traceBytes(path), options)));
   return { ...result, worker: inWorker };
 }
 
@@ -81,10 +86,6 @@ async function formatOf(path: string): Promise<TraceFormat | undefined> {
 }
 
 function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResult> {
-  const sink = new TraceSink(options);
-  sink.begin('perf-script');
-  const onEvent = sink.event.bind(sink);
-  const onLine = sink.result.bind(sink);
   // A plain file is cut into segments that the workers share; a .gz file can only be read from its start.
   const size = statSync(path).size;
   const segmentBytes = path.endsWith('.gz') ? 0 : (options.segmentBytes ?? SEGMENT_BYTES);
@@ -106,6 +107,9 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
   });
   return new Promise((resolve, reject) => {
     const threads: Worker[] = [];
+    let sink: TraceSink | undefined; // once the replay has loaded
+    let onEvent: ((event: TraceEvent) => void) | undefined;
+    let onLine: ((result: LineResult, line: number) => void) | undefined;
     let settled = false;
     let next = 0; // the segment to replay next
     let lineBase = 0; // lines in the segments before it
@@ -118,6 +122,7 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
     };
     // Replays what has come, in segment order: segment s is worker s % count's.
     const drain = (): void => {
+      if (sink === undefined || onEvent === undefined || onLine === undefined) return;
       while (next < segments) {
         const w = workers[next % count];
         const message = w?.queue.shift();
@@ -134,6 +139,12 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
       settled = true;
       resolve(sink.finish());
     };
+    // Every thread is gone and the replay has taken all they sent, yet segments are missing (the file shrank).
+    const stoppedEarly = (): void => {
+      if (exited === count && sink !== undefined && !settled) {
+        fail(new SchedacctError('unavailable', 'the trace scanning threads stopped before the end of the file'));
+      }
+    };
     workers.forEach((w, i) => {
       const thread = new Worker(WORKER, { workerData: w.data });
       threads.push(thread);
@@ -149,11 +160,27 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
       thread.on('error', fail);
       thread.on('exit', (code) => {
         exited++;
-        if (code !== 0 || (exited === count && !settled)) {
+        if (code !== 0) {
           fail(new SchedacctError('unavailable', `a trace scanning thread stopped (exit code ${String(code)})`));
+        } else {
+          drain();
+          stoppedEarly();
         }
       });
     });
+    import('./read.js').then(({ TraceSink: Sink }) => {
+      if (settled) return;
+      try {
+        sink = new Sink(options);
+        sink.begin('perf-script');
+        onEvent = sink.event.bind(sink);
+        onLine = sink.result.bind(sink);
+        drain();
+        stoppedEarly();
+      } catch (error: unknown) {
+        fail(error);
+      }
+    }, fail);
   });
 }
 

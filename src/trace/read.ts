@@ -8,37 +8,12 @@
 import { anomalyError, type Anomaly } from '../accounting/anomaly.js';
 import { SchedacctError } from '../errors.js';
 import { decodeBytes, LineSplitter } from './bytes.js';
+import { detectFormat, isComment, type TraceFormat } from './format.js';
 import type { TraceEvent } from './events.js';
 import { createFtraceParser } from './ftrace.js';
 import { createPerfScriptReader, type LineReader, type LineResult } from './perf-script.js';
+export { detectFormat, type TraceFormat } from './format.js';
 import { Replay, type AnomalyReport, type InfoRow, type ReplayOptions, type TimehistRow } from './replay.js';
-
-/** Trace text formats. */
-export type TraceFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
-
-const PERF_LINE = /^\s*.*?\s+-?\d+\s+\[\d+\]\s+\d+\.\d+:\s+(?:\d+\s+)?[\w-]+:[\w-]+:/;
-const FTRACE_LINE = /^\s*.+-\d+\s+(?:\(\s*[\d-]+\)\s+)?\[\d+\]\s+\S{4,5}\s+\d+\.\d+:\s+\w+:/;
-const TRACE_CMD_LINE = /^\s*.+-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/;
-
-const isComment = (line: string): boolean => {
-  const t = line.trim();
-  return t === '' || t.startsWith('#') || /^cpus=\d+$/.test(t);
-};
-
-/**
- * Detects the format from the first lines (comments and blank lines are passed over).
- * @param lines - the first lines of the trace
- * @returns the format, or undefined when no line looks like any of them
- */
-export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
-  for (const line of lines) {
-    if (isComment(line)) continue;
-    if (PERF_LINE.test(line)) return 'perf-script';
-    if (FTRACE_LINE.test(line)) return 'ftrace';
-    if (TRACE_CMD_LINE.test(line)) return 'trace-cmd';
-  }
-  return undefined;
-}
 
 /** Options of {@link readTrace}. */
 export interface ReadOptions extends ReplayOptions {
