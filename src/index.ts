@@ -142,6 +142,7 @@ export type { MermaidOptions } from './export/mermaid.js';
 export type {
   ActionImpl,
   CompiledMachine,
+  CompileOptions,
   GuardImpl,
   MachineDefinition,
   MachineImplementations,

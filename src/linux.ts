@@ -14,7 +14,7 @@ export {
 } from './sources/linux.js';
 export { runRace } from './sources/race.js';
 export { traceBytes, traceLines } from './trace/file.js';
-export { readTraceFile, WORKER_MIN_BYTES } from './trace/parallel.js';
+export { readTraceFile, SEGMENT_BYTES, WORKER_MIN_BYTES } from './trace/parallel.js';
 export { SchedacctError } from './errors.js';
 
 export type { LinuxSourceOptions, ProcStatCpu, ThreadSchedstat } from './sources/linux.js';

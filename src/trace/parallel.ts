@@ -1,7 +1,7 @@
 /**
  * Node-only: a trace file read on several threads. Worker threads read the bytes, split the lines and scan the
  * events (a plain file in segments they share, a `.gz` file from its start); the main thread replays them in order as
- * they come. Same results as {@link readTrace}, in less time for large perf script files (the scan is about half of
+ * they come. Same results as `readTrace`, in less time for large perf script files (the scan is about half of
  * the work).
  * @module
  */
@@ -56,7 +56,7 @@ export interface ReadFileResult extends ReadResult {
  * Reads and replays a trace file (`.gz` too, or `-` for stdin), scanning large perf script files in worker threads.
  * @param path - the file
  * @param options - see {@link ReadFileOptions}
- * @returns what {@link readTrace} returns for the same file, and whether a worker scanned it
+ * @returns what `readTrace` returns for the same file, and whether a worker scanned it
  * @throws {@link SchedacctError} `invalid-argument` when the file does not exist or is not a trace, or
  *   `scanThreads` / `segmentBytes` is not a whole number ≥ 1; `strict-anomaly` with `strict`; `unavailable` when a
  *   worker thread stops unexpectedly
