@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -115,6 +115,29 @@ describe('readTraceFile: large perf script files scanned in a worker thread', ()
       expect(worker.replay.tasks()).toEqual(thread.replay.tasks());
     }
     expect(thread.replay.tasks().some((t) => t.comm === 'shé中')).toBe(true);
+  });
+
+  it('a file that grows while it is read: the lines it had when the read began, and no thread left behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schedacct-grow-'));
+    const text = readFileSync(fixture('sh-loops.perf.txt'), 'utf8');
+    const path = join(dir, 'grow.perf.txt');
+    writeFileSync(path, text);
+    const before = await linux.readTraceFile(path, { workerMinBytes: Infinity });
+    let appended = false;
+    const grown = await linux.readTraceFile(path, {
+      workerMinBytes: 0,
+      scanThreads: 2,
+      segmentBytes: 4096,
+      onRow: () => {
+        if (appended) return;
+        appended = true;
+        appendFileSync(path, text.repeat(50));
+      },
+    });
+    expect(appended).toBe(true);
+    expect(grown.worker).toBe(true);
+    expect(grown.lines).toBe(before.lines);
+    expect(grown.replay.tasks()).toEqual(before.replay.tasks());
   });
 
   it('refuses a thread count or segment size that is not a whole number ≥ 1', async () => {

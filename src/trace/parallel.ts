@@ -54,6 +54,7 @@ export interface ReadFileResult extends ReadResult {
 
 /**
  * Reads and replays a trace file (`.gz` too, or `-` for stdin), scanning large perf script files in worker threads.
+ * A plain file is read as it was when the read began: what is appended while it is read is left for the next read.
  * @param path - the file
  * @param options - see {@link ReadFileOptions}
  * @returns what `readTrace` returns for the same file, and whether a worker scanned it
@@ -101,6 +102,7 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
       worker: w,
       workers: count,
       segmentBytes,
+      size,
     };
     // Each worker's strings are interned apart: one reader per worker.
     return { data, inFlight, records: new RecordReader(parsePerfScriptText), queue: [] as SegmentBatchMessage[] };
@@ -136,8 +138,14 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
           next++;
         }
       }
+      // Every segment replayed: the threads are done (ended so that none can outlive the read).
       settled = true;
-      resolve(sink.finish());
+      for (const t of threads) void t.terminate();
+      try {
+        resolve(sink.finish());
+      } catch (error: unknown) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     };
     // Every thread is gone and the replay has taken all they sent, yet segments are missing (the file shrank).
     const stoppedEarly = (): void => {
@@ -163,8 +171,12 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
         if (code !== 0) {
           fail(new SchedacctError('unavailable', `a trace scanning thread stopped (exit code ${String(code)})`));
         } else {
-          drain();
-          stoppedEarly();
+          try {
+            drain();
+            stoppedEarly();
+          } catch (error: unknown) {
+            fail(error);
+          }
         }
       });
     });

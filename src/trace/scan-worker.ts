@@ -8,7 +8,7 @@
  * @module
  * @internal
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeBytes, LineSplitter } from './bytes.js';
 import { traceBytes } from './file.js';
@@ -31,6 +31,11 @@ export interface ScanWorkerData {
   readonly workers: number;
   /** Bytes per segment (a plain file); 0 streams the whole file as one segment. */
   readonly segmentBytes: number;
+  /**
+   * The file's size when the read began: every thread cuts the same segments, and what is appended later is not
+   * read (a plain file only).
+   */
+  readonly size: number;
 }
 
 /** A batch of one segment; `last` closes the segment and says how many lines it had. */
@@ -147,8 +152,8 @@ if (data.segmentBytes === 0) {
 } else {
   const fd = openSync(data.path, 'r');
   try {
-    const size = fstatSync(fd).size;
-    const segments = Math.ceil(size / data.segmentBytes);
+    const size = data.size;
+    const segments = Math.max(1, Math.ceil(size / data.segmentBytes)); // as the main thread counts them
     for (segment = data.worker; segment < segments; segment += data.workers) {
       lines = 0;
       scanSegment(fd, size, segment);
