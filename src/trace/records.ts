@@ -12,6 +12,7 @@ import {
   type RuntimeEvent,
   type SwitchEvent,
   type TraceEvent,
+  type TraceEventBase,
   type WakeupEvent,
 } from './events.js';
 
@@ -153,6 +154,16 @@ export class RecordReader {
     this.#general = general;
   }
 
+  // The fields every event has, from the record at `at`.
+  #head<T extends Mutable<TraceEventBase>>(e: T, r: Float64Array, at: number, line: number): T {
+    e.timeNs = r[at + 2] as number;
+    e.cpu = r[at + 3] as number;
+    e.tid = r[at + 4] as number;
+    e.comm = this.#s(r[at + 5] as number);
+    e.line = line;
+    return e;
+  }
+
   #s(id: number): string {
     return this.#strings[id] ?? '';
   }
@@ -185,17 +196,8 @@ export class RecordReader {
         onLine({ type: 'skipped', name: this.#s(r[at + 5] as number) }, line);
         continue;
       }
-      const timeNs = r[at + 2] as number;
-      const cpu = r[at + 3] as number;
-      const tid = r[at + 4] as number;
-      const comm = this.#s(r[at + 5] as number);
       if (kind === SCANNED.switch) {
-        const e = this.#switch;
-        e.timeNs = timeNs;
-        e.cpu = cpu;
-        e.tid = tid;
-        e.comm = comm;
-        e.line = line;
+        const e = this.#head(this.#switch, r, at, line);
         e.prevTid = r[at + 6] as number;
         e.prevComm = this.#s(r[at + 7] as number);
         e.prevState = this.#s(r[at + 8] as number);
@@ -203,22 +205,12 @@ export class RecordReader {
         e.nextComm = this.#s(r[at + 10] as number);
         onEvent(e);
       } else if (kind === SCANNED.runtime) {
-        const e = this.#runtime;
-        e.timeNs = timeNs;
-        e.cpu = cpu;
-        e.tid = tid;
-        e.comm = comm;
-        e.line = line;
+        const e = this.#head(this.#runtime, r, at, line);
         e.targetTid = r[at + 6] as number;
         e.runtimeNs = r[at + 7] as number;
         onEvent(e);
       } else {
-        const e = this.#wakeup;
-        e.timeNs = timeNs;
-        e.cpu = cpu;
-        e.tid = tid;
-        e.comm = comm;
-        e.line = line;
+        const e = this.#head(this.#wakeup, r, at, line);
         e.variant = kind === SCANNED.waking ? 'waking' : kind === SCANNED.wakeup ? 'wakeup' : 'wakeup_new';
         e.targetTid = r[at + 6] as number;
         e.targetComm = this.#s(r[at + 7] as number);
