@@ -12,11 +12,12 @@ import { SchedacctError } from '../errors.js';
 import { decodeBytes } from './bytes.js';
 import { traceBytes } from './file.js';
 import type { TraceEvent } from './events.js';
-import { parsePerfScriptText, type LineResult } from './perf-script.js';
+import { parsePerfScriptText, PerfScriptScanner, SCANNED, type LineResult } from './perf-script.js';
+import { primerLines } from './primer.js';
 import { detectFormat, type TraceFormat } from './format.js';
 // The replay (XState, the machines) is imported when needed: scanning threads start while it loads.
 import type { ReadOptions, ReadResult, TraceSink } from './read.js';
-import { RecordReader } from './records.js';
+import { RecordReader, RecordWriter } from './records.js';
 import type { ScanWorkerData, SegmentBatchMessage } from './scan-worker.js';
 
 /** Options of {@link readTraceFile}. */
@@ -183,6 +184,7 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
     import('./read.js').then(({ TraceSink: Sink }) => {
       if (settled) return;
       try {
+        primeReplay(Sink, options);
         sink = new Sink(options);
         sink.begin('perf-script');
         onEvent = sink.event.bind(sink);
@@ -194,6 +196,41 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
       }
     }, fail);
   });
+}
+
+// The primer trace replayed once by a throwaway sink with the same options (rows built, but for nobody, where the
+// caller asked for rows), through the same records the workers send: the optimizing compiler then sees the replay's
+// rarer branches before it first compiles it. Measured on the large trace: 5 deoptimizations instead of 20, ~10 ms
+// less wall time.
+function primeReplay(Sink: typeof TraceSink, options: ReadFileOptions): void {
+  const sink = new Sink({
+    ...(options.compat === undefined ? {} : { compat: options.compat }),
+    ...(options.engine === undefined ? {} : { engine: options.engine }),
+    ...(options.migrations === undefined ? {} : { migrations: options.migrations }),
+    ...(options.onRow === undefined ? {} : { onRow: () => undefined }),
+  });
+  sink.begin('perf-script');
+  const lines = primerLines();
+  const scanner = new PerfScriptScanner();
+  const writer = new RecordWriter(lines.length);
+  const encoder = new TextEncoder();
+  lines.forEach((text, i) => {
+    const bytes = encoder.encode(text);
+    const kind = scanner.scanInto(bytes, 0, bytes.length);
+    if (kind === SCANNED.general) writer.text(i + 1, text);
+    else writer.scanned(scanner, kind, i + 1);
+  });
+  new RecordReader(parsePerfScriptText).read(
+    writer.take(),
+    0,
+    (event) => {
+      sink.event(event);
+    },
+    (result, line) => {
+      sink.result(result, line);
+    },
+  );
+  sink.finish();
 }
 
 // Scanning threads: the cores the replay leaves, at least one and at most 3 (then the replay sets the pace). On two
