@@ -21,6 +21,7 @@ export {
   MIN_COUNTER_WIDTH,
   NSEC_PER_SEC,
   schedClockParams,
+  toBigValue,
 } from './accounting/counter.js';
 export {
   bookDelayTotals,
@@ -131,6 +132,7 @@ export type {
   CounterConversion,
   MaxNs,
   MultShift,
+  ReadingValue,
   SchedClockParams,
 } from './accounting/counter.js';
 export type { LedgerOptions, SnapshotContext, TaskTotals, TotalsRecord, WaitKind } from './accounting/ledger.js';

@@ -12,6 +12,7 @@ import {
   ExactConversion,
   KernelConversion,
   schedClockParams,
+  toBigValue,
 } from './counter.js';
 
 // Reference values. Two independent sources, neither of them this code:
@@ -160,6 +161,34 @@ describe('conversions', () => {
       at = next;
     }
     expect(sum).toBe(conv.elapsedNs(start, at));
+  });
+
+  // Numbers are the fast path for values below 2^53 (a trace's ns timestamps): the same answers as bigints, for every
+  // mode, rate and width, forwards and backwards, and mixed with bigints.
+  fcTest.prop([
+    rates,
+    fc.constantFrom('exact' as const, 'kernel' as const),
+    fc.integer({ min: 56, max: 64 }),
+    fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+    fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+  ])('number readings convert exactly as bigint readings do', (hz, mode, width, a, b) => {
+    const conv = createConversion(mode, hz, width);
+    const big = conv.elapsedNs(BigInt(a), BigInt(b));
+    expect(conv.elapsedNs(a, b)).toBe(big);
+    expect(conv.elapsedNs(BigInt(a), b)).toBe(big);
+    expect(conv.elapsedNs(a, BigInt(b))).toBe(big);
+    expect(conv.nsOf(a)).toBe(conv.nsOf(BigInt(a)));
+  });
+
+  it('number readings that are not safe integers are misuse', () => {
+    const conv = createConversion('exact', 1_000_000_000);
+    for (const bad of [0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53 + 2]) {
+      expect(() => conv.elapsedNs(0, bad)).toThrow(SchedacctError);
+      expect(() => toBigValue(bad)).toThrow(/safe integer/);
+    }
+    expect(conv.elapsedNs(-5, 10)).toBe(conv.elapsedNs(-5n, 10n)); // a negative whole number wraps as BigInt does
+    expect(toBigValue(24_000_000)).toBe(24_000_000n);
+    expect(toBigValue(7n)).toBe(7n);
   });
 
   it('exact conversion has zero drift over a million consecutive slices; naive per-slice conversion drifts', () => {

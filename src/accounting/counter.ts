@@ -14,6 +14,45 @@ export const NSEC_PER_SEC = 1_000_000_000;
 /** Returned by {@link CounterConversion.elapsedNs} when the counter went backwards. */
 export const COUNTER_BACKWARDS = -1;
 
+/**
+ * A value read from a 64-bit counter or total (raw ticks, stolen ns): a bigint, which holds any value, or a number
+ * where the value is a safe integer (below 2^53). Numbers take paths without BigInt arithmetic, which allocates on
+ * every operation; a trace replay, whose readings are ns timestamps, runs several times faster on them. The two may
+ * be mixed: comparisons between them are exact, and arithmetic converts the number.
+ */
+export type ReadingValue = bigint | number;
+
+/**
+ * A reading value as a bigint.
+ * @param value - a bigint, or a number that is a safe integer
+ * @returns the value as a bigint
+ * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+ * @example
+ * ```ts
+ * toBigValue(24_000_000); // 24_000_000n
+ * ```
+ */
+export function toBigValue(value: ReadingValue): bigint {
+  if (typeof value === 'bigint') return value;
+  if (!Number.isSafeInteger(value)) {
+    throw new SchedacctError(
+      'invalid-argument',
+      `a counter or ns total given as a number must be a safe integer (pass a bigint past 2^53), got ${String(value)}`,
+    );
+  }
+  return BigInt(value);
+}
+
+// A number the number paths may take: a whole number from 0 to 2^53 − 1 (anything else goes through toBigValue,
+// which takes negative whole numbers as BigInt does and rejects the rest).
+function isCount(value: number): boolean {
+  return value >= 0 && value <= Number.MAX_SAFE_INTEGER && Math.floor(value) === value;
+}
+
+// Two safe integers are never a wrap apart on a counter this wide: a step back between them is the counter going
+// backwards, as the masked BigInt arithmetic decides (its half range is at least 2^53).
+const NUMBER_WIDTH = 54;
+
 const U64_MASK = (1n << 64n) - 1n;
 const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_ROLLOVER_SECS = 40n * 365n * 24n * 3600n;
@@ -250,18 +289,20 @@ export interface CounterConversion {
   readonly widthBits: number;
   /**
    * ns elapsed between two raw readings (wrap-safe).
-   * @param before - raw counter at the start
+   * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
+   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
-  elapsedNs(before: bigint, after: bigint): number;
+  elapsedNs(before: ReadingValue, after: ReadingValue): number;
   /**
    * ns of a raw counter value (from counter 0) as a number, or −1 where a double cannot hold it exactly. For
    * readings `b` ≤ `a` below the wrap, `nsOf(a) − nsOf(b)` equals `elapsedNs(b, a)`: convert once, subtract often.
    * @param counter - raw counter value
    * @returns ns, or −1
+   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
-  nsOf(counter: bigint): number;
+  nsOf(counter: ReadingValue): number;
 }
 
 // floor(p / d) for whole numbers p < 2^53, exact (a double division can round up across an integer).
@@ -300,7 +341,9 @@ export class ExactConversion implements CounterConversion {
   readonly #numN: number;
   readonly #denN: number;
   readonly #safeTicks: bigint;
+  readonly #safeTicksN: number;
   readonly #unit: boolean;
+  readonly #numbers: boolean;
 
   /**
    * @param counterHz - counter frequency, Hz
@@ -321,7 +364,9 @@ export class ExactConversion implements CounterConversion {
     // Below this many ticks, ticks·num fits a double exactly and the hot path avoids BigInt arithmetic.
     const safe = BigInt(Number.MAX_SAFE_INTEGER) / this.num;
     this.#safeTicks = safe < this.#mask ? safe : this.#mask;
+    this.#safeTicksN = Number(this.#safeTicks);
     this.#unit = this.num === 1n && this.den === 1n;
+    this.#numbers = widthBits >= NUMBER_WIDTH;
   }
 
   /**
@@ -335,11 +380,22 @@ export class ExactConversion implements CounterConversion {
 
   /**
    * ns elapsed between two raw readings (wrap-safe).
-   * @param before - raw counter at the start
+   * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
+   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
-  elapsedNs(before: bigint, after: bigint): number {
+  elapsedNs(before: ReadingValue, after: ReadingValue): number {
+    if (typeof before === 'number' && typeof after === 'number' && this.#numbers && isCount(before) && isCount(after)) {
+      if (after < before) return COUNTER_BACKWARDS;
+      if (this.#unit) return after - before;
+      if (after <= this.#safeTicksN)
+        return floorDiv(after * this.#numN, this.#denN) - floorDiv(before * this.#numN, this.#denN);
+    }
+    return this.#elapsedBig(toBigValue(before), toBigValue(after));
+  }
+
+  #elapsedBig(before: bigint, after: bigint): number {
     if (this.#unit) {
       // 1 GHz: a tick is a ns, so the elapsed time is the forward distance itself.
       const d = after - before;
@@ -359,10 +415,12 @@ export class ExactConversion implements CounterConversion {
    * ns of a raw counter value as a number, or −1 where a double cannot hold it exactly.
    * @param counter - raw counter value
    * @returns `floor(counter · 1e9 / counterHz)`, or −1
+   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
-  nsOf(counter: bigint): number {
-    if (counter < 0n || counter > this.#safeTicks) return -1;
-    return floorDiv(Number(counter) * this.#numN, this.#denN);
+  nsOf(counter: ReadingValue): number {
+    const c = toBigValue(counter);
+    if (c < 0n || c > this.#safeTicks) return -1;
+    return floorDiv(Number(c) * this.#numN, this.#denN);
   }
 
   /**
@@ -436,23 +494,26 @@ export class KernelConversion implements CounterConversion {
    * `sched_clock()` of a raw counter value as a number, or −1 where a double cannot hold it exactly.
    * @param counter - raw counter value
    * @returns ns, or −1
+   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
-  nsOf(counter: bigint): number {
-    if (counter < 0n || counter > this.#mask) return -1;
-    const ns = this.toNs(counter);
+  nsOf(counter: ReadingValue): number {
+    const c = toBigValue(counter);
+    if (c < 0n || c > this.#mask) return -1;
+    const ns = this.toNs(c);
     return ns <= MAX_SAFE_NS ? Number(ns) : -1;
   }
 
   /**
    * ns elapsed between two raw readings (wrap-safe).
-   * @param before - raw counter at the start
+   * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
+   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
-  elapsedNs(before: bigint, after: bigint): number {
-    const forward = (after - before) & this.#mask;
+  elapsedNs(before: ReadingValue, after: ReadingValue): number {
+    const forward = (toBigValue(after) - toBigValue(before)) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
-    const start = before & this.#mask;
+    const start = toBigValue(before) & this.#mask;
     return Number(this.toNs(start + forward) - this.toNs(start));
   }
 }

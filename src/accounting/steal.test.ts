@@ -14,14 +14,14 @@ const interval = fc.record({
 });
 const policy = fc.constantFrom<StealPolicy>('carry', 'drop');
 
-function run(p: StealPolicy, intervals: readonly { elapsedNs: number; stealNs: number }[]) {
-  const account = new StealAccount(p, 1_000_000_000n);
+function run(p: StealPolicy, intervals: readonly { elapsedNs: number; stealNs: number }[], asNumbers = false) {
+  const account = new StealAccount(p, asNumbers ? 1_000_000_000 : 1_000_000_000n);
   let total = 1_000_000_000n;
   const rows = [];
   for (const { elapsedNs, stealNs } of intervals) {
     total += BigInt(stealNs);
     if (total < 0n) total = 0n;
-    const steal = account.account(elapsedNs, total);
+    const steal = account.account(elapsedNs, asNumbers ? Number(total) : total);
     rows.push({ elapsedNs, steal, charged: elapsedNs - steal, anomaly: account.lastAnomaly });
   }
   return { account, rows };
@@ -77,6 +77,26 @@ describe('StealAccount laws', () => {
     ),
   ])('when steal never exceeds the interval, the policies agree', (intervals) => {
     expect(run('carry', intervals).rows).toEqual(run('drop', intervals).rows);
+  });
+});
+
+describe('StealAccount with number totals', () => {
+  fcTest.prop([policy, fc.array(interval, { maxLength: 300 })])(
+    'gives what bigint totals give, interval by interval',
+    (p, intervals) => {
+      const big = run(p, intervals);
+      const num = run(p, intervals, true);
+      expect(num.rows).toEqual(big.rows);
+      expect(num.account.prevNs).toBe(big.account.prevNs);
+      expect(num.account.droppedNs).toBe(big.account.droppedNs);
+    },
+  );
+
+  it('rejects a total that is not a whole number', () => {
+    const account = new StealAccount('drop', 0);
+    expect(() => account.account(10, 1.5)).toThrow(SchedacctError);
+    expect(() => account.skipTo(Number.NaN)).toThrow(SchedacctError);
+    expect(() => new StealAccount('drop', 0.25)).toThrow(SchedacctError);
   });
 });
 

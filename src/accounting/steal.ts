@@ -4,6 +4,7 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
+import { toBigValue, type ReadingValue } from './counter.js';
 import type { AnomalyKind } from './anomaly.js';
 
 /**
@@ -23,8 +24,8 @@ export const STEAL_POLICIES: readonly StealPolicy[] = ['carry', 'drop'];
 export interface StealState {
   /** The policy for steal beyond the interval. */
   readonly policy: StealPolicy;
-  /** The last stolen total seen. */
-  lastSeenNs: bigint;
+  /** The last stolen total seen (a bigint, or a number where the totals given were numbers). */
+  lastSeenNs: ReadingValue;
   /** Every ns of steal observed (increases of the total). */
   observedNs: number;
   /** Every ns of steal accounted to intervals. */
@@ -44,10 +45,11 @@ export interface StealState {
  * @returns the state
  * @throws {@link SchedacctError} `invalid-argument` for an unknown policy
  */
-export function stealState(policy: StealPolicy, initialStolenNs: bigint): StealState {
+export function stealState(policy: StealPolicy, initialStolenNs: ReadingValue): StealState {
   if (!STEAL_POLICIES.includes(policy)) {
     throw new SchedacctError('invalid-argument', `steal policy must be 'carry' or 'drop', got ${policy as string}`);
   }
+  checkTotal(initialStolenNs);
   return {
     policy,
     lastSeenNs: initialStolenNs,
@@ -60,16 +62,23 @@ export function stealState(policy: StealPolicy, initialStolenNs: bigint): StealS
 }
 
 /**
- * `later − earlier` as a number (one BigInt subtraction; measured faster than converting both to doubles).
+ * `later − earlier` as a number: a plain subtraction for two numbers, one BigInt subtraction otherwise.
  * @param earlier - the earlier total
  * @param later - the later total
  * @returns the difference
+ * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer, mixed with a bigint
  */
-export function nsBetween(earlier: bigint, later: bigint): number {
-  return Number(later - earlier);
+export function nsBetween(earlier: ReadingValue, later: ReadingValue): number {
+  if (typeof earlier === 'number' && typeof later === 'number') return later - earlier;
+  return Number(toBigValue(later) - toBigValue(earlier));
 }
 
-function restart(state: StealState, stolenTotalNs: bigint): void {
+// A stolen total given as a number must be a whole number (a bigint is one by nature): a fraction would be charged.
+function checkTotal(stolenTotalNs: ReadingValue): void {
+  if (typeof stolenTotalNs === 'number' && !Number.isSafeInteger(stolenTotalNs)) toBigValue(stolenTotalNs);
+}
+
+function restart(state: StealState, stolenTotalNs: ReadingValue): void {
   // The total restarted (migration, hotplug): nothing sensible can be carried across it.
   state.lastAnomaly = 'steal-backwards';
   state.droppedNs += state.carriedNs;
@@ -85,12 +94,14 @@ function restart(state: StealState, stolenTotalNs: bigint): void {
  * @param stolenTotalNs - the stolen total read at the interval's end
  * @returns steal to subtract from the interval, 0 to `elapsedNs`; `state.lastAnomaly` says whether the total went
  *   backwards (`steal-backwards`: restarted from the new total) or jumped past the interval (`steal-exceeds-elapsed`)
- * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite
+ * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite, or the total is a
+ *   number that is not a safe integer
  */
-export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: bigint): number {
+export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: ReadingValue): number {
   if (!(elapsedNs >= 0 && elapsedNs <= Number.MAX_SAFE_INTEGER)) {
     throw new SchedacctError('invalid-argument', `elapsedNs must be a finite number ≥ 0, got ${String(elapsedNs)}`);
   }
+  checkTotal(stolenTotalNs);
   state.lastAnomaly = null;
   if (stolenTotalNs < state.lastSeenNs) {
     restart(state, stolenTotalNs);
@@ -113,8 +124,10 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
  * someone else). Carried steal stays carried. A total below the last one sets `lastAnomaly` to `steal-backwards`.
  * @param state - the bookkeeping to update
  * @param stolenTotalNs - the stolen total now
+ * @throws {@link SchedacctError} `invalid-argument` for a total that is a number but not a safe integer
  */
-export function skipSteal(state: StealState, stolenTotalNs: bigint): void {
+export function skipSteal(state: StealState, stolenTotalNs: ReadingValue): void {
+  checkTotal(stolenTotalNs);
   state.lastAnomaly = null;
   if (stolenTotalNs < state.lastSeenNs) restart(state, stolenTotalNs);
   else state.lastSeenNs = stolenTotalNs;
@@ -136,8 +149,8 @@ export function skipSteal(state: StealState, stolenTotalNs: bigint): void {
 export class StealAccount implements StealState {
   /** The policy for steal beyond the interval. */
   readonly policy: StealPolicy;
-  /** The last stolen total seen. */
-  lastSeenNs: bigint;
+  /** The last stolen total seen (a bigint, or a number where the totals given were numbers). */
+  lastSeenNs: ReadingValue;
   /** Every ns of steal observed (increases of the total), since construction. */
   observedNs = 0;
   /** Every ns of steal accounted to intervals. */
@@ -151,17 +164,17 @@ export class StealAccount implements StealState {
 
   /**
    * @param policy - `'carry'` or `'drop'`
-   * @param initialStolenNs - the stolen total at the start
-   * @throws {@link SchedacctError} `invalid-argument` for an unknown policy
+   * @param initialStolenNs - the stolen total at the start (a bigint, or a safe-integer number)
+   * @throws {@link SchedacctError} `invalid-argument` for an unknown policy, or a total that is not a whole number
    */
-  constructor(policy: StealPolicy, initialStolenNs: bigint) {
+  constructor(policy: StealPolicy, initialStolenNs: ReadingValue) {
     this.policy = stealState(policy, initialStolenNs).policy;
     this.lastSeenNs = initialStolenNs;
   }
 
   /** The kernel's `prev_steal_time_rq`: the total up to which steal has been accounted or dropped. */
   get prevNs(): bigint {
-    return this.lastSeenNs - BigInt(this.carriedNs);
+    return toBigValue(this.lastSeenNs) - BigInt(this.carriedNs);
   }
 
   /**
@@ -169,17 +182,19 @@ export class StealAccount implements StealState {
    * @param elapsedNs - the interval's length, ns (≥ 0)
    * @param stolenTotalNs - the stolen total read at the interval's end
    * @returns steal to subtract from the interval, 0 to `elapsedNs`
-   * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite
+   * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite, or the total is a
+   *   number that is not a safe integer
    */
-  account(elapsedNs: number, stolenTotalNs: bigint): number {
+  account(elapsedNs: number, stolenTotalNs: ReadingValue): number {
     return accountSteal(this, elapsedNs, stolenTotalNs);
   }
 
   /**
    * Moves the baseline without accounting the steal in between ({@link skipSteal}).
    * @param stolenTotalNs - the stolen total now
+   * @throws {@link SchedacctError} `invalid-argument` for a total that is a number but not a safe integer
    */
-  skipTo(stolenTotalNs: bigint): void {
+  skipTo(stolenTotalNs: ReadingValue): void {
     skipSteal(this, stolenTotalNs);
   }
 }

@@ -185,6 +185,36 @@ describe('task machine', () => {
     expect(() => createTaskContext({ task: 1, counterHz: 1e9, maxAnomalyDetails: -1 })).toThrow(/maxAnomalyDetails/);
   });
 
+  it('number readings give what bigint readings give, anomalies included', () => {
+    // a task's life with a steal jump, a counter going backwards and steal going backwards on the way
+    const story: [TaskEvent['type'], number, number, string?][] = [
+      ['wakeup', 1_000, 0],
+      ['dispatch', 5_000, 0],
+      ['preempt', 2_005_000, 300_000],
+      ['dispatch', 2_100_000, 300_000],
+      ['block', 3_000_000, 9_000_000, 'S'],
+      ['wakeup', 2_900_000, 9_000_000],
+      ['dispatch', 4_000_000, 8_000_000],
+      ['block', 6_000_000, 8_500_000, 'D'],
+      ['dispatch', 7_000_000, 8_500_000],
+      ['exit', 9_000_000, 8_600_000],
+    ];
+    const events = (asNumbers: boolean): TaskEvent[] =>
+      story.map(([type, counter, stolen, state]) => {
+        const reading = asNumbers ? { counter, stolenNs: stolen, cpu: 0 } : r(counter, stolen);
+        return type === 'block' ? { type, reading, state: state ?? 'S' } : ({ type, reading } as TaskEvent);
+      });
+    for (const policy of ['carry', 'drop'] as const) {
+      const input = { task: 1, counterHz: 24_000_000, policy };
+      const big = run(events(false), input);
+      const num = run(events(true), input);
+      expect(taskTotals(num.context)).toEqual(taskTotals(big.context));
+      expect(num.context.anomalies.map((a) => a.kind)).toEqual(big.context.anomalies.map((a) => a.kind));
+      expect(num.context.anomalyCount).toBeGreaterThan(0);
+      expect(num.value).toEqual(big.value);
+    }
+  });
+
   it('compiles once; instances share the tables but not their state', () => {
     const machine = compileTaskMachine();
     expect(compileTaskMachine()).toBe(machine);

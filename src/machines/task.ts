@@ -19,6 +19,7 @@ import {
   counterWidthForHz,
   type ConversionMode,
   type CounterConversion,
+  type ReadingValue,
 } from '../accounting/counter.js';
 import {
   bookDelayTotals,
@@ -30,7 +31,6 @@ import {
   type WaitKind,
 } from '../accounting/ledger.js';
 import { anomalyMessage } from '../accounting/slice.js';
-import type { Reading } from '../accounting/snapshot.js';
 import {
   accountSteal,
   nsBetween,
@@ -50,8 +50,16 @@ import {
 import { conversionFor } from './conversions.js';
 import type { Machine } from './machine-type.js';
 
-/** A reading as a task event carries it: counter and stolen total, where, and how it was taken. */
-export interface TaskReading extends Reading {
+/**
+ * A reading as a task event carries it: counter and stolen total, where, and how it was taken. A `Snapshot` from a
+ * source is one (its values are bigints); a caller whose values are safe integers (a trace's ns timestamps) may give
+ * numbers, which the machine handles without BigInt arithmetic (see {@link ReadingValue}).
+ */
+export interface TaskReading {
+  /** Raw counter value (ticks). */
+  readonly counter: ReadingValue;
+  /** Stolen-time total, ns. */
+  readonly stolenNs: ReadingValue;
   /** CPU the event happened on. */
   readonly cpu: number;
   /** False when the consistent read ran out of retries (default true). */
@@ -183,19 +191,19 @@ export interface TaskContext extends TotalsRecord, StealState {
   /** Whether any reading was captured yet. */
   hasReading: boolean;
   /** Counter of the last reading. */
-  lastCounter: bigint;
+  lastCounter: ReadingValue;
   /** Stolen total of the last reading. */
-  lastStolenNs: bigint;
+  lastStolenNs: ReadingValue;
   /** Counter at switch-in (start of the current slice). */
-  sliceCounter: bigint;
+  sliceCounter: ReadingValue;
   /** Counter when the task last left the CPU. */
-  offCounter: bigint;
+  offCounter: ReadingValue;
   /** How it left: the wait kind its next switch-in books. */
   offKind: OffKind;
   /** Whether a wakeup was seen since it left the CPU. */
   ready: boolean;
   /** Counter at that first wakeup. */
-  readyCounter: bigint;
+  readyCounter: ReadingValue;
   /** Anomalies recorded (all kinds). */
   anomalyCount: number;
   /** The first anomalies, in detail. */
@@ -276,9 +284,9 @@ export function taskTotals(context: TaskContext): TaskTotals {
 // Both reading guards need the time since the task's last reading: computed once per event (a memo of a pure
 // function of the conversion, the last counter and the event's counter).
 // Keyed by values, not by the reading object: a caller may refill one reading for every event.
-let memoCounter: bigint | undefined;
+let memoCounter: ReadingValue | undefined;
 let memoConversion: CounterConversion | undefined;
-let memoLast = 0n;
+let memoLast: ReadingValue = 0n;
 let memoElapsed = 0;
 function sinceLast(c: TaskContext, e: TaskEvent): number {
   const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
@@ -293,7 +301,7 @@ function sinceLast(c: TaskContext, e: TaskEvent): number {
 }
 
 // ns from an earlier counter to the event's; 0 when the counter went backwards.
-function elapsedSince(c: TaskContext, from: bigint, e: TaskEvent): number {
+function elapsedSince(c: TaskContext, from: ReadingValue, e: TaskEvent): number {
   const ns = conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(from, e.reading.counter);
   return ns === COUNTER_BACKWARDS ? 0 : ns;
 }

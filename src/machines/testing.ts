@@ -4,6 +4,7 @@
  * drivers against the model.
  * @module
  */
+import type { ReadingValue } from '../accounting/counter.js';
 import type { MachineDefinition } from './compile.js';
 import type { TaskContext, TaskEvent, TaskReading } from './task.js';
 
@@ -19,8 +20,16 @@ export const READING_VARIANTS: readonly ReadingVariant[] = [
   'steal-backwards',
 ];
 
+// `value + delta` in the value's own representation, never below 0.
+function plus(value: ReadingValue, delta: number): ReadingValue {
+  if (typeof value === 'number') return Math.max(0, value + delta);
+  const sum = value + BigInt(delta);
+  return sum < 0n ? 0n : sum;
+}
+
 /**
- * A reading relative to the context's last one: 1000 ticks later with 100 ns stolen, or the given anomaly.
+ * A reading relative to the context's last one: 1000 ticks later with 100 ns stolen, or the given anomaly. Its
+ * values are bigints or numbers as the context's last reading was.
  * @param context - the task's context
  * @param variant - which kind of reading
  * @returns the reading
@@ -31,15 +40,15 @@ export function nextReading(context: TaskContext, variant: ReadingVariant): Task
   const cpu = context.cpu < 0 ? 0 : context.cpu;
   switch (variant) {
     case 'counter-backwards':
-      return { counter: counter === 0n ? 0n : counter - 1n, stolenNs: stolen, cpu };
+      return { counter: plus(counter, -1), stolenNs: stolen, cpu };
     case 'inconsistent':
-      return { counter: counter + 1000n, stolenNs: stolen + 100n, cpu, consistent: false };
+      return { counter: plus(counter, 1000), stolenNs: plus(stolen, 100), cpu, consistent: false };
     case 'steal-jump':
-      return { counter: counter + 1000n, stolenNs: stolen + 5000n, cpu };
+      return { counter: plus(counter, 1000), stolenNs: plus(stolen, 5000), cpu };
     case 'steal-backwards':
-      return { counter: counter + 1000n, stolenNs: stolen === 0n ? 0n : stolen - 1n, cpu };
+      return { counter: plus(counter, 1000), stolenNs: plus(stolen, -1), cpu };
     default:
-      return { counter: counter + 1000n, stolenNs: stolen + 100n, cpu };
+      return { counter: plus(counter, 1000), stolenNs: plus(stolen, 100), cpu };
   }
 }
 

@@ -204,7 +204,7 @@ export interface TaskRecord {
 // Every task event's fields in one mutable record (see Replay.#send).
 interface ScratchEvent {
   type: TaskEvent['type'];
-  readonly reading: { counter: bigint; stolenNs: bigint; cpu: number; atNs: number; line: number };
+  readonly reading: { counter: number; stolenNs: number; cpu: number; atNs: number; line: number };
   state: string;
   toCpu: number;
   untracked: boolean;
@@ -236,8 +236,6 @@ class TaskSlot {
 // Per CPU: the previous switch (perf's tprev), the task it switched in, and the CPU's idle task.
 class CpuSlot {
   tprev = 0;
-  /** `tprev` as the counter reading it was (shared by the two readings that carry it). */
-  tprevCounter = 0n;
   hasCurrent = false;
   current = 0;
   idle: Runner | undefined = undefined;
@@ -299,7 +297,7 @@ export class Replay {
       this.#engine === 'compiled'
         ? {
             type: 'dispatch',
-            reading: { counter: 0n, stolenNs: 0n, cpu: 0, atNs: 0, line: 0 },
+            reading: { counter: 0, stolenNs: 0, cpu: 0, atNs: 0, line: 0 },
             state: '',
             toCpu: -1,
             untracked: false,
@@ -345,11 +343,12 @@ export class Replay {
   }
 
   // Sends a task event. The compiled engine gets one event and one reading refilled every time (the stepper keeps
-  // neither, and the machine's memo is keyed by values): no garbage per send. Real actors get fresh objects.
+  // neither, and the machine's memo is keyed by values): no garbage per send. Real actors get fresh objects. The
+  // readings are ns timestamps as numbers (exact: a trace's times are far below 2^53 ns), so no BigInt arithmetic.
   #send(
     runner: Runner,
     type: TaskEvent['type'],
-    counter: bigint,
+    counter: number,
     stolenNs: number,
     cpu: number,
     atNs: number,
@@ -358,10 +357,9 @@ export class Replay {
     toCpu = -1,
     untracked = false,
   ): void {
-    const stolen = stolenNs === 0 ? 0n : BigInt(stolenNs);
     const scratch = this.#scratch;
     if (scratch === undefined) {
-      const reading: TaskReading = { counter, stolenNs: stolen, cpu, atNs, line };
+      const reading: TaskReading = { counter, stolenNs, cpu, atNs, line };
       runner.send(
         type === 'block'
           ? { type, reading, state }
@@ -375,7 +373,7 @@ export class Replay {
     }
     const r = scratch.reading;
     r.counter = counter;
-    r.stolenNs = stolen;
+    r.stolenNs = stolenNs;
     r.cpu = cpu;
     r.atNs = atNs;
     r.line = line;
@@ -459,7 +457,7 @@ export class Replay {
     if (event.targetComm !== '') target.comm = event.targetComm;
     if (target.onCpu < 0 && event.targetTid !== 0) {
       const runner = this.#runnerOf(target, event.targetTid);
-      this.#send(runner, 'wakeup', BigInt(event.timeNs), target.stolenNs, event.cpu, event.timeNs, event.line);
+      this.#send(runner, 'wakeup', event.timeNs, target.stolenNs, event.cpu, event.timeNs, event.line);
     }
     if (!rows) return undefined;
     return {
@@ -478,11 +476,10 @@ export class Replay {
     if (this.#countMigrations) target.migrations++;
     if (target.onCpu < 0) {
       const runner = this.#runnerOf(target, event.targetTid);
-      const counter = BigInt(event.timeNs);
       this.#send(
         runner,
         'migrate',
-        counter,
+        event.timeNs,
         target.stolenNs,
         event.origCpu,
         event.timeNs,
@@ -558,10 +555,9 @@ export class Replay {
     nextSlot.inT = t;
     if (prev === 0) slot.idleStolenNs = stolenBefore + stolenSlice;
     else prevSlot.stolenNs = stolenBefore + stolenSlice;
-    const counter = BigInt(t);
     // perf: at a CPU's first switch the switch-in time is unknown; the row counts, with every delta 0.
-    if (tprev === 0) this.#send(runner, 'dispatch', counter, stolenBefore, cpu, t, event.line, '', -1, true);
-    else this.#send(runner, 'dispatch', slot.tprevCounter, stolenBefore, cpu, tprev, event.line);
+    if (tprev === 0) this.#send(runner, 'dispatch', t, stolenBefore, cpu, t, event.line, '', -1, true);
+    else this.#send(runner, 'dispatch', tprev, stolenBefore, cpu, tprev, event.line);
     // perf 6.1 files a wait by its own state character: only 'R' is preempt and 'D' iowait; everything else,
     // including a preempted 'R+' (its 'W'), is sleep. Current perf treats R and R+ alike as preempted.
     const state = event.prevState;
@@ -581,22 +577,12 @@ export class Replay {
       type = 'block';
       blockState = state;
     }
-    this.#send(
-      runner,
-      type,
-      counter,
-      stolenBefore + stolenSlice,
-      cpu,
-      t,
-      event.line,
-      type === 'block' ? blockState : '',
-    );
+    this.#send(runner, type, t, stolenBefore + stolenSlice, cpu, t, event.line, type === 'block' ? blockState : '');
     if (dead && event.prevTid > 0) this.#slot(event.prevTid).exited = true;
     const after = runner.context;
     if (this.firstSwitchNs < 0) this.firstSwitchNs = t;
     this.lastSwitchNs = t;
     slot.tprev = t;
-    slot.tprevCounter = counter;
     if (prevSlot.onCpu === cpu) prevSlot.onCpu = -1;
     if (event.nextTid !== 0) nextSlot.onCpu = cpu;
     if (!rows) return undefined;
