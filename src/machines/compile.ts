@@ -192,23 +192,17 @@ function compileAction<C, E>(action: unknown, impls: MachineImplementations<C, E
 type Step<C, E> = (leaf: number, context: C, event: E) => number;
 
 /**
- * The table as generated JavaScript: one small function per state and event type, trying the first candidate (the
- * ordinary path) with its guard expression and action calls written out. Every guard and action of that path is
- * called from its own call site, so the engine sees one target per site and can inline the implementations
- * (through the table, every call site sees them all). The other candidates (the anomaly paths, each behind a failed
- * check) are left to `rest`, which walks the table from the second candidate. `step` picks the function with a
- * `switch` on the state and the event type and calls it from one site: each function is compiled on its own, so a
- * pair met late in a trace (an exit, an anomaly) does not throw away the compiled code of the others. The
- * implementations and params are handed in as constants; only indexes and event-type strings are written into the
- * source.
+ * The table as generated JavaScript: one small function per state and event type that tries the candidates in
+ * priority order, each with its guard expression and action calls written out. Every guard and action is called from
+ * its own call site, so the engine sees one target per site and can inline the implementations (through the table,
+ * every call site sees them all). `step` picks the function with a `switch` on the state and the event type and calls
+ * it from one site: each function is compiled on its own, so a pair met late in a trace (an exit, an anomaly) does not
+ * throw away the compiled code of the others. The implementations and params are handed in as constants; only indexes
+ * and event-type strings are written into the source.
  * @param table - per leaf, the candidate transitions by event type
- * @param rest - walks a leaf's candidates for the event from the second on
  * @returns the step function, or undefined where the runtime forbids generating code (a strict CSP, some edges)
  */
-function generateStep<C, E>(
-  table: readonly Map<string, CompiledTransition<C, E>[]>[],
-  rest: Step<C, E>,
-): Step<C, E> | undefined {
+function generateStep<C, E>(table: readonly Map<string, CompiledTransition<C, E>[]>[]): Step<C, E> | undefined {
   const values: unknown[] = [];
   const ref = (value: unknown): string => {
     let i = values.indexOf(value);
@@ -223,22 +217,22 @@ function generateStep<C, E>(
     if (parts.length === 0) return tree.op === 'and' ? 'true' : 'false';
     return `(${parts.join(tree.op === 'and' ? ' && ' : ' || ')})`;
   };
-  const restRef = ref(rest);
+  const candidateCode = (t: CompiledTransition<C, E>): string => {
+    const calls = t.actions.map(
+      (a) => `${ref(a.impl)}(c, e, ${a.params === undefined ? 'undefined' : ref(a.params)}); `,
+    );
+    const body = `{ ${calls.join('')}return ${String(t.to)}; }`;
+    return t.guardTree === null ? body : `if (${guardCode(t.guardTree)}) ${body}`;
+  };
   const functions: string[] = [];
   const lines: string[] = ['let f;', 'switch (leaf) {'];
   table.forEach((byEvent, leaf) => {
     if (byEvent.size === 0) return;
     lines.push(`case ${String(leaf)}: switch (e.type) {`);
-    for (const [type, [first, ...others]] of byEvent) {
-      if (first === undefined) continue;
+    for (const [type, candidates] of byEvent) {
+      if (candidates.length === 0) continue;
       const name = `t${String(functions.length)}`;
-      const calls = first.actions.map(
-        (a) => `${ref(a.impl)}(c, e, ${a.params === undefined ? 'undefined' : ref(a.params)}); `,
-      );
-      const body = `{ ${calls.join('')}return ${String(first.to)}; }`;
-      const taken = first.guardTree === null ? body : `if (${guardCode(first.guardTree)}) ${body}`;
-      const otherwise = others.length === 0 ? 'return -1;' : `return ${restRef}(${String(leaf)}, c, e);`;
-      functions.push(`function ${name}(c, e) { ${taken} ${otherwise} }`);
+      functions.push(`function ${name}(c, e) { ${candidates.map(candidateCode).join(' ')} return -1; }`);
       lines.push(`case ${JSON.stringify(type)}: f = ${name}; break;`);
     }
     lines.push('default: return -1; } break;');
@@ -473,27 +467,23 @@ export function compileMachine<C, E extends EventObject>(
     (n) => entryActions.get(n) ?? [],
   );
 
-  // The table walked at run time, from a given candidate: what runs where code cannot be generated (from the first),
-  // and the generated code's rare paths (from the second, the first having been tried).
-  const walkFrom =
-    (from: number): Step<C, E> =>
-    (leaf, context, event) => {
-      const candidates = table[leaf]?.get(event.type);
-      if (candidates === undefined) return -1;
-      for (let i = from; i < candidates.length; i++) {
-        const t = candidates[i] as CompiledTransition<C, E>;
-        if (t.guard !== null && !t.guard(context, event)) continue;
-        const actions = t.actions;
-        for (let j = 0; j < actions.length; j++) {
-          const a = actions[j] as CompiledAction<C, E>;
-          a.impl(context, event, a.params);
-        }
-        return t.to;
+  // The table walked at run time: what runs where code cannot be generated.
+  const tableStep: Step<C, E> = (leaf, context, event) => {
+    const candidates = table[leaf]?.get(event.type);
+    if (candidates === undefined) return -1;
+    for (let i = 0; i < candidates.length; i++) {
+      const t = candidates[i] as CompiledTransition<C, E>;
+      if (t.guard !== null && !t.guard(context, event)) continue;
+      const actions = t.actions;
+      for (let j = 0; j < actions.length; j++) {
+        const a = actions[j] as CompiledAction<C, E>;
+        a.impl(context, event, a.params);
       }
-      return -1;
-    };
-  const tableStep = walkFrom(0);
-  const generated = options.generate === false ? undefined : generateStep(table, walkFrom(1));
+      return t.to;
+    }
+    return -1;
+  };
+  const generated = options.generate === false ? undefined : generateStep(table);
   const step = generated ?? tableStep;
 
   const tables: StepperTables<C, E> = { step, paths, isDone };
