@@ -1,6 +1,6 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, StringCache } from './bytes.js';
+import { LineSplitter } from './bytes.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -34,18 +34,5 @@ describe('LineSplitter', () => {
   it('delivers a last line without a line end at end()', () => {
     expect(splitInChunks('a\nb', [])).toEqual(['a', 'b']);
     expect(splitInChunks('a\r\n\r\n', [2])).toEqual(['a', '']);
-  });
-});
-
-describe('StringCache', () => {
-  it('returns the same string while the bytes match, and a new one when they change', () => {
-    const cache = new StringCache();
-    const a = encoder.encode('xbashx');
-    const first = cache.get(7, a, 1, 5);
-    expect(first).toBe('bash');
-    expect(cache.get(7, encoder.encode('bash'), 0, 4)).toBe(first);
-    expect(cache.get(7, encoder.encode('zsh'), 0, 3)).toBe('zsh');
-    expect(cache.get(8, encoder.encode('café'), 0, 5)).toBe('café'); // non-ASCII: decoded, never matched bytewise
-    expect(cache.get(8, encoder.encode('café'), 0, 5)).toBe('café');
   });
 });

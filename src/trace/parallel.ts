@@ -12,13 +12,12 @@ import { SchedacctError } from '../errors.js';
 import { decodeBytes } from './bytes.js';
 import { traceBytes } from './file.js';
 import type { TraceEvent } from './events.js';
-import { parsePerfScriptText, PerfScriptScanner, SCANNED, type LineResult } from './perf-script.js';
-import { primerLines } from './primer.js';
+import { parsePerfScriptText, type LineResult } from './perf-script.js';
 import { detectFormat, type TraceFormat } from './format.js';
 // The replay (XState, the machines) is imported when needed: scanning threads start while it loads.
 import type { ReadOptions, ReadResult, TraceSink } from './read.js';
-import { RecordReader, RecordWriter } from './records.js';
-import type { ScanWorkerData, SegmentBatchMessage } from './scan-worker.js';
+import { RecordReader } from './records.js';
+import type { ScanWorkerData, SegmentBatchMessage, UnavailableMessage } from './scan-worker.js';
 
 /** Options of {@link readTraceFile}. */
 export interface ReadFileOptions extends ReadOptions {
@@ -73,10 +72,11 @@ export async function readTraceFile(path: string, options: ReadFileOptions = {})
     statSync(path).size >= min &&
     existsSync(WORKER) &&
     (await formatOf(path)) === 'perf-script';
-  const result = await (inWorker
-    ? scanInWorkers(path, options)
-    : import('./read.js').then(({ readTrace }) => readTrace(traceBytes(path), options)));
-  return { ...result, worker: inWorker };
+  const onThread = (): Promise<ReadResult> =>
+    import('./read.js').then(({ readTrace }) => readTrace(traceBytes(path), options));
+  const result = inWorker ? await scanInWorkers(path, options) : undefined;
+  // undefined: no worker, or the workers could not run the scanner (then nothing was replayed yet)
+  return result === undefined ? { ...(await onThread()), worker: false } : { ...result, worker: true };
 }
 
 // The format, from the first chunk's lines (256 KiB: past any header).
@@ -87,7 +87,7 @@ async function formatOf(path: string): Promise<TraceFormat | undefined> {
   return undefined;
 }
 
-function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResult> {
+function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResult | undefined> {
   // A plain file is cut into segments that the workers share; a .gz file can only be read from its start.
   const size = statSync(path).size;
   const segmentBytes = path.endsWith('.gz') ? 0 : (options.segmentBytes ?? SEGMENT_BYTES);
@@ -97,7 +97,6 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
     const inFlight = new Int32Array(new SharedArrayBuffer(4));
     const data: ScanWorkerData = {
       path,
-      batch: 4096,
       inFlight: inFlight.buffer,
       maxInFlight: 4,
       worker: w,
@@ -130,7 +129,11 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
         const w = workers[next % count];
         const message = w?.queue.shift();
         if (w === undefined || message === undefined) return;
-        w.records.read(message.batch, lineBase, onEvent, onLine);
+        if (message.batch !== undefined) {
+          const { ints, count, strings, texts } = message.batch;
+          const floats = new Float64Array(ints.buffer, ints.byteOffset, ints.length / 2);
+          w.records.read({ ints, floats, count, strings, texts }, lineBase, onEvent, onLine);
+        }
         Atomics.sub(w.inFlight, 0, 1);
         Atomics.notify(w.inFlight, 0);
         if (message.last) {
@@ -157,8 +160,14 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
     workers.forEach((w, i) => {
       const thread = new Worker(WORKER, { workerData: w.data });
       threads.push(thread);
-      thread.on('message', (message: SegmentBatchMessage) => {
+      thread.on('message', (message: SegmentBatchMessage | UnavailableMessage) => {
         if (settled) return;
+        if (message.type === 'unavailable') {
+          settled = true;
+          for (const t of threads) void t.terminate();
+          resolve(undefined);
+          return;
+        }
         try {
           w.queue.push(message);
           if (next % count === i) drain();
@@ -184,7 +193,6 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
     import('./read.js').then(({ TraceSink: Sink }) => {
       if (settled) return;
       try {
-        primeReplay(Sink, options);
         sink = new Sink(options);
         sink.begin('perf-script');
         onEvent = sink.event.bind(sink);
@@ -196,41 +204,6 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
       }
     }, fail);
   });
-}
-
-// The primer trace replayed once by a throwaway sink with the same options (rows built, but for nobody, where the
-// caller asked for rows), through the same records the workers send: the optimizing compiler then sees the replay's
-// rarer branches before it first compiles it. Measured on the large trace: 5 deoptimizations instead of 20, ~10 ms
-// less wall time.
-function primeReplay(Sink: typeof TraceSink, options: ReadFileOptions): void {
-  const sink = new Sink({
-    ...(options.compat === undefined ? {} : { compat: options.compat }),
-    ...(options.engine === undefined ? {} : { engine: options.engine }),
-    ...(options.migrations === undefined ? {} : { migrations: options.migrations }),
-    ...(options.onRow === undefined ? {} : { onRow: () => undefined }),
-  });
-  sink.begin('perf-script');
-  const lines = primerLines();
-  const scanner = new PerfScriptScanner();
-  const writer = new RecordWriter(lines.length);
-  const encoder = new TextEncoder();
-  lines.forEach((text, i) => {
-    const bytes = encoder.encode(text);
-    const kind = scanner.scanInto(bytes, 0, bytes.length);
-    if (kind === SCANNED.general) writer.text(i + 1, text);
-    else writer.scanned(scanner, kind, i + 1);
-  });
-  new RecordReader(parsePerfScriptText).read(
-    writer.take(),
-    0,
-    (event) => {
-      sink.event(event);
-    },
-    (result, line) => {
-      sink.result(result, line);
-    },
-  );
-  sink.finish();
 }
 
 // Scanning threads: the cores the replay leaves, at least one and at most 3 (then the replay sets the pace). On two

@@ -11,9 +11,11 @@ import { decodeBytes, LineSplitter } from './bytes.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
 import type { TraceEvent } from './events.js';
 import { createFtraceParser } from './ftrace.js';
-import { createPerfScriptReader, type LineReader, type LineResult } from './perf-script.js';
+import { createPerfScriptReader, parsePerfScriptText, type LineReader, type LineResult } from './perf-script.js';
 export { detectFormat, type TraceFormat } from './format.js';
+import { RecordReader } from './records.js';
 import { Replay, type AnomalyReport, type InfoRow, type ReplayOptions, type TimehistRow } from './replay.js';
+import { ChunkScanner, type RecordBatch } from './wasm-scan.js';
 
 /** Options of {@link readTrace}. */
 export interface ReadOptions extends ReplayOptions {
@@ -72,13 +74,33 @@ export class TraceSink {
     if (this.#reader !== undefined) this.result(this.#reader.bytes(bytes, from, to, this.#n), this.#n);
     else this.#toHead(decodeBytes(bytes, from, to));
   });
+  // The WebAssembly scanner for perf script bytes, when the caller has one; it takes over once the format is known.
+  readonly #scanner: ChunkScanner | undefined;
+  #scanning = false;
+  // A partial line of the head, while the format is told with a scanner at hand.
+  #headCarry = new Uint8Array(0);
+  readonly #records = new RecordReader(parsePerfScriptText);
+  readonly #onBatch = (batch: RecordBatch): void => {
+    this.#records.read(batch, 0, this.#onEvent, this.#onLine);
+  };
+  readonly #onEvent = (event: TraceEvent): void => {
+    this.event(event);
+  };
+  readonly #onLine = (r: LineResult, line: number): void => {
+    this.result(r, line);
+  };
 
-  /** @param options - see {@link ReadOptions} */
-  constructor(options: ReadOptions) {
+  /**
+   * @param options - see {@link ReadOptions}
+   * @param scanner - reads perf script bytes many lines at a time (see {@link ChunkScanner.create}); without it
+   *   every line is parsed on its own, with the same results
+   */
+  constructor(options: ReadOptions, scanner?: ChunkScanner) {
     this.replay = new Replay(options);
     this.#options = options;
     this.#maxDetails = options.maxMalformedDetails ?? 100;
     this.#onRow = options.onRow;
+    this.#scanner = scanner;
   }
 
   /**
@@ -130,10 +152,12 @@ export class TraceSink {
    */
   take(item: string | Uint8Array): void {
     if (typeof item !== 'string') {
-      this.#splitter.push(item);
+      if (this.#scanning) (this.#scanner as ChunkScanner).push(item, this.#onBatch);
+      else if (this.#reader !== undefined || this.#scanner === undefined) this.#splitter.push(item);
+      else this.#headBytes(item);
       return;
     }
-    this.#splitter.end(); // a partial byte line before a text line is a line of its own
+    this.#endBytes(); // a partial byte line before a text line is a line of its own
     this.#n++;
     if (this.#reader !== undefined) this.result(this.#reader.text(item, this.#n), this.#n);
     else this.#toHead(item);
@@ -145,6 +169,48 @@ export class TraceSink {
    */
   count(lines: number): void {
     this.#n += lines;
+  }
+
+  // Before the format is known, with a scanner at hand: the lines of this chunk go to the head until the format is
+  // told, and the rest of the chunk to the scanner if it is perf script (else line by line, as without a scanner).
+  #headBytes(chunk: Uint8Array): void {
+    const bytes = this.#headCarry.length === 0 ? chunk : concat(this.#headCarry, chunk);
+    let start = 0;
+    for (let nl = bytes.indexOf(10); nl >= 0 && this.#reader === undefined; nl = bytes.indexOf(10, start)) {
+      this.#n++;
+      this.#toHead(decodeBytes(bytes, start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
+      start = nl + 1;
+    }
+    const rest = bytes.subarray(start);
+    if (this.#reader === undefined) {
+      this.#headCarry = rest.slice();
+      return;
+    }
+    this.#headCarry = new Uint8Array(0);
+    if (this.#format === 'perf-script' && this.#scanner !== undefined) {
+      this.#scanning = true;
+      this.#scanner.lines = this.#n;
+      this.#scanner.push(rest, this.#onBatch);
+    } else this.#splitter.push(rest);
+  }
+
+  // Ends the bytes so far: the scanner's, the head's or the splitter's last line.
+  #endBytes(): void {
+    if (this.#headCarry.length > 0) {
+      const carry = this.#headCarry;
+      this.#headCarry = new Uint8Array(0);
+      const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
+      this.#n++;
+      if (this.#reader !== undefined) this.result(this.#reader.bytes(carry, 0, end, this.#n), this.#n);
+      else this.#toHead(decodeBytes(carry, 0, end));
+    }
+    if (this.#scanning) {
+      const scanner = this.#scanner as ChunkScanner;
+      scanner.end(this.#onBatch);
+      this.#n = scanner.lines;
+      this.#scanning = false;
+    }
+    this.#splitter.end();
   }
 
   // The format is told from the first 50 lines that are not comments (perf script --header prints one per CPU).
@@ -169,7 +235,7 @@ export class TraceSink {
    * @returns what reading it gave
    */
   finish(): ReadResult {
-    this.#splitter.end();
+    this.#endBytes();
     if (this.#reader === undefined) this.#detect();
     return {
       format: this.#format ?? 'perf-script',
@@ -179,6 +245,13 @@ export class TraceSink {
       malformed: { count: this.#malformedCount, details: this.#malformed },
     };
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 /**
@@ -194,7 +267,7 @@ export async function readTrace(
   input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
-  const sink = new TraceSink(options);
+  const sink = new TraceSink(options, await ChunkScanner.create());
   if (Symbol.asyncIterator in input) for await (const item of input) sink.take(item);
   else for (const item of input) sink.take(item);
   return sink.finish();
