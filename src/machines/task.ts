@@ -227,7 +227,7 @@ export function createTaskContext(input: TaskInput): TaskContext {
       `maxAnomalyDetails must be a whole number ≥ 0, got ${String(maxAnomalyDetails)}`,
     );
   }
-  const steal = stealState(input.policy ?? 'drop', 0n); // validates the policy
+  const steal = stealState(input.policy ?? 'drop', 0); // validates the policy
   // One literal with every field, in one order: every context gets the same shape with its fields in the object
   // itself, so the actions' property accesses stay monomorphic however many tasks a replay holds.
   return {
@@ -260,13 +260,15 @@ export function createTaskContext(input: TaskInput): TaskContext {
     cpu: -1,
     migrations: 0,
     hasReading: false,
-    lastCounter: 0n,
-    lastStolenNs: 0n,
-    sliceCounter: 0n,
-    offCounter: 0n,
+    // Readings start as numbers: fields that only ever hold numbers stay unboxed (a bigint reading turns a field into
+    // a general one, once, for every context).
+    lastCounter: 0,
+    lastStolenNs: 0,
+    sliceCounter: 0,
+    offCounter: 0,
     offKind: 'none',
     ready: false,
-    readyCounter: 0n,
+    readyCounter: 0,
     anomalyCount: 0,
     anomalies: [],
   };
@@ -339,11 +341,16 @@ const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', Guar
 export const taskImplementations: MachineImplementations<TaskContext, TaskEvent> = {
   guards: {
     ...taskGuards,
-    // All three checks at once: the ordinary path tries this one guard first.
-    readingValid: (c, e) =>
-      taskGuards.monotonic(c, e, undefined) &&
-      taskGuards.stableRead(c, e, undefined) &&
-      taskGuards.stealWithinElapsed(c, e, undefined),
+    // All three checks at once (monotonic, stableRead, stealWithinElapsed), the time since the last reading computed
+    // once: the ordinary path tries this one guard first.
+    readingValid: (c, e) => {
+      const r = e.reading;
+      if (r.consistent === false) return false;
+      if (!c.hasReading) return true;
+      const elapsed = conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(c.lastCounter, r.counter);
+      if (elapsed === COUNTER_BACKWARDS || r.stolenNs < c.lastStolenNs) return false;
+      return nsBetween(c.lastStolenNs, r.stolenNs) <= elapsed;
+    },
     // The task blocked in uninterruptible sleep (state D: counted as iowait, as perf does).
     iowaitState: (_c, e) => e.type === 'block' && e.state.startsWith('D'),
   },

@@ -5,14 +5,13 @@
  * the work).
  * @module
  */
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
 import { decodeBytes } from './bytes.js';
 import { traceBytes } from './file.js';
-import type { TraceEvent } from './events.js';
-import { parsePerfScriptText, type LineResult } from './perf-script.js';
+import { parsePerfScriptText } from './perf-script.js';
 import { detectFormat, type TraceFormat } from './format.js';
 // The replay (XState, the machines) is imported when needed: scanning threads start while it loads.
 import type { ReadOptions, ReadResult, TraceSink } from './read.js';
@@ -80,11 +79,22 @@ export async function readTraceFile(path: string, options: ReadFileOptions = {})
 }
 
 // The format, from the first chunk's lines (256 KiB: past any header).
+// The format, told from the file's first 256 KiB (comments are passed over): read in one call for a plain file,
+// streamed for a `.gz` one.
 async function formatOf(path: string): Promise<TraceFormat | undefined> {
-  for await (const chunk of traceBytes(path)) {
-    return detectFormat(decodeBytes(chunk, 0, chunk.length).split('\n')); // comments are passed over
+  const detect = (bytes: Uint8Array): TraceFormat | undefined =>
+    detectFormat(decodeBytes(bytes, 0, bytes.length).split('\n'));
+  if (path.endsWith('.gz')) {
+    for await (const chunk of traceBytes(path)) return detect(chunk);
+    return undefined;
   }
-  return undefined;
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(1 << 18);
+    return detect(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResult | undefined> {
@@ -110,8 +120,6 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
   return new Promise((resolve, reject) => {
     const threads: Worker[] = [];
     let sink: TraceSink | undefined; // once the replay has loaded
-    let onEvent: ((event: TraceEvent) => void) | undefined;
-    let onLine: ((result: LineResult, line: number) => void) | undefined;
     let settled = false;
     let next = 0; // the segment to replay next
     let lineBase = 0; // lines in the segments before it
@@ -124,7 +132,7 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
     };
     // Replays what has come, in segment order: segment s is worker s % count's.
     const drain = (): void => {
-      if (sink === undefined || onEvent === undefined || onLine === undefined) return;
+      if (sink === undefined) return;
       while (next < segments) {
         const w = workers[next % count];
         const message = w?.queue.shift();
@@ -132,7 +140,7 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
         if (message.batch !== undefined) {
           const { ints, count, strings, texts } = message.batch;
           const floats = new Float64Array(ints.buffer, ints.byteOffset, ints.length / 2);
-          w.records.read({ ints, floats, count, strings, texts }, lineBase, onEvent, onLine);
+          w.records.read({ ints, floats, count, strings, texts }, lineBase, sink);
         }
         Atomics.sub(w.inFlight, 0, 1);
         Atomics.notify(w.inFlight, 0);
@@ -190,13 +198,12 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
         }
       });
     });
+    // The replay's modules (XState, the machines) load while the threads boot.
     import('./read.js').then(({ TraceSink: Sink }) => {
       if (settled) return;
       try {
         sink = new Sink(options);
         sink.begin('perf-script');
-        onEvent = sink.event.bind(sink);
-        onLine = sink.result.bind(sink);
         drain();
         stoppedEarly();
       } catch (error: unknown) {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePerfScriptLine, parsePerfScriptText, type LineResult } from './perf-script.js';
-import { RecordReader } from './records.js';
+import { EventSink, RecordReader } from './records.js';
 import { ChunkScanner, RECORD_INTS, RECORD_KIND } from './wasm-scan.js';
 
 const encoder = new TextEncoder();
@@ -35,8 +35,10 @@ function scanLines(scanner: ChunkScanner, lines: readonly string[], chunkBytes =
     records.read(
       batch,
       -first,
-      (event) => results.push({ type: 'event', event: { ...event } }),
-      (result) => results.push(result),
+      new EventSink(
+        (event) => results.push({ type: 'event', event: { ...event } }),
+        (result) => results.push(result),
+      ),
     );
   };
   const bytes = encoder.encode(lines.join('\n'));

@@ -9,11 +9,11 @@ import { anomalyError, type Anomaly } from '../accounting/anomaly.js';
 import { SchedacctError } from '../errors.js';
 import { decodeBytes, LineSplitter } from './bytes.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
-import type { TraceEvent } from './events.js';
+import type { TraceEvent, WakeupEvent } from './events.js';
 import { createFtraceParser } from './ftrace.js';
 import { createPerfScriptReader, parsePerfScriptText, type LineReader, type LineResult } from './perf-script.js';
 export { detectFormat, type TraceFormat } from './format.js';
-import { RecordReader } from './records.js';
+import { RecordReader, type RecordSink } from './records.js';
 import { Replay, type AnomalyReport, type InfoRow, type ReplayOptions, type TimehistRow } from './replay.js';
 import { ChunkScanner, type RecordBatch } from './wasm-scan.js';
 
@@ -56,7 +56,7 @@ const READERS: Record<TraceFormat, () => LineReader> = {
  * lines a worker thread already scanned.
  * @internal
  */
-export class TraceSink {
+export class TraceSink implements RecordSink {
   readonly replay: Replay;
   readonly #options: ReadOptions;
   readonly #head: string[] = [];
@@ -81,13 +81,7 @@ export class TraceSink {
   #headCarry = new Uint8Array(0);
   readonly #records = new RecordReader(parsePerfScriptText);
   readonly #onBatch = (batch: RecordBatch): void => {
-    this.#records.read(batch, 0, this.#onEvent, this.#onLine);
-  };
-  readonly #onEvent = (event: TraceEvent): void => {
-    this.event(event);
-  };
-  readonly #onLine = (r: LineResult, line: number): void => {
-    this.result(r, line);
+    this.#records.read(batch, 0, this);
   };
 
   /**
@@ -130,6 +124,65 @@ export class TraceSink {
       const row = this.replay.push(event);
       if (row !== undefined) this.#onRow(row);
     }
+  }
+
+  /** @inheritDoc */
+  switchAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    prevTid: number,
+    prevComm: string,
+    prevState: string,
+    nextTid: number,
+    nextComm: string,
+  ): void {
+    const onRow = this.#onRow;
+    const row = this.replay.switchAt(
+      timeNs,
+      cpu,
+      tid,
+      comm,
+      line,
+      prevTid,
+      prevComm,
+      prevState,
+      nextTid,
+      nextComm,
+      onRow !== undefined,
+    );
+    if (row !== undefined) onRow?.(row);
+  }
+
+  /** @inheritDoc */
+  wakeupAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    variant: WakeupEvent['variant'],
+    targetTid: number,
+    targetComm: string,
+  ): void {
+    const onRow = this.#onRow;
+    const row = this.replay.wakeupAt(timeNs, cpu, tid, comm, line, variant, targetTid, targetComm, onRow !== undefined);
+    if (row !== undefined) onRow?.(row);
+  }
+
+  /** @inheritDoc */
+  runtimeAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    _line: number,
+    targetTid: number,
+    ns: number,
+  ): void {
+    this.replay.runtimeAt(timeNs, cpu, tid, comm, targetTid, ns);
   }
 
   /**

@@ -23,15 +23,176 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const VARIANTS = ['waking', 'wakeup', 'wakeup_new'] as const;
 
 /**
- * Reads batches back into events and line results, in order.
+ * Where {@link RecordReader.read} hands records: one method per kind, with the fields as arguments (no event object
+ * between the record and the replay), and every other line's result.
+ * @internal
+ */
+export interface RecordSink {
+  /**
+   * A `sched_switch`.
+   * @param timeNs - time, ns
+   * @param cpu - CPU
+   * @param tid - the sample's thread
+   * @param comm - its comm
+   * @param line - input line
+   * @param prevTid - outgoing task
+   * @param prevComm - its comm
+   * @param prevState - its state letters
+   * @param nextTid - incoming task
+   * @param nextComm - its comm
+   */
+  switchAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    prevTid: number,
+    prevComm: string,
+    prevState: string,
+    nextTid: number,
+    nextComm: string,
+  ): void;
+  /**
+   * A `sched_waking`, `sched_wakeup` or `sched_wakeup_new`.
+   * @param timeNs - time, ns
+   * @param cpu - CPU
+   * @param tid - the sample's thread (the waker)
+   * @param comm - its comm
+   * @param line - input line
+   * @param variant - which tracepoint
+   * @param targetTid - the woken task
+   * @param targetComm - its comm
+   * @param targetCpu - the CPU it will run on
+   */
+  wakeupAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    variant: WakeupEvent['variant'],
+    targetTid: number,
+    targetComm: string,
+    targetCpu: number,
+  ): void;
+  /**
+   * A `sched_stat_runtime`.
+   * @param timeNs - time, ns
+   * @param cpu - CPU
+   * @param tid - the sample's thread
+   * @param comm - its comm
+   * @param line - input line
+   * @param targetTid - the task the runtime is for
+   * @param ns - task-clock runtime, ns
+   */
+  runtimeAt(timeNs: number, cpu: number, tid: number, comm: string, line: number, targetTid: number, ns: number): void;
+  /**
+   * Any other line: an event of another system (skipped), or what the general parser made of a TEXT record.
+   * @param result - what the line held
+   * @param line - its number
+   */
+  result(result: LineResult, line: number): void;
+}
+
+/**
+ * A {@link RecordSink} that makes each record an event again (refilled: read it before returning, do not keep it).
+ * @internal
+ */
+export class EventSink implements RecordSink {
+  readonly #switch: Mutable<SwitchEvent> = switchEvent(0, 0, 0, '', 0, 0, '', '', 0, '');
+  readonly #wakeup: Mutable<WakeupEvent> = wakeupEvent(0, 0, 0, '', 0, 'waking', 0, '', 0);
+  readonly #runtime: Mutable<RuntimeEvent> = runtimeEvent(0, 0, 0, '', 0, 0, 0);
+  readonly #onEvent: (event: TraceEvent) => void;
+  readonly #onLine: (result: LineResult, line: number) => void;
+
+  /**
+   * @param onEvent - gets each event
+   * @param onLine - gets each other line's result and its number
+   */
+  constructor(onEvent: (event: TraceEvent) => void, onLine: (result: LineResult, line: number) => void) {
+    this.#onEvent = onEvent;
+    this.#onLine = onLine;
+  }
+
+  #head<T extends Mutable<TraceEventBase>>(
+    e: T,
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+  ): T {
+    e.timeNs = timeNs;
+    e.cpu = cpu;
+    e.tid = tid;
+    e.comm = comm;
+    e.line = line;
+    return e;
+  }
+
+  /** @inheritDoc */
+  switchAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    prevTid: number,
+    prevComm: string,
+    prevState: string,
+    nextTid: number,
+    nextComm: string,
+  ): void {
+    const e = this.#head(this.#switch, timeNs, cpu, tid, comm, line);
+    e.prevTid = prevTid;
+    e.prevComm = prevComm;
+    e.prevState = prevState;
+    e.nextTid = nextTid;
+    e.nextComm = nextComm;
+    this.#onEvent(e);
+  }
+
+  /** @inheritDoc */
+  wakeupAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    variant: WakeupEvent['variant'],
+    targetTid: number,
+    targetComm: string,
+    targetCpu: number,
+  ): void {
+    const e = this.#head(this.#wakeup, timeNs, cpu, tid, comm, line);
+    e.variant = variant;
+    e.targetTid = targetTid;
+    e.targetComm = targetComm;
+    e.targetCpu = targetCpu;
+    this.#onEvent(e);
+  }
+
+  /** @inheritDoc */
+  runtimeAt(timeNs: number, cpu: number, tid: number, comm: string, line: number, targetTid: number, ns: number): void {
+    const e = this.#head(this.#runtime, timeNs, cpu, tid, comm, line);
+    e.targetTid = targetTid;
+    e.runtimeNs = ns;
+    this.#onEvent(e);
+  }
+
+  /** @inheritDoc */
+  result(result: LineResult, line: number): void {
+    this.#onLine(result, line);
+  }
+}
+
+/**
+ * Reads batches back into a {@link RecordSink}, in order.
  * @internal
  */
 export class RecordReader {
   readonly #strings: string[] = [];
-  // One event per kind, refilled for every record (made by the shared constructors: the same shapes as a reader's).
-  readonly #switch: Mutable<SwitchEvent> = switchEvent(0, 0, 0, '', 0, 0, '', '', 0, '');
-  readonly #wakeup: Mutable<WakeupEvent> = wakeupEvent(0, 0, 0, '', 0, 'waking', 0, '', 0);
-  readonly #runtime: Mutable<RuntimeEvent> = runtimeEvent(0, 0, 0, '', 0, 0, 0);
   readonly #general: (text: string, line: number) => LineResult;
 
   /** @param general - the parser for lines that travel as text */
@@ -39,62 +200,66 @@ export class RecordReader {
     this.#general = general;
   }
 
-  // The fields every event has, from the record at `at` (record `r`).
-  #head<T extends Mutable<TraceEventBase>>(e: T, b: RecordBatch, at: number, r: number, line: number): T {
-    const ints = b.ints;
-    e.timeNs = b.floats[r * (RECORD_INTS / 2) + 6] as number;
-    e.cpu = ints[at + 2] as number;
-    e.tid = ints[at + 3] as number;
-    e.comm = this.#strings[ints[at + 4] as number] ?? '';
-    e.line = line;
-    return e;
-  }
-
   /**
-   * Hands out each record, in order: events to `onEvent`, anything else as a line result to `onLine`. An event object
-   * is refilled for the next record of its kind: read it before returning, do not keep it.
+   * Hands each record to the sink, in order.
    * @param batch - the next batch
    * @param lineBase - added to each record's line number (the lines before the batch's stream began)
-   * @param onEvent - gets each event
-   * @param onLine - gets each other line's result (skipped, or what the general parser made of it) and its number
+   * @param sink - gets each record
    */
-  read(
-    batch: RecordBatch,
-    lineBase: number,
-    onEvent: (event: TraceEvent) => void,
-    onLine: (result: LineResult, line: number) => void,
-  ): void {
+  read(batch: RecordBatch, lineBase: number, sink: RecordSink): void {
     const strings = this.#strings;
     for (const s of batch.strings) strings.push(s);
     const ints = batch.ints;
+    const floats = batch.floats;
     for (let r = 0; r < batch.count; r++) {
       const at = r * RECORD_INTS;
       const kind = ints[at] as number;
       const line = lineBase + (ints[at + 1] as number);
-      if (kind === RECORD_KIND.switch) {
-        const e = this.#head(this.#switch, batch, at, r, line);
-        e.prevTid = ints[at + 5] as number;
-        e.prevComm = strings[ints[at + 6] as number] ?? '';
-        e.prevState = strings[ints[at + 7] as number] ?? '';
-        e.nextTid = ints[at + 8] as number;
-        e.nextComm = strings[ints[at + 9] as number] ?? '';
-        onEvent(e);
-      } else if (kind === RECORD_KIND.runtime) {
-        const e = this.#head(this.#runtime, batch, at, r, line);
-        e.targetTid = ints[at + 5] as number;
-        e.runtimeNs = batch.floats[r * (RECORD_INTS / 2) + 7] as number;
-        onEvent(e);
-      } else if (kind >= RECORD_KIND.waking && kind <= RECORD_KIND.wakeupNew) {
-        const e = this.#head(this.#wakeup, batch, at, r, line);
-        e.variant = VARIANTS[kind - RECORD_KIND.waking] ?? 'waking';
-        e.targetTid = ints[at + 5] as number;
-        e.targetComm = strings[ints[at + 6] as number] ?? '';
-        e.targetCpu = ints[at + 7] as number;
-        onEvent(e);
+      if (kind <= RECORD_KIND.runtime) {
+        const timeNs = floats[r * (RECORD_INTS / 2) + 6] as number;
+        const cpu = ints[at + 2] as number;
+        const tid = ints[at + 3] as number;
+        const comm = strings[ints[at + 4] as number] ?? '';
+        if (kind === RECORD_KIND.switch) {
+          sink.switchAt(
+            timeNs,
+            cpu,
+            tid,
+            comm,
+            line,
+            ints[at + 5] as number,
+            strings[ints[at + 6] as number] ?? '',
+            strings[ints[at + 7] as number] ?? '',
+            ints[at + 8] as number,
+            strings[ints[at + 9] as number] ?? '',
+          );
+        } else if (kind === RECORD_KIND.runtime) {
+          sink.runtimeAt(
+            timeNs,
+            cpu,
+            tid,
+            comm,
+            line,
+            ints[at + 5] as number,
+            floats[r * (RECORD_INTS / 2) + 7] as number,
+          );
+        } else {
+          sink.wakeupAt(
+            timeNs,
+            cpu,
+            tid,
+            comm,
+            line,
+            VARIANTS[kind - RECORD_KIND.waking] ?? 'waking',
+            ints[at + 5] as number,
+            strings[ints[at + 6] as number] ?? '',
+            ints[at + 7] as number,
+          );
+        }
       } else if (kind === RECORD_KIND.skipped) {
-        onLine({ type: 'skipped', name: strings[ints[at + 4] as number] ?? '' }, line);
+        sink.result({ type: 'skipped', name: strings[ints[at + 4] as number] ?? '' }, line);
       } else {
-        onLine(this.#general(batch.texts[ints[at + 4] as number] ?? '', line), line);
+        sink.result(this.#general(batch.texts[ints[at + 4] as number] ?? '', line), line);
       }
     }
   }

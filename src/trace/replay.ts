@@ -24,7 +24,7 @@ import {
   type TaskReading,
 } from '../machines/task.js';
 import type { StealPolicy } from '../accounting/steal.js';
-import type { MigrateEvent, SwitchEvent, TraceEvent, WakeupEvent } from './events.js';
+import type { MigrateEvent, TraceEvent, WakeupEvent } from './events.js';
 
 /** Which perf to agree with. */
 export type Compat = 'perf-6.1' | 'current';
@@ -212,6 +212,8 @@ interface ScratchEvent {
 
 // What the replay keeps per tid: one record instead of a map per fact, so an event costs one lookup.
 class TaskSlot {
+  /** The tid. */
+  readonly tid: number;
   /** The task's machine, once an event reached it. */
   runner: Runner | undefined = undefined;
   /** Latest comm. */
@@ -231,6 +233,10 @@ class TaskSlot {
   /** `comm[tid]` for wakeup and migration lines, and the comm it was made from. */
   label: string | undefined = undefined;
   labelComm: string | undefined = undefined;
+
+  constructor(tid: number) {
+    this.tid = tid;
+  }
 }
 
 // Per CPU: the previous switch (perf's tprev), the task it switched in, and the CPU's idle task.
@@ -238,6 +244,8 @@ class CpuSlot {
   tprev = 0;
   hasCurrent = false;
   current = 0;
+  /** The slot of the task it switched in last: the sample of most of its next events (no lookup for them). */
+  currentSlot: TaskSlot | undefined = undefined;
   idle: Runner | undefined = undefined;
   idleStolenNs = 0;
 }
@@ -308,7 +316,7 @@ export class Replay {
   #slot(tid: number): TaskSlot {
     let slot = this.#tasks.get(tid);
     if (slot === undefined) {
-      slot = new TaskSlot();
+      slot = new TaskSlot(tid);
       this.#tasks.set(tid, slot);
     }
     return slot;
@@ -403,70 +411,121 @@ export class Replay {
   }
 
   // Each kind reads its own fields in its own branch, so every access sees one event shape.
-  #apply(event: TraceEvent, rows: boolean): TimehistRow | InfoRow | undefined {
-    switch (event.kind) {
+  #apply(e: TraceEvent, rows: boolean): TimehistRow | InfoRow | undefined {
+    switch (e.kind) {
       case 'switch':
-        this.counts.switch++;
-        return this.#switch(event, rows);
+        return this.switchAt(
+          e.timeNs,
+          e.cpu,
+          e.tid,
+          e.comm,
+          e.line,
+          e.prevTid,
+          e.prevComm,
+          e.prevState,
+          e.nextTid,
+          e.nextComm,
+          rows,
+        );
       case 'wakeup':
-        this.counts.wakeup++;
-        return this.#wakeup(event, rows);
+        return this.wakeupAt(e.timeNs, e.cpu, e.tid, e.comm, e.line, e.variant, e.targetTid, e.targetComm, rows);
+      case 'runtime':
+        this.runtimeAt(e.timeNs, e.cpu, e.tid, e.comm, e.targetTid, e.runtimeNs);
+        return undefined;
       case 'migrate':
         this.counts.migrate++;
-        return this.#migrate(event, rows);
+        return this.#migrate(e, rows);
       case 'fork': {
         this.counts.fork++;
-        this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
-        const child = this.#slot(event.childTid);
-        if (event.childComm !== '') child.comm = event.childComm;
-        child.parent = event.parentTid;
+        this.#sample(e.timeNs, e.cpu, e.tid, e.comm);
+        const child = this.#slot(e.childTid);
+        if (e.childComm !== '') child.comm = e.childComm;
+        child.parent = e.parentTid;
         return undefined;
       }
       case 'exit':
         this.counts.exit++;
-        this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
-        this.#slot(event.targetTid).exited = true;
+        this.#sample(e.timeNs, e.cpu, e.tid, e.comm);
+        this.#slot(e.targetTid).exited = true;
         return undefined;
-      case 'runtime': {
-        this.counts.runtime++;
-        this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
-        const target = this.#slot(event.targetTid);
-        target.sliceRuntime = (target.sliceRuntime < 0 ? 0 : target.sliceRuntime) + event.runtimeNs;
-        return undefined;
-      }
       default:
         return undefined;
     }
   }
 
-  // What every event says about its sample: the time (order check), the CPU, and the current task's comm.
+  // What every event says about its sample: the time (order check), the CPU, and the current task's comm. The
+  // sample is usually the task its CPU switched in last: that slot is at hand, without a lookup.
   #sample(timeNs: number, cpu: number, tid: number, comm: string): TaskSlot {
     if (timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = timeNs;
-    if (cpu >= this.#cpus.length) this.#cpu(cpu);
-    const sample = this.#slot(tid);
+    const cpus = this.#cpus;
+    const current = cpu < cpus.length ? (cpus[cpu] as CpuSlot).currentSlot : this.#cpu(cpu).currentSlot;
+    const sample = current !== undefined && current.tid === tid ? current : this.#slot(tid);
     if (tid !== 0) sample.comm = comm;
     return sample;
   }
 
-  #wakeup(event: WakeupEvent, rows: boolean): InfoRow | undefined {
-    this.#sample(event.timeNs, event.cpu, event.tid, event.comm);
-    if (event.variant === 'waking') this.#sawWaking = true;
-    else if (event.variant === 'wakeup' && this.#sawWaking) return undefined; // perf ignores wakeup when waking exists
-    const target = this.#slot(event.targetTid);
-    if (event.targetComm !== '') target.comm = event.targetComm;
-    if (target.onCpu < 0 && event.targetTid !== 0) {
-      const runner = this.#runnerOf(target, event.targetTid);
-      this.#send(runner, 'wakeup', event.timeNs, target.stolenNs, event.cpu, event.timeNs, event.line);
+  /**
+   * A `sched_stat_runtime` event, from its fields (what {@link Replay.apply} does with a runtime event; for readers
+   * that have the fields at hand).
+   * @param timeNs - time, ns
+   * @param cpu - CPU
+   * @param tid - the sample's thread
+   * @param comm - its comm
+   * @param targetTid - the task the runtime is for
+   * @param runtimeNs - task-clock runtime, ns
+   * @internal
+   */
+  runtimeAt(timeNs: number, cpu: number, tid: number, comm: string, targetTid: number, runtimeNs: number): void {
+    this.counts.runtime++;
+    const sample = this.#sample(timeNs, cpu, tid, comm);
+    const target = sample.tid === targetTid ? sample : this.#slot(targetTid);
+    target.sliceRuntime = (target.sliceRuntime < 0 ? 0 : target.sliceRuntime) + runtimeNs;
+  }
+
+  /**
+   * A wakeup event (`sched_waking`, `sched_wakeup`, `sched_wakeup_new`), from its fields.
+   * @param timeNs - time, ns
+   * @param cpu - CPU
+   * @param tid - the sample's thread (the waker)
+   * @param comm - its comm
+   * @param line - input line
+   * @param variant - which tracepoint
+   * @param targetTid - the woken task
+   * @param targetComm - its comm
+   * @param rows - build the info row
+   * @returns the info row, when asked for and the wakeup counts
+   * @internal
+   */
+  wakeupAt(
+    timeNs: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    variant: WakeupEvent['variant'],
+    targetTid: number,
+    targetComm: string,
+    rows: boolean,
+  ): InfoRow | undefined {
+    this.counts.wakeup++;
+    this.#sample(timeNs, cpu, tid, comm);
+    if (variant === 'waking') this.#sawWaking = true;
+    else if (variant === 'wakeup' && this.#sawWaking) return undefined; // perf ignores wakeup when waking exists
+    const target = this.#slot(targetTid);
+    if (targetComm !== '') target.comm = targetComm;
+    if (target.onCpu < 0 && targetTid !== 0) {
+      const runner = this.#runnerOf(target, targetTid);
+      this.#send(runner, 'wakeup', timeNs, target.stolenNs, cpu, timeNs, line);
     }
     if (!rows) return undefined;
     return {
       kind: 'wakeup',
-      timeNs: event.timeNs,
-      cpu: event.cpu,
-      tid: event.tid,
-      name: this.#name(event.tid, 'swapper'),
-      target: this.#label(event.targetTid),
+      timeNs,
+      cpu,
+      tid,
+      name: this.#name(tid, 'swapper'),
+      target: this.#label(targetTid),
     };
   }
 
@@ -515,25 +574,52 @@ export class Replay {
     return slot.label;
   }
 
-  #switch(event: SwitchEvent, rows: boolean): TimehistRow | undefined {
-    const t = event.timeNs;
-    const cpu = event.cpu;
-    const prevSlot = this.#sample(t, cpu, event.tid, event.comm);
+  /**
+   * A `sched_switch` event, from its fields.
+   * @param t - time, ns
+   * @param cpu - CPU
+   * @param tid - the sample's thread (perf attributes the row to it)
+   * @param comm - its comm
+   * @param line - input line
+   * @param prevTid - outgoing task
+   * @param prevComm - its comm
+   * @param prevState - its state letters
+   * @param nextTid - incoming task
+   * @param nextComm - its comm
+   * @param rows - build the timehist row
+   * @returns the row, when asked for
+   * @internal
+   */
+  switchAt(
+    t: number,
+    cpu: number,
+    tid: number,
+    comm: string,
+    line: number,
+    prevTid: number,
+    prevComm: string,
+    prevState: string,
+    nextTid: number,
+    nextComm: string,
+    rows: boolean,
+  ): TimehistRow | undefined {
+    this.counts.switch++;
+    const prevSlot = this.#sample(t, cpu, tid, comm);
     const slot = this.#cpus[cpu] as CpuSlot;
-    const prev = event.tid; // perf attributes the row to the sample's thread (prevSlot is its record)
-    const nextSlot = this.#slot(event.nextTid);
-    if (prev !== 0 && event.prevComm !== '') prevSlot.comm = event.prevComm;
-    if (event.nextTid !== 0 && event.nextComm !== '') nextSlot.comm = event.nextComm;
+    const prev = tid; // perf attributes the row to the sample's thread (prevSlot is its record)
+    const nextSlot = this.#slot(nextTid);
+    if (prev !== 0 && prevComm !== '') prevSlot.comm = prevComm;
+    if (nextTid !== 0 && nextComm !== '') nextSlot.comm = nextComm;
     const tprev = slot.tprev;
-    if (slot.hasCurrent && slot.current !== event.prevTid) this.switchBugs++;
+    if (slot.hasCurrent && slot.current !== prevTid) this.switchBugs++;
     slot.hasCurrent = true;
-    slot.current = event.nextTid;
+    slot.current = nextTid;
     const runner = prev === 0 ? this.#idleRunner(slot, cpu) : this.#runnerOf(prevSlot, prev);
-    const before = runner.context;
-    const wait0 = before.sleepNs + before.iowaitNs + before.preemptNs;
-    const delay0 = before.delayNs;
-    const run0 = before.runNs;
-    const stolen0 = before.stolenNs;
+    const before = rows ? runner.context : undefined;
+    const wait0 = before === undefined ? 0 : before.sleepNs + before.iowaitNs + before.preemptNs;
+    const delay0 = before === undefined ? 0 : before.delayNs;
+    const run0 = before === undefined ? 0 : before.runNs;
+    const stolen0 = before === undefined ? 0 : before.stolenNs;
     // Steal in this slice: wall time the task clock (sched_stat_runtime) did not count. The stolen total a task's
     // readings carry is the steal it has suffered so far: its own clock, monotonic across CPUs.
     const stolenBefore = prev === 0 ? slot.idleStolenNs : prevSlot.stolenNs;
@@ -556,13 +642,12 @@ export class Replay {
     if (prev === 0) slot.idleStolenNs = stolenBefore + stolenSlice;
     else prevSlot.stolenNs = stolenBefore + stolenSlice;
     // perf: at a CPU's first switch the switch-in time is unknown; the row counts, with every delta 0.
-    if (tprev === 0) this.#send(runner, 'dispatch', t, stolenBefore, cpu, t, event.line, '', -1, true);
-    else this.#send(runner, 'dispatch', tprev, stolenBefore, cpu, tprev, event.line);
+    if (tprev === 0) this.#send(runner, 'dispatch', t, stolenBefore, cpu, t, line, '', -1, true);
+    else this.#send(runner, 'dispatch', tprev, stolenBefore, cpu, tprev, line);
     // perf 6.1 files a wait by its own state character: only 'R' is preempt and 'D' iowait; everything else,
     // including a preempted 'R+' (its 'W'), is sleep. Current perf treats R and R+ alike as preempted.
-    const state = event.prevState;
-    const stateChar = this.#perf61 ? perf61StateChar(state) : (state[0] ?? 'R');
-    const first = state.charCodeAt(0);
+    const stateChar = this.#perf61 ? perf61StateChar(prevState) : (prevState[0] ?? 'R');
+    const first = prevState.charCodeAt(0);
     const dead = first === 88 || first === 90; // X or Z
     let type: TaskEvent['type'] = dead
       ? 'exit'
@@ -570,22 +655,23 @@ export class Replay {
         ? stateChar === 'R'
           ? 'preempt'
           : 'block'
-        : switchOutType(state);
-    let blockState = this.#perf61 ? stateChar : state;
+        : switchOutType(prevState);
+    let blockState = this.#perf61 ? stateChar : prevState;
     // perf drops a thread at its EXIT record, so an exiting task's last switch belongs to thread -1, which lives on.
     if (prev < 0 && type === 'exit') {
       type = 'block';
-      blockState = state;
+      blockState = prevState;
     }
-    this.#send(runner, type, t, stolenBefore + stolenSlice, cpu, t, event.line, type === 'block' ? blockState : '');
-    if (dead && event.prevTid > 0) this.#slot(event.prevTid).exited = true;
-    const after = runner.context;
+    this.#send(runner, type, t, stolenBefore + stolenSlice, cpu, t, line, type === 'block' ? blockState : '');
+    if (dead && prevTid > 0) this.#slot(prevTid).exited = true;
     if (this.firstSwitchNs < 0) this.firstSwitchNs = t;
     this.lastSwitchNs = t;
     slot.tprev = t;
     if (prevSlot.onCpu === cpu) prevSlot.onCpu = -1;
-    if (event.nextTid !== 0) nextSlot.onCpu = cpu;
-    if (!rows) return undefined;
+    if (nextTid !== 0) nextSlot.onCpu = cpu;
+    slot.currentSlot = nextSlot;
+    if (before === undefined) return undefined;
+    const after = runner.context;
     return {
       timeNs: t,
       cpu,
@@ -596,7 +682,7 @@ export class Replay {
       runNs: after.runNs - run0,
       stolenNs: after.stolenNs - stolen0,
       state: prev === 0 ? 'I' : stateChar,
-      line: event.line,
+      line,
     };
   }
 

@@ -10,7 +10,6 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { traceBytes } from './file.js';
 import { ChunkScanner, RECORD_INTS, type RecordBatch } from './wasm-scan.js';
 
 /** What the main thread hands a worker. */
@@ -140,6 +139,7 @@ async function run(): Promise<void> {
     return;
   }
   if (data.segmentBytes === 0) {
+    const { traceBytes } = await import('./file.js'); // streams and zlib: loaded for a .gz file only
     for await (const chunk of traceBytes(data.path)) scanner.push(chunk, onBatch);
     scanner.end(onBatch);
     post({ type: 'batch', batch: undefined, segment, last: true, lines: scanner.lines });
