@@ -10,7 +10,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'schedacct-check-'));
 const vitestJson = join(tmp, 'vitest.json');
 
 const steps = [
+  // tsc, then the bundled command (the CLI tests run what package.json's bin points at)
   { name: 'build', cmd: [bin('tsc'), '-p', 'tsconfig.build.json'] },
+  { name: 'bundle', cmd: [process.execPath, 'scripts/bundle-cli.mjs'] },
   { name: 'types', cmd: [bin('tsc'), '-p', 'tsconfig.json'] },
   { name: 'types (root entry has no Node types)', cmd: [bin('tsc'), '-p', 'tsconfig.neutral.json'] },
   { name: 'lint', cmd: [bin('eslint'), '--max-warnings', '0', '.'] },

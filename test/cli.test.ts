@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
 
 // The CLI as a user runs it: the built bin (npm ci builds it; npm test rebuilds before the tests).
-const BIN = new URL('../dist/cli/main.js', import.meta.url).pathname;
+// the command as installed: the bundle package.json's bin points at
+const BIN = new URL('../dist/bin/schedacct.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
