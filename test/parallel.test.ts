@@ -92,12 +92,14 @@ describe('readTraceFile: large perf script files scanned in a worker thread', ()
     });
     expect(thread.malformed.count).toBe(1);
     expect(threadRows.length).toBeGreaterThan(30);
-    for (const [scanThreads, segmentBytes] of [
-      [1, 1],
-      [2, 97],
-      [3, 1000],
-      [2, 1 << 20],
-      [3, 64],
+    for (const [scanThreads, segmentBytes, mainThreadScans] of [
+      [1, 1, true],
+      [1, 1, false],
+      [2, 97, true],
+      [3, 1000, false],
+      [2, 1 << 20, true],
+      [3, 64, true],
+      [2, 64, false],
     ] as const) {
       const rows: (TimehistRow | InfoRow)[] = [];
       const worker = await linux.readTraceFile(path, {
@@ -105,9 +107,14 @@ describe('readTraceFile: large perf script files scanned in a worker thread', ()
         workerMinBytes: 0,
         scanThreads,
         segmentBytes,
+        mainThreadScans,
         onRow: (r) => rows.push(r),
       });
       expect(worker.worker).toBe(true);
+      expect(worker.segments).toBe(Math.ceil(Buffer.byteLength(text) / segmentBytes));
+      // who scans which segment is timing; that the main thread scans none when told not to is not
+      if (!mainThreadScans) expect(worker.mainSegments).toBe(0);
+      expect(worker.mainSegments).toBeLessThanOrEqual(worker.segments);
       expect(rows).toEqual(threadRows);
       expect(worker.lines).toBe(thread.lines);
       expect(worker.malformed).toEqual(thread.malformed);

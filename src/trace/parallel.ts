@@ -17,6 +17,8 @@ import { detectFormat, type TraceFormat } from './format.js';
 import type { ReadOptions, ReadResult, TraceSink } from './read.js';
 import { RecordReader } from './records.js';
 import type { ScanWorkerData, SegmentBatchMessage, UnavailableMessage } from './scan-worker.js';
+import { scanSegment, segmentCount } from './segments.js';
+import { ChunkScanner } from './wasm-scan.js';
 
 /** Options of {@link readTraceFile}. */
 export interface ReadFileOptions extends ReadOptions {
@@ -34,6 +36,11 @@ export interface ReadFileOptions extends ReadOptions {
   readonly scanThreads?: number;
   /** Bytes per segment of a plain file (default 1 MiB). */
   readonly segmentBytes?: number;
+  /**
+   * Let the main thread scan a segment itself when no worker has taken it yet, instead of waiting (default true):
+   * it does so mostly while the workers boot. Results are the same either way.
+   */
+  readonly mainThreadScans?: boolean;
 }
 
 /** The default of {@link ReadFileOptions.segmentBytes}. */
@@ -45,10 +52,14 @@ export const WORKER_MIN_BYTES: number = 8 << 20;
 // The compiled worker beside this module (run from TypeScript sources it is absent, and reading stays on one thread).
 const WORKER = new URL('./scan-worker.js', import.meta.url);
 
-/** What {@link readTraceFile} gave: {@link ReadResult}, and whether a worker thread scanned the file. */
+/** What {@link readTraceFile} gave: {@link ReadResult}, whether worker threads took part, and how the file was cut. */
 export interface ReadFileResult extends ReadResult {
-  /** True when a worker thread scanned the file (see {@link ReadFileOptions.workerMinBytes}). */
+  /** True when worker threads scanned the file (see {@link ReadFileOptions.workerMinBytes}). */
   readonly worker: boolean;
+  /** Segments the file was cut into for the threads (1 for a `.gz` file; 0 when no worker took part). */
+  readonly segments: number;
+  /** Of those, the segments the main thread scanned itself (see {@link ReadFileOptions.mainThreadScans}). */
+  readonly mainSegments: number;
 }
 
 /**
@@ -75,7 +86,9 @@ export async function readTraceFile(path: string, options: ReadFileOptions = {})
     import('./read.js').then(({ readTrace }) => readTrace(traceBytes(path), options));
   const result = inWorker ? await scanInWorkers(path, options) : undefined;
   // undefined: no worker, or the workers could not run the scanner (then nothing was replayed yet)
-  return result === undefined ? { ...(await onThread()), worker: false } : { ...result, worker: true };
+  return result === undefined
+    ? { ...(await onThread()), worker: false, segments: 0, mainSegments: 0 }
+    : { ...result, worker: true };
 }
 
 // The format, from the first chunk's lines (256 KiB: past any header).
@@ -97,88 +110,121 @@ async function formatOf(path: string): Promise<TraceFormat | undefined> {
   }
 }
 
-function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResult | undefined> {
-  // A plain file is cut into segments that the workers share; a .gz file can only be read from its start.
+function scanInWorkers(
+  path: string,
+  options: ReadFileOptions,
+): Promise<(ReadResult & { segments: number; mainSegments: number }) | undefined> {
+  // A plain file is cut into segments that the threads claim in turn; a .gz file can only be read from its start.
   const size = statSync(path).size;
   const segmentBytes = path.endsWith('.gz') ? 0 : (options.segmentBytes ?? SEGMENT_BYTES);
-  const segments = segmentBytes === 0 ? 1 : Math.max(1, Math.ceil(size / segmentBytes));
+  const segments = segmentBytes === 0 ? 1 : segmentCount(size, segmentBytes);
   const count = Math.max(1, Math.min(segments, options.scanThreads ?? defaultScanThreads()));
-  const workers = Array.from({ length: count }, (_, w) => {
+  const claims = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from({ length: count }, () => {
     const inFlight = new Int32Array(new SharedArrayBuffer(4));
     const data: ScanWorkerData = {
       path,
       inFlight: inFlight.buffer,
       maxInFlight: 4,
-      worker: w,
-      workers: count,
+      claims: claims.buffer,
       segmentBytes,
       size,
     };
     // Each worker's strings are interned apart: one reader per worker.
-    return { data, inFlight, records: new RecordReader(parsePerfScriptText), queue: [] as SegmentBatchMessage[] };
+    return { data, inFlight, records: new RecordReader(parsePerfScriptText) };
   });
+  // What has come for each segment not yet replayed, and from which worker.
+  const queues = new Map<number, { readonly w: (typeof workers)[number]; readonly messages: SegmentBatchMessage[] }>();
   return new Promise((resolve, reject) => {
     const threads: Worker[] = [];
     let sink: TraceSink | undefined; // once the replay has loaded
+    // The main thread's own scanner: it scans a segment itself where it would otherwise wait for one (while the
+    // threads boot, above all). None for a .gz file, which only one thread can read.
+    let own: { readonly scanner: ChunkScanner; readonly records: RecordReader; readonly fd: number } | undefined;
     let settled = false;
     let next = 0; // the segment to replay next
     let lineBase = 0; // lines in the segments before it
+    let mainSegments = 0;
     let exited = 0;
+    const end = (): void => {
+      settled = true;
+      for (const t of threads) void t.terminate();
+      if (own !== undefined) closeSync(own.fd);
+      own = undefined;
+    };
     const fail = (error: unknown): void => {
       if (settled) return;
-      settled = true;
-      for (const t of threads) void t.terminate();
+      end();
       reject(error instanceof Error ? error : new Error(String(error)));
     };
-    // Replays what has come, in segment order: segment s is worker s % count's.
+    const segmentDone = (replay: TraceSink, lines: number): void => {
+      lineBase += lines;
+      replay.count(lines);
+      next++;
+    };
+    // Replays what has come, in segment order; takes the next segment itself when no thread has claimed it yet.
     const drain = (): void => {
-      if (sink === undefined) return;
+      if (sink === undefined || settled) return;
       while (next < segments) {
-        const w = workers[next % count];
-        const message = w?.queue.shift();
-        if (w === undefined || message === undefined) return;
-        if (message.batch !== undefined) {
-          const { ints, count, strings, texts } = message.batch;
-          const floats = new Float64Array(ints.buffer, ints.byteOffset, ints.length / 2);
-          w.records.read({ ints, floats, count, strings, texts }, lineBase, sink);
+        const queue = queues.get(next);
+        const message = queue?.messages.shift();
+        if (queue !== undefined && message !== undefined) {
+          if (message.batch !== undefined) {
+            const { ints, count, strings, texts } = message.batch;
+            const floats = new Float64Array(ints.buffer, ints.byteOffset, ints.length / 2);
+            queue.w.records.read({ ints, floats, count, strings, texts }, lineBase, sink);
+          }
+          Atomics.sub(queue.w.inFlight, 0, 1);
+          Atomics.notify(queue.w.inFlight, 0);
+          if (message.last) {
+            queues.delete(next);
+            segmentDone(sink, message.lines);
+          }
+          continue;
         }
-        Atomics.sub(w.inFlight, 0, 1);
-        Atomics.notify(w.inFlight, 0);
-        if (message.last) {
-          lineBase += message.lines;
-          sink.count(message.lines);
-          next++;
-        }
+        if (queue !== undefined || own === undefined || Atomics.compareExchange(claims, 0, next, next + 1) !== next)
+          return; // a thread has it: wait for its batches
+        const { scanner, records, fd } = own;
+        const base = lineBase;
+        const replay = sink;
+        const lines = scanSegment(scanner, fd, next, segmentBytes, size, (batch) => {
+          records.read(batch, base, replay);
+        });
+        mainSegments++;
+        segmentDone(sink, lines);
       }
       // Every segment replayed: the threads are done (ended so that none can outlive the read).
-      settled = true;
-      for (const t of threads) void t.terminate();
+      end();
       try {
-        resolve(sink.finish());
+        resolve({ ...sink.finish(), segments, mainSegments });
       } catch (error: unknown) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
-    // Every thread is gone and the replay has taken all they sent, yet segments are missing (the file shrank).
+    // Every thread is gone and the replay has taken all they sent, yet a segment they claimed is missing.
     const stoppedEarly = (): void => {
       if (exited === count && sink !== undefined && !settled) {
         fail(new SchedacctError('unavailable', 'the trace scanning threads stopped before the end of the file'));
       }
     };
-    workers.forEach((w, i) => {
+    workers.forEach((w) => {
       const thread = new Worker(WORKER, { workerData: w.data });
       threads.push(thread);
       thread.on('message', (message: SegmentBatchMessage | UnavailableMessage) => {
         if (settled) return;
         if (message.type === 'unavailable') {
-          settled = true;
-          for (const t of threads) void t.terminate();
+          end();
           resolve(undefined);
           return;
         }
         try {
-          w.queue.push(message);
-          if (next % count === i) drain();
+          let queue = queues.get(message.segment);
+          if (queue === undefined) {
+            queue = { w, messages: [] };
+            queues.set(message.segment, queue);
+          }
+          queue.messages.push(message);
+          if (message.segment === next) drain();
         } catch (error: unknown) {
           fail(error);
         }
@@ -198,18 +244,24 @@ function scanInWorkers(path: string, options: ReadFileOptions): Promise<ReadResu
         }
       });
     });
-    // The replay's modules (XState, the machines) load while the threads boot.
-    import('./read.js').then(({ TraceSink: Sink }) => {
-      if (settled) return;
-      try {
-        sink = new Sink(options);
-        sink.begin('perf-script');
-        drain();
-        stoppedEarly();
-      } catch (error: unknown) {
-        fail(error);
-      }
-    }, fail);
+    // The replay's modules (XState, the machines) and the main thread's scanner load while the threads boot.
+    const steal = segmentBytes !== 0 && options.mainThreadScans !== false;
+    Promise.all([import('./read.js'), steal ? ChunkScanner.create() : undefined]).then(
+      ([{ TraceSink: Sink }, scanner]) => {
+        if (settled) return;
+        try {
+          if (scanner !== undefined)
+            own = { scanner, records: new RecordReader(parsePerfScriptText), fd: openSync(path, 'r') };
+          sink = new Sink(options);
+          sink.begin('perf-script');
+          drain();
+          stoppedEarly();
+        } catch (error: unknown) {
+          fail(error);
+        }
+      },
+      fail,
+    );
   });
 }
 

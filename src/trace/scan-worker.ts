@@ -1,15 +1,16 @@
 /**
  * Node-only worker thread of `readTraceFile` (parallel.ts): scans perf script lines with the WebAssembly scanner
- * while the main thread replays them, posting them in record batches. A plain file is cut into segments that several
- * of these workers may share (worker `w` of `W` takes segments `w`, `w + W`, …; a line belongs to the segment its
- * first byte is in); a `.gz` file is one segment, streamed. Line numbers are counted from the segment's start: the
- * main thread, which takes the segments in order, adds the lines before. At most `maxInFlight` batches wait unread:
- * then the worker blocks until the main thread has taken one, so memory stays bounded whatever the trace's length.
+ * while the main thread replays them, posting them in record batches. A plain file is cut into segments (see
+ * segments.ts) that the threads claim one at a time from a shared counter, the main thread too when it would
+ * otherwise wait; a `.gz` file is one segment, streamed. Line numbers are counted from the segment's start: the main
+ * thread, which replays the segments in order, adds the lines before. At most `maxInFlight` batches wait unread: then
+ * the worker blocks until the main thread has taken one, so memory stays bounded whatever the trace's length.
  * @module
  * @internal
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { scanSegment, segmentCount } from './segments.js';
 import { ChunkScanner, RECORD_INTS, type RecordBatch } from './wasm-scan.js';
 
 /** What the main thread hands a worker. */
@@ -20,10 +21,8 @@ export interface ScanWorkerData {
   readonly inFlight: SharedArrayBuffer;
   /** Most batches in flight. */
   readonly maxInFlight: number;
-  /** This worker's index. */
-  readonly worker: number;
-  /** How many workers share the file. */
-  readonly workers: number;
+  /** One Int32: the next segment no thread has claimed (`Atomics.add` claims it). */
+  readonly claims: SharedArrayBuffer;
   /** Bytes per segment (a plain file); 0 streams the whole file as one segment. */
   readonly segmentBytes: number;
   /**
@@ -91,47 +90,6 @@ function onBatch(batch: RecordBatch): void {
   });
 }
 
-function readAt(fd: number, buf: Uint8Array, length: number, position: number): number {
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
-}
-
-const probe = new Uint8Array(1 << 16);
-
-// The first position at or after `from` that starts a line: `from` itself when the byte before it is a line end (or
-// it is the file's start), else the byte after the next line end (`size` when there is none).
-function lineStartAt(fd: number, from: number, size: number): number {
-  if (from === 0) return 0;
-  for (let pos = from - 1; pos < size;) {
-    const n = readAt(fd, probe, Math.min(probe.length, size - pos), pos);
-    if (n === 0) break;
-    const nl = probe.subarray(0, n).indexOf(10);
-    if (nl >= 0) return pos + nl + 1;
-    pos += n;
-  }
-  return size;
-}
-
-// Feeds the scanner the file's bytes [from, to), read straight into its input area.
-function feed(scanner: ChunkScanner, fd: number, from: number, to: number): void {
-  for (let pos = from; pos < to;) {
-    const free = scanner.writable();
-    if (free.length === 0) {
-      scanner.commit(0, onBatch); // a long line is being collected: make room
-      continue;
-    }
-    const n = readAt(fd, free, Math.min(free.length, to - pos), pos);
-    if (n === 0) break;
-    pos += n;
-    scanner.commit(n, onBatch);
-  }
-}
-
 async function run(): Promise<void> {
   const scanner = await ChunkScanner.create();
   if (scanner === undefined) {
@@ -145,17 +103,13 @@ async function run(): Promise<void> {
     post({ type: 'batch', batch: undefined, segment, last: true, lines: scanner.lines });
     return;
   }
+  const claims = new Int32Array(data.claims);
+  const segments = segmentCount(data.size, data.segmentBytes); // as the main thread counts them
   const fd = openSync(data.path, 'r');
   try {
-    const size = data.size;
-    const segments = Math.max(1, Math.ceil(size / data.segmentBytes)); // as the main thread counts them
-    for (segment = data.worker; segment < segments; segment += data.workers) {
-      const from = lineStartAt(fd, segment * data.segmentBytes, size);
-      const to = lineStartAt(fd, Math.min(size, (segment + 1) * data.segmentBytes), size);
-      scanner.lines = 0;
-      if (from < to) feed(scanner, fd, from, to);
-      scanner.end(onBatch);
-      post({ type: 'batch', batch: undefined, segment, last: true, lines: scanner.lines });
+    for (segment = Atomics.add(claims, 0, 1); segment < segments; segment = Atomics.add(claims, 0, 1)) {
+      const lines = scanSegment(scanner, fd, segment, data.segmentBytes, data.size, onBatch);
+      post({ type: 'batch', batch: undefined, segment, last: true, lines });
     }
   } finally {
     closeSync(fd);
