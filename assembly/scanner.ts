@@ -45,6 +45,10 @@ let stateCachePtr: usize = 0; // 65536 × i32: id + 1 of a one- or two-letter st
 let stringTablePtr: usize = 0;
 
 let internCount: i32 = 0;
+let resetCount: i32 = 0;
+// When the table is this full at the start of a scan, it starts afresh (and says so: the reader drops its strings),
+// so a trace with many distinct comms keeps being scanned rather than left to the general parser.
+const RESET_AT: i32 = 4096;
 let recordCount: i32 = 0;
 let newStrings: i32 = 0;
 let textCount: i32 = 0;
@@ -101,6 +105,21 @@ export function strings(): i32 {
 }
 export function lines(): i32 {
   return lineNo;
+}
+/** How many times the string table started afresh (ids count from 0 again after each). */
+export function resets(): i32 {
+  return resetCount;
+}
+
+function resetStrings(): void {
+  memory.fill(internPtr, 0, <usize>INTERN_SLOTS * INTERN_SLOT_BYTES);
+  for (let i: u32 = 0; i < CACHE_SLOTS; i++) {
+    store<i32>(sampleCachePtr + <usize>i * 8, 0x7fffffff);
+    store<i32>(fieldCachePtr + <usize>i * 8, 0x7fffffff);
+  }
+  memory.fill(stateCachePtr, 0, 65536 * 4);
+  internCount = 0;
+  resetCount++;
 }
 
 // "prev_comm="
@@ -210,9 +229,12 @@ function closeBracket(p: usize, end: usize): usize {
 
 // Eight ASCII digits at p as a number, or −1 when they are not all digits (SWAR: three multiplies, no loop).
 function eightDigits(p: usize): i64 {
-  const v = load<u64>(p) - 0x3030303030303030;
-  // every byte was '0'..'9': no byte below '0' (borrow sets its top bit) and none above '9' (+ 0x46 carries into it)
-  if (((v | (v + 0x4646464646464646)) & 0x8080808080808080) != 0) return -1;
+  const w = load<u64>(p);
+  // every byte is '0'..'9': its high nibble is 3, and still 3 after adding 6 (a byte whose + 6 carries into the next
+  // has high nibble F and fails on its own, so the carry cannot make another byte pass)
+  if (((w & 0xf0f0f0f0f0f0f0f0) | (((w + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0) >> 4)) != 0x3333333333333333)
+    return -1;
+  const v = w - 0x3030303030303030;
   let x = v * 10 + (v >> 8); // pairs
   x =
     ((x & 0x000000ff000000ff) * (100 + (1000000 << 32)) + ((x >> 16) & 0x000000ff000000ff) * (1 + (10000 << 32))) >> 32;
@@ -358,7 +380,8 @@ function int(end: usize): i64 {
     p++;
   }
   pos = p;
-  if (p == from || p - from > 9) return NO_INT;
+  // no digit, more than 9 (records hold i32), or `-0` (which the general parser reads as −0): the general parser's
+  if (p == from || p - from > 9 || (sign < 0 && v == 0)) return NO_INT;
   return sign * v;
 }
 
@@ -415,6 +438,7 @@ function line(start: usize, end: usize): void {
   }
   if (k + 1 == tidEnd) return text(start, end);
   if (at(k) == 45) {
+    if (tid == 0) return text(start, end); // `-0`: the general parser reads −0
     tid = -tid;
     k--;
   }
@@ -578,11 +602,30 @@ function other(start: usize, p: usize, end: usize, timeNs: f64, cpu: i32, tid: i
   let j = i + 1;
   while (j < end && isWord(at(j))) j++;
   if (j == i + 1 || j >= end || at(j) != 58) return text(start, end);
+  // The general parser takes the rest of the line as `(.*)$`, which no line with a \r, U+2028 or U+2029 matches.
+  if (lineBreakIn(j + 1, end)) return text(start, end);
   const name = intern(p, <i32>(j - p));
   if (name < 0) return text(start, end);
   const r = record(SKIPPED_KIND);
   head(r, timeNs, cpu, tid, commId);
   store<i32>(r, name, 16);
+}
+
+// Whether [p, end) holds a byte a JavaScript regex `.` does not match: \r, or U+2028 / U+2029 (E2 80 A8 / A9).
+function lineBreakIn(p: usize, end: usize): bool {
+  const cr = i8x16.splat(13);
+  const e2 = i8x16.splat(<i8>0xe2);
+  let q = p;
+  for (; q + 16 <= end; q += 16) {
+    const v = v128.load(q);
+    if (i8x16.bitmask(v128.or(i8x16.eq(v, cr), i8x16.eq(v, e2))) != 0) break;
+  }
+  for (; q < end; q++) {
+    const c = at(q);
+    if (c == 13) return true;
+    if (c == 0xe2 && q + 2 < end && at(q + 1) == 0x80 && (at(q + 2) == 0xa8 || at(q + 2) == 0xa9)) return true;
+  }
+  return false;
 }
 
 // The next '\n' at or after p, or end.
@@ -603,6 +646,7 @@ function lineEnd(p: usize, end: usize): usize {
  * @returns where it stopped (the next line's first byte), as an offset into the input area
  */
 export function scan(from: i32, to: i32, last: bool, linesBefore: i32): i32 {
+  if (internCount >= RESET_AT) resetStrings();
   recordCount = 0;
   newStrings = 0;
   textCount = 0;

@@ -129,7 +129,7 @@ export async function runReplayBench(): Promise<void> {
     console.log(
       `→ schedacct takes ${ratio.toFixed(2)}× perf's time, by medians (best against best: ` +
         `${(Math.min(...runs.a) / Math.min(...runs.b)).toFixed(2)}×; goal ≤ 1.0, to resolve ≤ 2.0) ` +
-        `${ratio <= 2 ? 'MET' : 'NOT MET'}`,
+        (ratio <= 2 ? 'MET' : 'NOT MET'),
     );
   } else {
     console.log('perf sched timehist: SKIPPED — perf or xz is not installed');

@@ -1,9 +1,17 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../src/index.ts';
-import { createLinuxSource, estimateThreadSteal, parseProcStat, readThreadSchedstat, runRace } from '../src/linux.ts';
+import {
+  createLinuxSource,
+  estimateThreadSteal,
+  parseProcStat,
+  readThreadSchedstat,
+  runRace,
+  traceBytes,
+  traceLines,
+} from '../src/linux.ts';
 import { testSource } from './contract.ts';
 
 const SAMPLE = `cpu  11459 0 3188 222922 98 0 32 12 0 0
@@ -62,6 +70,28 @@ if (existsSync('/proc/stat')) {
     it('needs Linux procfs', () => undefined);
   });
 }
+
+describe('trace files', () => {
+  const fixture = (name: string) => new URL(`../fixtures/perf/${name}`, import.meta.url).pathname;
+  const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'a reader that stops early (plain or .gz, bytes or lines) leaves no file open',
+    async () => {
+      // let earlier tests' streams finish closing, then count this process's open descriptors
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const before = openFds();
+      for (let i = 0; i < 5; i++) {
+        for (const name of ['pingpong.perf.txt.gz', 'migrate.perf.txt']) {
+          for await (const chunk of traceBytes(fixture(name))) if (chunk.length > 0) break;
+          for await (const line of traceLines(fixture(name))) if (line.length >= 0) break;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(openFds()).toBeLessThanOrEqual(before);
+    },
+  );
+});
 
 describe('the race: a worker-thread hypervisor against a naive and a protocol reader', () => {
   for (const abi of ['arm64', 'x86', 'xen'] as const) {

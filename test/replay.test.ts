@@ -151,6 +151,67 @@ describe('replay', () => {
     },
   );
 
+  // A machine up for months: its ns timestamps pass 2^52 (52 days) and 2^53 (104 days).
+  const shifted = (text: string, seconds: number): string =>
+    text.replace(/(\s)(\d+)\.(\d{9}):/g, (_m, sp: string, sec: string, frac: string) => {
+      return `${sp}${String(Number(sec) + seconds)}.${frac}:`;
+    });
+  const totals = (r: Replay) =>
+    r.tasks().map((t) => ({
+      tid: t.tid,
+      comm: t.comm,
+      slices: t.context.slices,
+      run: t.context.runNs,
+      wait: t.context.sleepNs + t.context.iowaitNs + t.context.preemptNs,
+      delay: t.context.delayNs,
+      anomalies: t.context.anomalyCount,
+    }));
+
+  it('a trace from a machine up over 52 days gives the totals of the same trace at boot', async () => {
+    const text = fixture('migrate.perf.txt');
+    const atBoot = await readTrace(chunks(text, 65_537), { compat: 'perf-6.1' });
+    // +5,000,000 s: times near 5e15 ns, past 2^52 and still exact in a double
+    const later = await readTrace(chunks(shifted(text, 5_000_000), 65_537), { compat: 'perf-6.1' });
+    expect(later.replay.counts).toEqual(atBoot.replay.counts);
+    expect(totals(later.replay)).toEqual(totals(atBoot.replay));
+    expect(later.replay.firstSwitchNs - atBoot.replay.firstSwitchNs).toBe(5_000_000e9);
+  });
+
+  it('past 104 days (2^53 ns) the times are rounded to 2 ns by the double that holds them, and the replay goes on', async () => {
+    const text = fixture('migrate.perf.txt');
+    const atBoot = await readTrace(chunks(text, 65_537), { compat: 'perf-6.1' });
+    const later = await readTrace(chunks(shifted(text, 10_000_000), 65_537), { compat: 'perf-6.1' });
+    expect(later.malformed.count).toBe(0);
+    const a = totals(atBoot.replay);
+    const b = totals(later.replay);
+    expect(b.map((t) => [t.tid, t.slices])).toEqual(a.map((t) => [t.tid, t.slices]));
+    b.forEach((t, i) => {
+      const ref = a[i] as (typeof a)[number];
+      // every switch time may move by 1 ns each way: a slice by 2 ns, a total by 2 ns a slice
+      expect(Math.abs(t.run - ref.run)).toBeLessThanOrEqual(2 * ref.slices + 2);
+    });
+  });
+
+  it('an event with a CPU that is not a whole number ≥ 0, or a time that is not finite, is misuse', () => {
+    const r = new Replay();
+    const wake = {
+      kind: 'wakeup',
+      variant: 'waking',
+      timeNs: 1,
+      cpu: 0,
+      tid: 1,
+      comm: 'a',
+      line: 1,
+      targetTid: 2,
+      targetComm: 'b',
+      targetCpu: 0,
+    } as const;
+    expect(() => r.apply({ ...wake, cpu: -1 })).toThrow(SchedacctError);
+    expect(() => r.apply({ ...wake, cpu: 1.5 })).toThrow(/whole number/);
+    expect(() => r.apply({ ...wake, timeNs: Number.NaN })).toThrow(SchedacctError);
+    expect(() => r.apply(wake)).not.toThrow();
+  });
+
   it("counts switches that contradict the CPU's current task (lost events), as perf counts context switch bugs", async () => {
     // sh-loops loses 7 switches out of idle on this VM (checked by hand: prev is not the CPU's last next).
     const { result } = await replay('sh-loops');

@@ -388,9 +388,9 @@ export class ExactConversion implements CounterConversion {
   elapsedNs(before: ReadingValue, after: ReadingValue): number {
     if (typeof before === 'number' && typeof after === 'number' && this.#numbers && isCount(before) && isCount(after)) {
       if (after < before) return COUNTER_BACKWARDS;
-      if (this.#unit) return after - before;
+      if (this.#unit) return after - before + 0; // + 0: -0 − 0 is −0, and the bigint path gives 0
       if (after <= this.#safeTicksN)
-        return floorDiv(after * this.#numN, this.#denN) - floorDiv(before * this.#numN, this.#denN);
+        return floorDiv(after * this.#numN, this.#denN) - floorDiv(before * this.#numN, this.#denN) + 0;
     }
     return this.#elapsedBig(toBigValue(before), toBigValue(after));
   }

@@ -215,6 +215,20 @@ describe('task machine', () => {
     }
   });
 
+  it('a number reading that is not a safe integer is misuse, refused at the event that brings it', () => {
+    for (const bad of [
+      { counter: Number.NaN, stolenNs: 0, cpu: 0 },
+      { counter: 10, stolenNs: Number.NaN, cpu: 0 },
+      { counter: 10, stolenNs: 0.5, cpu: 0 },
+      { counter: 2 ** 53 + 2, stolenNs: 0, cpu: 0 },
+    ]) {
+      const stepper = compileTaskMachine().start(createTaskContext({ task: 1, counterHz: 1_000_000_000 }));
+      expect(() => stepper.send({ type: 'wakeup', reading: bad })).toThrow(SchedacctError);
+    }
+    const fine = compileTaskMachine().start(createTaskContext({ task: 1, counterHz: 1_000_000_000 }));
+    expect(() => fine.send({ type: 'wakeup', reading: { counter: 10, stolenNs: 0, cpu: 0 } })).not.toThrow();
+  });
+
   it('compiles once; instances share the tables but not their state', () => {
     const machine = compileTaskMachine();
     expect(compileTaskMachine()).toBe(machine);

@@ -308,6 +308,20 @@ function elapsedSince(c: TaskContext, from: ReadingValue, e: TaskEvent): number 
   return ns === COUNTER_BACKWARDS ? 0 : ns;
 }
 
+// Misuse, not data: a reading given as a number must be a safe integer (a bigint holds any value).
+function checkReading(r: TaskReading): void {
+  const { counter, stolenNs } = r;
+  if (
+    (typeof counter === 'number' && !Number.isSafeInteger(counter)) ||
+    (typeof stolenNs === 'number' && !Number.isSafeInteger(stolenNs))
+  ) {
+    throw new SchedacctError(
+      'invalid-argument',
+      `a reading's counter and stolenNs must be bigints or safe integers, got ${String(counter)} and ${String(stolenNs)}`,
+    );
+  }
+}
+
 function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, message: string): void {
   const r = event.reading;
   const anomaly: Anomaly = {
@@ -355,8 +369,10 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     iowaitState: (_c, e) => e.type === 'block' && e.state.startsWith('D'),
   },
   actions: {
-    // Keeps the event's reading as the task's last one.
+    // Keeps the event's reading as the task's last one (every accepted event ends here: a bad reading is refused at
+    // the event that brings it).
     capture: (c, e) => {
+      checkReading(e.reading);
       c.lastCounter = e.reading.counter;
       c.lastStolenNs = e.reading.stolenNs;
       c.hasReading = true;

@@ -12,23 +12,45 @@ function check(path: string): void {
   if (path !== '-' && !existsSync(path)) throw new SchedacctError('invalid-argument', `no such trace file: ${path}`);
 }
 
-// The stream of a file, `.gz` or stdin. Streams and zlib are loaded here, when first needed: a command that reads
-// a plain file in a worker thread never loads them (loading Node's own modules is part of every command's time).
-async function open(path: string): Promise<AsyncIterable<Uint8Array>> {
+// The stream of a file, `.gz` or stdin, and what to close when the reader stops. Streams and zlib are loaded here,
+// when first needed: a command that reads a plain file in a worker thread never loads them (loading Node's own
+// modules is part of every command's time).
+async function open(path: string): Promise<{ bytes: AsyncIterable<Uint8Array>; close: () => void }> {
   const { createReadStream } = await import('node:fs');
   const raw = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
-  if (!path.endsWith('.gz')) return raw as AsyncIterable<Uint8Array>;
+  // stdin is the process's: never closed here
+  const close = (): void => {
+    if (raw !== process.stdin) raw.destroy();
+  };
+  if (!path.endsWith('.gz')) return { bytes: raw as AsyncIterable<Uint8Array>, close };
   const { createGunzip } = await import('node:zlib');
-  return raw.pipe(createGunzip({ chunkSize: CHUNK })) as AsyncIterable<Uint8Array>;
+  const gunzip = raw.pipe(createGunzip({ chunkSize: CHUNK }));
+  return {
+    bytes: gunzip as AsyncIterable<Uint8Array>,
+    close: () => {
+      gunzip.destroy();
+      close(); // pipe() does not end its source when the reader stops early
+    },
+  };
 }
 
 async function* bytesOf(path: string): AsyncGenerator<Uint8Array> {
-  yield* await open(path);
+  const { bytes, close } = await open(path);
+  try {
+    yield* bytes;
+  } finally {
+    close();
+  }
 }
 
 async function* linesOf(path: string): AsyncGenerator<string> {
   const { createInterface } = await import('node:readline');
-  yield* createInterface({ input: (await open(path)) as NodeJS.ReadableStream, crlfDelay: Infinity });
+  const { bytes, close } = await open(path);
+  try {
+    yield* createInterface({ input: bytes as NodeJS.ReadableStream, crlfDelay: Infinity });
+  } finally {
+    close();
+  }
 }
 
 /**

@@ -145,6 +145,7 @@ function scanInWorkers(
     let next = 0; // the segment to replay next
     let lineBase = 0; // lines in the segments before it
     let mainSegments = 0;
+    let started = false; // a record has reached the replay
     let exited = 0;
     const end = (): void => {
       settled = true;
@@ -169,10 +170,11 @@ function scanInWorkers(
         const queue = queues.get(next);
         const message = queue?.messages.shift();
         if (queue !== undefined && message !== undefined) {
+          started = true;
           if (message.batch !== undefined) {
-            const { ints, count, strings, texts } = message.batch;
+            const { ints, count, reset, strings, texts } = message.batch;
             const floats = new Float64Array(ints.buffer, ints.byteOffset, ints.length / 2);
-            queue.w.records.read({ ints, floats, count, strings, texts }, lineBase, sink);
+            queue.w.records.read({ ints, floats, count, reset, strings, texts }, lineBase, sink);
           }
           Atomics.sub(queue.w.inFlight, 0, 1);
           Atomics.notify(queue.w.inFlight, 0);
@@ -184,6 +186,7 @@ function scanInWorkers(
         }
         if (queue !== undefined || own === undefined || Atomics.compareExchange(claims, 0, next, next + 1) !== next)
           return; // a thread has it: wait for its batches
+        started = true;
         const { scanner, records, fd } = own;
         const base = lineBase;
         const replay = sink;
@@ -213,8 +216,12 @@ function scanInWorkers(
       thread.on('message', (message: SegmentBatchMessage | UnavailableMessage) => {
         if (settled) return;
         if (message.type === 'unavailable') {
-          end();
-          resolve(undefined);
+          // The worker cannot run the scanner (and ends). With nothing replayed yet the caller reads the file on its
+          // own thread; otherwise the other threads and the main thread go on without it.
+          if (!started) {
+            end();
+            resolve(undefined);
+          }
           return;
         }
         try {

@@ -208,6 +208,7 @@ export class RecordReader {
    */
   read(batch: RecordBatch, lineBase: number, sink: RecordSink): void {
     const strings = this.#strings;
+    if (batch.reset) strings.length = 0;
     for (const s of batch.strings) strings.push(s);
     const ints = batch.ints;
     const floats = batch.floats;

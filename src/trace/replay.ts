@@ -24,6 +24,7 @@ import {
   type TaskReading,
 } from '../machines/task.js';
 import type { StealPolicy } from '../accounting/steal.js';
+import type { ReadingValue } from '../accounting/counter.js';
 import type { MigrateEvent, TraceEvent, WakeupEvent } from './events.js';
 
 /** Which perf to agree with. */
@@ -204,7 +205,7 @@ export interface TaskRecord {
 // Every task event's fields in one mutable record (see Replay.#send).
 interface ScratchEvent {
   type: TaskEvent['type'];
-  readonly reading: { counter: number; stolenNs: number; cpu: number; atNs: number; line: number };
+  readonly reading: { counter: ReadingValue; stolenNs: number; cpu: number; atNs: number; line: number };
   state: string;
   toCpu: number;
   untracked: boolean;
@@ -280,6 +281,9 @@ export class Replay {
   /** Switches whose outgoing task is not the one the CPU last switched in: lost events (perf's "context switch bugs"). */
   switchBugs = 0;
   #lastTime = -1;
+  // The machines' readings are ns since this base: 0 for every trace of a machine up less than 52 days, else its first
+  // event's time less 2^52 ns. So they stay safe integers (numbers, the fast path) past 104 days of uptime too.
+  #base = Number.NaN;
   readonly #scratch: ScratchEvent | undefined;
 
   /** @param options - see {@link ReplayOptions} */
@@ -365,9 +369,12 @@ export class Replay {
     toCpu = -1,
     untracked = false,
   ): void {
+    const ns = counter - this.#base;
+    // beyond 2^53 (a trace over 52 days long), a bigint: exact as the time itself, and slower
+    const reading0: ReadingValue = Number.isSafeInteger(ns) ? ns : BigInt(ns);
     const scratch = this.#scratch;
     if (scratch === undefined) {
-      const reading: TaskReading = { counter, stolenNs, cpu, atNs, line };
+      const reading: TaskReading = { counter: reading0, stolenNs, cpu, atNs, line };
       runner.send(
         type === 'block'
           ? { type, reading, state }
@@ -380,7 +387,7 @@ export class Replay {
       return;
     }
     const r = scratch.reading;
-    r.counter = counter;
+    r.counter = reading0;
     r.stolenNs = stolenNs;
     r.cpu = cpu;
     r.atNs = atNs;
@@ -456,6 +463,8 @@ export class Replay {
   // What every event says about its sample: the time (order check), the CPU, and the current task's comm. The
   // sample is usually the task its CPU switched in last: that slot is at hand, without a lookup.
   #sample(timeNs: number, cpu: number, tid: number, comm: string): TaskSlot {
+    if (!(cpu >>> 0 === cpu && Number.isFinite(timeNs))) this.#misuse(timeNs, cpu);
+    if (Number.isNaN(this.#base)) this.#base = timeNs > 2 ** 52 ? timeNs - 2 ** 52 : 0;
     if (timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = timeNs;
     const cpus = this.#cpus;
@@ -463,6 +472,13 @@ export class Replay {
     const sample = current !== undefined && current.tid === tid ? current : this.#slot(tid);
     if (tid !== 0) sample.comm = comm;
     return sample;
+  }
+
+  #misuse(timeNs: number, cpu: number): never {
+    throw new SchedacctError(
+      'invalid-argument',
+      `an event needs a CPU that is a whole number ≥ 0 and a finite time, got cpu ${String(cpu)}, time ${String(timeNs)}`,
+    );
   }
 
   /**

@@ -38,6 +38,8 @@ export interface PostedBatch {
   readonly ints: Int32Array;
   /** Records in the batch. */
   readonly count: number;
+  /** The scanner's string table started afresh before it. */
+  readonly reset: boolean;
   /** Strings interned first in this batch, in id order. */
   readonly strings: readonly string[];
   /** The lines of TEXT records, in order. */
@@ -83,7 +85,7 @@ function onBatch(batch: RecordBatch): void {
   const ints = batch.ints.slice(0, batch.count * RECORD_INTS);
   post({
     type: 'batch',
-    batch: { ints, count: batch.count, strings: batch.strings, texts: batch.texts },
+    batch: { ints, count: batch.count, reset: batch.reset, strings: batch.strings, texts: batch.texts },
     segment,
     last: false,
     lines: 0,

@@ -39,7 +39,12 @@ export interface RecordBatch {
   readonly floats: Float64Array;
   /** Records in the batch: one per line. */
   readonly count: number;
-  /** Strings interned first in this batch, in id order (ids continue from the previous batch's). */
+  /**
+   * The scanner's string table started afresh before this batch (it does when it fills up): forget the strings of
+   * earlier batches, ids count from 0 again.
+   */
+  readonly reset: boolean;
+  /** Strings interned first in this batch, in id order (ids continue from the previous batch's, or from 0). */
   readonly strings: readonly string[];
   /** The lines of TEXT records, in order. */
   readonly texts: readonly string[];
@@ -54,6 +59,7 @@ interface ScannerExports {
   records(): number;
   strings(): number;
   texts(): number;
+  resets(): number;
   scan(from: number, to: number, last: number, linesBefore: number): number;
 }
 
@@ -100,6 +106,7 @@ export class ChunkScanner {
   readonly #textsAt: number;
   #fill = 0;
   #lines = 0;
+  #resets = 0;
   // A line longer than the input area, collected here until its end comes.
   #long: Uint8Array[] = [];
 
@@ -219,6 +226,12 @@ export class ChunkScanner {
     const input = this.#input;
     const ints = this.#ints;
     const fresh: string[] = [];
+    const resets = ex.resets();
+    const reset = resets !== this.#resets;
+    if (reset) {
+      this.#resets = resets;
+      this.strings.length = 0;
+    }
     const list = new Int32Array(ex.memory.buffer, 0);
     for (let i = 0, n = ex.strings(); i < n; i++) {
       const at = this.#stringsAt + i * 3;
@@ -235,7 +248,7 @@ export class ChunkScanner {
       texts.push(decodeBytes(input, start, start + (ints[at + 5] as number)));
       ints[at + 4] = t;
     }
-    return { ints, floats: this.#floats, count, strings: fresh, texts };
+    return { ints, floats: this.#floats, count, reset, strings: fresh, texts };
   }
 
   // A line collected apart (its last piece given): one TEXT record.
@@ -257,6 +270,7 @@ export class ChunkScanner {
       ints,
       floats: new Float64Array(ints.buffer),
       count: 1,
+      reset: false,
       strings: [],
       texts: [decodeBytes(bytes, 0, end)],
     });
