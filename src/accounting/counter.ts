@@ -43,6 +43,16 @@ export function toBigValue(value: ReadingValue): bigint {
   return BigInt(value);
 }
 
+/**
+ * Refuses a number that is not a safe integer (misuse: a bigint holds any value, a number must hold this one exactly).
+ * @param value - a reading value
+ * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+ * @internal
+ */
+export function checkReadingValue(value: ReadingValue): void {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) toBigValue(value);
+}
+
 // A number the number paths may take: a whole number from 0 to 2^53 − 1 (anything else goes through toBigValue,
 // which takes negative whole numbers as BigInt does and rejects the rest).
 function isCount(value: number): boolean {

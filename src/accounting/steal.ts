@@ -4,7 +4,7 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
-import { toBigValue, type ReadingValue } from './counter.js';
+import { checkReadingValue, toBigValue, type ReadingValue } from './counter.js';
 import type { AnomalyKind } from './anomaly.js';
 
 /**
@@ -49,7 +49,7 @@ export function stealState(policy: StealPolicy, initialStolenNs: ReadingValue): 
   if (!STEAL_POLICIES.includes(policy)) {
     throw new SchedacctError('invalid-argument', `steal policy must be 'carry' or 'drop', got ${policy as string}`);
   }
-  checkTotal(initialStolenNs);
+  checkReadingValue(initialStolenNs);
   return {
     policy,
     lastSeenNs: initialStolenNs,
@@ -71,11 +71,6 @@ export function stealState(policy: StealPolicy, initialStolenNs: ReadingValue): 
 export function nsBetween(earlier: ReadingValue, later: ReadingValue): number {
   if (typeof earlier === 'number' && typeof later === 'number') return later - earlier;
   return Number(toBigValue(later) - toBigValue(earlier));
-}
-
-// A stolen total given as a number must be a whole number (a bigint is one by nature): a fraction would be charged.
-function checkTotal(stolenTotalNs: ReadingValue): void {
-  if (typeof stolenTotalNs === 'number' && !Number.isSafeInteger(stolenTotalNs)) toBigValue(stolenTotalNs);
 }
 
 function restart(state: StealState, stolenTotalNs: ReadingValue): void {
@@ -101,7 +96,7 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
   if (!(elapsedNs >= 0 && elapsedNs <= Number.MAX_SAFE_INTEGER)) {
     throw new SchedacctError('invalid-argument', `elapsedNs must be a finite number ≥ 0, got ${String(elapsedNs)}`);
   }
-  checkTotal(stolenTotalNs);
+  checkReadingValue(stolenTotalNs);
   state.lastAnomaly = null;
   if (stolenTotalNs < state.lastSeenNs) {
     restart(state, stolenTotalNs);
@@ -127,7 +122,7 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
  * @throws {@link SchedacctError} `invalid-argument` for a total that is a number but not a safe integer
  */
 export function skipSteal(state: StealState, stolenTotalNs: ReadingValue): void {
-  checkTotal(stolenTotalNs);
+  checkReadingValue(stolenTotalNs);
   state.lastAnomaly = null;
   if (stolenTotalNs < state.lastSeenNs) restart(state, stolenTotalNs);
   else state.lastSeenNs = stolenTotalNs;

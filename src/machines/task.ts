@@ -15,6 +15,7 @@ import { and, assign, not, setup } from 'xstate';
 import type { Anomaly, AnomalyKind, TaskId } from '../accounting/anomaly.js';
 import { anomalyError } from '../accounting/anomaly.js';
 import {
+  checkReadingValue,
   COUNTER_BACKWARDS,
   counterWidthForHz,
   type ConversionMode,
@@ -288,7 +289,7 @@ export function taskTotals(context: TaskContext): TaskTotals {
 // Keyed by values, not by the reading object: a caller may refill one reading for every event.
 let memoCounter: ReadingValue | undefined;
 let memoConversion: CounterConversion | undefined;
-let memoLast: ReadingValue = 0n;
+let memoLast: ReadingValue = 0;
 let memoElapsed = 0;
 function sinceLast(c: TaskContext, e: TaskEvent): number {
   const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
@@ -308,18 +309,9 @@ function elapsedSince(c: TaskContext, from: ReadingValue, e: TaskEvent): number 
   return ns === COUNTER_BACKWARDS ? 0 : ns;
 }
 
-// Misuse, not data: a reading given as a number must be a safe integer (a bigint holds any value).
-function checkReading(r: TaskReading): void {
-  const { counter, stolenNs } = r;
-  if (
-    (typeof counter === 'number' && !Number.isSafeInteger(counter)) ||
-    (typeof stolenNs === 'number' && !Number.isSafeInteger(stolenNs))
-  ) {
-    throw new SchedacctError(
-      'invalid-argument',
-      `a reading's counter and stolenNs must be bigints or safe integers, got ${String(counter)} and ${String(stolenNs)}`,
-    );
-  }
+// The steal since the task's last reading is between 0 and the time since it (`elapsed`, ns).
+function stealWithin(c: TaskContext, r: TaskReading, elapsed: number): boolean {
+  return !(r.stolenNs < c.lastStolenNs) && nsBetween(c.lastStolenNs, r.stolenNs) <= elapsed;
 }
 
 function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, message: string): void {
@@ -345,9 +337,8 @@ const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', Guar
   // The steal since the previous reading is between 0 and the time since it.
   stealWithinElapsed: (c, e) => {
     if (!c.hasReading) return true;
-    if (e.reading.stolenNs < c.lastStolenNs) return false;
     const elapsed = sinceLast(c, e);
-    return nsBetween(c.lastStolenNs, e.reading.stolenNs) <= (elapsed === COUNTER_BACKWARDS ? 0 : elapsed);
+    return stealWithin(c, e.reading, elapsed === COUNTER_BACKWARDS ? 0 : elapsed);
   },
 };
 
@@ -362,8 +353,7 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
       if (r.consistent === false) return false;
       if (!c.hasReading) return true;
       const elapsed = conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(c.lastCounter, r.counter);
-      if (elapsed === COUNTER_BACKWARDS || r.stolenNs < c.lastStolenNs) return false;
-      return nsBetween(c.lastStolenNs, r.stolenNs) <= elapsed;
+      return elapsed !== COUNTER_BACKWARDS && stealWithin(c, r, elapsed);
     },
     // The task blocked in uninterruptible sleep (state D: counted as iowait, as perf does).
     iowaitState: (_c, e) => e.type === 'block' && e.state.startsWith('D'),
@@ -372,7 +362,8 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     // Keeps the event's reading as the task's last one (every accepted event ends here: a bad reading is refused at
     // the event that brings it).
     capture: (c, e) => {
-      checkReading(e.reading);
+      checkReadingValue(e.reading.counter);
+      checkReadingValue(e.reading.stolenNs);
       c.lastCounter = e.reading.counter;
       c.lastStolenNs = e.reading.stolenNs;
       c.hasReading = true;

@@ -356,7 +356,7 @@ export class Replay {
 
   // Sends a task event. The compiled engine gets one event and one reading refilled every time (the stepper keeps
   // neither, and the machine's memo is keyed by values): no garbage per send. Real actors get fresh objects. The
-  // readings are ns timestamps as numbers (exact: a trace's times are far below 2^53 ns), so no BigInt arithmetic.
+  // readings are ns since #base, as numbers (no BigInt arithmetic) wherever they are safe integers.
   #send(
     runner: Runner,
     type: TaskEvent['type'],

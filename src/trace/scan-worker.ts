@@ -32,19 +32,11 @@ export interface ScanWorkerData {
   readonly size: number;
 }
 
-/** A batch of records as it crosses threads: its own copy of the records, whose buffer is transferred. */
-export interface PostedBatch {
-  /** `count` records of {@link RECORD_INTS} slots; the same buffer is read as doubles. */
-  readonly ints: Int32Array;
-  /** Records in the batch. */
-  readonly count: number;
-  /** The scanner's string table started afresh before it. */
-  readonly reset: boolean;
-  /** Strings interned first in this batch, in id order. */
-  readonly strings: readonly string[];
-  /** The lines of TEXT records, in order. */
-  readonly texts: readonly string[];
-}
+/**
+ * A batch as it crosses threads: its own copy of the records (`ints`, whose buffer is transferred and read as doubles
+ * on the other side too), and the rest of the batch.
+ */
+export type PostedBatch = Omit<RecordBatch, 'floats'>;
 
 /** A batch of one segment; `last` closes the segment and says how many lines it had. */
 export interface SegmentBatchMessage {

@@ -143,7 +143,7 @@ export class ChunkScanner {
   /**
    * The free part of the input area: write the next bytes here, then call {@link ChunkScanner.commit}. Reading a file
    * straight into it saves a copy.
-   * @returns a view of the free bytes (may be empty only while a long line is collected; commit then takes no bytes)
+   * @returns a view of the free bytes, never empty after a commit (an area full of one line is collected apart)
    */
   writable(): Uint8Array {
     return this.#input.subarray(this.#fill);
