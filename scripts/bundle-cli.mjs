@@ -4,7 +4,11 @@
 // every run, more than perf needs for a whole trace. The library entries (`schedacct`, `schedacct/linux`) stay the
 // unbundled tsc output, for tree-shaking and their types.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
+
+// Chunks are named by content hash: without this, every rebuild would leave the old ones beside the new (and the
+// package, whose files include dist/, would ship them).
+rmSync('dist/bin', { recursive: true, force: true });
 
 await build({
   entryPoints: { schedacct: 'dist/cli/main.js', 'scan-worker': 'dist/trace/scan-worker.js' },
