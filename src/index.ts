@@ -122,7 +122,15 @@ export { createFtraceParser, decodeRawState } from './trace/ftrace.js';
 export { parseFields, parsePerfScriptLine, parseTimestampNs } from './trace/perf-script.js';
 export { detectFormat, readTrace } from './trace/read.js';
 export { perf61StateChar, Replay } from './trace/replay.js';
-export { msec, stolenLines, summaryLines, timehistHeader, timehistLine, timestamp } from './trace/report.js';
+export {
+  msec,
+  stolenLines,
+  summaryLines,
+  timehistHeader,
+  timehistLine,
+  TimehistWriter,
+  timestamp,
+} from './trace/report.js';
 export { AbiError, SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';

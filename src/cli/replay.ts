@@ -6,7 +6,7 @@ import { totalsOf } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import { readTraceFile } from '../trace/parallel.js';
 import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
-import { summaryLines, timehistHeader, timehistLine } from '../trace/report.js';
+import { summaryLines, TimehistWriter } from '../trace/report.js';
 
 /** The reports `replay` prints. */
 export type ReportKind = 'timehist' | 'state' | 'summary' | 'state-summary';
@@ -47,13 +47,13 @@ export function reportKind(value: string | undefined): ReportKind {
  * Replays a trace file and writes the report.
  * @param file - a trace, `.gz`, or `-` for stdin
  * @param options - see {@link ReplayCliOptions}
- * @param write - where output goes
+ * @param write - where output goes (text, or the timehist rows as UTF-8 bytes)
  * @param warn - where notes go (standard error)
  */
 export async function runReplay(
   file: string,
   options: ReplayCliOptions,
-  write: (text: string) => void,
+  write: (chunk: string | Uint8Array) => void,
   warn: (text: string) => void,
 ): Promise<void> {
   const rows: (TimehistRow | InfoRow)[] = [];
@@ -61,23 +61,17 @@ export async function runReplay(
   const info = options.wakeups || options.migrations;
   const format = { state: options.report === 'state', info };
   const json = options.format === 'json';
-  let buffered: string[] = [];
-  if (timehist && !json) buffered.push(...timehistHeader(format));
-  const flush = (): void => {
-    if (buffered.length > 0) write(`${buffered.join('\n')}\n`);
-    buffered = [];
-  };
+  // Rows go out as bytes: a string per row cost more than the replay on a long trace.
+  const text = timehist && !json ? new TimehistWriter(write, format) : undefined;
+  text?.header();
   const onRow = (row: TimehistRow | InfoRow): void => {
     if (
       'kind' in row &&
       !((row.kind === 'wakeup' && options.wakeups) || (row.kind === 'migrate' && options.migrations))
     )
       return;
-    if (json) rows.push(row);
-    else {
-      buffered.push(timehistLine(row, format));
-      if (buffered.length >= 4096) flush();
-    }
+    if (text !== undefined) text.row(row);
+    else rows.push(row);
   };
   const result = await readTraceFile(file, {
     compat: options.compat,
@@ -114,8 +108,8 @@ export async function runReplay(
       skipped: result.skipped,
     };
     write(`${JSON.stringify(out)}\n`);
-  } else if (timehist) {
-    flush();
+  } else if (text !== undefined) {
+    text.end();
   } else {
     // Under --compat perf-6.1 the report is perf's, line for line; otherwise the stolen-time section follows it.
     const stolen = options.compat !== 'perf-6.1';

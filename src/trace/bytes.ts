@@ -10,8 +10,24 @@
 interface Utf8Decoder {
   decode(input: Uint8Array): string;
 }
-const platform = globalThis as unknown as { TextDecoder: new (label: string) => Utf8Decoder };
+interface Utf8Encoder {
+  encode(input: string): Uint8Array;
+}
+const platform = globalThis as unknown as {
+  TextDecoder: new (label: string) => Utf8Decoder;
+  TextEncoder: new () => Utf8Encoder;
+};
 const decoder = new platform.TextDecoder('utf-8');
+const encoder = new platform.TextEncoder();
+
+/**
+ * Encodes text as UTF-8 (a lone surrogate becomes U+FFFD, as writing the string to a Node stream does).
+ * @param text - the text
+ * @returns its bytes
+ */
+export function encodeText(text: string): Uint8Array {
+  return encoder.encode(text);
+}
 
 /**
  * Decodes bytes as UTF-8 (invalid sequences become U+FFFD, as Node's stream decoders do).

@@ -1,0 +1,116 @@
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { SchedacctError } from '../errors.js';
+import type { InfoRow, TimehistRow } from './replay.js';
+import { msec, timehistHeader, timehistLine, TimehistWriter, timestamp, type TimehistFormat } from './report.js';
+
+const encoder = new TextEncoder();
+
+// What the writer must give: the string functions' lines, each ended by \n (as the CLI printed them before).
+function expected(rows: readonly (TimehistRow | InfoRow)[], format: TimehistFormat): Uint8Array {
+  const lines = [...timehistHeader(format), ...rows.map((r) => timehistLine(r, format))];
+  return encoder.encode(`${lines.join('\n')}\n`);
+}
+
+// Runs the writer, checking that no buffer it handed over is written again.
+function written(rows: readonly (TimehistRow | InfoRow)[], format: TimehistFormat, bufferBytes?: number): Uint8Array {
+  const chunks: { bytes: Uint8Array; copy: Uint8Array }[] = [];
+  const writer = new TimehistWriter((bytes) => chunks.push({ bytes, copy: bytes.slice() }), format, bufferBytes);
+  writer.header();
+  for (const row of rows) writer.row(row);
+  writer.end();
+  for (const c of chunks) expect(c.bytes).toEqual(c.copy);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.bytes.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c.bytes, at);
+    at += c.bytes.length;
+  }
+  return out;
+}
+
+// Times as traces give them, and the values the string functions print otherwise (negative, fractions, huge, NaN).
+const ns = fc.oneof(
+  fc.integer({ min: 0, max: 2_000_000_000_000 }),
+  fc.constantFrom(0, -0, 999, 1000, 999_999, 1_000_000, 999_999_999, 1e9, 2 ** 53 - 1, 2 ** 53, 1e21, 1e300),
+  fc.maxSafeNat(),
+  fc.integer({ min: -5_000_000, max: -1 }),
+  fc.double(),
+);
+const name = fc.oneof(
+  fc.constantFrom('<idle>', 'sh', 'kworker/0:1', 'Web Content', 'a-very-long-comm-name-that-overflows-the-column'),
+  fc.string({ unit: 'binary', maxLength: 40 }), // any code units, lone surrogates included
+);
+const cpu = fc.oneof(fc.nat(300), fc.constantFrom(9999, 10_000, 123_456, -1, 1.5));
+const switchRow: fc.Arbitrary<TimehistRow> = fc.record({
+  timeNs: ns,
+  cpu,
+  tid: fc.oneof(fc.constant(0), fc.constant(-1), fc.nat(5_000_000)),
+  name,
+  waitNs: ns,
+  delayNs: ns,
+  runNs: ns,
+  stolenNs: fc.nat(),
+  state: fc.oneof(fc.constantFrom('S', 'R', 'D', 'I', 'W', 'X'), fc.string({ maxLength: 8 })),
+  line: fc.nat(),
+});
+const infoRow: fc.Arbitrary<InfoRow> = fc.record(
+  {
+    kind: fc.constantFrom('wakeup' as const, 'migrate' as const),
+    timeNs: ns,
+    cpu,
+    tid: fc.oneof(fc.constant(0), fc.nat(100_000)),
+    name,
+    target: name,
+    fromCpu: cpu,
+    toCpu: cpu,
+  },
+  { requiredKeys: ['kind', 'timeNs', 'cpu', 'tid', 'name', 'target'] },
+);
+const format: fc.Arbitrary<TimehistFormat> = fc.record({ state: fc.boolean(), info: fc.boolean() });
+
+describe('TimehistWriter', () => {
+  fcTest.prop([fc.array(fc.oneof({ weight: 5, arbitrary: switchRow }, infoRow), { maxLength: 60 }), format])(
+    'writes exactly the lines timehistLine makes, for every value those print',
+    (rows, f) => {
+      expect(written(rows, f)).toEqual(expected(rows, f));
+    },
+  );
+
+  fcTest.prop([fc.array(switchRow, { maxLength: 30 }), format, fc.integer({ min: 1, max: 300 })])(
+    'buffers of any size, smaller than a line too, give the same bytes and are never written again',
+    (rows, f, size) => {
+      expect(written(rows, f, size)).toEqual(expected(rows, f));
+    },
+  );
+
+  it('one task seen again under a new comm gets its new name', () => {
+    const row = (n: string): TimehistRow => ({
+      timeNs: 706_383_245_123,
+      cpu: 1,
+      tid: 42,
+      name: n,
+      waitNs: 0,
+      delayNs: 1_500,
+      runNs: 2_357_999,
+      stolenNs: 0,
+      state: 'S',
+      line: 1,
+    });
+    const rows = [row('sh'), row('sh'), row('make'), row('sh')];
+    expect(new TextDecoder().decode(written(rows, {}))).toContain('make[42]');
+    expect(written(rows, {})).toEqual(expected(rows, {}));
+  });
+
+  it('agrees with the msec and timestamp reference values', () => {
+    // perf sched timehist prints 706.383245 for t = 706383245123 ns and 2.357 for 2357999 ns (truncated, not rounded)
+    expect(timestamp(706_383_245_123)).toBe('706.383245');
+    expect(msec(2_357_999)).toBe('     2.357');
+  });
+
+  it('refuses a buffer size that is not a whole number ≥ 1', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new TimehistWriter(() => undefined, {}, bad)).toThrow(SchedacctError);
+    }
+  });
+});
