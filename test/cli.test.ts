@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
+import { body, expectSameLines, fixture as perfFixture, gz, normSummary, TRACES } from './oracle.ts';
 
 // The CLI as a user runs it: the built bin (npm ci builds it; npm test rebuilds before the tests).
 // the command as installed: the bundle package.json's bin points at
 const BIN = new URL('../dist/bin/schedacct.js', import.meta.url).pathname;
-const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
 describe('schedacct demo (npm start)', () => {
@@ -79,6 +81,58 @@ describe('schedacct demo (npm start)', () => {
     expect(cli('--version').stdout.trim()).toBe(pkg.version);
     expect(cli('--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/usage: schedacct/) as unknown });
     expect(cli().status).toBe(2);
+  });
+});
+
+// The command end to end against perf's own output: the rows it writes as bytes, and the summaries.
+describe.each(TRACES)('schedacct replay %s --compat perf-6.1 prints what perf sched timehist prints', (name) => {
+  const trace = new URL(`../fixtures/perf/${name}.perf.txt${gz(name)}`, import.meta.url).pathname;
+  const replay = (...args: string[]) => cli('replay', trace, '--compat', 'perf-6.1', ...args);
+  const cases = [
+    ['timehist', [], 'timehist'],
+    ['--report state', ['--report', 'state'], 'timehist-state'],
+    ['-w -M', ['-w', '-M'], 'timehist-wM'],
+  ] as const;
+  it.each(cases)('%s', (_, args, oracle) => {
+    const run = replay(...args);
+    expect(run.status).toBe(0);
+    const perf = perfFixture(`${name}.${oracle}.txt${gz(name)}`);
+    expectSameLines(run.stdout.split('\n').slice(0, 3), perf.split('\n').slice(0, 3)); // the header
+    expectSameLines(body(run.stdout, 3), body(perf, 3));
+  });
+
+  it('--report summary and --report state-summary', () => {
+    for (const [report, oracle] of [
+      ['summary', 'summary'],
+      ['state-summary', 'state-summary'],
+    ] as const) {
+      const run = replay('--report', report);
+      expect(run.status).toBe(0);
+      expectSameLines(body(run.stdout, 0), body(perfFixture(`${name}.${oracle}.txt`), 0), normSummary);
+    }
+  });
+
+  it('--format json streams the same rows in one document, its keys in a fixed order', () => {
+    const text = replay('-w', '-M');
+    const run = replay('-w', '-M', '--format', 'json');
+    expect(run.status).toBe(0);
+    const doc = JSON.parse(run.stdout) as { rows: { timeNs: number; kind?: string }[] };
+    expect(Object.keys(doc)).toEqual([
+      'format',
+      'report',
+      'compat',
+      'rows',
+      'steal',
+      'outOfOrder',
+      'switchBugs',
+      'anomalies',
+      'malformed',
+      'skipped',
+    ]);
+    expect(doc.rows.length).toBe(body(text.stdout, 3).length);
+    expect(doc.rows.filter((r) => r.kind === undefined).length).toBe(
+      body(perfFixture(`${name}.timehist.txt${gz(name)}`), 3).length,
+    );
   });
 });
 

@@ -1,36 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, readTrace, Replay, SchedacctError, summaryLines, timehistLine } from '../src/index.ts';
 import type { InfoRow, TimehistRow } from '../src/index.ts';
-
-// The oracle: `perf sched timehist` (perf 6.1) on the same recordings, copied from ../shared/traces/perf.
-const fixture = (name: string): string => {
-  const data = readFileSync(new URL(`../fixtures/perf/${name}`, import.meta.url));
-  return name.endsWith('.gz') ? gunzipSync(data).toString('utf8') : data.toString('utf8');
-};
-const TRACES = ['sh-loops', 'migrate', 'forkstorm', 'pingpong'] as const;
-const gz = (name: string) => (name === 'pingpong' ? '.gz' : '');
-
-// Whitespace-normalised fields; a task label compares by tid (its comm and [tid/pid] come from side-band records
-// perf script does not print); the parent column is left out of summary rows.
-const norm = (line: string): string =>
-  line
-    .trim()
-    .split(/\s+/)
-    .join(' ')
-    .replace(/\S*\[(-?\d+)(\/\d+)?\]/g, '[$1]')
-    .replace(/(awakened|migrated): :(\d+)/, '$1: [$2]');
-const normSummary = (line: string): string => {
-  const f = norm(line).split(' ');
-  if (/\[-?\d+\]$/.test(f[0] ?? '') && f.length >= 3) f[1] = 'parent';
-  return f.join(' ');
-};
-const body = (text: string, skip: number) =>
-  text
-    .split('\n')
-    .slice(skip)
-    .filter((l) => l.trim() !== '');
+import { body, expectSameLines, fixture, gz, normSummary, TRACES } from './oracle.ts';
 
 // The trace as bytes in chunks of an odd size, so lines (and UTF-8 characters) are cut across chunks.
 function* chunks(text: string, size: number): Generator<Uint8Array> {
@@ -51,14 +22,6 @@ async function replay(
     onRow: (r) => rows.push(r),
   });
   return { rows, result };
-}
-
-function expectSameLines(ours: readonly string[], perf: readonly string[], normalise = norm): void {
-  expect(ours.length).toBe(perf.length);
-  const firstDiff = ours.findIndex((l, i) => normalise(l) !== normalise(perf[i] ?? ''));
-  expect(
-    firstDiff === -1 ? 'all equal' : `line ${String(firstDiff)}: ${ours[firstDiff] ?? ''} | ${perf[firstDiff] ?? ''}`,
-  ).toBe('all equal');
 }
 
 describe.each(TRACES)('%s replays exactly as perf sched timehist (--compat perf-6.1)', (name) => {

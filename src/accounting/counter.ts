@@ -15,6 +15,15 @@ export const NSEC_PER_SEC = 1_000_000_000;
 export const COUNTER_BACKWARDS = -1;
 
 /**
+ * 2^53 − 1, the largest whole number a double holds exactly (`Number.MAX_SAFE_INTEGER`) as a module constant: hot
+ * code compared with `Number.MAX_SAFE_INTEGER` makes V8's optimizing compiler box the property's double on a
+ * background thread, and on Node 20 a compile that needs a collection while the process exits deadlocks it
+ * (nodejs/node#54918); a constant is boxed once, here.
+ * @internal
+ */
+export const MAX_SAFE_WHOLE = 9_007_199_254_740_991;
+
+/**
  * A value read from a 64-bit counter or total (raw ticks, stolen ns): a bigint, which holds any value, or a number
  * where the value is a safe integer (below 2^53). Numbers take paths without BigInt arithmetic, which allocates on
  * every operation; a trace replay, whose readings are ns timestamps, runs several times faster on them. The two may
@@ -56,7 +65,7 @@ export function checkReadingValue(value: ReadingValue): void {
 // A number the number paths may take: a whole number from 0 to 2^53 − 1 (anything else goes through toBigValue,
 // which takes negative whole numbers as BigInt does and rejects the rest).
 function isCount(value: number): boolean {
-  return value >= 0 && value <= Number.MAX_SAFE_INTEGER && Math.floor(value) === value;
+  return value >= 0 && value <= MAX_SAFE_WHOLE && Math.floor(value) === value;
 }
 
 // Two safe integers are never a wrap apart on a counter this wide: a step back between them is the counter going

@@ -5,6 +5,7 @@
  */
 import { SchedacctError } from '../errors.js';
 import { ANOMALY_KINDS, anomalyError, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
+import { MAX_SAFE_WHOLE } from './counter.js';
 import type { Snapshot } from './snapshot.js';
 
 /** Why a task was off the CPU: voluntary sleep (S, I…), uninterruptible wait (D), or preemption (R). */
@@ -44,7 +45,7 @@ export interface TaskTotals {
 }
 
 function checkNs(name: string, ns: number): void {
-  if (!(ns >= 0 && ns <= Number.MAX_SAFE_INTEGER)) {
+  if (!(ns >= 0 && ns <= MAX_SAFE_WHOLE)) {
     throw new SchedacctError('invalid-argument', `${name} must be a finite number of ns ≥ 0, got ${String(ns)}`);
   }
 }

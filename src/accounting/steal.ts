@@ -4,7 +4,7 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
-import { checkReadingValue, toBigValue, type ReadingValue } from './counter.js';
+import { checkReadingValue, MAX_SAFE_WHOLE, toBigValue, type ReadingValue } from './counter.js';
 import type { AnomalyKind } from './anomaly.js';
 
 /**
@@ -93,7 +93,7 @@ function restart(state: StealState, stolenTotalNs: ReadingValue): void {
  *   number that is not a safe integer
  */
 export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: ReadingValue): number {
-  if (!(elapsedNs >= 0 && elapsedNs <= Number.MAX_SAFE_INTEGER)) {
+  if (!(elapsedNs >= 0 && elapsedNs <= MAX_SAFE_WHOLE)) {
     throw new SchedacctError('invalid-argument', `elapsedNs must be a finite number ≥ 0, got ${String(elapsedNs)}`);
   }
   checkReadingValue(stolenTotalNs);

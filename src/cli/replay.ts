@@ -5,6 +5,7 @@
 import { totalsOf } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import { readTraceFile } from '../trace/parallel.js';
+import type { TraceFormat } from '../trace/format.js';
 import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
 import { summaryLines, TimehistWriter } from '../trace/report.js';
 
@@ -56,14 +57,22 @@ export async function runReplay(
   write: (chunk: string | Uint8Array) => void,
   warn: (text: string) => void,
 ): Promise<void> {
-  const rows: (TimehistRow | InfoRow)[] = [];
   const timehist = options.report === 'timehist' || options.report === 'state';
   const info = options.wakeups || options.migrations;
   const format = { state: options.report === 'state', info };
   const json = options.format === 'json';
-  // Rows go out as bytes: a string per row cost more than the replay on a long trace.
+  // Rows go out as they come, so memory stays bounded: as bytes for text (a string per row cost more than the replay
+  // on a long trace), as JSON array elements, 4096 to a write, between the head of the document and its tail.
   const text = timehist && !json ? new TimehistWriter(write, format) : undefined;
   text?.header();
+  let pending: string[] = [];
+  let rowsWritten = 0;
+  const flushRows = (): void => {
+    if (pending.length === 0) return;
+    write(`${rowsWritten === 0 ? '' : ','}${pending.join(',')}`);
+    rowsWritten += pending.length;
+    pending = [];
+  };
   const onRow = (row: TimehistRow | InfoRow): void => {
     if (
       'kind' in row &&
@@ -71,7 +80,19 @@ export async function runReplay(
     )
       return;
     if (text !== undefined) text.row(row);
-    else rows.push(row);
+    else {
+      pending.push(JSON.stringify(row));
+      if (pending.length >= 4096) flushRows();
+    }
+  };
+  // The JSON document's keys in one order whether rows stream or not: format, report, compat, then the rest.
+  const head = (traceFormat: TraceFormat): string =>
+    JSON.stringify({ format: traceFormat, report: options.report, compat: options.compat }).slice(0, -1);
+  // Once: a file whose scanning threads cannot start is read again on this thread, and told its format again.
+  let opened = false;
+  const onFormat = (traceFormat: TraceFormat): void => {
+    if (!opened) write(`${head(traceFormat)},"rows":[`);
+    opened = true;
   };
   const result = await readTraceFile(file, {
     compat: options.compat,
@@ -80,26 +101,12 @@ export async function runReplay(
     strict: options.strict,
     // Summaries need no rows: without onRow the replay builds none.
     ...(timehist ? { onRow } : {}),
+    ...(timehist && json ? { onFormat } : {}),
   });
   const { replay, malformed } = result;
   const anomalies = replay.anomalies();
   if (json) {
-    const tasks = replay.tasks().map((t) => ({
-      tid: t.tid,
-      ...(t.tid === 0 ? { cpu: t.cpu } : {}),
-      comm: t.comm,
-      dead: t.dead,
-      migrations: t.migrations,
-      ...totalsOf(t.tid, t.context),
-      task: undefined,
-    }));
-    const out = {
-      format: result.format,
-      report: options.report,
-      compat: options.compat,
-      ...(timehist
-        ? { rows }
-        : { tasks, firstSwitchNs: replay.firstSwitchNs, lastSwitchNs: replay.lastSwitchNs, cpus: replay.cpus }),
+    const tail = {
       steal: replay.steal,
       outOfOrder: replay.outOfOrder,
       switchBugs: replay.switchBugs,
@@ -107,7 +114,27 @@ export async function runReplay(
       malformed,
       skipped: result.skipped,
     };
-    write(`${JSON.stringify(out)}\n`);
+    if (timehist) {
+      flushRows();
+      write(`],${JSON.stringify(tail).slice(1)}\n`);
+    } else {
+      const tasks = replay.tasks().map((t) => ({
+        tid: t.tid,
+        ...(t.tid === 0 ? { cpu: t.cpu } : {}),
+        comm: t.comm,
+        dead: t.dead,
+        migrations: t.migrations,
+        ...totalsOf(t.tid, t.context),
+        task: undefined,
+      }));
+      const summary = {
+        tasks,
+        firstSwitchNs: replay.firstSwitchNs,
+        lastSwitchNs: replay.lastSwitchNs,
+        cpus: replay.cpus,
+      };
+      write(`${head(result.format)},${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
+    }
   } else if (text !== undefined) {
     text.end();
   } else {

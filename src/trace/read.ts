@@ -21,6 +21,8 @@ import { ChunkScanner, type RecordBatch } from './wasm-scan.js';
 export interface ReadOptions extends ReplayOptions {
   /** Called with every timehist row and wakeup / migration line, in order. */
   readonly onRow?: (row: TimehistRow | InfoRow) => void;
+  /** Called once, when the input's format is known: before any row. */
+  readonly onFormat?: (format: TraceFormat) => void;
   /** Malformed lines kept in detail (all are counted); default 100. */
   readonly maxMalformedDetails?: number;
 }
@@ -193,6 +195,7 @@ export class TraceSink implements RecordSink {
     const reader = READERS[format]();
     this.#format = format;
     this.#reader = reader;
+    this.#options.onFormat?.(format);
     this.#head.forEach((l, i) => {
       this.result(reader.text(l, i + 1), i + 1);
     });
