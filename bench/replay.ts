@@ -186,6 +186,18 @@ export async function runReplayBench(): Promise<void> {
           'command as run, with it)',
       );
     }
+    // The default report, every switch as a row (not the issue's measure, which is the summary's, but what a user
+    // running `schedacct replay FILE` waits for).
+    const rowArgs = [cli, 'replay', perfText, '--compat', 'perf-6.1'];
+    const [rows = [], perfRows = []] = rotate([
+      { label: 'timehist rows', cmd: process.execPath, args: rowArgs },
+      { label: 'perf timehist', cmd: 'perf', args: ['sched', 'timehist', '-i', perfData] },
+    ]);
+    console.log('the default report, one row per switch (168k rows), in turn:');
+    console.log(
+      `  ${'schedacct replay large.perf.txt'.padEnd(52)} ${secs(rows)}   ${(median(rows) / median(perfRows)).toFixed(2)}× perf`,
+    );
+    console.log(`  ${'perf sched timehist -i large.data'.padEnd(52)} ${secs(perfRows)}`);
   } else {
     console.log('perf sched timehist: SKIPPED — perf or xz is not installed');
   }
