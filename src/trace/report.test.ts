@@ -84,6 +84,24 @@ describe('TimehistWriter', () => {
     },
   );
 
+  it('a row whose every number is printed by the string functions fits one reserve, in the smallest buffer', () => {
+    const odd = -Number.MAX_VALUE / 10;
+    const row: TimehistRow = {
+      timeNs: odd,
+      cpu: -Number.MIN_VALUE * 12_345,
+      tid: -1,
+      name: 'x'.repeat(40),
+      waitNs: Number.NaN,
+      delayNs: odd,
+      runNs: -Number.MIN_VALUE,
+      stolenNs: 0,
+      state: 'D|K',
+      line: 1,
+    };
+    const f = { state: true, info: true };
+    expect(written([row, row], f, 1)).toEqual(expected([row, row], f));
+  });
+
   it('one task seen again under a new comm gets its new name', () => {
     const row = (n: string): TimehistRow => ({
       timeNs: 706_383_245_123,
