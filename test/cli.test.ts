@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
@@ -133,6 +133,18 @@ describe.each(TRACES)('schedacct replay %s --compat perf-6.1 prints what perf sc
     expect(doc.rows.filter((r) => r.kind === undefined).length).toBe(
       body(perfFixture(`${name}.timehist.txt${gz(name)}`), 3).length,
     );
+  });
+});
+
+describe('schedacct replay into a pipe', () => {
+  it('stops quietly with the status of SIGPIPE (141) when the reader closes the pipe, as perf does', async () => {
+    const trace = new URL('../fixtures/perf/pingpong.perf.txt.gz', import.meta.url).pathname;
+    const child = spawn(process.execPath, [BIN, 'replay', trace], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy()); // `| head -c …`: one chunk, then the pipe is closed
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 141, stderr: '' });
   });
 });
 

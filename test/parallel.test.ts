@@ -162,4 +162,67 @@ describe('readTraceFile: large perf script files scanned in a worker thread', ()
     expect(result.malformed.count).toBe(0);
     await expect(linux.readTraceFile('/no/such/trace.txt')).rejects.toThrow(/no such trace file/);
   });
+
+  it('hold: no row comes while the caller holds the reading, on every path, and the rows are the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schedacct-hold-'));
+    const plain = join(dir, 'pingpong.perf.txt');
+    const text = gunzipSync(readFileSync(fixture('pingpong.perf.txt.gz'))).toString('utf8');
+    writeFileSync(plain, text);
+    const reference: (TimehistRow | InfoRow)[] = [];
+    await readTrace(text.split('\n'), { compat: 'perf-6.1', onRow: (r) => reference.push(r) });
+    // Holds every n-th time it is asked, until a timer fires.
+    const holding = (every: number) => {
+      const state = { held: false, holds: 0, asked: 0, rowsWhileHeld: 0 };
+      const hold = (): Promise<void> | undefined => {
+        if (++state.asked % every !== 0) return undefined;
+        state.held = true;
+        state.holds++;
+        return new Promise((resolve) =>
+          setTimeout(() => {
+            state.held = false;
+            resolve();
+          }, 1),
+        );
+      };
+      return { state, hold };
+    };
+    const paths = [
+      ['worker threads, 64 KiB segments', plain, { workerMinBytes: 0, segmentBytes: 1 << 16 }],
+      ['a worker thread streaming a .gz', fixture('pingpong.perf.txt.gz'), { workerMinBytes: 0 }],
+      ['the calling thread', plain, { workerMinBytes: Infinity }],
+    ] as const;
+    for (const [what, path, options] of paths) {
+      const { state, hold } = holding(2);
+      const rows: (TimehistRow | InfoRow)[] = [];
+      await linux.readTraceFile(path, {
+        compat: 'perf-6.1',
+        ...options,
+        hold,
+        onRow: (r) => {
+          if (state.held) state.rowsWhileHeld++;
+          rows.push(r);
+        },
+      });
+      expect({ what, held: state.holds > 0, rowsWhileHeld: state.rowsWhileHeld }).toEqual({
+        what,
+        held: true,
+        rowsWhileHeld: 0,
+      });
+      expect(rows).toEqual(reference);
+    }
+    // readTrace over lines asks after every line
+    const { state, hold } = holding(5000);
+    const rows: (TimehistRow | InfoRow)[] = [];
+    await readTrace(text.split('\n'), {
+      compat: 'perf-6.1',
+      hold,
+      onRow: (r) => {
+        if (state.held) state.rowsWhileHeld++;
+        rows.push(r);
+      },
+    });
+    expect(state.holds).toBeGreaterThan(5);
+    expect(state.rowsWhileHeld).toBe(0);
+    expect(rows).toEqual(reference);
+  });
 });

@@ -139,6 +139,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
       (text) => process.stdout.write(text),
       (text) => process.stderr.write(text),
+      // Standard output to a pipe is written asynchronously: the replay waits while it is full (else the report of a
+      // long trace would pile up in memory ahead of a slower reader, and `| head` would not stop it).
+      () =>
+        process.stdout.writableNeedDrain
+          ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()))
+          : undefined,
     );
     return 0;
   }
@@ -197,6 +203,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stderr.write(`schedacct: unknown command '${command}'\n\n${USAGE}`);
   return 2;
 }
+
+// A reader that stops early (`schedacct replay FILE | head`) closes the pipe: stop there, quietly, with the status a
+// process killed by SIGPIPE has (128 + 13), as perf and coreutils end. Any other failure to write is said and is 1.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') process.stderr.write(`schedacct: cannot write the output: ${error.message}\n`);
+  process.exit(error.code === 'EPIPE' ? 141 : 1);
+});
 
 try {
   process.exitCode = await main(process.argv.slice(2));

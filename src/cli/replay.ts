@@ -50,12 +50,14 @@ export function reportKind(value: string | undefined): ReportKind {
  * @param options - see {@link ReplayCliOptions}
  * @param write - where output goes (text, or the timehist rows as UTF-8 bytes)
  * @param warn - where notes go (standard error)
+ * @param hold - asked between chunks: a promise while the output is full (see `ReadOptions.hold`)
  */
 export async function runReplay(
   file: string,
   options: ReplayCliOptions,
   write: (chunk: string | Uint8Array) => void,
   warn: (text: string) => void,
+  hold?: () => Promise<void> | undefined,
 ): Promise<void> {
   const timehist = options.report === 'timehist' || options.report === 'state';
   const info = options.wakeups || options.migrations;
@@ -99,6 +101,7 @@ export async function runReplay(
     engine: options.engine,
     migrations: options.migrations,
     strict: options.strict,
+    ...(hold === undefined ? {} : { hold }),
     // Summaries need no rows: without onRow the replay builds none.
     ...(timehist ? { onRow } : {}),
     ...(timehist && json ? { onFormat } : {}),

@@ -164,9 +164,25 @@ function scanInWorkers(
       next++;
     };
     // Replays what has come, in segment order; takes the next segment itself when no thread has claimed it yet.
+    let holding = false; // waiting for options.hold's promise
     const drain = (): void => {
-      if (sink === undefined || settled) return;
+      if (sink === undefined || settled || holding) return;
       while (next < segments) {
+        // The caller's output may be full: the threads wait too (their batches in flight are bounded).
+        const wait = options.hold?.();
+        if (wait !== undefined) {
+          holding = true;
+          wait.then(() => {
+            holding = false;
+            try {
+              drain();
+              stoppedEarly();
+            } catch (error: unknown) {
+              fail(error);
+            }
+          }, fail);
+          return;
+        }
         const queue = queues.get(next);
         const message = queue?.messages.shift();
         if (queue !== undefined && message !== undefined) {
@@ -204,9 +220,10 @@ function scanInWorkers(
         reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
-    // Every thread is gone and the replay has taken all they sent, yet a segment they claimed is missing.
+    // Every thread is gone and the replay has taken all they sent, yet a segment they claimed is missing. (While the
+    // replay is held, what they sent is still queued: this is asked again once it goes on.)
     const stoppedEarly = (): void => {
-      if (exited === count && sink !== undefined && !settled) {
+      if (exited === count && sink !== undefined && !settled && !holding) {
         fail(new SchedacctError('unavailable', 'the trace scanning threads stopped before the end of the file'));
       }
     };

@@ -23,6 +23,11 @@ export interface ReadOptions extends ReplayOptions {
   readonly onRow?: (row: TimehistRow | InfoRow) => void;
   /** Called once, when the input's format is known: before any row. */
   readonly onFormat?: (format: TraceFormat) => void;
+  /**
+   * Asked between chunks of the input: a promise holds the reading until it settles (e.g. until the output the rows go
+   * to has drained, so that memory stays bounded however slow its reader), undefined lets it go on.
+   */
+  readonly hold?: () => Promise<void> | undefined;
   /** Malformed lines kept in detail (all are counted); default 100. */
   readonly maxMalformedDetails?: number;
 }
@@ -324,7 +329,19 @@ export async function readTrace(
   options: ReadOptions = {},
 ): Promise<ReadResult> {
   const sink = new TraceSink(options, await ChunkScanner.create());
-  if (Symbol.asyncIterator in input) for await (const item of input) sink.take(item);
-  else for (const item of input) sink.take(item);
+  const hold = options.hold;
+  if (Symbol.asyncIterator in input) {
+    for await (const item of input) {
+      sink.take(item);
+      const wait = hold?.();
+      if (wait !== undefined) await wait;
+    }
+  } else {
+    for (const item of input) {
+      sink.take(item);
+      const wait = hold?.();
+      if (wait !== undefined) await wait;
+    }
+  }
   return sink.finish();
 }
