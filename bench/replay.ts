@@ -74,9 +74,15 @@ function withoutExtraCerts(): NodeJS.ProcessEnv | undefined {
   return env;
 }
 
-/** Other Node binaries to run the same build with (`SCHEDACCT_BENCH_NODES`, paths separated by `:`), when given. */
-function otherNodes(): string[] {
-  return (process.env.SCHEDACCT_BENCH_NODES ?? '').split(':').filter((p) => p !== '' && existsSync(p));
+/** Other Node binaries to run the same build with (`SCHEDACCT_BENCH_NODES`, paths separated by `:`): each one that runs. */
+function otherNodes(): { path: string; version: string }[] {
+  const out: { path: string; version: string }[] = [];
+  for (const path of (process.env.SCHEDACCT_BENCH_NODES ?? '').split(':').filter((p) => p !== '')) {
+    const run = spawnSync(path, ['--version'], { encoding: 'utf8' });
+    if (run.status === 0) out.push({ path, version: run.stdout.trim() });
+    else console.log(`SCHEDACCT_BENCH_NODES: ${path} does not run (${run.error?.message ?? run.stderr}); left out`);
+  }
+  return out;
 }
 
 /** Writes the trace `copies` times, each copy shifted past the previous one. */
@@ -159,8 +165,8 @@ export async function runReplayBench(): Promise<void> {
             },
           ]),
       ...otherNodes().map((node) => ({
-        label: `  the same on ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()}`,
-        cmd: node,
+        label: `  the same on ${node.version}`,
+        cmd: node.path,
         args: replayArgs(perfText),
       })),
       { label: 'perf sched timehist -s -i large.data', cmd: 'perf', args: ['sched', 'timehist', '-s', '-i', perfData] },
@@ -193,7 +199,7 @@ export async function runReplayBench(): Promise<void> {
       { label: 'timehist rows', cmd: process.execPath, args: rowArgs },
       { label: 'perf timehist', cmd: 'perf', args: ['sched', 'timehist', '-i', perfData] },
     ]);
-    console.log('the default report, one row per switch (168k rows), in turn:');
+    console.log('the default report, one row per switch, in turn:');
     console.log(
       `  ${'schedacct replay large.perf.txt'.padEnd(52)} ${secs(rows)}   ${(median(rows) / median(perfRows)).toFixed(2)}× perf`,
     );

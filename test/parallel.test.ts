@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,5 +225,23 @@ describe('readTraceFile: large perf script files scanned in a worker thread', ()
     expect(state.holds).toBeGreaterThan(5);
     expect(state.rowsWhileHeld).toBe(0);
     expect(rows).toEqual(reference);
+  });
+
+  it('onFormat is called once, also where the threads cannot run the scanner and the file is read again here', () => {
+    const run = (...flags: string[]) => {
+      const script = [
+        `const { readTraceFile } = await import(${JSON.stringify(new URL('../dist/linux.js', import.meta.url).href)});`,
+        'const calls = [];',
+        `const r = await readTraceFile(${JSON.stringify(fixture('migrate.perf.txt'))}, { workerMinBytes: 0, onFormat: (f) => calls.push(f) });`,
+        'console.log(JSON.stringify({ calls, worker: r.worker }));',
+      ].join('\n');
+      const file = join(mkdtempSync(join(tmpdir(), 'schedacct-onformat-')), 'read.mjs');
+      writeFileSync(file, script);
+      const child = spawnSync(process.execPath, [...flags, file], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(child.stderr);
+      return JSON.parse(child.stdout) as unknown;
+    };
+    expect(run()).toEqual({ calls: ['perf-script'], worker: true });
+    expect(run('--no-expose-wasm')).toEqual({ calls: ['perf-script'], worker: false }); // no WebAssembly in the worker
   });
 });

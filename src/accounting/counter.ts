@@ -15,10 +15,10 @@ export const NSEC_PER_SEC = 1_000_000_000;
 export const COUNTER_BACKWARDS = -1;
 
 /**
- * 2^53 − 1, the largest whole number a double holds exactly (`Number.MAX_SAFE_INTEGER`) as a module constant: hot
- * code compared with `Number.MAX_SAFE_INTEGER` makes V8's optimizing compiler box the property's double on a
- * background thread, and on Node 20 a compile that needs a collection while the process exits deadlocks it
- * (nodejs/node#54918); a constant is boxed once, here.
+ * 2^53 − 1, the largest whole number a double holds exactly (`Number.MAX_SAFE_INTEGER`), as a module constant. Node 20
+ * can deadlock at exit when a background compile waits for a collection (nodejs/node#54918); in the hangs we caught
+ * (gdb), the compile was boxing `Number.MAX_SAFE_INTEGER`'s double for hot code compared with it. A constant is boxed
+ * once, here: that trigger is gone (0 hangs in 340 runs, against 5 in 30), not the race itself.
  * @internal
  */
 export const MAX_SAFE_WHOLE = 9_007_199_254_740_991;

@@ -90,11 +90,10 @@ export async function runReplay(
   // The JSON document's keys in one order whether rows stream or not: format, report, compat, then the rest.
   const head = (traceFormat: TraceFormat): string =>
     JSON.stringify({ format: traceFormat, report: options.report, compat: options.compat }).slice(0, -1);
-  // Once: a file whose scanning threads cannot start is read again on this thread, and told its format again.
-  let opened = false;
+  const document = { opened: false };
   const onFormat = (traceFormat: TraceFormat): void => {
-    if (!opened) write(`${head(traceFormat)},"rows":[`);
-    opened = true;
+    write(`${head(traceFormat)},"rows":[`);
+    document.opened = true;
   };
   const result = await readTraceFile(file, {
     compat: options.compat,
@@ -118,6 +117,7 @@ export async function runReplay(
       skipped: result.skipped,
     };
     if (timehist) {
+      if (!document.opened) onFormat(result.format); // (the read tells the format before any row; never left headless)
       flushRows();
       write(`],${JSON.stringify(tail).slice(1)}\n`);
     } else {

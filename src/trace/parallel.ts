@@ -75,6 +75,19 @@ export interface ReadFileResult extends ReadResult {
 export async function readTraceFile(path: string, options: ReadFileOptions = {}): Promise<ReadFileResult> {
   positiveWhole('scanThreads', options.scanThreads);
   positiveWhole('segmentBytes', options.segmentBytes);
+  // onFormat once, though a file whose threads cannot run the scanner is begun again on this thread
+  const onFormat = options.onFormat;
+  let told = false;
+  const read: ReadFileOptions =
+    onFormat === undefined
+      ? options
+      : {
+          ...options,
+          onFormat: (format) => {
+            if (!told) onFormat(format);
+            told = true;
+          },
+        };
   const min = options.workerMinBytes ?? WORKER_MIN_BYTES;
   const inWorker =
     path !== '-' &&
@@ -83,15 +96,14 @@ export async function readTraceFile(path: string, options: ReadFileOptions = {})
     existsSync(WORKER) &&
     (await formatOf(path)) === 'perf-script';
   const onThread = (): Promise<ReadResult> =>
-    import('./read.js').then(({ readTrace }) => readTrace(traceBytes(path), options));
-  const result = inWorker ? await scanInWorkers(path, options) : undefined;
+    import('./read.js').then(({ readTrace }) => readTrace(traceBytes(path), read));
+  const result = inWorker ? await scanInWorkers(path, read) : undefined;
   // undefined: no worker, or the workers could not run the scanner (then nothing was replayed yet)
   return result === undefined
     ? { ...(await onThread()), worker: false, segments: 0, mainSegments: 0 }
     : { ...result, worker: true };
 }
 
-// The format, from the first chunk's lines (256 KiB: past any header).
 // The format, told from the file's first 256 KiB (comments are passed over): read in one call for a plain file,
 // streamed for a `.gz` one.
 async function formatOf(path: string): Promise<TraceFormat | undefined> {

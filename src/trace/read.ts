@@ -21,7 +21,10 @@ import { ChunkScanner, type RecordBatch } from './wasm-scan.js';
 export interface ReadOptions extends ReplayOptions {
   /** Called with every timehist row and wakeup / migration line, in order. */
   readonly onRow?: (row: TimehistRow | InfoRow) => void;
-  /** Called once, when the input's format is known: before any row. */
+  /**
+   * Called once, when the input's format is known: before any row (with `readTraceFile` on worker threads, as told
+   * from the file's first 256 KiB). Not called for input that is not a trace (the read throws).
+   */
   readonly onFormat?: (format: TraceFormat) => void;
   /**
    * Asked between chunks of the input: a promise holds the reading until it settles (e.g. until the output the rows go

@@ -126,6 +126,27 @@ describe('TimehistWriter', () => {
     expect(msec(2_357_999)).toBe('     2.357');
   });
 
+  it('writes what timehistLine writes for a line whose target a caller without types left out', () => {
+    const row = { kind: 'wakeup', timeNs: 1_000, cpu: 0, tid: 7, name: 'sh' } as unknown as InfoRow;
+    expect(written([row], {})).toEqual(expected([row], {}));
+  });
+
+  it('hands a buffer over once, even when the callback throws and end() is called again', () => {
+    const got: Uint8Array[] = [];
+    let fail = true;
+    const writer = new TimehistWriter((bytes) => {
+      got.push(bytes.slice());
+      if (fail) throw new Error('the disk is full');
+    });
+    writer.header();
+    expect(() => {
+      writer.end();
+    }).toThrow('the disk is full');
+    fail = false;
+    writer.end();
+    expect(got.length).toBe(1);
+  });
+
   it('refuses a buffer size that is not a whole number ≥ 1', () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => new TimehistWriter(() => undefined, {}, bad)).toThrow(SchedacctError);

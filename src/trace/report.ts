@@ -80,9 +80,9 @@ const SPACE = 32;
 const ZERO = 48;
 const DOT = 46;
 const NEWLINE = 10;
-// The most a row takes besides its name, state and target, so that one reserve holds it: five numbers at their
-// longest (a value printed by the string functions: two numbers' strings of up to 24 characters each), the
-// separators and the -w padding.
+// The most a row takes besides its name, state and target, so that one reserve holds it (the writes after it are
+// not bounds-checked): five numbers at their longest (a value the string functions print: the time and each msec
+// two numbers' strings of up to 25 characters, the CPU one), the separators and the -w padding: ~270.
 const ROW_BYTES = 320;
 
 const AWAKENED = encodeText('awakened: ');
@@ -96,8 +96,8 @@ const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= MA
 
 /**
  * The timehist report as UTF-8 bytes: exactly the lines of {@link timehistHeader} and {@link timehistLine}, each ended
- * by `\n`, with no string built per row (numbers are written as digits, names encoded once per task). The command's
- * timehist report of a 168k-switch trace took 0.45 s with it, 0.75 s building its lines as strings.
+ * by `\n`, with no string built per row (numbers are written as digits, names encoded once per task): on a long
+ * report, a fraction of the cost of building the lines as strings (see docs/replay.md).
  * @example
  * ```ts
  * const writer = new TimehistWriter((bytes) => process.stdout.write(bytes));
@@ -173,7 +173,9 @@ export class TimehistWriter {
   // `awakened: comm[tid]`, or `migrated: comm[tid] cpu FROM => TO`, after the name column and 35 spaces.
   #infoRow(row: InfoRow): void {
     const name = this.#name(row);
-    const target = this.#cached(this.#targets, row.target, encodeText);
+    // as timehistLine writes it, whatever a caller without types gave
+    const given: unknown = row.target;
+    const target = this.#cached(this.#targets, String(given), encodeText);
     this.#reserve(ROW_BYTES + name.length + target.length);
     this.#head(row.timeNs, row.cpu);
     this.#bytes(name);
@@ -195,9 +197,11 @@ export class TimehistWriter {
   /** Hands over what is buffered. */
   end(): void {
     if (this.#pos === 0) return;
-    this.#out(this.#buf.subarray(0, this.#pos));
+    const full = this.#buf.subarray(0, this.#pos);
+    // a fresh buffer before the hand-over: should `out` throw, these bytes are not handed over again
     this.#buf = new Uint8Array(this.#size);
     this.#pos = 0;
+    this.#out(full);
   }
 
   #reserve(bytes: number): void {
