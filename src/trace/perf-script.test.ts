@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePerfScriptLine, parsePerfScriptText, type LineResult } from './perf-script.js';
-import { EventSink, RecordReader } from './records.js';
+import { runtimeEvent, switchEvent, wakeupEvent } from './events.js';
+import { RecordReader, type RecordSink } from './records.js';
 import { ChunkScanner, RECORD_INTS, RECORD_KIND } from './wasm-scan.js';
 
 const encoder = new TextEncoder();
@@ -18,6 +19,13 @@ interface Scanned {
   readonly results: LineResult[];
   readonly scannedItself: boolean[];
 }
+// Each record as the event the general parser makes of its line (the sink's arguments are the events' fields, in order).
+const eventsInto = (results: LineResult[]): RecordSink => ({
+  switchAt: (...fields) => void results.push({ type: 'event', event: switchEvent(...fields) }),
+  wakeupAt: (...fields) => void results.push({ type: 'event', event: wakeupEvent(...fields) }),
+  runtimeAt: (...fields) => void results.push({ type: 'event', event: runtimeEvent(...fields) }),
+  result: (result) => void results.push(result),
+});
 // A scanner's batches list only the strings new to it: its reader lives as long as it does.
 const readers = new WeakMap<ChunkScanner, RecordReader>();
 function scanLines(scanner: ChunkScanner, lines: readonly string[], chunkBytes = 1 << 16): Scanned {
@@ -32,14 +40,7 @@ function scanLines(scanner: ChunkScanner, lines: readonly string[], chunkBytes =
   const first = scanner.lines;
   const onBatch = (batch: Parameters<RecordReader['read']>[0]): void => {
     for (let r = 0; r < batch.count; r++) scannedItself.push(batch.ints[r * RECORD_INTS] !== RECORD_KIND.text);
-    records.read(
-      batch,
-      -first,
-      new EventSink(
-        (event) => results.push({ type: 'event', event: { ...event } }),
-        (result) => results.push(result),
-      ),
-    );
+    records.read(batch, -first, eventsInto(results));
   };
   const bytes = encoder.encode(lines.join('\n'));
   for (let at = 0; at < bytes.length; at += chunkBytes) scanner.push(bytes.subarray(at, at + chunkBytes), onBatch);

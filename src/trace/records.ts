@@ -5,20 +5,9 @@
  * @module
  * @internal
  */
-import {
-  runtimeEvent,
-  switchEvent,
-  wakeupEvent,
-  type RuntimeEvent,
-  type SwitchEvent,
-  type TraceEvent,
-  type TraceEventBase,
-  type WakeupEvent,
-} from './events.js';
+import type { WakeupEvent } from './events.js';
 import type { LineResult } from './perf-script.js';
 import { RECORD_INTS, RECORD_KIND, type RecordBatch } from './wasm-scan.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const VARIANTS = ['waking', 'wakeup', 'wakeup_new'] as const;
 
@@ -93,98 +82,6 @@ export interface RecordSink {
    * @param line - its number
    */
   result(result: LineResult, line: number): void;
-}
-
-/**
- * A {@link RecordSink} that makes each record an event again (refilled: read it before returning, do not keep it).
- * @internal
- */
-export class EventSink implements RecordSink {
-  readonly #switch: Mutable<SwitchEvent> = switchEvent(0, 0, 0, '', 0, 0, '', '', 0, '');
-  readonly #wakeup: Mutable<WakeupEvent> = wakeupEvent(0, 0, 0, '', 0, 'waking', 0, '', 0);
-  readonly #runtime: Mutable<RuntimeEvent> = runtimeEvent(0, 0, 0, '', 0, 0, 0);
-  readonly #onEvent: (event: TraceEvent) => void;
-  readonly #onLine: (result: LineResult, line: number) => void;
-
-  /**
-   * @param onEvent - gets each event
-   * @param onLine - gets each other line's result and its number
-   */
-  constructor(onEvent: (event: TraceEvent) => void, onLine: (result: LineResult, line: number) => void) {
-    this.#onEvent = onEvent;
-    this.#onLine = onLine;
-  }
-
-  #head<T extends Mutable<TraceEventBase>>(
-    e: T,
-    timeNs: number,
-    cpu: number,
-    tid: number,
-    comm: string,
-    line: number,
-  ): T {
-    e.timeNs = timeNs;
-    e.cpu = cpu;
-    e.tid = tid;
-    e.comm = comm;
-    e.line = line;
-    return e;
-  }
-
-  /** @inheritDoc */
-  switchAt(
-    timeNs: number,
-    cpu: number,
-    tid: number,
-    comm: string,
-    line: number,
-    prevTid: number,
-    prevComm: string,
-    prevState: string,
-    nextTid: number,
-    nextComm: string,
-  ): void {
-    const e = this.#head(this.#switch, timeNs, cpu, tid, comm, line);
-    e.prevTid = prevTid;
-    e.prevComm = prevComm;
-    e.prevState = prevState;
-    e.nextTid = nextTid;
-    e.nextComm = nextComm;
-    this.#onEvent(e);
-  }
-
-  /** @inheritDoc */
-  wakeupAt(
-    timeNs: number,
-    cpu: number,
-    tid: number,
-    comm: string,
-    line: number,
-    variant: WakeupEvent['variant'],
-    targetTid: number,
-    targetComm: string,
-    targetCpu: number,
-  ): void {
-    const e = this.#head(this.#wakeup, timeNs, cpu, tid, comm, line);
-    e.variant = variant;
-    e.targetTid = targetTid;
-    e.targetComm = targetComm;
-    e.targetCpu = targetCpu;
-    this.#onEvent(e);
-  }
-
-  /** @inheritDoc */
-  runtimeAt(timeNs: number, cpu: number, tid: number, comm: string, line: number, targetTid: number, ns: number): void {
-    const e = this.#head(this.#runtime, timeNs, cpu, tid, comm, line);
-    e.targetTid = targetTid;
-    e.runtimeNs = ns;
-    this.#onEvent(e);
-  }
-
-  /** @inheritDoc */
-  result(result: LineResult, line: number): void {
-    this.#onLine(result, line);
-  }
 }
 
 /**
