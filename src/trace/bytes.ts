@@ -41,6 +41,19 @@ export function decodeBytes(bytes: Uint8Array, start: number, end: number): stri
 }
 
 /**
+ * Two byte runs as one.
+ * @param a - the first
+ * @param b - the second
+ * @returns a new buffer holding `a` then `b`
+ */
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
  * Splits byte chunks (any boundaries) into lines: calls `onLine(bytes, start, end)` for each line without its
  * `\n` (and without a `\r` before it). Bytes after the last `\n` wait for the next chunk; {@link LineSplitter.end}
  * delivers them as a last line.
@@ -61,9 +74,7 @@ export class LineSplitter {
   push(chunk: Uint8Array): void {
     let bytes = chunk;
     if (this.#carry.length > 0) {
-      bytes = new Uint8Array(this.#carry.length + chunk.length);
-      bytes.set(this.#carry, 0);
-      bytes.set(chunk, this.#carry.length);
+      bytes = concatBytes(this.#carry, chunk);
       this.#carry = new Uint8Array(0);
     }
     let start = 0;

@@ -5,7 +5,7 @@
  * the work).
  * @module
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
@@ -17,7 +17,7 @@ import { detectFormat, type TraceFormat } from './format.js';
 import type { ReadOptions, ReadResult, TraceSink } from './read.js';
 import { RecordReader } from './records.js';
 import type { ScanWorkerData, SegmentBatchMessage, UnavailableMessage } from './scan-worker.js';
-import { scanSegment, segmentCount } from './segments.js';
+import { readAt, scanSegment, segmentCount } from './segments.js';
 import { ChunkScanner } from './wasm-scan.js';
 
 /** Options of {@link readTraceFile}. */
@@ -116,7 +116,7 @@ async function formatOf(path: string): Promise<TraceFormat | undefined> {
   const fd = openSync(path, 'r');
   try {
     const head = new Uint8Array(1 << 18);
-    return detect(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+    return detect(head.subarray(0, readAt(fd, head, head.length, 0)));
   } finally {
     closeSync(fd);
   }

@@ -7,7 +7,7 @@
  */
 import { anomalyError, type Anomaly } from '../accounting/anomaly.js';
 import { SchedacctError } from '../errors.js';
-import { decodeBytes, LineSplitter } from './bytes.js';
+import { concatBytes, decodeBytes, LineSplitter } from './bytes.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
 import type { TraceEvent, WakeupEvent } from './events.js';
 import { createFtraceParser } from './ftrace.js';
@@ -238,7 +238,7 @@ export class TraceSink implements RecordSink {
   // Before the format is known, with a scanner at hand: the lines of this chunk go to the head until the format is
   // told, and the rest of the chunk to the scanner if it is perf script (else line by line, as without a scanner).
   #headBytes(chunk: Uint8Array): void {
-    const bytes = this.#headCarry.length === 0 ? chunk : concat(this.#headCarry, chunk);
+    const bytes = this.#headCarry.length === 0 ? chunk : concatBytes(this.#headCarry, chunk);
     let start = 0;
     for (let nl = bytes.indexOf(10); nl >= 0 && this.#reader === undefined; nl = bytes.indexOf(10, start)) {
       this.#n++;
@@ -309,13 +309,6 @@ export class TraceSink implements RecordSink {
       malformed: { count: this.#malformedCount, details: this.#malformed },
     };
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 /**

@@ -7,7 +7,15 @@
 import { readSync } from 'node:fs';
 import type { ChunkScanner, RecordBatch } from './wasm-scan.js';
 
-function readAt(fd: number, buf: Uint8Array, length: number, position: number): number {
+/**
+ * Reads `length` bytes at `position` into `buf`, however many calls it takes (fewer only at the end of the file).
+ * @param fd - the open file
+ * @param buf - where the bytes go, from its start
+ * @param length - how many
+ * @param position - where in the file
+ * @returns the bytes read
+ */
+export function readAt(fd: number, buf: Uint8Array, length: number, position: number): number {
   let got = 0;
   while (got < length) {
     const n = readSync(fd, buf, got, length - got, position + got);
