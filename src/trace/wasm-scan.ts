@@ -95,8 +95,6 @@ export interface ChunkScannerOptions {
  * @internal
  */
 export class ChunkScanner {
-  /** Every string interned so far, by id. */
-  readonly strings: string[] = [];
   readonly #ex: ScannerExports;
   readonly #input: Uint8Array;
   readonly #ints: Int32Array;
@@ -228,17 +226,12 @@ export class ChunkScanner {
     const fresh: string[] = [];
     const resets = ex.resets();
     const reset = resets !== this.#resets;
-    if (reset) {
-      this.#resets = resets;
-      this.strings.length = 0;
-    }
+    if (reset) this.#resets = resets;
     const list = new Int32Array(ex.memory.buffer, 0);
     for (let i = 0, n = ex.strings(); i < n; i++) {
       const at = this.#stringsAt + i * 3;
       const offset = list[at + 1] as number;
-      const text = decodeBytes(input, offset, offset + (list[at + 2] as number));
-      this.strings.push(text);
-      fresh.push(text);
+      fresh.push(decodeBytes(input, offset, offset + (list[at + 2] as number)));
     }
     const count = ex.records();
     const texts: string[] = [];
