@@ -62,9 +62,15 @@ export function checkReadingValue(value: ReadingValue): void {
   if (typeof value === 'number' && !Number.isSafeInteger(value)) toBigValue(value);
 }
 
-// A number the number paths may take: a whole number from 0 to 2^53 − 1 (anything else goes through toBigValue,
-// which takes negative whole numbers as BigInt does and rejects the rest).
-function isCount(value: number): boolean {
+/**
+ * Whether a number is a whole number from 0 to 2^53 − 1: what the number paths take (anything else goes through
+ * toBigValue, which takes negative whole numbers as BigInt does and rejects the rest), and what reports print as
+ * plain digits.
+ * @param value - the number
+ * @returns true for 0, 1, … 2^53 − 1
+ * @internal
+ */
+export function isCount(value: number): boolean {
   return value >= 0 && value <= MAX_SAFE_WHOLE && Math.floor(value) === value;
 }
 

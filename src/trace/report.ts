@@ -2,7 +2,7 @@
  * Text reports in `perf sched timehist`'s columns and units: msec with three decimals, truncated.
  * @module
  */
-import { MAX_SAFE_WHOLE } from '../accounting/counter.js';
+import { isCount } from '../accounting/counter.js';
 import { SchedacctError } from '../errors.js';
 import { encodeText } from './bytes.js';
 import type { InfoRow, Replay, TimehistRow } from './replay.js';
@@ -91,8 +91,6 @@ const CPU = encodeText(' cpu ');
 const ARROW = encodeText(' => ');
 const nameColumn = (label: string): Uint8Array => encodeText(label.padEnd(COMM_WIDTH));
 const stateColumn = (state: string): Uint8Array => encodeText(`  ${state.padStart(5)}`);
-
-const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= MAX_SAFE_WHOLE;
 
 /**
  * The timehist report as UTF-8 bytes: exactly the lines of {@link timehistHeader} and {@link timehistLine}, each ended
