@@ -19,11 +19,11 @@ function makeReadings(): Reading[] {
   const out: Reading[] = [];
   let counter = 1n << 50n;
   let stolen = 10_000_000_000n;
-  out.push({ counter, stolenNs: stolen });
+  out.push({ counter, stolenTotalNs: stolen });
   for (let i = 0; i < SLICES; i++) {
     counter += BigInt(1000 + rand(200_000));
     if (rand(4) === 0) stolen += BigInt(rand(3_000_000));
-    out.push({ counter, stolenNs: stolen });
+    out.push({ counter, stolenTotalNs: stolen });
   }
   return out;
 }
@@ -44,7 +44,7 @@ export function addAccountingBench(bench: Bench): { core: string; reference: str
       counterHz: HZ,
       widthBits: 56,
       policy: 'drop',
-      initialStolenNs: readings[0]?.stolenNs ?? 0n,
+      initialStolenTotalNs: readings[0]?.stolenTotalNs ?? 0n,
     });
     for (let i = 1; i <= SLICES; i++) {
       bookSlice(ledger, i % TASKS, acct, readings[i - 1] as Reading, readings[i] as Reading);
@@ -66,15 +66,15 @@ export function addAccountingBench(bench: Bench): { core: string; reference: str
     const maxSlice = new Float64Array(TASKS);
     const meanSlice = new Float64Array(TASKS);
     const m2Slice = new Float64Array(TASKS);
-    let lastSeen = readings[0]?.stolenNs ?? 0n;
+    let lastSeen = readings[0]?.stolenTotalNs ?? 0n;
     for (let i = 1; i <= SLICES; i++) {
       const before = readings[i - 1] as Reading;
       const after = readings[i] as Reading;
       const forward = (after.counter - before.counter) & mask;
       const start = before.counter & mask;
       const elapsed = forward >= half ? 0 : Number(((start + forward) * num) / den - (start * num) / den);
-      const observed = Number(after.stolenNs - lastSeen);
-      lastSeen = after.stolenNs;
+      const observed = Number(after.stolenTotalNs - lastSeen);
+      lastSeen = after.stolenTotalNs;
       const steal = observed > elapsed ? elapsed : observed;
       const t = i % TASKS;
       run[t] = (run[t] ?? 0) + elapsed;

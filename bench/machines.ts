@@ -23,7 +23,7 @@ function taskEvents(): TaskEvent[] {
   const next = (dt: number, steal: number): TaskReading => {
     counter += BigInt(dt);
     stolen += BigInt(steal);
-    return { counter, stolenNs: stolen, cpu: 0 };
+    return { counter, stolenTotalNs: stolen, cpu: 0 };
   };
   while (out.length < EVENTS) {
     out.push(
@@ -66,7 +66,7 @@ export function addMachineBench(bench: Bench): { bare: string; actor: string; in
   bench.add(actorName, () => {
     const actor = createActor(taskMachine, { input }).start();
     for (const e of events) actor.send(e);
-    if (actor.getSnapshot().context.slices === 0) throw new Error('no slices charged');
+    if (actor.getSnapshot().context.account.slices === 0) throw new Error('no slices charged');
     actor.stop();
   });
 
@@ -75,7 +75,7 @@ export function addMachineBench(bench: Bench): { bare: string; actor: string; in
   bench.add(inPlace, () => {
     const actor = createActor(fast, { input }).start();
     for (const e of events) actor.send(e);
-    if (actor.getSnapshot().context.slices === 0) throw new Error('no slices charged');
+    if (actor.getSnapshot().context.account.slices === 0) throw new Error('no slices charged');
     actor.stop();
   });
 
@@ -84,7 +84,7 @@ export function addMachineBench(bench: Bench): { bare: string; actor: string; in
   bench.add(stepperName, () => {
     const run = compiled.start(createTaskContext(input));
     for (const e of events) run.send(e);
-    if (run.context.slices === 0) throw new Error('no slices charged');
+    if (run.context.account.slices === 0) throw new Error('no slices charged');
   });
   return { bare, actor: actorName, inPlace, stepper: stepperName };
 }

@@ -1,43 +1,41 @@
 // One stage of `schedacct replay FILE`, timed inside a fresh process once its modules are loaded (start-up is
-// measured apart), so the replay benchmark can show where the time goes: reading the bytes, scanning them into
-// records, the whole replay on one thread and with the scan in worker threads, and the replay of records already
-// scanned, the first time through (the JIT still compiling) and once warm.
+// measured apart), so the replay benchmark can show where the time goes: reading the bytes, splitting and decoding
+// them into lines, parsing the lines, the whole replay, and the replay of events already parsed, the first time
+// through (the JIT still compiling) and once warm.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { parsePerfScriptText } from '../dist/trace/perf-script.js';
-import { readTraceFile } from '../dist/trace/parallel.js';
-import { readTrace, TraceSink } from '../dist/trace/read.js';
-import { RecordReader } from '../dist/trace/records.js';
+import { LineSplitter } from '../dist/trace/bytes.js';
+import type { TraceEvent } from '../dist/trace/events.js';
 import { traceBytes } from '../dist/trace/file.js';
-import { ChunkScanner, RECORD_INTS, type RecordBatch } from '../dist/trace/wasm-scan.js';
+import { parsePerfScriptLine } from '../dist/trace/perf-script.js';
+import { readTrace } from '../dist/trace/read.js';
+import { Replay } from '../dist/trace/replay.js';
 
 const [stage = '', file = ''] = process.argv.slice(2);
 
-// Scans the file into records on this thread (1 MiB reads straight into the scanner), handing out each batch.
-async function scan(onBatch: (batch: RecordBatch) => void): Promise<number> {
-  const scanner = await ChunkScanner.create();
-  if (scanner === undefined) throw new Error('this runtime cannot run the WebAssembly scanner');
+// The file's lines, handed out one by one (1 MiB reads).
+function lines(onLine: (text: string) => void): number {
+  let n = 0;
+  const splitter = new LineSplitter((text) => {
+    n++;
+    onLine(text);
+  });
   const fd = openSync(file, 'r');
+  const buf = new Uint8Array(1 << 20);
   try {
-    for (;;) {
-      const free = scanner.writable();
-      const n = readSync(fd, free, 0, free.length, null);
-      if (n === 0) break;
-      scanner.commit(n, onBatch);
+    for (let r = readSync(fd, buf, 0, buf.length, null); r > 0; r = readSync(fd, buf, 0, buf.length, null)) {
+      splitter.push(buf.subarray(0, r));
     }
   } finally {
     closeSync(fd);
   }
-  scanner.end(onBatch);
-  return scanner.lines;
+  splitter.end();
+  return n;
 }
 
-function replayOf(batches: readonly RecordBatch[]): number {
-  const sink = new TraceSink({ compat: 'perf-6.1' });
-  sink.begin('perf-script');
-  const reader = new RecordReader(parsePerfScriptText);
+function replayOf(events: readonly TraceEvent[]): number {
+  const replay = new Replay({ compat: 'perf-6.1' });
   const start = performance.now();
-  for (const b of batches) reader.read(b, 0, sink);
-  sink.finish();
+  for (const e of events) replay.apply(e);
   return (performance.now() - start) / 1000;
 }
 
@@ -50,27 +48,28 @@ if (stage === 'read') {
   for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) bytes += n;
   closeSync(fd);
   out.bytes = bytes;
-} else if (stage === 'scan') {
-  out.lines = await scan(() => undefined);
+} else if (stage === 'lines') {
+  out.lines = lines(() => undefined);
+} else if (stage === 'parse') {
+  let events = 0;
+  out.lines = lines((text) => {
+    if (parsePerfScriptLine(text, 0).type === 'event') events++;
+  });
+  out.events = events;
 } else if (stage === 'replay') {
   out.lines = (await readTrace(traceBytes(file), { compat: 'perf-6.1' })).lines;
-} else if (stage === 'worker') {
-  const result = await readTraceFile(file, { compat: 'perf-6.1', workerMinBytes: 0 });
-  out.lines = result.lines;
-  out.mainSegments = result.mainSegments;
-  out.segments = result.segments;
-} else if (stage === 'records') {
-  // copies of every batch (the scanner reuses its own), then three replays of them: cold, then warm
-  const batches: RecordBatch[] = [];
-  await scan((b) => {
-    const ints = b.ints.slice(0, b.count * RECORD_INTS);
-    batches.push({ ...b, ints, floats: new Float64Array(ints.buffer), strings: [...b.strings], texts: [...b.texts] });
+} else if (stage === 'events') {
+  // every event parsed first, then three replays of them: cold, then warm
+  const events: TraceEvent[] = [];
+  lines((text) => {
+    const r = parsePerfScriptLine(text, 0);
+    if (r.type === 'event') events.push(r.event);
   });
-  out.cold = replayOf(batches);
-  replayOf(batches);
-  out.warm = replayOf(batches);
+  out.cold = replayOf(events);
+  replayOf(events);
+  out.warm = replayOf(events);
   start = performance.now();
 } else {
-  throw new Error(`unknown stage '${stage}': read, scan, replay, worker or records`);
+  throw new Error(`unknown stage '${stage}': read, lines, parse, replay or events`);
 }
 console.log(JSON.stringify({ seconds: (performance.now() - start) / 1000, ...out }));

@@ -85,6 +85,22 @@ function otherNodes(): { path: string; version: string }[] {
   return out;
 }
 
+/**
+ * Other builds of the command to time beside this one (`SCHEDACCT_BENCH_BUILDS`: `label=path/to/dist/bin/schedacct.js`
+ * pairs separated by `:`), e.g. the commit before a change, for a before/after in one rotation.
+ */
+function otherBuilds(): { label: string; cli: string }[] {
+  const out: { label: string; cli: string }[] = [];
+  for (const pair of (process.env.SCHEDACCT_BENCH_BUILDS ?? '').split(':').filter((p) => p !== '')) {
+    const at = pair.indexOf('=');
+    const label = at < 0 ? pair : pair.slice(0, at);
+    const cli = at < 0 ? pair : pair.slice(at + 1);
+    if (existsSync(cli)) out.push({ label: `the same, build ${label}`, cli });
+    else console.log(`SCHEDACCT_BENCH_BUILDS: ${cli} not found; left out`);
+  }
+  return out;
+}
+
 /** Writes the trace `copies` times, each copy shifted past the previous one. */
 async function repeat(src: string, dst: string, copies: number): Promise<void> {
   const out = createWriteStream(dst);
@@ -164,6 +180,11 @@ export async function runReplayBench(): Promise<void> {
               env: bare,
             },
           ]),
+      ...otherBuilds().map((build) => ({
+        label: `  ${build.label}`,
+        cmd: process.execPath,
+        args: [build.cli, ...replayArgs(perfText).slice(1)],
+      })),
       ...otherNodes().map((node) => ({
         label: `  the same on ${node.version}`,
         cmd: node.path,
@@ -239,15 +260,15 @@ export async function runReplayBench(): Promise<void> {
   console.log(`  schedacct replay, 1-line trace (machines loaded)  ${load.toFixed(3)} s`);
   for (const [name, what] of [
     ['read', 'read the bytes (1 MiB reads)'],
-    ['scan', '+ scan them into records (WebAssembly)'],
+    ['lines', '+ split and decode them into lines'],
+    ['parse', '+ parse every line (the one perf script parser)'],
     ['replay', '+ replay through the machines (readTrace)'],
-    ['worker', 'the same, scans in worker threads (readTraceFile)'],
   ] as const) {
     console.log(`  ${what.padEnd(48)} ${stage(name, perfText).seconds.toFixed(3)} s`);
   }
-  const records = stage('records', perfText);
+  const events = stage('events', perfText);
   console.log(
-    `  replay of records already scanned: first time ${(records.cold ?? NaN).toFixed(3)} s, ` +
-      `warm ${(records.warm ?? NaN).toFixed(3)} s (the gap is the JIT compiling the replay)`,
+    `  replay of events already parsed: first time ${(events.cold ?? NaN).toFixed(3)} s, ` +
+      `warm ${(events.warm ?? NaN).toFixed(3)} s (the gap is the JIT compiling the replay)`,
   );
 }

@@ -3,7 +3,11 @@ import { createActor } from 'xstate';
 import { compileTaskMachine, createTaskContext, taskMachine, taskTotals, type TaskEvent } from 'schedacct';
 
 const input = { task: 42, counterHz: 24_000_000, policy: 'carry' as const };
-const at = (counter: number, stolenNs: number) => ({ counter: BigInt(counter), stolenNs: BigInt(stolenNs), cpu: 0 });
+const at = (counter: number, stolenNs: number) => ({
+  counter: BigInt(counter),
+  stolenTotalNs: BigInt(stolenNs),
+  cpu: 0,
+});
 const events: TaskEvent[] = [
   { type: 'wakeup', reading: at(0, 0) },
   { type: 'dispatch', reading: at(2_400, 0) }, // 100 µs scheduling delay

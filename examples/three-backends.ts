@@ -38,7 +38,7 @@ function run(source: ClockSource) {
     task.send({ type: 'preempt', reading: reading() });
     pass(source, 1_000_000);
   }
-  return { name: source.name, ...taskTotals(task.context), anomalies: task.context.anomalyCount };
+  return { name: source.name, ...taskTotals(task.context), anomalies: task.context.ledger.anomalyCount() };
 }
 
 const pattern = { kind: 'constant', share: 0.2, periodNs: 2_000_000 } as const;

@@ -23,23 +23,15 @@ export {
   schedClockParams,
   toBigValue,
 } from './accounting/counter.js';
-export {
-  bookDelayTotals,
-  bookSliceTotals,
-  bookWaitTotals,
-  emptyTotals,
-  Ledger,
-  TaskAccount,
-  totalsOf,
-} from './accounting/ledger.js';
-export { anomalyMessage, bookSlice, SliceAccountant } from './accounting/slice.js';
+export { DEFAULT_ANOMALY_DETAILS, Ledger, TaskAccount } from './accounting/ledger.js';
+export { anomalyMessage, bookSlice, chargeSlice, SliceAccountant, sliceCharge } from './accounting/slice.js';
 export {
   DEFAULT_MAX_RETRIES,
   seqcountRead,
   stableRead,
   updateBitRead,
   XEN_RUNSTATE_UPDATE,
-} from './accounting/snapshot.js';
+} from './accounting/consistent-read.js';
 export { accountSteal, nsBetween, skipSteal, STEAL_POLICIES, StealAccount, stealState } from './accounting/steal.js';
 export { toMermaid, actionText, guardText } from './export/mermaid.js';
 export { compileMachine, toXStateActions, toXStateGuards, toXStateInPlaceActions } from './machines/compile.js';
@@ -119,18 +111,9 @@ export {
 export { createSimulatedSource, SimulatedHost } from './sources/simulated.js';
 export { snapshotOf } from './sources/types.js';
 export { createFtraceParser, decodeRawState } from './trace/ftrace.js';
-export { parseFields, parsePerfScriptLine, parseTimestampNs } from './trace/perf-script.js';
-export { detectFormat, readTrace } from './trace/read.js';
-export { perf61StateChar, Replay } from './trace/replay.js';
-export {
-  msec,
-  stolenLines,
-  summaryLines,
-  timehistHeader,
-  timehistLine,
-  TimehistWriter,
-  timestamp,
-} from './trace/report.js';
+export { parseFields } from './trace/fields.js';
+export { detectFormat } from './trace/format.js';
+export { parsePerfScriptLine, parseTimestampNs } from './trace/perf-script.js';
 export { AbiError, SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
@@ -143,9 +126,9 @@ export type {
   ReadingValue,
   SchedClockParams,
 } from './accounting/counter.js';
-export type { LedgerOptions, SnapshotContext, TaskTotals, TotalsRecord, WaitKind } from './accounting/ledger.js';
-export type { SliceAccountantOptions } from './accounting/slice.js';
-export type { Reading, SeqcountStolen, Snapshot, UpdateBitStolen } from './accounting/snapshot.js';
+export type { AccountRecord, LedgerOptions, ReadingContext, TaskTotals, WaitKind } from './accounting/ledger.js';
+export type { SliceAccountantOptions, SliceCharge } from './accounting/slice.js';
+export type { ConsistentReading, Reading, SeqcountStolen, UpdateBitStolen } from './accounting/consistent-read.js';
 export type { StealPolicy, StealState } from './accounting/steal.js';
 export type { SchedacctErrorCode } from './errors.js';
 export type { MermaidOptions } from './export/mermaid.js';
@@ -217,15 +200,4 @@ export type {
   WakeupEvent,
 } from './trace/events.js';
 export type { EventLine, LineResult, MalformedLine, SkippedLine } from './trace/perf-script.js';
-export type { ReadOptions, ReadResult, TraceFormat } from './trace/read.js';
-export type {
-  AnomalyReport,
-  Compat,
-  Engine,
-  InfoRow,
-  ReplayOptions,
-  StealEstimate,
-  TaskRecord,
-  TimehistRow,
-} from './trace/replay.js';
-export type { SummaryFormat, TimehistFormat } from './trace/report.js';
+export type { TraceFormat } from './trace/format.js';

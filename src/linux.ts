@@ -1,6 +1,6 @@
 /**
  * `schedacct/linux`: the Node-only parts. The real backend (`CLOCK_MONOTONIC`, `/proc/stat` steal, per-thread
- * schedstat) and the worker-thread hypervisor race. Everything runtime-neutral is in the root entry.
+ * schedstat), the worker-thread hypervisor race, and trace files, `.gz` and stdin as byte streams. Everything runtime-neutral is in the root entry.
  * @packageDocumentation
  */
 export {
@@ -14,9 +14,7 @@ export {
 } from './sources/linux.js';
 export { runRace } from './sources/race.js';
 export { traceBytes, traceLines } from './trace/file.js';
-export { readTraceFile, SEGMENT_BYTES, WORKER_MIN_BYTES } from './trace/parallel.js';
 export { SchedacctError } from './errors.js';
 
 export type { LinuxSourceOptions, ProcStatCpu, ThreadSchedstat } from './sources/linux.js';
 export type { RaceOptions, RaceResult, ReaderResult } from './sources/race.js';
-export type { ReadFileOptions, ReadFileResult } from './trace/parallel.js';

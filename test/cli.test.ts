@@ -29,8 +29,8 @@ describe('schedacct demo (npm start)', () => {
       expect(s.stolenNs).toBeLessThanOrEqual(s.runNs);
     }
     const task = result.replay.tasks().find((t) => t.tid === 7263);
-    expect(task?.context.runNs).toBe(result.slices.reduce((sum, s) => sum + s.runNs, 0));
-    expect(task?.context.chargedNs).toBe(result.slices.reduce((sum, s) => sum + s.runNs - s.stolenNs, 0));
+    expect(task?.totals.runNs).toBe(result.slices.reduce((sum, s) => sum + s.runNs, 0));
+    expect(task?.totals.chargedNs).toBe(result.slices.reduce((sum, s) => sum + s.runNs - s.stolenNs, 0));
   });
 
   it('follows --task and --policy, and works on another recording', async () => {

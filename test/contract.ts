@@ -1,6 +1,6 @@
 // The one contract every backend passes: testSource(name, factory). Add a backend: a file and a three-line test.
 import { describe, expect, it } from 'vitest';
-import { counterDelta, SliceAccountant, snapshotOf, type ClockSource, type Snapshot } from '../src/index.ts';
+import { counterDelta, SliceAccountant, snapshotOf, type ClockSource, type ConsistentReading } from '../src/index.ts';
 
 /** Lets real time pass for a backend that cannot be advanced (busy-wait; never sleeps). */
 function pass(source: ClockSource, ns: number): void {
@@ -62,22 +62,22 @@ export function testSource(
           counterHz: src.counter.counterHz,
           widthBits: src.counter.widthBits,
           policy,
-          initialStolenNs: first.stolenNs,
+          initialStolenTotalNs: first.stolenTotalNs,
         });
-        let before: Snapshot = first;
+        let before: ConsistentReading = first;
         let elapsed = 0;
         let charged = 0;
         for (let i = 0; i < steps / 4; i++) {
           pass(src, stepNs);
           const after = snapshotOf(src);
           charged += acct.charge(before, after);
-          elapsed += acct.elapsedNs;
-          expect(acct.chargedNs).toBeGreaterThanOrEqual(0);
-          expect(acct.chargedNs + acct.stolenNs).toBe(acct.elapsedNs);
+          elapsed += acct.last.elapsedNs;
+          expect(acct.last.chargedNs).toBeGreaterThanOrEqual(0);
+          expect(acct.last.chargedNs + acct.last.stolenNs).toBe(acct.last.elapsedNs);
           before = after;
         }
         const s = acct.steal;
-        expect(s.observedNs).toBe(Number(before.stolenNs - first.stolenNs));
+        expect(s.observedNs).toBe(Number(before.stolenTotalNs - first.stolenTotalNs));
         expect(s.observedNs).toBe(s.accountedNs + s.carriedNs + s.droppedNs);
         expect(elapsed - charged).toBe(s.accountedNs);
         if (policy === 'carry') expect(s.droppedNs).toBe(0);

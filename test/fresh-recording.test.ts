@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTrace, timehistLine, type TimehistRow } from '../src/index.ts';
+import { readTrace, timehistLine, type TimehistRow } from '../src/trace.ts';
 import { NS_PER_TICK, readProcStat } from '../src/linux.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'schedacct-rec-'));

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createFtraceParser, decodeRawState, readTrace, type TaskRecord } from '../src/index.ts';
+import { createFtraceParser, decodeRawState } from '../src/index.ts';
+import { readTrace, type TaskRecord } from '../src/trace.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ftrace/${name}`, import.meta.url), 'utf8');
 
 function laws(tasks: readonly TaskRecord[]): void {
   for (const t of tasks) {
-    expect(t.context.runNs).toBe(t.context.chargedNs + t.context.stolenNs);
-    expect(t.context.chargedNs).toBeGreaterThanOrEqual(0);
+    expect(t.totals.runNs).toBe(t.totals.chargedNs + t.totals.stolenNs);
+    expect(t.totals.chargedNs).toBeGreaterThanOrEqual(0);
   }
 }
 
@@ -131,7 +132,7 @@ describe.skipIf(!hasExternal)('external traces from public repositories (read fr
   it('the three renderings of the trappy recording give the same per-task totals (to the µs)', async () => {
     const totals = async (name: string) => {
       const { replay } = await readTrace(read(name));
-      return new Map(replay.tasks().map((t) => [`${String(t.tid)}/${String(t.cpu)}`, t.context]));
+      return new Map(replay.tasks().map((t) => [`${String(t.tid)}/${String(t.cpu)}`, t.totals]));
     };
     const text = await totals('trappy-raw_trace.report.txt');
     const raw = await totals('trappy-raw_trace.report-R.txt');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, readTrace, Replay, SchedacctError, summaryLines, timehistLine } from '../src/index.ts';
-import type { InfoRow, TimehistRow } from '../src/index.ts';
+import { detectFormat, SchedacctError } from '../src/index.ts';
+import { readTrace, Replay, summaryLines, timehistLine } from '../src/trace.ts';
+import type { InfoRow, TimehistRow } from '../src/trace.ts';
 import { body, expectSameLines, fixture, gz, normSummary, TRACES } from './oracle.ts';
 
 // The trace as bytes in chunks of an odd size, so lines (and UTF-8 characters) are cut across chunks.
@@ -123,11 +124,10 @@ describe('replay', () => {
     r.tasks().map((t) => ({
       tid: t.tid,
       comm: t.comm,
-      slices: t.context.slices,
-      run: t.context.runNs,
-      wait: t.context.sleepNs + t.context.iowaitNs + t.context.preemptNs,
-      delay: t.context.delayNs,
-      anomalies: t.context.anomalyCount,
+      slices: t.totals.slices,
+      run: t.totals.runNs,
+      wait: t.totals.sleepNs + t.totals.iowaitNs + t.totals.preemptNs,
+      delay: t.totals.delayNs,
     }));
 
   it('a trace from a machine up over 52 days gives the totals of the same trace at boot', async () => {
@@ -186,7 +186,7 @@ describe('replay', () => {
     const lines = fixture('migrate.perf.txt').split('\n');
     const delay = async (compat: 'perf-6.1' | 'current') => {
       const { replay: r } = await readTrace(lines, { compat });
-      return r.tasks().reduce((sum, t) => sum + t.context.delayNs, 0);
+      return r.tasks().reduce((sum, t) => sum + t.totals.delayNs, 0);
     };
     expect(await delay('current')).toBeGreaterThan(await delay('perf-6.1'));
   });
@@ -262,7 +262,7 @@ describe('stolen time from sched_stat_runtime', () => {
       [200, 5_000_000, 0],
     ]);
     const work = replay.tasks().find((t) => t.tid === 100);
-    expect(work?.context).toMatchObject({ runNs: 10_000_000, stolenNs: 3_000_000, chargedNs: 7_000_000 });
+    expect(work?.totals).toMatchObject({ runNs: 10_000_000, stolenNs: 3_000_000, chargedNs: 7_000_000 });
     expect(replay.steal).toEqual({ slices: 1, signedNs: 3_000_000, clampedNs: 3_000_000 });
     expect(summaryLines(replay, { stolen: true }).join('\n')).toMatch(/work\[100\]\s+10\.000\s+3\.000\s+7\.000/);
   });

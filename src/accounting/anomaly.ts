@@ -12,6 +12,7 @@ import { SchedacctError } from '../errors.js';
  * - `steal-exceeds-elapsed`: more steal appeared in an interval than the interval lasted (clamped).
  * - `snapshot-inconsistent`: a consistent read did not succeed within its retry bound.
  * - `impossible-transition`: an event the task's state does not allow (a dispatch while running); ignored.
+ * - `lost-event`: a trace lost events (a switch-in perf never saw): what follows is charged as perf charges it.
  * - `malformed-line`: a trace line a reader could not parse; skipped.
  */
 export type AnomalyKind =
@@ -20,6 +21,7 @@ export type AnomalyKind =
   | 'steal-exceeds-elapsed'
   | 'snapshot-inconsistent'
   | 'impossible-transition'
+  | 'lost-event'
   | 'malformed-line';
 
 /** Every {@link AnomalyKind}, in a stable order for reports. */
@@ -29,6 +31,7 @@ export const ANOMALY_KINDS: readonly AnomalyKind[] = [
   'steal-exceeds-elapsed',
   'snapshot-inconsistent',
   'impossible-transition',
+  'lost-event',
   'malformed-line',
 ];
 

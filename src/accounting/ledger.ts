@@ -1,19 +1,20 @@
 /**
- * Per-task ledgers: what each task was charged, what was stolen from it, how long it waited and why, and
- * the anomalies met on the way. Ledgers merge, so per-CPU or sharded work can be summed.
+ * The ledger: what each task was charged, what was stolen from it, how long it waited and why, and every anomaly
+ * met on the way. Every producer (replay, simulator, protocol, a machine on its own) books into one; every report
+ * reads it. Ledgers merge, so per-CPU or sharded work can be summed.
  * @module
  */
 import { SchedacctError } from '../errors.js';
 import { ANOMALY_KINDS, anomalyError, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
 import { MAX_SAFE_WHOLE } from './counter.js';
-import type { Snapshot } from './snapshot.js';
+import type { ConsistentReading } from './consistent-read.js';
 
 /** Why a task was off the CPU: voluntary sleep (S, I…), uninterruptible wait (D), or preemption (R). */
 export type WaitKind = 'sleep' | 'iowait' | 'preempt';
 
 /**
  * One task's totals. All times in ns. `runNs = chargedNs + stolenNs` always. Slice statistics are over each
- * slice's wall run time (`runNs` of the slice), with the mean and spread kept as perf does (Welford).
+ * slice's wall run time.
  */
 export interface TaskTotals {
   /** The task. */
@@ -22,7 +23,7 @@ export interface TaskTotals {
   readonly runNs: number;
   /** Run time charged to the task: wall run minus steal. */
   readonly chargedNs: number;
-  /** Steal subtracted from the task's slices. */
+  /** Steal subtracted from the task's slices, summed over them. */
   readonly stolenNs: number;
   /** Time asleep (voluntary). */
   readonly sleepNs: number;
@@ -40,8 +41,17 @@ export interface TaskTotals {
   readonly maxSliceNs: number;
   /** Mean slice, wall ns. */
   readonly meanSliceNs: number;
-  /** Sum of squared deviations from the mean (Welford's M2); variance = m2 / (slices − 1). */
-  readonly m2SliceNs: number;
+  /** Sample variance of the slices' wall time, ns² (0 with fewer than two slices). */
+  readonly sliceVarianceNs2: number;
+}
+
+/**
+ * A task account as persisted: its totals with the running sum the slice spread is kept in (so a restored account goes
+ * on exactly as the original would). See {@link TaskAccount.toRecord} and {@link Ledger.restore}.
+ */
+export interface AccountRecord extends Omit<TaskTotals, 'sliceVarianceNs2'> {
+  /** Sum of squared deviations of the slices from their mean (Welford's M2), ns². */
+  readonly sliceSumSquaresNs2: number;
 }
 
 function checkNs(name: string, ns: number): void {
@@ -50,145 +60,17 @@ function checkNs(name: string, ns: number): void {
   }
 }
 
-/** {@link TaskTotals} without the task and with writable fields: what the booking functions update. */
-export interface TotalsRecord {
-  /** {@inheritDoc TaskTotals.runNs} */
-  runNs: number;
-  /** {@inheritDoc TaskTotals.chargedNs} */
-  chargedNs: number;
-  /** {@inheritDoc TaskTotals.stolenNs} */
-  stolenNs: number;
-  /** {@inheritDoc TaskTotals.sleepNs} */
-  sleepNs: number;
-  /** {@inheritDoc TaskTotals.iowaitNs} */
-  iowaitNs: number;
-  /** {@inheritDoc TaskTotals.preemptNs} */
-  preemptNs: number;
-  /** {@inheritDoc TaskTotals.delayNs} */
-  delayNs: number;
-  /** {@inheritDoc TaskTotals.slices} */
-  slices: number;
-  /** {@inheritDoc TaskTotals.minSliceNs} */
-  minSliceNs: number;
-  /** {@inheritDoc TaskTotals.maxSliceNs} */
-  maxSliceNs: number;
-  /** {@inheritDoc TaskTotals.meanSliceNs} */
-  meanSliceNs: number;
-  /** {@inheritDoc TaskTotals.m2SliceNs} */
-  m2SliceNs: number;
-}
-
 /**
- * A task's totals as a plain {@link TaskTotals} record, from any record that holds them (an account, a machine context).
- * @param task - the task
- * @param totals - the record holding the totals
- * @returns a new plain object with exactly the totals' fields
+ * A task's mutable account inside a {@link Ledger}: the one place where slices, waits and delays are added up.
+ * Get one with {@link Ledger.account} (or {@link Ledger.open} for a new task under a reused id).
+ * @example
+ * ```ts
+ * const account = new Ledger().account(42);
+ * account.addSlice(4_000_000, 250_000);
+ * account.chargedNs; // 3_750_000
+ * ```
  */
-export function totalsOf(task: TaskId, totals: TotalsRecord): TaskTotals {
-  const { runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = totals;
-  const { slices, minSliceNs, maxSliceNs, meanSliceNs, m2SliceNs } = totals;
-  return {
-    task,
-    runNs,
-    chargedNs,
-    stolenNs,
-    sleepNs,
-    iowaitNs,
-    preemptNs,
-    delayNs,
-    slices,
-    minSliceNs,
-    maxSliceNs,
-    meanSliceNs,
-    m2SliceNs,
-  };
-}
-
-/**
- * Zeroed totals.
- * @returns a fresh record
- */
-export function emptyTotals(): TotalsRecord {
-  return {
-    runNs: 0,
-    chargedNs: 0,
-    stolenNs: 0,
-    sleepNs: 0,
-    iowaitNs: 0,
-    preemptNs: 0,
-    delayNs: 0,
-    slices: 0,
-    minSliceNs: 0,
-    maxSliceNs: 0,
-    meanSliceNs: 0,
-    m2SliceNs: 0,
-  };
-}
-
-/**
- * Books one run slice into a totals record (the ledger's arithmetic, usable on any record, e.g. a machine context).
- * @param totals - the record to update
- * @param runNs - wall time of the slice
- * @param stolenNs - steal inside it (0 to `runNs`); the task is charged `runNs − stolenNs`
- * @throws {@link SchedacctError} `invalid-argument` for negative values or steal beyond the slice
- */
-export function bookSliceTotals(totals: TotalsRecord, runNs: number, stolenNs: number): void {
-  checkNs('runNs', runNs);
-  checkNs('stolenNs', stolenNs);
-  if (stolenNs > runNs) {
-    throw new SchedacctError(
-      'invalid-argument',
-      `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (StealAccount)`,
-    );
-  }
-  totals.runNs += runNs;
-  totals.stolenNs += stolenNs;
-  totals.chargedNs += runNs - stolenNs;
-  const n = ++totals.slices;
-  if (n === 1 || runNs < totals.minSliceNs) totals.minSliceNs = runNs;
-  if (runNs > totals.maxSliceNs) totals.maxSliceNs = runNs;
-  const delta = runNs - totals.meanSliceNs;
-  totals.meanSliceNs += delta / n;
-  totals.m2SliceNs += delta * (runNs - totals.meanSliceNs);
-}
-
-/**
- * Books time off the CPU into a totals record.
- * @param totals - the record to update
- * @param kind - why the task waited
- * @param ns - how long
- * @throws {@link SchedacctError} `invalid-argument` for a negative time or unknown kind
- */
-export function bookWaitTotals(totals: TotalsRecord, kind: WaitKind, ns: number): void {
-  checkNs('wait ns', ns);
-  switch (kind) {
-    case 'sleep':
-      totals.sleepNs += ns;
-      break;
-    case 'iowait':
-      totals.iowaitNs += ns;
-      break;
-    case 'preempt':
-      totals.preemptNs += ns;
-      break;
-    default:
-      throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
-  }
-}
-
-/**
- * Books scheduling delay (runnable → running) into a totals record.
- * @param totals - the record to update
- * @param ns - how long
- * @throws {@link SchedacctError} `invalid-argument` for a negative time
- */
-export function bookDelayTotals(totals: TotalsRecord, ns: number): void {
-  checkNs('delay ns', ns);
-  totals.delayNs += ns;
-}
-
-/** A task's mutable account inside a {@link Ledger}. Get one with {@link Ledger.account}. */
-export class TaskAccount implements TaskTotals {
+export class TaskAccount {
   /** The task. */
   readonly task: TaskId;
   /** {@inheritDoc TaskTotals.runNs} */
@@ -213,12 +95,17 @@ export class TaskAccount implements TaskTotals {
   maxSliceNs = 0;
   /** {@inheritDoc TaskTotals.meanSliceNs} */
   meanSliceNs = 0;
-  /** {@inheritDoc TaskTotals.m2SliceNs} */
-  m2SliceNs = 0;
+  // Welford's sum of squared deviations from the mean: the variance is #m2 / (slices − 1).
+  #m2 = 0;
 
   /** @param task - the task this account is for */
   constructor(task: TaskId) {
     this.task = task;
+  }
+
+  /** {@inheritDoc TaskTotals.sliceVarianceNs2} */
+  get sliceVarianceNs2(): number {
+    return this.slices < 2 ? 0 : this.#m2 / (this.slices - 1);
   }
 
   /**
@@ -228,7 +115,23 @@ export class TaskAccount implements TaskTotals {
    * @throws {@link SchedacctError} `invalid-argument` for negative values or steal beyond the slice
    */
   addSlice(runNs: number, stolenNs: number): void {
-    bookSliceTotals(this, runNs, stolenNs);
+    checkNs('runNs', runNs);
+    checkNs('stolenNs', stolenNs);
+    if (stolenNs > runNs) {
+      throw new SchedacctError(
+        'invalid-argument',
+        `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (chargeSlice)`,
+      );
+    }
+    this.runNs += runNs;
+    this.stolenNs += stolenNs;
+    this.chargedNs += runNs - stolenNs;
+    const n = ++this.slices;
+    if (n === 1 || runNs < this.minSliceNs) this.minSliceNs = runNs;
+    if (runNs > this.maxSliceNs) this.maxSliceNs = runNs;
+    const delta = runNs - this.meanSliceNs;
+    this.meanSliceNs += delta / n;
+    this.#m2 += delta * (runNs - this.meanSliceNs);
   }
 
   /**
@@ -238,7 +141,20 @@ export class TaskAccount implements TaskTotals {
    * @throws {@link SchedacctError} `invalid-argument` for a negative time or unknown kind
    */
   addWait(kind: WaitKind, ns: number): void {
-    bookWaitTotals(this, kind, ns);
+    checkNs('wait ns', ns);
+    switch (kind) {
+      case 'sleep':
+        this.sleepNs += ns;
+        break;
+      case 'iowait':
+        this.iowaitNs += ns;
+        break;
+      case 'preempt':
+        this.preemptNs += ns;
+        break;
+      default:
+        throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
+    }
   }
 
   /**
@@ -247,14 +163,15 @@ export class TaskAccount implements TaskTotals {
    * @throws {@link SchedacctError} `invalid-argument` for a negative time
    */
   addDelay(ns: number): void {
-    bookDelayTotals(this, ns);
+    checkNs('delay ns', ns);
+    this.delayNs += ns;
   }
 
   /**
-   * Folds another account of the same task into this one (slice statistics combine exactly: Chan et al.).
-   * @param other - the account to add
+   * Folds another account into this one (slice statistics combine exactly: Chan et al.).
+   * @param other - the account to add (left unchanged)
    */
-  merge(other: TaskTotals): void {
+  merge(other: TaskAccount): void {
     this.runNs += other.runNs;
     this.chargedNs += other.chargedNs;
     this.stolenNs += other.stolenNs;
@@ -267,27 +184,88 @@ export class TaskAccount implements TaskTotals {
     if (this.slices === 0 || other.minSliceNs < this.minSliceNs) this.minSliceNs = other.minSliceNs;
     if (other.maxSliceNs > this.maxSliceNs) this.maxSliceNs = other.maxSliceNs;
     const delta = other.meanSliceNs - this.meanSliceNs;
-    this.m2SliceNs += other.m2SliceNs + (delta * delta * this.slices * other.slices) / n;
+    this.#m2 += other.#m2 + (delta * delta * this.slices * other.slices) / n;
     this.meanSliceNs += (delta * other.slices) / n;
     this.slices = n;
   }
 
+  /** @returns the account as persisted (see {@link AccountRecord}) */
+  toRecord(): AccountRecord {
+    const { task, runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = this;
+    const { slices, minSliceNs, maxSliceNs, meanSliceNs } = this;
+    return {
+      task,
+      runNs,
+      chargedNs,
+      stolenNs,
+      sleepNs,
+      iowaitNs,
+      preemptNs,
+      delayNs,
+      slices,
+      minSliceNs,
+      maxSliceNs,
+      meanSliceNs,
+      sliceSumSquaresNs2: this.#m2,
+    };
+  }
+
+  /**
+   * Sets this account to a persisted one's figures.
+   * @param record - what {@link TaskAccount.toRecord} gave
+   * @internal
+   */
+  load(record: AccountRecord): void {
+    this.runNs = record.runNs;
+    this.chargedNs = record.chargedNs;
+    this.stolenNs = record.stolenNs;
+    this.sleepNs = record.sleepNs;
+    this.iowaitNs = record.iowaitNs;
+    this.preemptNs = record.preemptNs;
+    this.delayNs = record.delayNs;
+    this.slices = record.slices;
+    this.minSliceNs = record.minSliceNs;
+    this.maxSliceNs = record.maxSliceNs;
+    this.meanSliceNs = record.meanSliceNs;
+    this.#m2 = record.sliceSumSquaresNs2;
+  }
+
   /** @returns a plain, frozen copy of the totals */
   toJSON(): TaskTotals {
-    return Object.freeze(totalsOf(this.task, this));
+    return Object.freeze({
+      task: this.task,
+      runNs: this.runNs,
+      chargedNs: this.chargedNs,
+      stolenNs: this.stolenNs,
+      sleepNs: this.sleepNs,
+      iowaitNs: this.iowaitNs,
+      preemptNs: this.preemptNs,
+      delayNs: this.delayNs,
+      slices: this.slices,
+      minSliceNs: this.minSliceNs,
+      maxSliceNs: this.maxSliceNs,
+      meanSliceNs: this.meanSliceNs,
+      sliceVarianceNs2: this.sliceVarianceNs2,
+    });
   }
 }
 
 /** Options for a {@link Ledger}. */
 export interface LedgerOptions {
-  /** How many anomalies to keep in detail (all are counted); default 1000, so memory stays bounded. */
+  /**
+   * How many anomalies to keep in detail, oldest first (every one is counted, by kind); default
+   * {@link DEFAULT_ANOMALY_DETAILS}, so memory stays bounded.
+   */
   readonly maxAnomalyDetails?: number;
   /** Throw a {@link SchedacctError} (code `strict-anomaly`) at the first anomaly instead of recording it. */
   readonly strict?: boolean;
 }
 
-/** Where a snapshot was taken, for the anomaly report. */
-export interface SnapshotContext {
+/** The default of {@link LedgerOptions.maxAnomalyDetails}: the one limit on anomalies kept in detail. */
+export const DEFAULT_ANOMALY_DETAILS = 1000;
+
+/** Where a reading was taken, for the anomaly report. */
+export interface ReadingContext {
   /** The task being accounted. */
   readonly task?: TaskId;
   /** When, ns on the caller's timeline. */
@@ -297,7 +275,8 @@ export interface SnapshotContext {
 }
 
 /**
- * Per-task accounts plus anomaly counts.
+ * Per-task accounts plus the anomalies: the one recorder of anomalies, whoever met them (a machine's guard, a trace
+ * reader's malformed line, a consistent read that ran out of retries).
  * @example
  * ```ts
  * const ledger = new Ledger();
@@ -306,7 +285,9 @@ export interface SnapshotContext {
  * ```
  */
 export class Ledger {
-  readonly #accounts = new Map<TaskId, TaskAccount>();
+  // Every account ever opened, in order, and the current one of each task.
+  readonly #all: TaskAccount[] = [];
+  readonly #current = new Map<TaskId, TaskAccount>();
   readonly #anomalyCounts = new Map<AnomalyKind, number>();
   readonly #anomalies: Anomaly[] = [];
   readonly #maxDetails: number;
@@ -318,7 +299,7 @@ export class Ledger {
    * @throws {@link SchedacctError} `invalid-argument` for a negative `maxAnomalyDetails`
    */
   constructor(options: LedgerOptions = {}) {
-    const max = options.maxAnomalyDetails ?? 1000;
+    const max = options.maxAnomalyDetails ?? DEFAULT_ANOMALY_DETAILS;
     if (!Number.isInteger(max) || max < 0) {
       throw new SchedacctError('invalid-argument', `maxAnomalyDetails must be a whole number ≥ 0, got ${String(max)}`);
     }
@@ -327,42 +308,72 @@ export class Ledger {
   }
 
   /**
-   * The task's account, created on first use. Hold on to it in hot loops.
+   * The task's current account, opened on first use. Hold on to it in hot loops.
    * @param task - the task
    * @returns its mutable account
    */
   account(task: TaskId): TaskAccount {
-    let account = this.#accounts.get(task);
-    if (account === undefined) {
-      account = new TaskAccount(task);
-      this.#accounts.set(task, account);
-    }
+    return this.#current.get(task) ?? this.open(task);
+  }
+
+  /**
+   * Opens a new account for a task: a new task under an id already used (a Linux tid reused after its thread
+   * exited). The earlier account keeps its totals and stays in {@link Ledger.accounts}; the new one is current.
+   * @param task - the task
+   * @returns its new account
+   */
+  open(task: TaskId): TaskAccount {
+    const account = new TaskAccount(task);
+    this.#all.push(account);
+    this.#current.set(task, account);
     return account;
   }
 
   /**
-   * A task's totals, if it has any.
+   * Opens an account with a persisted account's figures (restoring a persisted machine, see `parseSnapshot`).
+   * @param record - what {@link TaskAccount.toRecord} gave
+   * @returns the new account, current for its task
+   * @throws {@link SchedacctError} `invalid-argument` for a record with a figure that is not a finite number ≥ 0
+   */
+  restore(record: AccountRecord): TaskAccount {
+    const { task, meanSliceNs, sliceSumSquaresNs2, ...counts } = record;
+    for (const [name, value] of Object.entries(counts)) checkNs(name, value);
+    if (!(Number.isFinite(meanSliceNs) && Number.isFinite(sliceSumSquaresNs2))) {
+      throw new SchedacctError('invalid-argument', 'an account record needs finite slice statistics');
+    }
+    const account = this.open(task);
+    account.load(record);
+    return account;
+  }
+
+  /**
+   * A task's totals (its current account), if it has any.
    * @param task - the task
    * @returns its totals, or `undefined`
    */
   get(task: TaskId): TaskTotals | undefined {
-    return this.#accounts.get(task)?.toJSON();
+    return this.#current.get(task)?.toJSON();
   }
 
-  /** @returns every task's totals, in the order tasks first appeared */
+  /** @returns every account's totals, in the order accounts were opened (a reused id appears once per task) */
   tasks(): TaskTotals[] {
-    return [...this.#accounts.values()].map((a) => a.toJSON());
+    return this.#all.map((a) => a.toJSON());
   }
 
-  /** Number of tasks with an account. */
+  /** @returns every account, in the order they were opened (live objects: read, don't book into them) */
+  accounts(): readonly TaskAccount[] {
+    return this.#all;
+  }
+
+  /** Number of accounts. */
   get size(): number {
-    return this.#accounts.size;
+    return this.#all.length;
   }
 
-  /** @returns the sum over all tasks (task `'*'`) */
+  /** @returns the sum over all accounts (task `'*'`) */
   totals(): TaskTotals {
     const sum = new TaskAccount('*');
-    for (const account of this.#accounts.values()) sum.merge(account);
+    for (const account of this.#all) sum.merge(account);
     return sum.toJSON();
   }
 
@@ -378,23 +389,24 @@ export class Ledger {
   }
 
   /**
-   * Checks a snapshot from one of the consistent readers and records `snapshot-inconsistent` if its retries ran out.
-   * @param snapshot - what the reader returned
+   * Checks a reading from one of the consistent readers and records `snapshot-inconsistent` if its retries ran out.
+   * @param reading - what the reader returned
    * @param context - the task, time and CPU to report with it
-   * @returns whether the snapshot was consistent
-   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict` and the snapshot was not consistent
+   * @returns whether the reading was consistent
+   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict` and the reading was not consistent
    * @example
    * ```ts
-   * const snap = stableRead(readStolen, readCounter);
-   * ledger.checkSnapshot(snap, { task: 42, cpu: 0 });
+   * const ledger = new Ledger();
+   * const reading = stableRead(() => 5n, () => 1_000n);
+   * ledger.checkReading(reading, { task: 42, cpu: 0 }); // true
    * ```
    */
-  checkSnapshot(snapshot: Snapshot, context: SnapshotContext = {}): boolean {
-    if (snapshot.consistent) return true;
+  checkReading(reading: ConsistentReading, context: ReadingContext = {}): boolean {
+    if (reading.consistent) return true;
     this.recordAnomaly({
       ...context,
       kind: 'snapshot-inconsistent',
-      message: `no consistent reading after ${String(snapshot.retries)} retries; used the last attempt`,
+      message: `no consistent reading after ${String(reading.retries)} retries; used the last attempt`,
     });
     return false;
   }
@@ -424,12 +436,13 @@ export class Ledger {
   }
 
   /**
-   * Adds another ledger into this one: accounts of the same task are merged, anomalies added.
+   * Adds another ledger into this one: accounts of the same task are merged into its current account, anomalies
+   * added.
    * @param other - the ledger to add (left unchanged)
    * @returns this ledger
    */
   merge(other: Ledger): this {
-    for (const account of other.#accounts.values()) this.account(account.task).merge(account);
+    for (const account of other.#all) this.account(account.task).merge(account);
     for (const [kind, count] of other.#anomalyCounts)
       this.#anomalyCounts.set(kind, (this.#anomalyCounts.get(kind) ?? 0) + count);
     for (const anomaly of other.#anomalies) {

@@ -1,13 +1,79 @@
 /**
- * One run slice, charged the way the guest kernel does it:
- * `charged = to_ns(Δcounter) − Δstolen`, with steal clamped to the slice under a {@link StealPolicy}.
+ * One run slice, charged the way the guest kernel does it: `charged = to_ns(Δcounter) − Δstolen`, with steal clamped
+ * to the slice under a {@link StealPolicy}. {@link chargeSlice} is the one place a slice is charged: the task
+ * machine's actions call it, and so does {@link SliceAccountant}.
  * @module
  */
 import type { Anomaly, AnomalyKind, TaskId } from './anomaly.js';
-import { COUNTER_BACKWARDS, createConversion, type ConversionMode, type CounterConversion } from './counter.js';
+import {
+  COUNTER_BACKWARDS,
+  createConversion,
+  type ConversionMode,
+  type CounterConversion,
+  type ReadingValue,
+} from './counter.js';
 import type { Ledger } from './ledger.js';
-import type { Reading } from './snapshot.js';
-import { StealAccount, type StealPolicy } from './steal.js';
+import type { Reading } from './consistent-read.js';
+import { accountSteal, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
+
+/** What charging one slice gave (see {@link chargeSlice}). */
+export interface SliceCharge {
+  /** Wall ns of the slice (0 when the counter went backwards). */
+  elapsedNs: number;
+  /** Steal subtracted from it, 0 to `elapsedNs`. */
+  stolenNs: number;
+  /** ns charged to the task: `elapsedNs − stolenNs`, never negative. */
+  chargedNs: number;
+  /** The end counter was before the start counter (the slice counts as 0 ns). */
+  counterBackwards: boolean;
+  /** What the steal bookkeeping met: the total went backwards, or grew by more than the slice. */
+  stealAnomaly: AnomalyKind | null;
+}
+
+/**
+ * A zeroed {@link SliceCharge}, to pass to {@link chargeSlice} again and again (hot loops allocate nothing).
+ * @returns a fresh record
+ */
+export function sliceCharge(): SliceCharge {
+  return { elapsedNs: 0, stolenNs: 0, chargedNs: 0, counterBackwards: false, stealAnomaly: null };
+}
+
+/**
+ * Charges one slice: the wall time between two counter readings, less the steal the stolen total grew by since the
+ * steal state's last total, clamped to the slice (the kernel's `update_rq_clock_task`).
+ * @param steal - the clock's steal bookkeeping (updated)
+ * @param conversion - the counter's conversion to ns
+ * @param startCounter - the counter at switch-in
+ * @param endCounter - the counter at switch-out
+ * @param endStolenTotalNs - the stolen total at switch-out
+ * @param out - where the result goes (returned)
+ * @returns `out`, filled in
+ * @throws {@link SchedacctError} `invalid-argument` for a reading that is a number but not a safe integer
+ * @example
+ * ```ts
+ * const steal = stealState('drop', 0);
+ * const conversion = createConversion('exact', 24_000_000);
+ * chargeSlice(steal, conversion, 0, 240_000, 2_000_000, sliceCharge()).chargedNs; // 8_000_000
+ * ```
+ */
+export function chargeSlice(
+  steal: StealState,
+  conversion: CounterConversion,
+  startCounter: ReadingValue,
+  endCounter: ReadingValue,
+  endStolenTotalNs: ReadingValue,
+  out: SliceCharge,
+): SliceCharge {
+  let elapsed = conversion.elapsedNs(startCounter, endCounter);
+  out.counterBackwards = elapsed === COUNTER_BACKWARDS;
+  if (out.counterBackwards) elapsed = 0;
+  const stolen = accountSteal(steal, elapsed, endStolenTotalNs);
+  out.stealAnomaly = steal.lastAnomaly;
+  out.elapsedNs = elapsed;
+  out.stolenNs = stolen;
+  out.chargedNs = elapsed - stolen;
+  return out;
+}
 
 /** How a {@link SliceAccountant} is set up. */
 export interface SliceAccountantOptions {
@@ -20,69 +86,68 @@ export interface SliceAccountantOptions {
   /** What happens to steal beyond a slice (default `'drop'`, as current kernels). */
   readonly policy?: StealPolicy;
   /** The stolen total when accounting starts (default 0). */
-  readonly initialStolenNs?: bigint;
+  readonly initialStolenTotalNs?: bigint;
 }
 
 /**
- * Charges slices on one clock (one vCPU's counter and stolen total). Results of the last {@link charge} are
- * left in public fields, so hot loops allocate nothing.
+ * Charges slices on one clock (one vCPU's counter and stolen total) with {@link chargeSlice}; the steal between
+ * slices (someone else's) is skipped, not charged. The last result stays in {@link SliceAccountant.last}.
  *
  * Use one accountant per vCPU and feed it every interval in time order for the kernel's per-run-queue
- * semantics, or one per task (the seed algorithm): steal between a task's slices is skipped, not charged.
+ * semantics, or one per task (the seed algorithm).
  * @example
  * ```ts
  * const acct = new SliceAccountant({ counterHz: 24_000_000, policy: 'carry' });
- * acct.charge({ counter: 0n, stolenNs: 0n }, { counter: 240_000n, stolenNs: 2_000_000n }); // 8_000_000
- * acct.stolenNs; // 2_000_000
+ * acct.charge({ counter: 0n, stolenTotalNs: 0n }, { counter: 240_000n, stolenTotalNs: 2_000_000n }); // 8_000_000
+ * acct.last.stolenNs; // 2_000_000
  * ```
  */
 export class SliceAccountant {
   /** The counter conversion in use. */
   readonly conversion: CounterConversion;
   /** The steal bookkeeping in use. */
-  readonly steal: StealAccount;
-  /** Wall ns of the last slice (0 when the counter went backwards). */
-  elapsedNs = 0;
-  /** Steal subtracted from the last slice. */
-  stolenNs = 0;
-  /** ns charged for the last slice: `elapsedNs − stolenNs`, never negative. */
-  chargedNs = 0;
+  readonly steal: StealState;
+  /** The last slice's result (reused between calls: copy what you keep). */
+  readonly last: SliceCharge = sliceCharge();
   /** Anomalies the last slice met (reused between calls: copy it to keep it). */
   readonly anomalies: AnomalyKind[] = [];
 
-  /** @param options - see {@link SliceAccountantOptions} */
+  /**
+   * @param options - see {@link SliceAccountantOptions}
+   * @throws {@link SchedacctError} `invalid-argument` for a bad frequency, width or policy
+   */
   constructor(options: SliceAccountantOptions) {
     this.conversion =
       options.widthBits === undefined
         ? createConversion(options.conversion ?? 'exact', options.counterHz)
         : createConversion(options.conversion ?? 'exact', options.counterHz, options.widthBits);
-    this.steal = new StealAccount(options.policy ?? 'drop', options.initialStolenNs ?? 0n);
+    this.steal = stealState(options.policy ?? 'drop', options.initialStolenTotalNs ?? 0n);
   }
 
   /**
    * Charges the slice from `before` (switch-in) to `after` (switch-out).
    * @param before - reading at the start of the slice
    * @param after - reading at the end of the slice
-   * @returns ns charged to the task (also in {@link SliceAccountant.chargedNs})
+   * @returns ns charged to the task (also in {@link SliceAccountant.last})
    */
   charge(before: Reading, after: Reading): number {
     const anomalies = this.anomalies;
     if (anomalies.length !== 0) anomalies.length = 0;
-    if (before.stolenNs !== this.steal.lastSeenNs) {
-      this.steal.skipTo(before.stolenNs);
+    if (before.stolenTotalNs !== this.steal.lastSeenNs) {
+      skipSteal(this.steal, before.stolenTotalNs);
       if (this.steal.lastAnomaly !== null) anomalies.push(this.steal.lastAnomaly);
     }
-    let elapsed = this.conversion.elapsedNs(before.counter, after.counter);
-    if (elapsed === COUNTER_BACKWARDS) {
-      anomalies.push('counter-backwards');
-      elapsed = 0;
-    }
-    const stolen = this.steal.account(elapsed, after.stolenNs);
-    if (this.steal.lastAnomaly !== null) anomalies.push(this.steal.lastAnomaly);
-    this.elapsedNs = elapsed;
-    this.stolenNs = stolen;
-    this.chargedNs = elapsed - stolen;
-    return this.chargedNs;
+    const last = chargeSlice(
+      this.steal,
+      this.conversion,
+      before.counter,
+      after.counter,
+      after.stolenTotalNs,
+      this.last,
+    );
+    if (last.counterBackwards) anomalies.push('counter-backwards');
+    if (last.stealAnomaly !== null) anomalies.push(last.stealAnomaly);
+    return last.chargedNs;
   }
 }
 
@@ -92,6 +157,7 @@ const MESSAGES: Record<AnomalyKind, string> = {
   'steal-exceeds-elapsed': 'more steal appeared than the slice lasted; clamped to the slice',
   'snapshot-inconsistent': 'no consistent reading within the retry bound; used the last attempt',
   'impossible-transition': 'an event the state does not allow; ignored',
+  'lost-event': "the trace lost this task's switch-in (perf counts it too); charged as perf charges it",
   'malformed-line': 'a trace line that could not be parsed; skipped',
 };
 
@@ -104,6 +170,13 @@ const MESSAGES: Record<AnomalyKind, string> = {
  * @param after - reading at switch-out
  * @param atNs - when the slice ended on the caller's timeline, for anomaly reports
  * @returns ns charged
+ * @example
+ * ```ts
+ * const ledger = new Ledger();
+ * const cpu0 = new SliceAccountant({ counterHz: 24_000_000 });
+ * bookSlice(ledger, 42, cpu0, { counter: 1_000n, stolenTotalNs: 0n }, { counter: 241_000n, stolenTotalNs: 2_000_000n });
+ * ledger.get(42)?.chargedNs; // 8_000_000
+ * ```
  */
 export function bookSlice(
   ledger: Ledger,
@@ -114,10 +187,8 @@ export function bookSlice(
   atNs?: number,
 ): number {
   const charged = accountant.charge(before, after);
-  ledger.account(task).addSlice(accountant.elapsedNs, accountant.stolenNs);
-  const anomalies = accountant.anomalies;
-  for (let i = 0; i < anomalies.length; i++) {
-    const kind = anomalies[i] as AnomalyKind;
+  ledger.account(task).addSlice(accountant.last.elapsedNs, accountant.last.stolenNs);
+  for (const kind of accountant.anomalies) {
     const anomaly: Anomaly =
       atNs === undefined ? { kind, message: MESSAGES[kind], task } : { kind, message: MESSAGES[kind], task, atNs };
     ledger.recordAnomaly(anomaly);

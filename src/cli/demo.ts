@@ -5,7 +5,8 @@
  */
 import type { StealPolicy } from '../accounting/steal.js';
 import { readTrace } from '../trace/read.js';
-import type { Replay, TimehistRow } from '../trace/replay.js';
+import type { Replay } from '../trace/replay.js';
+import type { TimehistRow } from '../trace/rows.js';
 import { msec } from '../trace/report.js';
 
 /** Options of {@link runDemo}. */
@@ -49,8 +50,8 @@ export async function runDemo(
   if (tid === undefined) {
     let best = -1;
     for (const t of replay.tasks()) {
-      if (t.tid > 0 && t.context.runNs > best) {
-        best = t.context.runNs;
+      if (t.tid > 0 && t.totals.runNs > best) {
+        best = t.totals.runNs;
         tid = t.tid;
       }
     }

@@ -2,11 +2,13 @@
  * `schedacct replay FILE`: perf sched timehist's reports from a trace.
  * @module
  */
-import { totalsOf } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
-import { readTraceFile } from '../trace/parallel.js';
+import { traceBytes } from '../trace/file.js';
+import { readTrace } from '../trace/read.js';
 import type { TraceFormat } from '../trace/format.js';
-import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
+import type { Engine } from '../trace/engine.js';
+import type { Compat } from '../trace/perf-compat.js';
+import type { InfoRow, TimehistRow } from '../trace/rows.js';
 import { summaryLines, TimehistWriter } from '../trace/report.js';
 
 /** The reports `replay` prints. */
@@ -95,7 +97,7 @@ export async function runReplay(
     write(`${head(traceFormat)},"rows":[`);
     document.opened = true;
   };
-  const result = await readTraceFile(file, {
+  const result = await readTrace(traceBytes(file), {
     compat: options.compat,
     engine: options.engine,
     migrations: options.migrations,
@@ -127,7 +129,7 @@ export async function runReplay(
         comm: t.comm,
         dead: t.dead,
         migrations: t.migrations,
-        ...totalsOf(t.tid, t.context),
+        ...t.totals,
         task: undefined,
       }));
       const summary = {

@@ -54,7 +54,7 @@ function toEvents(steps: readonly Step[]): TaskEvent[] {
     counter += BigInt(s.dt);
     stolen += BigInt(s.dStolen);
     if (stolen < 0n) stolen = 0n;
-    const reading = { counter, stolenNs: stolen, cpu: s.cpu, consistent: s.consistent, atNs: Number(counter) };
+    const reading = { counter, stolenTotalNs: stolen, cpu: s.cpu, consistent: s.consistent, atNs: Number(counter) };
     switch (s.type) {
       case 'block':
         return { type: 'block', reading, state: s.letter };
@@ -296,20 +296,26 @@ describe('compileMachine', () => {
 });
 
 describe('XState semantics are kept', () => {
-  it('transition() is pure: the input snapshot is not changed', () => {
+  it('transition() is pure on the snapshot: the input context is not changed; the slice goes to the ledger', () => {
     const [start] = initialTransition(taskMachine, { task: 1, counterHz: 1e9 });
     const [before] = transition(taskMachine, start, {
       type: 'dispatch',
-      reading: { counter: 10n, stolenNs: 0n, cpu: 0 },
+      reading: { counter: 10n, stolenTotalNs: 0n, cpu: 0 },
     });
-    const copy = structuredClone(before.context);
+    const { ledger, account, ...fields } = before.context;
+    const copy = structuredClone(fields);
     const [after] = transition(taskMachine, before, {
       type: 'preempt',
-      reading: { counter: 500n, stolenNs: 40n, cpu: 0 },
+      reading: { counter: 500n, stolenTotalNs: 40n, cpu: 0 },
     });
-    expect(before.context).toEqual(copy);
-    expect(after.context.chargedNs).toBe(450);
-    expect(before.context.chargedNs).toBe(0);
+    expect({ ...before.context, ledger: undefined, account: undefined }).toEqual({
+      ...copy,
+      ledger: undefined,
+      account: undefined,
+    });
+    expect(after.context.ledger).toBe(ledger); // one ledger: the booking is the machine's effect, not its state
+    expect(account.chargedNs).toBe(450);
+    expect(ledger.get(1)?.chargedNs).toBe(450);
   });
 
   fcTest.prop([input, fc.array(step, { maxLength: 40 })], { numRuns: 200 })(

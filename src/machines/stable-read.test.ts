@@ -1,6 +1,6 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { stableRead } from '../accounting/snapshot.js';
+import { stableRead } from '../accounting/consistent-read.js';
 import { createStableReadContext, stableReadByMachine } from './stable-read.js';
 
 function scripted(bumps: ReadonlySet<number>) {

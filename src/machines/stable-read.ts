@@ -6,7 +6,7 @@
  * @module
  */
 import { assign, setup } from 'xstate';
-import { DEFAULT_MAX_RETRIES, type Snapshot } from '../accounting/snapshot.js';
+import { DEFAULT_MAX_RETRIES, type ConsistentReading } from '../accounting/consistent-read.js';
 import { SchedacctError } from '../errors.js';
 import { compileMachine, toXStateActions, toXStateGuards, type MachineImplementations } from './compile.js';
 import type { Machine } from './machine-type.js';
@@ -120,7 +120,7 @@ export function stableReadByMachine(
   readStolen: () => bigint,
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
-): Snapshot {
+): ConsistentReading {
   compiled ??= compileMachine(stableReadMachine, stableReadImplementations);
   const run = compiled.start(createStableReadContext({ maxRetries }));
   while (!run.done) {
@@ -128,5 +128,10 @@ export function stableReadByMachine(
     else run.send({ type: 'stolen', value: readStolen() });
   }
   const c = run.context;
-  return { counter: c.counter, stolenNs: c.stolenAfter, retries: c.retries, consistent: run.path[0] === 'consistent' };
+  return {
+    counter: c.counter,
+    stolenTotalNs: c.stolenAfter,
+    retries: c.retries,
+    consistent: run.path[0] === 'consistent',
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
+import { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import {
   compileTaskMachine,
@@ -7,16 +8,21 @@ import {
   switchOutEvent,
   taskMachine,
   taskTotals,
+  type TaskContext,
   type TaskEvent,
   type TaskReading,
 } from './task.js';
 
 const r = (counter: number, stolenNs = 0, extra: Partial<TaskReading> = {}): TaskReading => ({
   counter: BigInt(counter),
-  stolenNs: BigInt(stolenNs),
+  stolenTotalNs: BigInt(stolenNs),
   cpu: 0,
   ...extra,
 });
+
+// What a stepper's task booked: its totals and the anomalies of its ledger.
+const totals = (t: { context: TaskContext }) => taskTotals(t.context);
+const anomalies = (t: { context: TaskContext }) => t.context.ledger.anomalies();
 
 function run(events: readonly TaskEvent[], input = { task: 1, counterHz: 1_000_000_000 }) {
   const stepper = compileTaskMachine().start(createTaskContext(input));
@@ -49,7 +55,7 @@ describe('task machine', () => {
       minSliceNs: 200,
       maxSliceNs: 1000,
     });
-    expect(t.context.anomalyCount).toBe(0);
+    expect(t.context.ledger.anomalyCount()).toBe(0);
   });
 
   it('perf 6.1 compatibility: no delay after a preemption', () => {
@@ -61,7 +67,7 @@ describe('task machine', () => {
       ],
       { task: 1, counterHz: 1e9, delayAfterPreempt: false } as never,
     );
-    expect([t.context.preemptNs, t.context.delayNs]).toEqual([300, 0]);
+    expect([totals(t).preemptNs, totals(t).delayNs]).toEqual([300, 0]);
   });
 
   it('a task first seen mid-flight starts in unknown and is charged from its first switch-in', () => {
@@ -72,7 +78,7 @@ describe('task machine', () => {
       { type: 'exit', reading: r(125) },
     ]);
     expect(t.done).toBe(true);
-    expect(t.context).toMatchObject({ sleepNs: 15, delayNs: 5, runNs: 100, slices: 1 });
+    expect(totals(t)).toMatchObject({ sleepNs: 15, delayNs: 5, runNs: 100, slices: 1 });
     expect(t.send({ type: 'wakeup', reading: r(200) })).toBe(false); // exited: ignored, as XState does
   });
 
@@ -82,7 +88,7 @@ describe('task machine', () => {
       { type: 'block', reading: r(10), state: 'S' },
       { type: 'dispatch', reading: r(40) },
     ]);
-    expect([t.context.sleepNs, t.context.delayNs, t.context.anomalyCount]).toEqual([30, 0, 0]);
+    expect([totals(t).sleepNs, totals(t).delayNs, t.context.ledger.anomalyCount()]).toEqual([30, 0, 0]);
   });
 
   it('carry policy carries a steal jump into the next slice; drop discards it', () => {
@@ -92,10 +98,10 @@ describe('task machine', () => {
       { type: 'dispatch', reading: r(100, 250) },
       { type: 'preempt', reading: r(300, 250) },
     ];
-    const carry = run(events, { task: 1, counterHz: 1e9, policy: 'carry' } as never).context;
-    const drop = run(events, { task: 1, counterHz: 1e9, policy: 'drop' } as never).context;
-    expect([carry.stolenNs, carry.chargedNs, carry.carriedNs]).toEqual([250, 50, 0]);
-    expect([drop.stolenNs, drop.chargedNs, drop.droppedNs]).toEqual([100, 200, 150]);
+    const carry = run(events, { task: 1, counterHz: 1e9, policy: 'carry' } as never);
+    const drop = run(events, { task: 1, counterHz: 1e9, policy: 'drop' } as never);
+    expect([totals(carry).stolenNs, totals(carry).chargedNs, carry.context.carriedNs]).toEqual([250, 50, 0]);
+    expect([totals(drop).stolenNs, totals(drop).chargedNs, drop.context.droppedNs]).toEqual([100, 200, 150]);
   });
 
   describe('guards on readings take a defined path', () => {
@@ -105,8 +111,9 @@ describe('task machine', () => {
         { type: 'preempt', reading: r(900, 0, { atNs: 8, line: 4 }) },
       ]);
       expect(t.value).toBe('preempted');
-      expect(t.context).toMatchObject({ runNs: 0, slices: 1, anomalyCount: 1 });
-      expect(t.context.anomalies[0]).toMatchObject({ kind: 'counter-backwards', task: 1, atNs: 8, line: 4, cpu: 0 });
+      expect(totals(t)).toMatchObject({ runNs: 0, slices: 1 });
+      expect(t.context.ledger.anomalyCount()).toBe(1);
+      expect(anomalies(t)[0]).toMatchObject({ kind: 'counter-backwards', task: 1, atNs: 8, line: 4, cpu: 0 });
     });
 
     it('not a stable read: snapshot-inconsistent recorded, the slice charged clamped', () => {
@@ -114,8 +121,8 @@ describe('task machine', () => {
         { type: 'dispatch', reading: r(0) },
         { type: 'preempt', reading: r(100, 30, { consistent: false }) },
       ]);
-      expect(t.context).toMatchObject({ runNs: 100, stolenNs: 30, chargedNs: 70 });
-      expect(t.context.anomalies.map((a) => a.kind)).toEqual(['snapshot-inconsistent']);
+      expect(totals(t)).toMatchObject({ runNs: 100, stolenNs: 30, chargedNs: 70 });
+      expect(anomalies(t).map((a) => a.kind)).toEqual(['snapshot-inconsistent']);
     });
 
     it('steal beyond the slice: steal-exceeds-elapsed recorded, charge clamped to 0, never negative', () => {
@@ -123,8 +130,8 @@ describe('task machine', () => {
         { type: 'dispatch', reading: r(0) },
         { type: 'preempt', reading: r(100, 5000) },
       ]);
-      expect(t.context).toMatchObject({ runNs: 100, stolenNs: 100, chargedNs: 0 });
-      expect(t.context.anomalies.map((a) => a.kind)).toEqual(['steal-exceeds-elapsed']);
+      expect(totals(t)).toMatchObject({ runNs: 100, stolenNs: 100, chargedNs: 0 });
+      expect(anomalies(t).map((a) => a.kind)).toEqual(['steal-exceeds-elapsed']);
     });
 
     it('steal going backwards: steal-backwards recorded, no negative charge', () => {
@@ -132,8 +139,8 @@ describe('task machine', () => {
         { type: 'dispatch', reading: r(0, 500) },
         { type: 'preempt', reading: r(100, 10) },
       ]);
-      expect(t.context).toMatchObject({ runNs: 100, stolenNs: 0, chargedNs: 100 });
-      expect(t.context.anomalies.map((a) => a.kind)).toEqual(['steal-backwards']);
+      expect(totals(t)).toMatchObject({ runNs: 100, stolenNs: 0, chargedNs: 100 });
+      expect(anomalies(t).map((a) => a.kind)).toEqual(['steal-backwards']);
     });
 
     it('an impossible event is recorded and ignored', () => {
@@ -142,17 +149,20 @@ describe('task machine', () => {
         { type: 'dispatch', reading: r(10) },
       ]);
       expect(t.value).toBe('running');
-      expect(t.context.anomalies[0]?.kind).toBe('impossible-transition');
-      expect(t.context.anomalies[0]?.message).toMatch(/'dispatch' is not possible/);
+      expect(anomalies(t)[0]?.kind).toBe('impossible-transition');
+      expect(anomalies(t)[0]?.message).toMatch(/'dispatch' is not possible/);
     });
   });
 
   it('strict: the first anomaly throws a SchedacctError (stepper) or errors the actor', () => {
-    const input = { task: 1, counterHz: 1e9, strict: true };
-    const t = compileTaskMachine().start(createTaskContext(input));
+    const t = compileTaskMachine().start(
+      createTaskContext({ task: 1, counterHz: 1e9, ledger: new Ledger({ strict: true }) }),
+    );
     t.send({ type: 'dispatch', reading: r(0) });
     expect(() => t.send({ type: 'dispatch', reading: r(1) })).toThrow(SchedacctError);
-    const actor = createActor(taskMachine, { input });
+    const actor = createActor(taskMachine, {
+      input: { task: 1, counterHz: 1e9, ledger: new Ledger({ strict: true }) },
+    });
     actor.subscribe({ error: () => undefined });
     actor.start();
     actor.send({ type: 'dispatch', reading: r(0) });
@@ -182,7 +192,6 @@ describe('task machine', () => {
   it('validates its input', () => {
     expect(() => createTaskContext({ task: 1, counterHz: 0 })).toThrow(SchedacctError);
     expect(() => createTaskContext({ task: 1, counterHz: 1e9, policy: 'keep' as never })).toThrow(/policy/);
-    expect(() => createTaskContext({ task: 1, counterHz: 1e9, maxAnomalyDetails: -1 })).toThrow(/maxAnomalyDetails/);
   });
 
   it('number readings give what bigint readings give, anomalies included', () => {
@@ -201,7 +210,7 @@ describe('task machine', () => {
     ];
     const events = (asNumbers: boolean): TaskEvent[] =>
       story.map(([type, counter, stolen, state]) => {
-        const reading = asNumbers ? { counter, stolenNs: stolen, cpu: 0 } : r(counter, stolen);
+        const reading = asNumbers ? { counter, stolenTotalNs: stolen, cpu: 0 } : r(counter, stolen);
         return type === 'block' ? { type, reading, state: state ?? 'S' } : ({ type, reading } as TaskEvent);
       });
     for (const policy of ['carry', 'drop'] as const) {
@@ -209,24 +218,24 @@ describe('task machine', () => {
       const big = run(events(false), input);
       const num = run(events(true), input);
       expect(taskTotals(num.context)).toEqual(taskTotals(big.context));
-      expect(num.context.anomalies.map((a) => a.kind)).toEqual(big.context.anomalies.map((a) => a.kind));
-      expect(num.context.anomalyCount).toBeGreaterThan(0);
+      expect(anomalies(num).map((a) => a.kind)).toEqual(anomalies(big).map((a) => a.kind));
+      expect(num.context.ledger.anomalyCount()).toBeGreaterThan(0);
       expect(num.value).toEqual(big.value);
     }
   });
 
   it('a number reading that is not a safe integer is misuse, refused at the event that brings it', () => {
     for (const bad of [
-      { counter: Number.NaN, stolenNs: 0, cpu: 0 },
-      { counter: 10, stolenNs: Number.NaN, cpu: 0 },
-      { counter: 10, stolenNs: 0.5, cpu: 0 },
-      { counter: 2 ** 53 + 2, stolenNs: 0, cpu: 0 },
+      { counter: Number.NaN, stolenTotalNs: 0, cpu: 0 },
+      { counter: 10, stolenTotalNs: Number.NaN, cpu: 0 },
+      { counter: 10, stolenTotalNs: 0.5, cpu: 0 },
+      { counter: 2 ** 53 + 2, stolenTotalNs: 0, cpu: 0 },
     ]) {
       const stepper = compileTaskMachine().start(createTaskContext({ task: 1, counterHz: 1_000_000_000 }));
       expect(() => stepper.send({ type: 'wakeup', reading: bad })).toThrow(SchedacctError);
     }
     const fine = compileTaskMachine().start(createTaskContext({ task: 1, counterHz: 1_000_000_000 }));
-    expect(() => fine.send({ type: 'wakeup', reading: { counter: 10, stolenNs: 0, cpu: 0 } })).not.toThrow();
+    expect(() => fine.send({ type: 'wakeup', reading: { counter: 10, stolenTotalNs: 0, cpu: 0 } })).not.toThrow();
   });
 
   it('compiles once; instances share the tables but not their state', () => {
@@ -237,5 +246,32 @@ describe('task machine', () => {
     a.send({ type: 'dispatch', reading: r(0) });
     expect([a.value, b.value]).toEqual(['running', 'unknown']);
     expect(b.context.task).toBe(2);
+  });
+
+  it('books into the ledger it is given: one account per machine, a second machine for the same task opens another', () => {
+    const ledger = new Ledger();
+    const first = compileTaskMachine().start(createTaskContext({ task: 7, counterHz: 1e9, ledger }));
+    first.send({ type: 'dispatch', reading: r(0) });
+    first.send({ type: 'exit', reading: r(100) });
+    const second = compileTaskMachine().start(createTaskContext({ task: 7, counterHz: 1e9, ledger }));
+    second.send({ type: 'dispatch', reading: r(200) });
+    second.send({ type: 'dispatch', reading: r(300) }); // impossible: an anomaly, in the same ledger
+    second.send({ type: 'preempt', reading: r(150) }); // before its switch-in: backwards
+    expect(ledger.tasks().map((t) => [t.task, t.runNs, t.slices])).toEqual([
+      [7, 100, 1],
+      [7, 0, 1],
+    ]);
+    expect(ledger.anomalies().map((a) => a.kind)).toEqual(['impossible-transition', 'counter-backwards']);
+  });
+
+  it('a reading after lost events records what it causes as lost-event', () => {
+    const t = run([
+      { type: 'wakeup', reading: r(500) },
+      { type: 'dispatch', reading: r(400, 0, { lost: true }) }, // the switch-in perf charges from was before the wakeup
+      { type: 'preempt', reading: r(900) },
+    ]);
+    expect(anomalies(t).map((a) => a.kind)).toEqual(['lost-event']);
+    expect(anomalies(t)[0]?.message).toMatch(/lost.*counter-backwards/);
+    expect(totals(t)).toMatchObject({ runNs: 500, slices: 1 });
   });
 });

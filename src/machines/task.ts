@@ -13,7 +13,6 @@
  */
 import { and, assign, not, setup } from 'xstate';
 import type { Anomaly, AnomalyKind, TaskId } from '../accounting/anomaly.js';
-import { anomalyError } from '../accounting/anomaly.js';
 import {
   checkReadingValue,
   COUNTER_BACKWARDS,
@@ -22,25 +21,9 @@ import {
   type CounterConversion,
   type ReadingValue,
 } from '../accounting/counter.js';
-import {
-  bookDelayTotals,
-  bookSliceTotals,
-  bookWaitTotals,
-  totalsOf,
-  type TaskTotals,
-  type TotalsRecord,
-  type WaitKind,
-} from '../accounting/ledger.js';
-import { anomalyMessage } from '../accounting/slice.js';
-import {
-  accountSteal,
-  nsBetween,
-  skipSteal,
-  stealState,
-  type StealPolicy,
-  type StealState,
-} from '../accounting/steal.js';
-import { SchedacctError } from '../errors.js';
+import { Ledger, type TaskAccount, type TaskTotals, type WaitKind } from '../accounting/ledger.js';
+import { anomalyMessage, chargeSlice, sliceCharge } from '../accounting/slice.js';
+import { nsBetween, skipSteal, stealState, type StealPolicy, type StealState } from '../accounting/steal.js';
 import {
   compileMachine,
   toXStateActions,
@@ -60,7 +43,7 @@ export interface TaskReading {
   /** Raw counter value (ticks). */
   readonly counter: ReadingValue;
   /** Stolen-time total, ns. */
-  readonly stolenNs: ReadingValue;
+  readonly stolenTotalNs: ReadingValue;
   /** CPU the event happened on. */
   readonly cpu: number;
   /** False when the consistent read ran out of retries (default true). */
@@ -69,6 +52,11 @@ export interface TaskReading {
   readonly atNs?: number;
   /** Input line, for anomaly reports from readers. */
   readonly line?: number;
+  /**
+   * Events before this one were lost (a trace that dropped the task's switch-in): an inconsistency with the task's
+   * previous reading is recorded as `lost-event`, which is what it is, rather than as the clock's fault.
+   */
+  readonly lost?: boolean;
 }
 
 /** Common to every task event: the reading taken when it happened. */
@@ -156,21 +144,22 @@ export interface TaskInput {
   readonly policy?: StealPolicy;
   /** Count the time from a preemption to the next run as scheduling delay (current perf; perf 6.1: false). */
   readonly delayAfterPreempt?: boolean;
-  /** Throw a `SchedacctError` at the first anomaly (default false: record it and go on). */
-  readonly strict?: boolean;
-  /** Anomalies kept in detail in the context (all are counted); default 100. */
-  readonly maxAnomalyDetails?: number;
+  /**
+   * Where the task's totals and anomalies are booked (default: a ledger of its own). The machine opens a new account
+   * in it for the task (see {@link Ledger.open}); `strict` and the anomaly limit are the ledger's.
+   */
+  readonly ledger?: Ledger;
 }
 
 /** Why a task is off the CPU, or `'none'` while it is on it or was never seen leaving. */
 export type OffKind = WaitKind | 'none';
 
 /**
- * The task machine's context: flat (every field a primitive or a frozen array), so it copies cheaply and persists
- * as JSON (with bigints encoded, see `persist`). It is the task's totals, its steal bookkeeping and its lifecycle
- * marks side by side.
+ * The task machine's context: the task's steal bookkeeping and lifecycle marks, flat (every field a primitive), so
+ * it copies cheaply and persists as JSON (with bigints encoded, see `persist`); plus the ledger and the account the
+ * actions book into. Totals and anomalies live in the ledger, not here.
  */
-export interface TaskContext extends TotalsRecord, StealState {
+export interface TaskContext extends StealState {
   /** The task. */
   readonly task: TaskId;
   /** Counter frequency, Hz. */
@@ -181,10 +170,10 @@ export interface TaskContext extends TotalsRecord, StealState {
   readonly conversion: ConversionMode;
   /** See {@link TaskInput.delayAfterPreempt}. */
   readonly delayAfterPreempt: boolean;
-  /** See {@link TaskInput.strict}. */
-  readonly strict: boolean;
-  /** See {@link TaskInput.maxAnomalyDetails}. */
-  readonly maxAnomalyDetails: number;
+  /** Where the task's slices, waits and anomalies are booked. */
+  readonly ledger: Ledger;
+  /** The task's account in {@link TaskContext.ledger}. */
+  readonly account: TaskAccount;
   /** CPU of the last event (−1 before any). */
   cpu: number;
   /** Migrations seen. */
@@ -205,10 +194,6 @@ export interface TaskContext extends TotalsRecord, StealState {
   ready: boolean;
   /** Counter at that first wakeup. */
   readyCounter: ReadingValue;
-  /** Anomalies recorded (all kinds). */
-  anomalyCount: number;
-  /** The first anomalies, in detail. */
-  anomalies: readonly Anomaly[];
 }
 
 /**
@@ -221,29 +206,11 @@ export function createTaskContext(input: TaskInput): TaskContext {
   const widthBits = input.widthBits ?? counterWidthForHz(input.counterHz);
   const conversion = input.conversion ?? 'exact';
   conversionFor(conversion, input.counterHz, widthBits); // validates frequency, width and mode now
-  const maxAnomalyDetails = input.maxAnomalyDetails ?? 100;
-  if (!Number.isInteger(maxAnomalyDetails) || maxAnomalyDetails < 0) {
-    throw new SchedacctError(
-      'invalid-argument',
-      `maxAnomalyDetails must be a whole number ≥ 0, got ${String(maxAnomalyDetails)}`,
-    );
-  }
   const steal = stealState(input.policy ?? 'drop', 0); // validates the policy
+  const ledger = input.ledger ?? new Ledger();
   // One literal with every field, in one order: every context gets the same shape with its fields in the object
   // itself, so the actions' property accesses stay monomorphic however many tasks a replay holds.
   return {
-    runNs: 0,
-    chargedNs: 0,
-    stolenNs: 0,
-    sleepNs: 0,
-    iowaitNs: 0,
-    preemptNs: 0,
-    delayNs: 0,
-    slices: 0,
-    minSliceNs: 0,
-    maxSliceNs: 0,
-    meanSliceNs: 0,
-    m2SliceNs: 0,
     policy: steal.policy,
     lastSeenNs: steal.lastSeenNs,
     observedNs: 0,
@@ -256,8 +223,8 @@ export function createTaskContext(input: TaskInput): TaskContext {
     widthBits,
     conversion,
     delayAfterPreempt: input.delayAfterPreempt ?? true,
-    strict: input.strict ?? false,
-    maxAnomalyDetails,
+    ledger,
+    account: ledger.open(input.task),
     cpu: -1,
     migrations: 0,
     hasReading: false,
@@ -270,18 +237,16 @@ export function createTaskContext(input: TaskInput): TaskContext {
     offKind: 'none',
     ready: false,
     readyCounter: 0,
-    anomalyCount: 0,
-    anomalies: [],
   };
 }
 
 /**
- * The task's totals, as a {@link TaskTotals} record.
+ * The task's totals, as its account in the ledger holds them.
  * @param context - a task machine's context
  * @returns its totals
  */
 export function taskTotals(context: TaskContext): TaskTotals {
-  return totalsOf(context.task, context);
+  return context.account.toJSON();
 }
 
 // Both reading guards need the time since the task's last reading: computed once per event (a memo of a pure
@@ -311,23 +276,26 @@ function elapsedSince(c: TaskContext, from: ReadingValue, e: TaskEvent): number 
 
 // The steal since the task's last reading is between 0 and the time since it (`elapsed`, ns).
 function stealWithin(c: TaskContext, r: TaskReading, elapsed: number): boolean {
-  return !(r.stolenNs < c.lastStolenNs) && nsBetween(c.lastStolenNs, r.stolenNs) <= elapsed;
+  return !(r.stolenTotalNs < c.lastStolenNs) && nsBetween(c.lastStolenNs, r.stolenTotalNs) <= elapsed;
 }
 
+// Into the ledger, the one recorder. A reading after lost events explains its own inconsistency: `lost-event`.
 function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, message: string): void {
   const r = event.reading;
+  const lost = r.lost === true && kind !== 'impossible-transition';
   const anomaly: Anomaly = {
-    kind,
-    message,
+    kind: lost ? 'lost-event' : kind,
+    message: lost ? `${anomalyMessage('lost-event')} (seen as ${kind})` : message,
     task: context.task,
     cpu: r.cpu,
     ...(r.atNs === undefined ? {} : { atNs: r.atNs }),
     ...(r.line === undefined ? {} : { line: r.line }),
   };
-  if (context.strict) throw anomalyError(anomaly);
-  context.anomalyCount++;
-  if (context.anomalies.length < context.maxAnomalyDetails) context.anomalies = [...context.anomalies, anomaly];
+  context.ledger.recordAnomaly(anomaly);
 }
+
+// The one slice result the chargeSlice action fills (an action runs to its end before the next starts).
+const charge = sliceCharge();
 
 const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', GuardImpl<TaskContext, TaskEvent>> = {
   // The reading is not before the previous one.
@@ -363,9 +331,9 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     // the event that brings it).
     capture: (c, e) => {
       checkReadingValue(e.reading.counter);
-      checkReadingValue(e.reading.stolenNs);
+      checkReadingValue(e.reading.stolenTotalNs);
       c.lastCounter = e.reading.counter;
-      c.lastStolenNs = e.reading.stolenNs;
+      c.lastStolenNs = e.reading.stolenTotalNs;
       c.hasReading = true;
       c.cpu = e.reading.cpu;
     },
@@ -382,21 +350,21 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
         c.offKind = 'none';
         c.ready = false;
       }
-      if (c.offKind !== 'none') bookWaitTotals(c, c.offKind, elapsedSince(c, c.offCounter, e));
-      if (c.ready) bookDelayTotals(c, elapsedSince(c, c.readyCounter, e));
+      if (c.offKind !== 'none') c.account.addWait(c.offKind, elapsedSince(c, c.offCounter, e));
+      if (c.ready) c.account.addDelay(elapsedSince(c, c.readyCounter, e));
       else if (c.offKind === 'preempt' && c.delayAfterPreempt) {
-        bookDelayTotals(c, elapsedSince(c, c.offCounter, e));
+        c.account.addDelay(elapsedSince(c, c.offCounter, e));
       }
       c.offKind = 'none';
       c.ready = false;
       c.sliceCounter = now;
-      skipSteal(c, e.reading.stolenNs); // steal while the task was off the CPU is not its concern
+      skipSteal(c, e.reading.stolenTotalNs); // steal while the task was off the CPU is not its concern
     },
     // Switch-out: charges the slice through the accounting core.
     chargeSlice: (c, e) => {
-      const elapsed = elapsedSince(c, c.sliceCounter, e);
-      const stolen = accountSteal(c, elapsed, e.reading.stolenNs);
-      bookSliceTotals(c, elapsed, stolen);
+      const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
+      chargeSlice(c, conversion, c.sliceCounter, e.reading.counter, e.reading.stolenTotalNs, charge);
+      c.account.addSlice(charge.elapsedNs, charge.stolenNs);
     },
     // Marks when and how the task left the CPU (its next switch-in books the wait under this kind).
     leaveCpu: (c, e, params) => {
@@ -427,7 +395,7 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     },
     // Records why steal was not within the elapsed time: it went backwards, or exceeded it.
     recordStealAnomaly: (c, e) => {
-      const kind: AnomalyKind = e.reading.stolenNs < c.lastStolenNs ? 'steal-backwards' : 'steal-exceeds-elapsed';
+      const kind: AnomalyKind = e.reading.stolenTotalNs < c.lastStolenNs ? 'steal-backwards' : 'steal-exceeds-elapsed';
       record(c, e, kind, anomalyMessage(kind));
     },
   },

@@ -40,15 +40,15 @@ export function nextReading(context: TaskContext, variant: ReadingVariant): Task
   const cpu = context.cpu < 0 ? 0 : context.cpu;
   switch (variant) {
     case 'counter-backwards':
-      return { counter: plus(counter, -1), stolenNs: stolen, cpu };
+      return { counter: plus(counter, -1), stolenTotalNs: stolen, cpu };
     case 'inconsistent':
-      return { counter: plus(counter, 1000), stolenNs: plus(stolen, 100), cpu, consistent: false };
+      return { counter: plus(counter, 1000), stolenTotalNs: plus(stolen, 100), cpu, consistent: false };
     case 'steal-jump':
-      return { counter: plus(counter, 1000), stolenNs: plus(stolen, 5000), cpu };
+      return { counter: plus(counter, 1000), stolenTotalNs: plus(stolen, 5000), cpu };
     case 'steal-backwards':
-      return { counter: plus(counter, 1000), stolenNs: plus(stolen, -1), cpu };
+      return { counter: plus(counter, 1000), stolenTotalNs: plus(stolen, -1), cpu };
     default:
-      return { counter: plus(counter, 1000), stolenNs: plus(stolen, 100), cpu };
+      return { counter: plus(counter, 1000), stolenTotalNs: plus(stolen, 100), cpu };
   }
 }
 

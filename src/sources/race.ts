@@ -135,7 +135,7 @@ function readers(
       exhausted++;
       continue;
     }
-    const verdict = classify(snap.counter, snap.stolenNs);
+    const verdict = classify(snap.counter, snap.stolenTotalNs);
     if (verdict !== 'ok') bad++;
     if (verdict === 'torn') badTorn++;
   }

@@ -308,7 +308,7 @@ export interface SimulatedSource extends ClockSource {
  * ```ts
  * const src = createSimulatedSource({ pattern: { kind: 'constant', share: 0.25 } });
  * src.advance?.(10_000_000);
- * snapshotOf(src); // { counter: 240000n, stolenNs: 2500000n, … }
+ * snapshotOf(src); // { counter: 240000n, stolenTotalNs: 2500000n, … }
  * ```
  */
 export function createSimulatedSource(options: SimulatedOptions): SimulatedSource {

@@ -2,7 +2,13 @@
  * The two small interfaces every backend implements, and the snapshot each one's protocol gives.
  * @module
  */
-import { seqcountRead, stableRead, updateBitRead, DEFAULT_MAX_RETRIES, type Snapshot } from '../accounting/snapshot.js';
+import {
+  seqcountRead,
+  stableRead,
+  updateBitRead,
+  DEFAULT_MAX_RETRIES,
+  type ConsistentReading,
+} from '../accounting/consistent-read.js';
 
 /** A free-running counter: raw ticks, its frequency and width. */
 export interface CounterSource {
@@ -73,7 +79,7 @@ export interface ClockSource {
  * @param maxRetries - retries allowed (default 16)
  * @returns the snapshot; `consistent: false` when the retries ran out
  */
-export function snapshotOf(source: ClockSource, maxRetries: number = DEFAULT_MAX_RETRIES): Snapshot {
+export function snapshotOf(source: ClockSource, maxRetries: number = DEFAULT_MAX_RETRIES): ConsistentReading {
   const { counter, stolen } = source;
   const readCounter = (): bigint => counter.readCounter();
   switch (stolen.protocol) {

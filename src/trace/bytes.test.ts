@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { LineSplitter } from './bytes.js';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function splitInChunks(text: string, cuts: readonly number[]): string[] {
   const bytes = encoder.encode(text);
   const lines: string[] = [];
-  const splitter = new LineSplitter((b, start, end) => lines.push(decoder.decode(b.subarray(start, end))));
+  const splitter = new LineSplitter((line) => lines.push(line));
   let at = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     const to = Math.min(cut, bytes.length);

@@ -1,14 +1,13 @@
 /**
- * Byte-level helpers for the trace readers: a trace is read as raw bytes and only the strings a replay needs (comm
- * names, state letters) are decoded, each once per task rather than once per line. Runtime-neutral (`Uint8Array`,
- * `TextDecoder`).
+ * Text helpers for the trace readers: byte chunks (cut anywhere) into lines, and text into UTF-8 for the reports.
+ * Runtime-neutral (`Uint8Array`, `TextDecoder`).
  * @module
  */
 
 // The standard TextDecoder (every runtime has it), typed here so the runtime-neutral entry needs neither DOM nor Node
 // type definitions.
 interface Utf8Decoder {
-  decode(input: Uint8Array): string;
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
 }
 interface Utf8Encoder {
   encode(input: string): Uint8Array;
@@ -17,7 +16,6 @@ const platform = globalThis as unknown as {
   TextDecoder: new (label: string) => Utf8Decoder;
   TextEncoder: new () => Utf8Encoder;
 };
-const decoder = new platform.TextDecoder('utf-8');
 const encoder = new platform.TextEncoder();
 
 /**
@@ -30,40 +28,19 @@ export function encodeText(text: string): Uint8Array {
 }
 
 /**
- * Decodes bytes as UTF-8 (invalid sequences become U+FFFD, as Node's stream decoders do).
- * @param bytes - the buffer
- * @param start - first byte
- * @param end - one past the last byte
- * @returns the text
- */
-export function decodeBytes(bytes: Uint8Array, start: number, end: number): string {
-  return decoder.decode(bytes.subarray(start, end));
-}
-
-/**
- * Two byte runs as one.
- * @param a - the first
- * @param b - the second
- * @returns a new buffer holding `a` then `b`
- */
-export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
-/**
- * Splits byte chunks (any boundaries) into lines: calls `onLine(bytes, start, end)` for each line without its
- * `\n` (and without a `\r` before it). Bytes after the last `\n` wait for the next chunk; {@link LineSplitter.end}
- * delivers them as a last line.
+ * Splits byte chunks (any boundaries, inside a UTF-8 character too) into lines of text: calls `onLine(text)` for each
+ * line without its `\n` (and without a `\r` before it). Invalid UTF-8 becomes U+FFFD. Each chunk is decoded once, and
+ * a line that spans chunks is joined once, so the work is linear in the input however long its lines.
+ * @internal
  */
 export class LineSplitter {
-  #carry: Uint8Array = new Uint8Array(0);
-  readonly #onLine: (bytes: Uint8Array, start: number, end: number) => void;
+  readonly #decoder = new platform.TextDecoder('utf-8');
+  // The start of a line whose end has not come yet, in pieces.
+  readonly #carry: string[] = [];
+  readonly #onLine: (text: string) => void;
 
   /** @param onLine - called for each complete line */
-  constructor(onLine: (bytes: Uint8Array, start: number, end: number) => void) {
+  constructor(onLine: (text: string) => void) {
     this.#onLine = onLine;
   }
 
@@ -72,26 +49,26 @@ export class LineSplitter {
    * @param chunk - the next bytes
    */
   push(chunk: Uint8Array): void {
-    let bytes = chunk;
-    if (this.#carry.length > 0) {
-      bytes = concatBytes(this.#carry, chunk);
-      this.#carry = new Uint8Array(0);
-    }
-    let start = 0;
-    for (let nl = bytes.indexOf(10, start); nl >= 0; nl = bytes.indexOf(10, start)) {
-      this.#emit(bytes, start, nl);
-      start = nl + 1;
-    }
-    if (start < bytes.length) this.#carry = bytes.slice(start);
+    this.#text(this.#decoder.decode(chunk, { stream: true }));
   }
 
   /** Delivers a last line that had no `\n` (without a `\r` at its end, as every line). */
   end(): void {
-    if (this.#carry.length > 0) this.#emit(this.#carry, 0, this.#carry.length);
-    this.#carry = new Uint8Array(0);
+    this.#text(this.#decoder.decode());
+    if (this.#carry.length > 0) this.#emit(this.#carry.splice(0).join(''));
   }
 
-  #emit(bytes: Uint8Array, start: number, end: number): void {
-    this.#onLine(bytes, start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
+  #text(text: string): void {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const piece = text.slice(start, nl);
+      this.#emit(this.#carry.length === 0 ? piece : this.#carry.splice(0).join('') + piece);
+      start = nl + 1;
+    }
+    if (start < text.length) this.#carry.push(text.slice(start));
+  }
+
+  #emit(line: string): void {
+    this.#onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
   }
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import type { TraceEvent } from './events.js';
-import { parseFields, parseTimestampNs, type LineResult } from './perf-script.js';
+import { parseFields } from './fields.js';
+import { parseTimestampNs, type LineResult } from './perf-script.js';
 
 const HEAD = /^\s*(.+)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:(\S{4,5})\s+)?(\d+)\.(\d+):\s+([\w:]+):\s*(.*)$/;
 const COMPACT_SWITCH = /^(.+):(-?\d+) \[(-?\d+)\] (\S+) ==> (.+):(-?\d+) \[(-?\d+)\]/;

@@ -1,11 +1,11 @@
 /**
  * Reader for `perf script` text (default fields): `COMM TID [CPU] SEC.FRAC: sched:EVENT: FIELDS`, with µs
  * (default) or ns (`--ns`) timestamps. The comm may contain spaces; the sample's comm and tid are the task current
- * on the CPU (for wakeups: the waker).
+ * on the CPU (for wakeups: the waker). One pass over the line, no regular expressions: the one perf script parser.
  * @module
  */
-import { decodeBytes } from './bytes.js';
 import type { TraceEvent } from './events.js';
+import { FieldScanner, isSpace, wholeAt } from './fields.js';
 
 /** A line that held an event this reader uses. */
 export interface EventLine {
@@ -31,194 +31,202 @@ export interface MalformedLine {
 /** What reading one line gave. */
 export type LineResult = EventLine | SkippedLine | MalformedLine;
 
-const HEAD = /^\s*(.*?)\s+(-?\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s+(?:\d+\s+)?([\w-]+):([\w-]+):\s?(.*)$/;
-
 /**
  * Parses `SEC.FRAC` into ns (a 6-digit fraction is µs, 9 digits ns).
  * @param sec - seconds
  * @param frac - fraction digits
  * @returns ns
+ * @example
+ * ```ts
+ * parseTimestampNs('706', '383245'); // 706_383_245_000
+ * ```
  */
 export function parseTimestampNs(sec: string, frac: string): number {
   return Number(sec) * 1e9 + Number(frac.length >= 9 ? frac.slice(0, 9) : frac.padEnd(9, '0'));
 }
 
-/**
- * Field values of `key=value` pairs; values run to the next ` key=` (comms may contain spaces).
- * @param text - the fields part of a line
- * @returns values by key
- */
-export function parseFields(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const re = /(\w+)=/g;
-  const keys: { key: string; start: number; valueStart: number }[] = [];
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const before = m.index === 0 ? ' ' : text[m.index - 1];
-    if (before === ' ') keys.push({ key: m[1] ?? '', start: m.index, valueStart: m.index + m[0].length });
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isBlank = isSpace;
+// [\w-]
+const isName = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 45;
+
+/** The head of a line: `COMM TID [CPU] SEC.FRAC: SYSTEM:NAME:`, and where the fields begin. */
+interface Head {
+  comm: string;
+  tid: number;
+  cpu: number;
+  timeNs: number;
+  system: string;
+  name: string;
+  fields: number;
+}
+
+const head: Head = { comm: '', tid: 0, cpu: 0, timeNs: 0, system: '', name: '', fields: 0 };
+
+// Everything after `[CPU]` for the bracket at `b`: fills `head` and returns true if the line goes on as a head does.
+function afterCpu(text: string, b: number): boolean {
+  const n = text.length;
+  let i = b + 1;
+  const cpuStart = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i === cpuStart || i >= n || text.charCodeAt(i) !== 93) return false; // ]
+  const cpuEnd = i++;
+  const blanks = i;
+  while (i < n && isBlank(text.charCodeAt(i))) i++;
+  if (i === blanks) return false;
+  const secStart = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i === secStart || i >= n || text.charCodeAt(i) !== 46) return false; // .
+  const secEnd = i++;
+  const fracStart = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i === fracStart || i >= n || text.charCodeAt(i) !== 58) return false; // :
+  const fracEnd = i++;
+  const gap = i;
+  while (i < n && isBlank(text.charCodeAt(i))) i++;
+  if (i === gap) return false;
+  // an optional period column (`perf script -F +period`): digits and blanks before the event
+  let nameStart = i;
+  let j = i;
+  while (j < n && isDigit(text.charCodeAt(j))) j++;
+  if (j > i && j < n && isBlank(text.charCodeAt(j))) {
+    while (j < n && isBlank(text.charCodeAt(j))) j++;
+    nameStart = j;
   }
-  keys.forEach((k, i) => {
-    const end = i + 1 < keys.length ? (keys[i + 1]?.start ?? text.length) - 1 : text.length;
-    out.set(
-      k.key,
-      text
-        .slice(k.valueStart, end)
-        .replace(/\s*==>\s*$/, '')
-        .trim(),
-    );
-  });
-  return out;
+  i = nameStart;
+  while (i < n && isName(text.charCodeAt(i))) i++;
+  if (i === nameStart || i >= n || text.charCodeAt(i) !== 58) return false;
+  const systemEnd = i++;
+  const eventStart = i;
+  while (i < n && isName(text.charCodeAt(i))) i++;
+  if (i === eventStart || i >= n || text.charCodeAt(i) !== 58) return false;
+  head.system = text.slice(nameStart, systemEnd);
+  head.name = text.slice(eventStart, i);
+  i++;
+  if (i < n && isBlank(text.charCodeAt(i))) i++; // one blank before the fields
+  head.fields = i;
+  head.cpu = Number(text.slice(cpuStart, cpuEnd));
+  head.timeNs = parseTimestampNs(text.slice(secStart, secEnd), text.slice(fracStart, fracEnd));
+  return true;
 }
 
-function int(fields: Map<string, string>, key: string): number | undefined {
-  const v = fields.get(key);
-  if (v === undefined || !/^-?\d+$/.test(v)) return undefined;
-  return Number(v);
+function hasTerminator(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
 }
 
-/** A format's line reader: lines as text, or as bytes inside a buffer. */
-export interface LineReader {
-  /**
-   * Reads a line given as text.
-   * @param text - the line, without its line end
-   * @param line - its number, 1-based
-   * @returns what it held
-   */
-  text(text: string, line: number): LineResult;
-  /**
-   * Reads a line given as bytes.
-   * @param bytes - the buffer holding it
-   * @param start - its first byte
-   * @param end - one past its last byte (no line end)
-   * @param line - its number, 1-based
-   * @returns what it held
-   */
-  bytes(bytes: Uint8Array, start: number, end: number, line: number): LineResult;
+// The head, for the first `[` at which the line reads as one (a comm may hold brackets and blanks); false if none.
+function readHead(text: string): boolean {
+  let start = 0;
+  while (start < text.length && isBlank(text.charCodeAt(start))) start++;
+  for (let b = text.indexOf('[', start); b >= 0; b = text.indexOf('[', b + 1)) {
+    // blanks, the tid, blanks before the bracket
+    let i = b - 1;
+    if (i < start || !isBlank(text.charCodeAt(i))) continue;
+    while (i >= start && isBlank(text.charCodeAt(i))) i--;
+    const tidEnd = i + 1;
+    while (i >= start && isDigit(text.charCodeAt(i))) i--;
+    if (i + 1 === tidEnd) continue;
+    if (i >= start && text.charCodeAt(i) === 45) i--; // -
+    const tidStart = i + 1;
+    // at least one blank before the tid; the comm is what comes before (perhaps empty)
+    if (i < start - 1 || (i >= start && !isBlank(text.charCodeAt(i)))) continue;
+    let commEnd = i;
+    while (commEnd > start && isBlank(text.charCodeAt(commEnd - 1))) commEnd--;
+    if (i < start && start === 0) continue; // no blank at all before the tid
+    if (!afterCpu(text, b)) continue;
+    // a line terminator in the comm or the fields: no perf script line (perf wrote none); blanks may hold them
+    if (hasTerminator(text, start, commEnd) || hasTerminator(text, head.fields, text.length)) return false;
+    head.comm = commEnd > start ? text.slice(start, commEnd) : '';
+    head.tid = wholeAt(text, tidStart, tidEnd, false) ?? 0;
+    return true;
+  }
+  return false;
 }
 
-/**
- * A perf script reader for one trace, line by line: the general parser. (Bytes in bulk go to the WebAssembly
- * scanner instead, see wasm-scan.ts, which gives the same results many lines at a time.)
- * @returns the reader
- */
-export function createPerfScriptReader(): LineReader {
-  return {
-    text: parsePerfScriptText,
-    bytes: (bytes, start, end, line) => parsePerfScriptText(decodeBytes(bytes, start, end), line),
-  };
-}
+const fields = new FieldScanner();
+const bad = (name: string, what: string): MalformedLine => ({ type: 'malformed', reason: `${name}: ${what}` });
 
 /**
  * Reads one line of `perf script` output.
- * @param text - the line
+ * @param text - the line, without its line end
  * @param line - its number (1-based), carried into the event
  * @returns the event, a skipped event name (irq, hrtimer, …), or why it is malformed; blank lines are skipped
+ * @example
+ * ```ts
+ * const r = parsePerfScriptLine('sh 42 [001] 706.383245: sched:sched_waking: comm=cat pid=43 prio=120 target_cpu=001', 1);
+ * r.type === 'event' && r.event.kind; // 'wakeup'
+ * ```
  */
 export function parsePerfScriptLine(text: string, line: number): LineResult {
-  return parsePerfScriptText(text, line);
-}
-
-interface Head {
-  readonly comm: string;
-  readonly tid: number;
-  readonly cpu: number;
-  readonly timeNs: number;
-  readonly system: string;
-  readonly name: string;
-  readonly rest: string;
-}
-
-function headByRegex(text: string): Head | undefined {
-  const m = HEAD.exec(text);
-  if (m === null) return undefined;
-  const [, comm = '', tidText = '', cpuText = '', sec = '', frac = '', system = '', name = '', rest = ''] = m;
-  return { comm, tid: Number(tidText), cpu: Number(cpuText), timeNs: parseTimestampNs(sec, frac), system, name, rest };
-}
-
-/**
- * The general path: the head by regex, the fields as `key=value` pairs in any order.
- * @param text - the line
- * @param line - its number
- * @returns what the line held
- */
-export function parsePerfScriptText(text: string, line: number): LineResult {
-  const head = headByRegex(text);
-  if (head === undefined) {
+  if (!readHead(text)) {
     if (text.trim() === '') return { type: 'skipped', name: '' };
     return { type: 'malformed', reason: 'not COMM TID [CPU] TIME: EVENT: FIELDS' };
   }
-  const { comm, tid, cpu, timeNs, system, name, rest } = head;
-  const base = { timeNs, cpu, tid, comm, line };
+  const { comm, tid, cpu, timeNs, system, name } = head;
   if (system !== 'sched') return { type: 'skipped', name: `${system}:${name}` };
-  const f = parseFields(rest);
-  const bad = (what: string): LineResult => ({ type: 'malformed', reason: `${name}: ${what}` });
+  const f = fields;
+  f.scan(text, head.fields);
   switch (name) {
     case 'sched_switch': {
-      const prevTid = int(f, 'prev_pid');
-      const nextTid = int(f, 'next_pid');
+      const prevTid = f.int('prev_pid');
+      const nextTid = f.int('next_pid');
       const prevState = f.get('prev_state');
       if (prevTid === undefined || nextTid === undefined || prevState === undefined)
-        return bad('needs prev_pid, prev_state, next_pid');
+        return bad(name, 'needs prev_pid, prev_state, next_pid');
+      const prevComm = f.get('prev_comm') ?? '';
+      const nextComm = f.get('next_comm') ?? '';
       return {
         type: 'event',
-        event: {
-          ...base,
-          kind: 'switch',
-          prevTid,
-          prevComm: f.get('prev_comm') ?? '',
-          prevState,
-          nextTid,
-          nextComm: f.get('next_comm') ?? '',
-        },
+        event: { timeNs, cpu, tid, comm, line, kind: 'switch', prevTid, prevComm, prevState, nextTid, nextComm },
       };
     }
     case 'sched_waking':
     case 'sched_wakeup':
     case 'sched_wakeup_new': {
-      const targetTid = int(f, 'pid');
-      if (targetTid === undefined) return bad('needs pid');
+      const targetTid = f.int('pid');
+      if (targetTid === undefined) return bad(name, 'needs pid');
       const variant = name === 'sched_waking' ? 'waking' : name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
+      const targetComm = f.get('comm') ?? '';
+      const targetCpu = f.int('target_cpu') ?? -1;
       return {
         type: 'event',
-        event: {
-          ...base,
-          kind: 'wakeup',
-          variant,
-          targetTid,
-          targetComm: f.get('comm') ?? '',
-          targetCpu: int(f, 'target_cpu') ?? -1,
-        },
+        event: { timeNs, cpu, tid, comm, line, kind: 'wakeup', variant, targetTid, targetComm, targetCpu },
       };
     }
     case 'sched_migrate_task': {
-      const targetTid = int(f, 'pid');
-      const origCpu = int(f, 'orig_cpu');
-      const destCpu = int(f, 'dest_cpu');
+      const targetTid = f.int('pid');
+      const origCpu = f.int('orig_cpu');
+      const destCpu = f.int('dest_cpu');
       if (targetTid === undefined || origCpu === undefined || destCpu === undefined)
-        return bad('needs pid, orig_cpu, dest_cpu');
+        return bad(name, 'needs pid, orig_cpu, dest_cpu');
+      const targetComm = f.get('comm') ?? '';
       return {
         type: 'event',
-        event: { ...base, kind: 'migrate', targetTid, targetComm: f.get('comm') ?? '', origCpu, destCpu },
+        event: { timeNs, cpu, tid, comm, line, kind: 'migrate', targetTid, targetComm, origCpu, destCpu },
       };
     }
     case 'sched_process_fork': {
-      const parentTid = int(f, 'pid');
-      const childTid = int(f, 'child_pid');
-      if (parentTid === undefined || childTid === undefined) return bad('needs pid, child_pid');
-      return {
-        type: 'event',
-        event: { ...base, kind: 'fork', parentTid, childTid, childComm: f.get('child_comm') ?? '' },
-      };
+      const parentTid = f.int('pid');
+      const childTid = f.int('child_pid');
+      if (parentTid === undefined || childTid === undefined) return bad(name, 'needs pid, child_pid');
+      const childComm = f.get('child_comm') ?? '';
+      return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'fork', parentTid, childTid, childComm } };
     }
     case 'sched_process_exit': {
-      const targetTid = int(f, 'pid');
-      if (targetTid === undefined) return bad('needs pid');
-      return { type: 'event', event: { ...base, kind: 'exit', targetTid } };
+      const targetTid = f.int('pid');
+      if (targetTid === undefined) return bad(name, 'needs pid');
+      return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'exit', targetTid } };
     }
     case 'sched_stat_runtime': {
-      const targetTid = int(f, 'pid');
-      const runtime = /^(\d+)/.exec(f.get('runtime') ?? '');
-      if (targetTid === undefined || runtime === null) return bad('needs pid, runtime');
-      return { type: 'event', event: { ...base, kind: 'runtime', targetTid, runtimeNs: Number(runtime[1]) } };
+      const targetTid = f.int('pid');
+      const runtimeNs = f.leadingInt('runtime');
+      if (targetTid === undefined || runtimeNs === undefined) return bad(name, 'needs pid, runtime');
+      return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'runtime', targetTid, runtimeNs } };
     }
     default:
       return { type: 'skipped', name: `sched:${name}` };

@@ -1,38 +1,31 @@
 /**
- * Reading a whole trace: detect the format from the first lines, parse every line, replay, and collect what went
- * wrong. Runtime-neutral: the input is any iterable of lines (strings) or of raw byte chunks (`Uint8Array`, cut
- * anywhere); the node entry streams files, `.gz` and stdin as bytes, which the perf script reader parses without
- * decoding each line.
+ * Reading a whole trace: detect the format from the first lines, parse every line with the format's one parser,
+ * replay the events, and count what was skipped or malformed (into the replay's ledger). Runtime-neutral: the input
+ * is any iterable of lines (strings) or of raw byte chunks (`Uint8Array`, cut anywhere); the node entry streams
+ * files, `.gz` and stdin as bytes.
  * @module
  */
-import { anomalyError, type Anomaly } from '../accounting/anomaly.js';
+import type { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
-import { concatBytes, decodeBytes, LineSplitter } from './bytes.js';
+import { LineSplitter } from './bytes.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
-import type { TraceEvent, WakeupEvent } from './events.js';
 import { createFtraceParser } from './ftrace.js';
-import { createPerfScriptReader, parsePerfScriptText, type LineReader, type LineResult } from './perf-script.js';
+import { parsePerfScriptLine, type LineResult } from './perf-script.js';
+import { anomaliesOf, Replay, type AnomalyReport, type ReplayOptions } from './replay.js';
+import type { InfoRow, TimehistRow } from './rows.js';
 export { detectFormat, type TraceFormat } from './format.js';
-import { RecordReader, type RecordSink } from './records.js';
-import { Replay, type AnomalyReport, type InfoRow, type ReplayOptions, type TimehistRow } from './replay.js';
-import { ChunkScanner, type RecordBatch } from './wasm-scan.js';
 
 /** Options of {@link readTrace}. */
 export interface ReadOptions extends ReplayOptions {
   /** Called with every timehist row and wakeup / migration line, in order. */
   readonly onRow?: (row: TimehistRow | InfoRow) => void;
-  /**
-   * Called once, when the input's format is known: before any row (with `readTraceFile` on worker threads, as told
-   * from the file's first 256 KiB). Not called for input that is not a trace (the read throws).
-   */
+  /** Called once, when the input's format is known: before any row. Not called for input that is not a trace. */
   readonly onFormat?: (format: TraceFormat) => void;
   /**
    * Asked between chunks of the input: a promise holds the reading until it settles (e.g. until the output the rows go
    * to has drained, so that memory stays bounded however slow its reader), undefined lets it go on.
    */
   readonly hold?: () => Promise<void> | undefined;
-  /** Malformed lines kept in detail (all are counted); default 100. */
-  readonly maxMalformedDetails?: number;
 }
 
 /** What reading a trace gave. */
@@ -41,158 +34,77 @@ export interface ReadResult {
   readonly format: TraceFormat;
   /** The replay, for summaries. */
   readonly replay: Replay;
+  /** Its ledger: every task's totals and every anomaly, malformed lines included. */
+  readonly ledger: Ledger;
   /** Lines read. */
   readonly lines: number;
   /** Events that are not scheduler events this reader uses (irq, hrtimer, …), by name. */
   readonly skipped: Readonly<Record<string, number>>;
-  /** Malformed lines: count and the first ones with their line numbers. */
+  /** Malformed lines: count and the first ones with their line numbers (the ledger's `malformed-line` anomalies). */
   readonly malformed: AnomalyReport;
 }
 
-// A reader of text lines only: byte lines are decoded for it.
-function textOnly(parse: (text: string, line: number) => LineResult): LineReader {
-  return { text: parse, bytes: (bytes, start, end, line) => parse(decodeBytes(bytes, start, end), line) };
-}
+/** One line of a format: what it held. */
+type LineParser = (text: string, line: number) => LineResult;
 
-const READERS: Record<TraceFormat, () => LineReader> = {
-  'perf-script': createPerfScriptReader,
-  ftrace: () => textOnly(createFtraceParser()),
-  'trace-cmd': () => textOnly(createFtraceParser()),
+const PARSERS: Record<TraceFormat, () => LineParser> = {
+  'perf-script': () => parsePerfScriptLine,
+  ftrace: createFtraceParser,
+  'trace-cmd': createFtraceParser,
 };
+
+// The format is told from the first 50 lines that are not comments (perf script --header prints one per CPU).
+const DETECT_LINES = 50;
 
 /**
  * Where a trace's lines go, one after the other: format detection from the first lines, parsing, the replay, and
- * the count of what was skipped or malformed. {@link readTrace} feeds it lines or bytes; a parallel reader feeds it
- * lines a worker thread already scanned.
+ * the count of what was skipped or malformed.
  * @internal
  */
-export class TraceSink implements RecordSink {
+export class TraceSink {
   readonly replay: Replay;
   readonly #options: ReadOptions;
   readonly #head: string[] = [];
-  #reader: LineReader | undefined;
+  #parse: LineParser | undefined;
   #format: TraceFormat | undefined;
   #n = 0;
   #headLines = 0;
   readonly #skipped: Record<string, number> = {};
-  readonly #malformed: Anomaly[] = [];
-  #malformedCount = 0;
-  readonly #maxDetails: number;
   readonly #onRow: ((row: TimehistRow | InfoRow) => void) | undefined;
-  readonly #splitter = new LineSplitter((bytes, from, to) => {
-    this.#n++;
-    if (this.#reader !== undefined) this.result(this.#reader.bytes(bytes, from, to, this.#n), this.#n);
-    else this.#toHead(decodeBytes(bytes, from, to));
+  readonly #splitter = new LineSplitter((text) => {
+    this.line(text);
   });
-  // The WebAssembly scanner for perf script bytes, when the caller has one; it takes over once the format is known.
-  readonly #scanner: ChunkScanner | undefined;
-  #scanning = false;
-  // A partial line of the head, while the format is told with a scanner at hand.
-  #headCarry = new Uint8Array(0);
-  readonly #records = new RecordReader(parsePerfScriptText);
-  readonly #onBatch = (batch: RecordBatch): void => {
-    this.#records.read(batch, 0, this);
-  };
 
-  /**
-   * @param options - see {@link ReadOptions}
-   * @param scanner - reads perf script bytes many lines at a time (see {@link ChunkScanner.create}); without it
-   *   every line is parsed on its own, with the same results
-   */
-  constructor(options: ReadOptions, scanner?: ChunkScanner) {
+  /** @param options - see {@link ReadOptions} */
+  constructor(options: ReadOptions) {
     this.replay = new Replay(options);
     this.#options = options;
-    this.#maxDetails = options.maxMalformedDetails ?? 100;
     this.#onRow = options.onRow;
-    this.#scanner = scanner;
   }
 
   /**
-   * What one line held (its number is given by the caller, who counted it).
-   * @param r - the parsed line
-   * @param line - its number, 1-based
+   * The next line.
+   * @param text - the line, without its line end
    */
-  result(r: LineResult, line: number): void {
-    if (r.type === 'event') this.event(r.event);
-    else if (r.type === 'skipped') {
-      if (r.name !== '') this.#skipped[r.name] = (this.#skipped[r.name] ?? 0) + 1;
-    } else {
-      const anomaly: Anomaly = { kind: 'malformed-line', message: r.reason, line };
-      if (this.#options.strict === true) throw anomalyError(anomaly);
-      this.#malformedCount++;
-      if (this.#malformed.length < this.#maxDetails) this.#malformed.push(anomaly);
-    }
-  }
-
-  /**
-   * An event a line held.
-   * @param event - the event
-   */
-  event(event: TraceEvent): void {
-    if (this.#onRow === undefined) this.replay.apply(event);
+  line(text: string): void {
+    const n = ++this.#n;
+    if (this.#parse !== undefined) this.#result(this.#parse(text, n), n);
     else {
-      const row = this.replay.push(event);
-      if (row !== undefined) this.#onRow(row);
+      this.#head.push(text);
+      if (!isComment(text) && ++this.#headLines >= DETECT_LINES) this.#detect();
     }
   }
 
-  /** @inheritDoc */
-  switchAt(
-    timeNs: number,
-    cpu: number,
-    tid: number,
-    comm: string,
-    line: number,
-    prevTid: number,
-    prevComm: string,
-    prevState: string,
-    nextTid: number,
-    nextComm: string,
-  ): void {
-    const onRow = this.#onRow;
-    const row = this.replay.switchAt(
-      timeNs,
-      cpu,
-      tid,
-      comm,
-      line,
-      prevTid,
-      prevComm,
-      prevState,
-      nextTid,
-      nextComm,
-      onRow !== undefined,
-    );
-    if (row !== undefined) onRow?.(row);
-  }
-
-  /** @inheritDoc */
-  wakeupAt(
-    timeNs: number,
-    cpu: number,
-    tid: number,
-    comm: string,
-    line: number,
-    variant: WakeupEvent['variant'],
-    targetTid: number,
-    targetComm: string,
-  ): void {
-    const onRow = this.#onRow;
-    const row = this.replay.wakeupAt(timeNs, cpu, tid, comm, line, variant, targetTid, targetComm, onRow !== undefined);
-    if (row !== undefined) onRow?.(row);
-  }
-
-  /** @inheritDoc */
-  runtimeAt(
-    timeNs: number,
-    cpu: number,
-    tid: number,
-    comm: string,
-    _line: number,
-    targetTid: number,
-    ns: number,
-  ): void {
-    this.replay.runtimeAt(timeNs, cpu, tid, comm, targetTid, ns);
+  #result(r: LineResult, line: number): void {
+    if (r.type === 'event') {
+      if (this.#onRow === undefined) this.replay.apply(r.event);
+      else {
+        const row = this.replay.push(r.event);
+        if (row !== undefined) this.#onRow(row);
+      }
+    } else if (r.type === 'skipped') {
+      if (r.name !== '') this.#skipped[r.name] = (this.#skipped[r.name] ?? 0) + 1;
+    } else this.replay.ledger.recordAnomaly({ kind: 'malformed-line', message: r.reason, line });
   }
 
   /**
@@ -200,12 +112,12 @@ export class TraceSink implements RecordSink {
    * @param format - the trace's format
    */
   begin(format: TraceFormat): void {
-    const reader = READERS[format]();
+    const parse = PARSERS[format]();
     this.#format = format;
-    this.#reader = reader;
+    this.#parse = parse;
     this.#options.onFormat?.(format);
     this.#head.forEach((l, i) => {
-      this.result(reader.text(l, i + 1), i + 1);
+      this.#result(parse(l, i + 1), i + 1);
     });
     this.#head.length = 0;
   }
@@ -216,71 +128,11 @@ export class TraceSink implements RecordSink {
    */
   take(item: string | Uint8Array): void {
     if (typeof item !== 'string') {
-      if (this.#scanning) (this.#scanner as ChunkScanner).push(item, this.#onBatch);
-      else if (this.#reader !== undefined || this.#scanner === undefined) this.#splitter.push(item);
-      else this.#headBytes(item);
+      this.#splitter.push(item);
       return;
     }
-    this.#endBytes(); // a partial byte line before a text line is a line of its own
-    this.#n++;
-    if (this.#reader !== undefined) this.result(this.#reader.text(item, this.#n), this.#n);
-    else this.#toHead(item);
-  }
-
-  /**
-   * Counts lines another reader consumed (a worker thread's, which delivers their results).
-   * @param lines - how many
-   */
-  count(lines: number): void {
-    this.#n += lines;
-  }
-
-  // Before the format is known, with a scanner at hand: the lines of this chunk go to the head until the format is
-  // told, and the rest of the chunk to the scanner if it is perf script (else line by line, as without a scanner).
-  #headBytes(chunk: Uint8Array): void {
-    const bytes = this.#headCarry.length === 0 ? chunk : concatBytes(this.#headCarry, chunk);
-    let start = 0;
-    for (let nl = bytes.indexOf(10); nl >= 0 && this.#reader === undefined; nl = bytes.indexOf(10, start)) {
-      this.#n++;
-      this.#toHead(decodeBytes(bytes, start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
-      start = nl + 1;
-    }
-    const rest = bytes.subarray(start);
-    if (this.#reader === undefined) {
-      this.#headCarry = rest.slice();
-      return;
-    }
-    this.#headCarry = new Uint8Array(0);
-    if (this.#format === 'perf-script' && this.#scanner !== undefined) {
-      this.#scanning = true;
-      this.#scanner.lines = this.#n;
-      this.#scanner.push(rest, this.#onBatch);
-    } else this.#splitter.push(rest);
-  }
-
-  // Ends the bytes so far: the scanner's, the head's or the splitter's last line.
-  #endBytes(): void {
-    if (this.#headCarry.length > 0) {
-      const carry = this.#headCarry;
-      this.#headCarry = new Uint8Array(0);
-      const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-      this.#n++;
-      if (this.#reader !== undefined) this.result(this.#reader.bytes(carry, 0, end, this.#n), this.#n);
-      else this.#toHead(decodeBytes(carry, 0, end));
-    }
-    if (this.#scanning) {
-      const scanner = this.#scanner as ChunkScanner;
-      scanner.end(this.#onBatch);
-      this.#n = scanner.lines;
-      this.#scanning = false;
-    }
-    this.#splitter.end();
-  }
-
-  // The format is told from the first 50 lines that are not comments (perf script --header prints one per CPU).
-  #toHead(line: string): void {
-    this.#head.push(line);
-    if (!isComment(line) && ++this.#headLines >= 50) this.#detect();
+    this.#splitter.end(); // a partial byte line before a text line is a line of its own
+    this.line(item);
   }
 
   #detect(): void {
@@ -297,16 +149,19 @@ export class TraceSink implements RecordSink {
   /**
    * Ends the trace.
    * @returns what reading it gave
+   * @throws {@link SchedacctError} `invalid-argument` when the lines read are no trace schedacct reads
    */
   finish(): ReadResult {
-    this.#endBytes();
-    if (this.#reader === undefined) this.#detect();
+    this.#splitter.end();
+    if (this.#parse === undefined) this.#detect();
+    const ledger = this.replay.ledger;
     return {
       format: this.#format ?? 'perf-script',
       replay: this.replay,
+      ledger,
       lines: this.#n,
       skipped: this.#skipped,
-      malformed: { count: this.#malformedCount, details: this.#malformed },
+      malformed: anomaliesOf(ledger, (kind) => kind === 'malformed-line'),
     };
   }
 }
@@ -316,15 +171,24 @@ export class TraceSink implements RecordSink {
  * @param input - the trace: its lines in order (strings, without line ends), or its bytes in chunks (`Uint8Array`,
  *   cut anywhere; lines end at `\n`, a `\r` before it is dropped)
  * @param options - see {@link ReadOptions}
- * @returns the replay and what was skipped or malformed
+ * @returns the replay, its ledger, and what was skipped or malformed
  * @throws {@link SchedacctError} `invalid-argument` when the format cannot be recognised, `strict-anomaly` at the first
  *   malformed line or anomaly with `strict`
+ * @example
+ * ```ts
+ * const lines = [
+ *   'sh 42 [000] 1.000000000: sched:sched_switch: prev_comm=sh prev_pid=42 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120',
+ * ];
+ * const { ledger, format } = await readTrace(lines);
+ * format; // 'perf-script'
+ * ledger.size; // 1
+ * ```
  */
 export async function readTrace(
   input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
-  const sink = new TraceSink(options, await ChunkScanner.create());
+  const sink = new TraceSink(options);
   const hold = options.hold;
   if (Symbol.asyncIterator in input) {
     for await (const item of input) {

@@ -1,7 +1,7 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
-import type { InfoRow, TimehistRow } from './replay.js';
+import type { InfoRow, TimehistRow } from './rows.js';
 import { msec, timehistHeader, timehistLine, TimehistWriter, timestamp, type TimehistFormat } from './report.js';
 
 const encoder = new TextEncoder();

@@ -5,7 +5,8 @@
 import { isCount } from '../accounting/counter.js';
 import { SchedacctError } from '../errors.js';
 import { encodeText } from './bytes.js';
-import type { InfoRow, Replay, TimehistRow } from './replay.js';
+import type { Replay } from './replay.js';
+import type { InfoRow, TimehistRow } from './rows.js';
 
 /**
  * perf's `print_sched_time`: ns as msec, truncated to µs.
@@ -334,11 +335,11 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
   out.push('-'.repeat(117));
   const tasks = replay.tasks();
   const idle = tasks.filter((t) => t.tid === 0);
-  const shown = tasks.filter((t) => t.tid !== 0 && t.context.slices > 0);
+  const shown = tasks.filter((t) => t.tid !== 0 && t.totals.slices > 0);
   let schedCount = 0;
   let runTotal = 0;
   const row = (t: (typeof shown)[number]): string => {
-    const c = t.context;
+    const c = t.totals;
     schedCount += c.slices;
     runTotal += c.runNs;
     const head = `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)}   ${String(t.parent).padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
@@ -347,7 +348,7 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
     }
     const mean = c.meanSliceNs;
     // perf's stddev_stats: the standard error of the mean, relative to the mean, printed from a float.
-    const stddev = c.slices < 2 ? 0 : Math.sqrt(c.m2SliceNs / (c.slices - 1) / c.slices);
+    const stddev = c.slices < 2 ? 0 : Math.sqrt(c.sliceVarianceNs2 / c.slices);
     const rel = Math.fround(mean !== 0 ? (100 * stddev) / mean : 0);
     return `${head}${msec(c.minSliceNs)}  ${msec(Math.trunc(mean))}  ${msec(c.maxSliceNs)}  ${rel.toFixed(2).padStart(5)}   ${String(t.migrations).padStart(5)}`;
   };
@@ -362,10 +363,10 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
   out.push('', 'Idle stats:');
   for (let cpu = 0; cpu < replay.cpus; cpu++) {
     const t = idle.find((x) => x.cpu === cpu);
-    if (t !== undefined && t.context.slices > 0) {
-      schedCount += t.context.slices;
+    if (t !== undefined && t.totals.slices > 0) {
+      schedCount += t.totals.slices;
       out.push(
-        `    CPU ${String(cpu).padStart(2)} idle for ${msec(t.context.runNs)}  msec  (${((100 * t.context.runNs) / histNs).toFixed(2).padStart(6)}%)`,
+        `    CPU ${String(cpu).padStart(2)} idle for ${msec(t.totals.runNs)}  msec  (${((100 * t.totals.runNs) / histNs).toFixed(2).padStart(6)}%)`,
       );
     } else out.push(`    CPU ${String(cpu).padStart(2)} idle entire time window`);
   }
@@ -394,7 +395,7 @@ export function stolenLines(replay: Replay): string[] {
     `${''.padStart(COMM_WIDTH)}     (msec)      (msec)      (msec)`,
   );
   for (const t of replay.tasks()) {
-    const c = t.context;
+    const c = t.totals;
     if (t.tid === 0 || c.stolenNs === 0) continue;
     out.push(
       `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)} ${msec(c.runNs, 8)}  ${msec(c.stolenNs, 6)}  ${msec(c.chargedNs, 6)}`,

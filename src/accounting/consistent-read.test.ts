@@ -1,7 +1,7 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
-import { seqcountRead, stableRead, updateBitRead, XEN_RUNSTATE_UPDATE } from './snapshot.js';
+import { seqcountRead, stableRead, updateBitRead, XEN_RUNSTATE_UPDATE } from './consistent-read.js';
 
 /** A counter that advances one tick per read, and a host that bumps the stolen total on chosen reads. */
 function scripted(bumpOnReads: ReadonlySet<number>) {
@@ -26,7 +26,7 @@ describe('stableRead (Arm)', () => {
     const s = scripted(new Set());
     expect(stableRead(s.readStolen, s.readCounter)).toEqual({
       counter: 1n,
-      stolenNs: 0n,
+      stolenTotalNs: 0n,
       retries: 0,
       consistent: true,
     });
@@ -35,7 +35,7 @@ describe('stableRead (Arm)', () => {
   it('retries while steal changes around the counter read and reports the retries', () => {
     const s = scripted(new Set([2, 4])); // attempts 1 and 2 see a change between their two stolen reads
     const snap = stableRead(s.readStolen, s.readCounter);
-    expect(snap).toEqual({ counter: 3n, stolenNs: 2000n, retries: 2, consistent: true });
+    expect(snap).toEqual({ counter: 3n, stolenTotalNs: 2000n, retries: 2, consistent: true });
   });
 
   it('anomaly: exhausting the bound returns the last attempt marked inconsistent', () => {
@@ -47,7 +47,7 @@ describe('stableRead (Arm)', () => {
     );
     expect(snap.consistent).toBe(false);
     expect(snap.retries).toBe(3);
-    expect(snap.stolenNs).toBe(8n); // 4 attempts × 2 reads
+    expect(snap.stolenTotalNs).toBe(8n); // 4 attempts × 2 reads
   });
 
   fcTest.prop([fc.uniqueArray(fc.integer({ min: 1, max: 60 }), { maxLength: 20 }), fc.integer({ min: 0, max: 30 })])(
@@ -81,7 +81,7 @@ describe('seqcountRead (x86 kvm_steal_time)', () => {
     let i = 0;
     const snap = seqcountRead({ readVersion: () => versions[i++] ?? 4, readStolen: () => 55n }, () => 9n);
     // attempt 1: v=1 odd; attempt 2: 2 then 4 changed; attempt 3: 4 and 4.
-    expect(snap).toEqual({ counter: 9n, stolenNs: 55n, retries: 2, consistent: true });
+    expect(snap).toEqual({ counter: 9n, stolenTotalNs: 55n, retries: 2, consistent: true });
   });
 
   it('anomaly: a writer that never finishes exhausts the bound', () => {
@@ -95,7 +95,7 @@ describe('updateBitRead (Xen runstate)', () => {
     const entries = [XEN_RUNSTATE_UPDATE | 10n, XEN_RUNSTATE_UPDATE | 10n, 10n, 11n, 11n, 11n];
     let i = 0;
     const snap = updateBitRead({ readEntryTime: () => entries[i++] ?? 11n, readStolen: () => 77n }, () => 3n);
-    expect(snap).toEqual({ counter: 3n, stolenNs: 77n, retries: 2, consistent: true });
+    expect(snap).toEqual({ counter: 3n, stolenTotalNs: 77n, retries: 2, consistent: true });
   });
 
   it('anomaly: an update that never completes exhausts the bound', () => {

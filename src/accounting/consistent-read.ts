@@ -12,11 +12,11 @@ export interface Reading {
   /** Raw counter value (ticks). */
   readonly counter: bigint;
   /** Stolen-time total, ns. */
-  readonly stolenNs: bigint;
+  readonly stolenTotalNs: bigint;
 }
 
 /** A reading taken by one of the consistent-read protocols. */
-export interface Snapshot extends Reading {
+export interface ConsistentReading extends Reading {
   /** Retries the protocol needed (0 when the first attempt was consistent). */
   readonly retries: number;
   /** False when the retry bound ran out before a consistent attempt. */
@@ -29,15 +29,16 @@ export const DEFAULT_MAX_RETRIES = 16;
 /** One attempt of a protocol: the values read and whether the protocol accepts them. */
 interface Attempt {
   readonly counter: bigint;
-  readonly stolenNs: bigint;
+  readonly stolenTotalNs: bigint;
   readonly ok: boolean;
 }
 
 // The loop every protocol shares: attempt, accept, or retry up to the bound and return the last attempt as inconsistent.
-function boundedRead(maxRetries: number, attempt: () => Attempt): Snapshot {
+function boundedRead(maxRetries: number, attempt: () => Attempt): ConsistentReading {
   for (let retries = 0; ; retries++) {
     const a = attempt();
-    if (a.ok || retries === maxRetries) return { counter: a.counter, stolenNs: a.stolenNs, retries, consistent: a.ok };
+    if (a.ok || retries === maxRetries)
+      return { counter: a.counter, stolenTotalNs: a.stolenTotalNs, retries, consistent: a.ok };
   }
 }
 
@@ -57,7 +58,7 @@ function checkRetries(maxRetries: number): void {
  * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
  * @example
  * ```ts
- * const snap = stableRead(() => pv.stolenNs(), () => timer.read());
+ * const snap = stableRead(() => pv.stolenTotalNs(), () => timer.read());
  * if (!snap.consistent) ledger.recordAnomaly({ kind: 'snapshot-inconsistent', message: '…' });
  * ```
  */
@@ -65,13 +66,13 @@ export function stableRead(
   readStolen: () => bigint,
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
-): Snapshot {
+): ConsistentReading {
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
     const s1 = readStolen();
     const counter = readCounter();
     const s2 = readStolen();
-    return { counter, stolenNs: s2, ok: s1 === s2 };
+    return { counter, stolenTotalNs: s2, ok: s1 === s2 };
   });
 }
 
@@ -96,14 +97,14 @@ export function seqcountRead(
   source: SeqcountStolen,
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
-): Snapshot {
+): ConsistentReading {
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
     const v1 = source.readVersion();
-    const stolenNs = source.readStolen();
+    const stolenTotalNs = source.readStolen();
     const counter = readCounter();
     const v2 = source.readVersion();
-    return { counter, stolenNs, ok: (v1 & 1) === 0 && v1 === v2 };
+    return { counter, stolenTotalNs, ok: (v1 & 1) === 0 && v1 === v2 };
   });
 }
 
@@ -131,13 +132,13 @@ export function updateBitRead(
   source: UpdateBitStolen,
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
-): Snapshot {
+): ConsistentReading {
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
     const e1 = source.readEntryTime();
-    const stolenNs = source.readStolen();
+    const stolenTotalNs = source.readStolen();
     const counter = readCounter();
     const e2 = source.readEntryTime();
-    return { counter, stolenNs, ok: (e1 & XEN_RUNSTATE_UPDATE) === 0n && e1 === e2 };
+    return { counter, stolenTotalNs, ok: (e1 & XEN_RUNSTATE_UPDATE) === 0n && e1 === e2 };
   });
 }

@@ -1,0 +1,28 @@
+/**
+ * `schedacct/trace`: replaying real scheduler traces through the task machines into a ledger, and perf sched
+ * timehist's reports from it. Runtime-neutral; the node entry `schedacct/linux` streams files, `.gz` and stdin.
+ * @packageDocumentation
+ */
+export { checkEngine } from './trace/engine.js';
+export { COMPATS, perf61StateChar, switchOut } from './trace/perf-compat.js';
+export { readTrace } from './trace/read.js';
+export { Replay } from './trace/replay.js';
+export {
+  msec,
+  stolenLines,
+  summaryLines,
+  timehistHeader,
+  timehistLine,
+  TimehistWriter,
+  timestamp,
+} from './trace/report.js';
+
+export { SchedacctError } from './errors.js';
+
+export type { Engine, TaskRunner } from './trace/engine.js';
+export type { Compat, SwitchOut } from './trace/perf-compat.js';
+export type { ReadOptions, ReadResult } from './trace/read.js';
+export type { AnomalyReport, ReplayOptions, TaskRecord } from './trace/replay.js';
+export type { InfoRow, TimehistRow } from './trace/rows.js';
+export type { StealEstimate } from './trace/steal-estimate.js';
+export type { SummaryFormat, TimehistFormat } from './trace/report.js';

@@ -1,0 +1,194 @@
+/**
+ * The `key=value` fields of a tracepoint's text (`prev_comm=sh prev_pid=42 … ==> next_comm=…`), read in one pass:
+ * a key is a run of word characters followed by `=` at the start or after a space, and its value runs to the space
+ * before the next key (so comms may hold spaces), without a trailing `==>` and without surrounding white space.
+ * Shared by the perf script and ftrace readers.
+ * @module
+ */
+
+/**
+ * White space as `String.prototype.trim` and `\s` see it.
+ * @param c - a UTF-16 code unit
+ * @returns whether it is white space
+ * @internal
+ */
+export function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function isWord(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * A reusable reader of one text's fields: {@link FieldScanner.scan} a text, then ask for values by key. Nothing is
+ * sliced until a value is asked for as a string; numbers are read in place.
+ * @internal
+ */
+export class FieldScanner {
+  #text = '';
+  #count = 0;
+  readonly #keyStart: number[] = [];
+  readonly #keyEnd: number[] = [];
+  readonly #valueStart: number[] = [];
+  readonly #valueEnd: number[] = [];
+
+  /**
+   * Finds the fields of a text.
+   * @param text - the fields part of a line
+   * @param from - where they start (default 0)
+   * @returns how many keys it holds
+   */
+  scan(text: string, from = 0): number {
+    this.#text = text;
+    let n = 0;
+    const length = text.length;
+    let i = from;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (!isWord(c)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < length && isWord(text.charCodeAt(j))) j++;
+      if (j < length && text.charCodeAt(j) === 61 && (i === from || text.charCodeAt(i - 1) === 32)) {
+        if (n > 0) this.#valueEnd[n - 1] = i - 1;
+        this.#keyStart[n] = i;
+        this.#keyEnd[n] = j;
+        this.#valueStart[n] = j + 1;
+        n++;
+      }
+      i = j + 1;
+    }
+    if (n > 0) this.#valueEnd[n - 1] = length;
+    this.#count = n;
+    return n;
+  }
+
+  // Index of a key (the last with that name, as a Map keeps it; −1 if none).
+  #find(key: string): number {
+    const text = this.#text;
+    for (let k = this.#count - 1; k >= 0; k--) {
+      const start = this.#keyStart[k] as number;
+      if ((this.#keyEnd[k] as number) - start === key.length && text.startsWith(key, start)) return k;
+    }
+    return -1;
+  }
+
+  // The value's bounds, trimmed and without a trailing `==>`: [start, end).
+  #bounds(k: number): [number, number] {
+    const text = this.#text;
+    let start = this.#valueStart[k] as number;
+    let end = this.#valueEnd[k] as number;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    if (end - start >= 3 && text.startsWith('==>', end - 3)) {
+      end -= 3;
+      while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    }
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    return [start, end];
+  }
+
+  /**
+   * A value as text.
+   * @param key - the key
+   * @returns its value, or undefined when the key is absent
+   */
+  get(key: string): string | undefined {
+    const k = this.#find(key);
+    if (k < 0) return undefined;
+    const [start, end] = this.#bounds(k);
+    return this.#text.slice(start, end);
+  }
+
+  /**
+   * A value that is a whole number (`-?\d+`, nothing else).
+   * @param key - the key
+   * @returns the number, or undefined when absent or not a whole number
+   */
+  int(key: string): number | undefined {
+    const k = this.#find(key);
+    if (k < 0) return undefined;
+    const [start, end] = this.#bounds(k);
+    return wholeAt(this.#text, start, end, false);
+  }
+
+  /**
+   * The digits a value starts with (`1234 [ns]` → 1234).
+   * @param key - the key
+   * @returns the number, or undefined when absent or not starting with a digit
+   */
+  leadingInt(key: string): number | undefined {
+    const k = this.#find(key);
+    if (k < 0) return undefined;
+    const [start, end] = this.#bounds(k);
+    return wholeAt(this.#text, start, end, true);
+  }
+
+  /** @returns every key and its value, in order (a later duplicate key wins, as in a Map) */
+  toMap(): Map<string, string> {
+    const out = new Map<string, string>();
+    const text = this.#text;
+    for (let k = 0; k < this.#count; k++) {
+      const [start, end] = this.#bounds(k);
+      out.set(text.slice(this.#keyStart[k], this.#keyEnd[k]), text.slice(start, end));
+    }
+    return out;
+  }
+}
+
+/**
+ * The whole number written at `[start, end)`: `-?\d+` (with `prefix`, the digits it starts with).
+ * @param text - the text
+ * @param start - first character
+ * @param end - one past the last
+ * @param prefix - accept trailing characters after the digits
+ * @returns the number, or undefined
+ * @internal
+ */
+export function wholeAt(text: string, start: number, end: number, prefix: boolean): number | undefined {
+  let i = start;
+  const negative = !prefix && i < end && text.charCodeAt(i) === 45;
+  if (negative) i++;
+  const first = i;
+  let value = 0;
+  while (i < end) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    value = value * 10 + d;
+    i++;
+  }
+  if (i === first || (!prefix && i !== end)) return undefined;
+  // many digits: as Number() reads them (the running product loses precision past 2^53)
+  if (i - first > 15) value = Number(text.slice(first, i));
+  return negative ? -value : value;
+}
+
+const shared = new FieldScanner();
+
+/**
+ * Field values of `key=value` pairs; values run to the next ` key=` (comms may contain spaces).
+ * @param text - the fields part of a line
+ * @returns values by key
+ * @example
+ * ```ts
+ * parseFields('comm=Web Content pid=42 prio=120').get('comm'); // 'Web Content'
+ * ```
+ */
+export function parseFields(text: string): Map<string, string> {
+  shared.scan(text);
+  return shared.toMap();
+}
