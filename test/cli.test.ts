@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
 import { body, expectSameLines, fixture as perfFixture, gz, normSummary, TRACES } from './oracle.ts';
 
-// The CLI as a user runs it: the built bin (npm ci builds it; npm test rebuilds before the tests).
-// the command as installed: the bundle package.json's bin points at
+// The CLI as a user runs it: the bundle package.json's bin points at, which test/global-setup.ts builds from the
+// sources before the suite (so that it is never stale).
 const BIN = new URL('../dist/bin/schedacct.js', import.meta.url).pathname;
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
