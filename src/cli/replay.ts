@@ -4,7 +4,6 @@
  */
 import { totalsOf } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
-import { readTraceFile } from '../trace/parallel.js';
 import type { TraceFormat } from '../trace/format.js';
 import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
 import { summaryLines, TimehistWriter } from '../trace/report.js';
@@ -45,7 +44,7 @@ export function reportKind(value: string | undefined): ReportKind {
 }
 
 /**
- * Replays a trace file and writes the report.
+ * Replays a trace file and writes the report, on this thread.
  * @param file - a trace, `.gz`, or `-` for stdin
  * @param options - see {@link ReplayCliOptions}
  * @param write - where output goes (text, or the timehist rows as UTF-8 bytes)
@@ -95,7 +94,9 @@ export async function runReplay(
     write(`${head(traceFormat)},"rows":[`);
     document.opened = true;
   };
-  const result = await readTraceFile(file, {
+  // The reader (the machines, XState) is loaded when a replay runs: not for --help or a usage error.
+  const [{ readTrace }, { traceBytes }] = await Promise.all([import('../trace/read.js'), import('../trace/file.js')]);
+  const result = await readTrace(traceBytes(file), {
     compat: options.compat,
     engine: options.engine,
     migrations: options.migrations,
