@@ -1,7 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
+import { traceLines } from '../src/trace/file.js';
 import { body, expectSameLines, fixture as perfFixture, gz, normSummary, TRACES } from './oracle.ts';
 
 // The CLI as a user runs it: the bundle package.json's bin points at, which test/global-setup.ts builds from the
@@ -10,6 +14,35 @@ const BIN = new URL('../dist/bin/schedacct.js', import.meta.url).pathname;
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+const fixturePath = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+
+// Tests that start many processes at once: on a 2-core machine under load they took up to 5 s, the default timeout.
+const SPAWNS_TIMEOUT = 60_000;
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+// The command run asynchronously, so that a table of cases runs at once; `input` goes to its standard input.
+const cliAsync = (args: readonly string[], input?: Uint8Array): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.on('error', () => undefined); // a command that does not read its input closes it
+    child.stdin.end(input);
+  });
+// An error as the command says it: exit status 2, nothing on standard output, one line on standard error.
+const failure = (stderr: string | RegExp) => ({
+  status: 2,
+  stdout: '',
+  stderr: typeof stderr === 'string' ? stderr : (expect.stringMatching(stderr) as unknown),
+});
 
 describe('schedacct demo (npm start)', () => {
   it('prints the busiest task of the embedded recording, slice by slice', () => {
@@ -191,3 +224,172 @@ describe('schedacct race and steal', () => {
     expect(cli('steal', '--interval', '50').stdout).toMatch(/10 ms resolution/);
   });
 });
+
+describe(
+  'input kinds, each with its own message (told by their bytes, not their names)',
+  { timeout: SPAWNS_TIMEOUT },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schedacct-cli-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const plain = readFileSync(fixturePath('perf/migrate.perf.txt'));
+    const at = (name: string, data?: Uint8Array): string => {
+      const path = join(dir, name);
+      if (data !== undefined) writeFileSync(path, data);
+      return path;
+    };
+    const u64 = (n: number) => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(BigInt(n));
+      return b;
+    };
+    // perf.data's headers: the file's (perf_file_header, 104 bytes) and the pipe mode's (magic and size, 16)
+    const perfData = Buffer.concat([
+      Buffer.from('PERFILE2'),
+      u64(104),
+      u64(136),
+      Buffer.alloc(80),
+      Buffer.alloc(200, 7),
+    ]);
+    const perfPipe = Buffer.concat([Buffer.from('PERFILE2'), u64(16), Buffer.alloc(64, 3)]);
+    const compressed = gzipSync(plain);
+    const expected = cli('replay', fixturePath('perf/migrate.perf.txt'), '--compat', 'perf-6.1');
+
+    it('gzip by its magic: a .gz file, gzip named .txt, gzip on standard input; text named .gz reads as text', async () => {
+      expect(expected.status).toBe(0);
+      const runs = await Promise.all([
+        cliAsync(['replay', at('gz.txt', compressed), '--compat', 'perf-6.1']),
+        cliAsync(['replay', at('text.gz', plain), '--compat', 'perf-6.1']),
+        cliAsync(['replay', '-', '--compat', 'perf-6.1'], compressed),
+        cliAsync(['replay', '-', '--compat', 'perf-6.1'], plain),
+        cliAsync(
+          ['replay', '-', '--compat', 'perf-6.1'],
+          Buffer.concat([gzipSync(plain.subarray(0, 5000)), gzipSync(plain.subarray(5000))]),
+        ),
+      ]);
+      for (const run of runs) expect(run).toEqual({ status: 0, stdout: expected.stdout, stderr: expected.stderr });
+    });
+
+    it('gzip on standard input as perf script --ns | gzip gives it: the same rows as the file', () => {
+      const name = fixturePath('perf/pingpong.perf.txt.gz');
+      const piped = spawnSync(process.execPath, [BIN, 'replay', '-', '-w', '-M'], {
+        input: readFileSync(name),
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      expect(piped.status).toBe(0);
+      expect(piped.stdout).toBe(cli('replay', name, '-w', '-M').stdout);
+      expect(piped.stdout.split('\n').length).toBeGreaterThan(20_000);
+    });
+
+    it('says what each input that is not a trace is, in one line, exit status 2', async () => {
+      mkdirSync(at('a-directory'));
+      const cases: [string[], Uint8Array | undefined, string | RegExp][] = [
+        [
+          ['replay', at('a-directory')],
+          undefined,
+          `schedacct: ${at('a-directory')}: is a directory, not a trace file\n`,
+        ],
+        [['replay', at('missing.txt')], undefined, `schedacct: no such trace file: ${at('missing.txt')}\n`],
+        [
+          ['replay', join(fixturePath('perf/migrate.perf.txt'), 'x')],
+          undefined,
+          /^schedacct: no such trace file: .*migrate\.perf\.txt\/x \(a part of the path is not a directory\)\n$/,
+        ],
+        [
+          ['replay', at('empty.txt', new Uint8Array(0))],
+          undefined,
+          `schedacct: empty input: no trace lines in ${at('empty.txt')}\n`,
+        ],
+        [['replay', '-'], new Uint8Array(0), 'schedacct: empty input: no trace lines in standard input\n'],
+        [
+          ['replay', at('empty.gz', gzipSync(new Uint8Array(0)))],
+          undefined,
+          `schedacct: empty input: no trace lines in ${at('empty.gz')} (it decompresses to nothing)\n`,
+        ],
+        [
+          ['replay', at('perf.data', perfData)],
+          undefined,
+          `schedacct: ${at('perf.data')} is perf.data (perf record's binary format), which schedacct does not read yet; convert it to text: perf script --ns -i ${at('perf.data')} | schedacct replay -\n`,
+        ],
+        [
+          ['replay', '-'],
+          perfPipe,
+          "schedacct: standard input is perf.data (perf record's binary format), which schedacct does not read yet; convert it to text: perf script --ns -i - | schedacct replay -\n",
+        ],
+        [
+          ['demo', '-'],
+          perfData,
+          /^schedacct: standard input is perf\.data .*perf script --ns -i - \| schedacct replay -\n$/,
+        ],
+        [
+          ['replay', at('perf.data.gz', gzipSync(perfData))],
+          undefined,
+          /^schedacct: .*perf\.data\.gz is gzip-compressed perf\.data .*; decompress it, then convert it to text: perf script --ns -i FILE \| schedacct replay -\n$/,
+        ],
+        [
+          ['replay', at('truncated.gz', compressed.subarray(0, compressed.length >> 1))],
+          undefined,
+          `schedacct: ${at('truncated.gz')}: truncated gzip data (unexpected end of file): the file ends before its compressed stream does\n`,
+        ],
+        [
+          ['replay', '-'],
+          compressed.subarray(0, 100),
+          'schedacct: standard input: truncated gzip data (unexpected end of file): the file ends before its compressed stream does\n',
+        ],
+        [
+          ['replay', at('corrupt.gz', Buffer.concat([compressed.subarray(0, 10), Buffer.alloc(4000, 0xff)]))],
+          undefined,
+          /^schedacct: .*corrupt\.gz: corrupt gzip data \(.+\)\n$/,
+        ],
+        [
+          ['replay', at('words.txt', Buffer.from('hello\nworld\n'))],
+          undefined,
+          'schedacct: not a trace schedacct reads: expected perf script, ftrace or trace-cmd report text\n',
+        ],
+      ];
+      const runs = await Promise.all(cases.map(([args, input]) => cliAsync(args, input)));
+      runs.forEach((run, i) => {
+        const [args, , stderr] = cases[i] ?? [[], undefined, ''];
+        // a truncated gzip may end after rows were written: standard output is not asked about there
+        const want = failure(stderr);
+        expect({ args, status: run.status, stderr: run.stderr }).toEqual({
+          args,
+          status: want.status,
+          stderr: want.stderr,
+        });
+        if (!run.stderr.includes('truncated')) expect(run.stdout).toBe('');
+      });
+    });
+
+    it('a file it may not read: permission denied, exit status 2', () => {
+      const path = at('secret.txt', plain);
+      chmodSync(dir, 0o755);
+      chmodSync(path, 0o000);
+      // root reads any file: run as nobody then (the bundle and node are readable by all)
+      const asRoot = process.getuid?.() === 0;
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
+      const run = spawnSync(process.execPath, [BIN, 'replay', path], {
+        encoding: 'utf8',
+        env,
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      });
+      expect(run).toMatchObject(failure(`schedacct: ${path}: permission denied (cannot read the trace file)\n`));
+    });
+
+    it('traceLines tells the kinds as traceBytes does', async () => {
+      const lines = async (path: string) => {
+        const out: string[] = [];
+        for await (const line of traceLines(path)) out.push(line);
+        return out;
+      };
+      const text = plain.toString('utf8').split('\n');
+      if (text[text.length - 1] === '') text.pop();
+      expect(await lines(at('gz.txt', compressed))).toEqual(text);
+      expect(await lines(at('text.gz', plain))).toEqual(text);
+      await expect(lines(at('perf.data', perfData))).rejects.toThrow(/is perf\.data .*perf script --ns -i /);
+      await expect(lines(at('empty.txt', new Uint8Array(0)))).rejects.toThrow(/^empty input: no trace lines/);
+      await expect(lines(at('truncated.gz', compressed.subarray(0, 4000)))).rejects.toThrow(/truncated gzip data/);
+      expect(() => traceLines(dir)).toThrow(/is a directory/);
+    });
+  },
+);
