@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
+import { ABIS } from '../src/sources/emulated.js';
 import { traceLines } from '../src/trace/file.js';
 import { body, expectSameLines, fixture as perfFixture, gz, normSummary, TRACES } from './oracle.ts';
 
@@ -81,7 +82,7 @@ describe('schedacct demo (npm start)', () => {
     expect(result.slices.length).toBe(6); // perf sched timehist -s: sh[6886] sched-in 6
   });
 
-  it('says what is wrong, with exit codes: 2 for usage and a missing file, 1 for a missing task', () => {
+  it('says what is wrong, with exit status 2: usage, a missing file, a task the trace does not have', () => {
     expect(cli('frobnicate')).toMatchObject({
       status: 2,
       stderr: expect.stringMatching(/unknown command 'frobnicate'/) as unknown,
@@ -103,9 +104,12 @@ describe('schedacct demo (npm start)', () => {
       status: 2,
       stderr: expect.stringMatching(/no such trace file/) as unknown,
     });
+    // a task the trace does not have is bad input: 2, as every command's help says (it was 1)
     expect(cli('demo', '--task', '999999')).toMatchObject({
-      status: 1,
-      stderr: expect.stringMatching(/no run slices for task 999999/) as unknown,
+      status: 2,
+      stderr: expect.stringMatching(
+        /^schedacct demo: no run slices for task 999999 in .*migrate\.perf\.txt/,
+      ) as unknown,
     });
   });
 
@@ -222,6 +226,250 @@ describe('schedacct race and steal', () => {
     expect(out.cpus[0]?.cpu).toBe('all');
     expect(out.cpus.every((c) => c.totalNs >= 0)).toBe(true);
     expect(cli('steal', '--interval', '50').stdout).toMatch(/10 ms resolution/);
+  });
+});
+
+describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () => {
+  // every option of each command, and every value an option takes, as its --help must list them
+  const OPTIONS: Record<string, readonly string[]> = {
+    replay: [
+      '--report',
+      'timehist',
+      'state',
+      'summary',
+      'state-summary',
+      '--format',
+      'text',
+      'json',
+      '--compat',
+      'current',
+      'perf-6.1',
+      '--engine',
+      'compiled',
+      'xstate',
+      '-w, --wakeups',
+      '-M, --migrations',
+      '--strict',
+    ],
+    demo: ['--task', '--policy', 'drop', 'carry'],
+    diagram: ['--compact', '--format', 'mermaid', 'task', 'vcpu', 'stable-read'],
+    race: ['--abi', ...ABIS, '--reads', '--no-torn', '--format', 'text', 'json'],
+    steal: ['--interval', '--format', 'text', 'json'],
+  };
+  const COMMANDS = Object.keys(OPTIONS);
+
+  it('each command has its own --help: what it does, usage, every option with its values and default, exit statuses', async () => {
+    const global = cli('--help').stdout;
+    const runs = await Promise.all(
+      COMMANDS.flatMap((name) => [cliAsync([name, '--help']), cliAsync([name, '-h']), cliAsync(['help', name])]),
+    );
+    COMMANDS.forEach((name, i) => {
+      const [long, short, viaHelp] = runs.slice(3 * i, 3 * i + 3);
+      expect(long).toMatchObject({ status: 0, stderr: '' });
+      const text = long?.stdout ?? '';
+      expect(text).not.toBe(global); // (replay --help printed the global text)
+      expect(text.startsWith(`schedacct ${name}: `)).toBe(true);
+      expect(text).toMatch(new RegExp(`^usage: schedacct ${name} `, 'm'));
+      for (const option of [...(OPTIONS[name] ?? []), '-h, --help']) expect(text).toContain(option);
+      if (name !== 'race') expect(text).toMatch(/\(default[):;]/); // race's one value option without default: --abi
+      expect(text).toMatch(/^exit status:\n {2}0 .*\n {2}2 .*bad input or usage.*\n {2}141 /m);
+      expect(short?.stdout).toBe(text);
+      expect(viaHelp?.stdout).toBe(text);
+    });
+  });
+
+  it('the global help lists every command and the exit statuses; help for an unknown command is refused', () => {
+    const run = cli('help');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(cli('--help').stdout);
+    for (const name of [...COMMANDS, 'help']) expect(run.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
+    expect(run.stdout).toContain('schedacct <command> --help');
+    expect(run.stdout).toMatch(/^exit status:\n {2}0 .*\n {2}2 .*\n {2}141 /m);
+    expect(cli('help', 'frobnicate')).toMatchObject(failure(/^schedacct: unknown command 'frobnicate'/));
+  });
+
+  it('an unknown command: exit status 2, with the list of commands', () => {
+    expect(cli('frobnicate')).toMatchObject(
+      failure(
+        "schedacct: unknown command 'frobnicate'; the commands are replay, demo, diagram, race, steal, help (see schedacct --help)\n",
+      ),
+    );
+    expect(cli()).toMatchObject({ status: 2, stdout: '', stderr: cli('--help').stdout }); // no command: the usage
+  });
+
+  it("rejects another command's options, in one line that names the command and the option", async () => {
+    const trace = fixturePath('perf/migrate.perf.txt');
+    const cases: [string[], string][] = [
+      [['replay', trace, '--abi', 'x86'], "schedacct replay: unknown option '--abi' (see schedacct replay --help)\n"],
+      [['replay', trace, '--compact'], "schedacct replay: unknown option '--compact' (see schedacct replay --help)\n"],
+      [['replay', trace, '-wx'], "schedacct replay: unknown option '-x' (see schedacct replay --help)\n"],
+      [['demo', '--report', 'summary'], "schedacct demo: unknown option '--report' (see schedacct demo --help)\n"],
+      [['demo', '--format', 'json'], "schedacct demo: unknown option '--format' (see schedacct demo --help)\n"],
+      [
+        ['diagram', '--interval', '5'],
+        "schedacct diagram: unknown option '--interval' (see schedacct diagram --help)\n",
+      ],
+      [['diagram', '-w'], "schedacct diagram: unknown option '-w' (see schedacct diagram --help)\n"],
+      [
+        ['race', '--abi', 'x86', '--task', '1'],
+        "schedacct race: unknown option '--task' (see schedacct race --help)\n",
+      ],
+      [['steal', '--compact'], "schedacct steal: unknown option '--compact' (see schedacct steal --help)\n"],
+      [
+        ['--format', 'json', 'replay', trace],
+        "schedacct: unknown option '--format': a command's options go after its name (see schedacct --help)\n",
+      ],
+      [['replay', trace, '--version'], "schedacct replay: unknown option '--version' (see schedacct replay --help)\n"],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => cliAsync(args)));
+    runs.forEach((run, i) =>
+      expect({ args: cases[i]?.[0], ...run }).toEqual({ args: cases[i]?.[0], ...failure(cases[i]?.[1] ?? '') }),
+    );
+  });
+
+  it('rejects extra arguments, missing and unwanted values, and values an option does not take', async () => {
+    const trace = fixturePath('perf/migrate.perf.txt');
+    const cases: [string[], string][] = [
+      [
+        ['replay', trace, trace],
+        `schedacct replay: unexpected argument '${trace}': replay takes one trace FILE, or - for standard input (see schedacct replay --help)\n`,
+      ],
+      [
+        ['replay'],
+        'schedacct replay: a trace FILE is needed (or - for standard input) (see schedacct replay --help)\n',
+      ],
+      [
+        ['demo', trace, 'more'],
+        "schedacct demo: unexpected argument 'more': demo takes one trace FILE at most (see schedacct demo --help)\n",
+      ],
+      [
+        ['diagram', 'task', 'vcpu'],
+        "schedacct diagram: unexpected argument 'vcpu': diagram takes one MACHINE at most (see schedacct diagram --help)\n",
+      ],
+      [
+        ['race', '--abi', 'x86', 'extra'],
+        "schedacct race: unexpected argument 'extra': race takes options only (see schedacct race --help)\n",
+      ],
+      [
+        ['steal', 'extra'],
+        "schedacct steal: unexpected argument 'extra': steal takes options only (see schedacct steal --help)\n",
+      ],
+      [
+        ['replay', trace, '--format'],
+        "schedacct replay: option '--format' needs a value (see schedacct replay --help)\n",
+      ],
+      [
+        ['replay', trace, '--strict=yes'],
+        "schedacct replay: option '--strict' takes no value (see schedacct replay --help)\n",
+      ],
+      [
+        ['replay', trace, '--format', 'csv'],
+        "schedacct replay: --format must be text or json, got 'csv' (see schedacct replay --help)\n",
+      ],
+      [
+        ['replay', trace, '--report', 'all'],
+        "schedacct replay: --report must be timehist, state, summary or state-summary, got 'all' (see schedacct replay --help)\n",
+      ],
+      [
+        ['replay', trace, '--compat', 'perf-5.4'],
+        "schedacct replay: --compat must be perf-6.1 or current, got 'perf-5.4' (see schedacct replay --help)\n",
+      ],
+      [
+        ['replay', trace, '--engine', 'wasm'],
+        "schedacct replay: --engine must be compiled or xstate, got 'wasm' (see schedacct replay --help)\n",
+      ],
+      [
+        ['diagram', 'task', '--format', 'json'],
+        "schedacct diagram: --format must be mermaid, got 'json' (see schedacct diagram --help)\n",
+      ],
+      [['race'], 'schedacct race: --abi is needed: arm64, x86 or xen (see schedacct race --help)\n'],
+      [
+        ['race', '--abi', 'x86', '--reads', '0'],
+        "schedacct race: --reads must be a whole number > 0, got '0' (see schedacct race --help)\n",
+      ],
+      [
+        ['race', '--abi', 'x86', '--format', 'csv'],
+        "schedacct race: --format must be text or json, got 'csv' (see schedacct race --help)\n",
+      ],
+      [
+        ['steal', '--interval', 'soon'],
+        "schedacct steal: --interval must be a whole number of ms > 0, got 'soon' (see schedacct steal --help)\n",
+      ],
+      [
+        ['steal', '--format', 'csv'],
+        "schedacct steal: --format must be text or json, got 'csv' (see schedacct steal --help)\n",
+      ],
+      [
+        ['demo', '--task=-1'],
+        "schedacct demo: --task must be a thread id (0 or more), got '-1' (see schedacct demo --help)\n",
+      ],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => cliAsync(args)));
+    runs.forEach((run, i) =>
+      expect({ args: cases[i]?.[0], ...run }).toEqual({ args: cases[i]?.[0], ...failure(cases[i]?.[1] ?? '') }),
+    );
+  });
+
+  it('diagram --format mermaid prints what diagram prints without it; --help wins over options it would refuse', () => {
+    const plain = cli('diagram', 'vcpu');
+    expect(plain.stdout.startsWith('stateDiagram-v2\n')).toBe(true);
+    expect(cli('diagram', 'vcpu', '--format', 'mermaid')).toMatchObject({
+      status: 0,
+      stdout: plain.stdout,
+      stderr: '',
+    });
+    expect(cli('replay', '--abi', '--help')).toMatchObject({ status: 0, stdout: cli('replay', '--help').stdout });
+  });
+
+  it('a SchedacctError is one line on standard error, exit status 2, no stack trace', () => {
+    const run = cli('replay', fixturePath('perf/migrate.perf.txt'), '--strict');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^schedacct: counter-backwards: .* line 33\); run without strict to record it and go on\n$/,
+    );
+  });
+});
+
+// Which modules a command loads, in the modules tsc built (which the bundle splits along the same dynamic imports).
+describe('what the command loads', () => {
+  // The relative modules a built module imports: statically only, or with its dynamic imports too.
+  function graph(entry: string, dynamic: boolean): { files: string[]; specifiers: string[] } {
+    const seen = new Set<string>();
+    const specifiers: string[] = [];
+    const queue = [new URL(`../dist/${entry}`, import.meta.url)];
+    for (let url = queue.pop(); url !== undefined; url = queue.pop()) {
+      if (seen.has(url.href)) continue;
+      seen.add(url.href);
+      const code = readFileSync(url, 'utf8');
+      // import … from '…', export … from '…', import '…'; and import('…')
+      const pattern = dynamic
+        ? /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+        : /(?:import|export)[^'"(]*?from\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]/g;
+      for (const m of code.matchAll(pattern)) {
+        const spec = m[1] ?? m[2] ?? m[3] ?? '';
+        specifiers.push(spec);
+        if (spec.startsWith('.')) queue.push(new URL(spec, url));
+      }
+    }
+    return { files: [...seen].map((f) => f.replace(/^.*\/dist\//, '')), specifiers };
+  }
+
+  it('reads traces on one thread: nothing reaches parallel.ts or its worker', () => {
+    const { files } = graph('cli/main.js', true);
+    expect(files).toContain('trace/read.js');
+    expect(files).toContain('trace/file.js');
+    expect(files.filter((f) => /parallel|scan-worker/.test(f))).toEqual([]);
+  });
+
+  it('starts lazily: main and each command load no machine, XState or reader until the command runs', () => {
+    for (const entry of ['main', 'replay', 'demo', 'diagram', 'race', 'steal']) {
+      const { files, specifiers } = graph(`cli/${entry}.js`, false);
+      expect({
+        entry,
+        heavy: files.filter((f) => /^machines\/|^trace\/(read|replay|file|parallel)\.js$/.test(f)),
+      }).toEqual({ entry, heavy: [] });
+      expect({ entry, xstate: specifiers.includes('xstate') }).toEqual({ entry, xstate: false });
+    }
   });
 });
 
