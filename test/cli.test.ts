@@ -641,3 +641,32 @@ describe(
     });
   },
 );
+
+describe('a closed pipe ends the command quietly with 141', { timeout: SPAWNS_TIMEOUT }, () => {
+  // The reader of standard output or standard error is gone before the command writes (`| true`, `2>&1 | head -c1`).
+  const closed = async (stream: 'stdout' | 'stderr', args: readonly string[]) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child[stream].destroy();
+    const other = stream === 'stdout' ? child.stderr : child.stdout;
+    let text = '';
+    other.on('data', (d: Buffer) => (text += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, [stream === 'stdout' ? 'stderr' : 'stdout']: text };
+  };
+  const trace = fixturePath('perf/migrate.perf.txt'); // its replay writes notes to standard error
+
+  it('standard output closed: 141, and nothing on standard error (not the notes the replay would write)', async () => {
+    expect(cli('replay', trace).stderr).toMatch(/switches do not follow/); // the notes there are
+    expect(await closed('stdout', ['replay', trace])).toEqual({ code: 141, stderr: '' });
+    expect(await closed('stdout', ['replay', trace, '--format', 'json'])).toEqual({ code: 141, stderr: '' });
+    expect(await closed('stdout', ['diagram'])).toEqual({ code: 141, stderr: '' });
+    expect(await closed('stdout', ['replay', '--help'])).toEqual({ code: 141, stderr: '' });
+  });
+
+  it('standard error closed: 141 (the replay after its report, a usage error at once)', async () => {
+    const full = cli('replay', trace).stdout;
+    expect(await closed('stderr', ['replay', trace])).toEqual({ code: 141, stdout: full });
+    expect(await closed('stderr', ['replay', trace, '--bogus'])).toEqual({ code: 141, stdout: '' });
+    expect(await closed('stderr', ['frobnicate'])).toEqual({ code: 141, stdout: '' });
+  });
+});

@@ -181,3 +181,22 @@ export function wholeNumber(
   if (Number.isSafeInteger(n) && n >= min) return n;
   throw new UsageError(command, `--${option} must be ${what}, got '${value}'`);
 }
+
+/**
+ * Waits until what was written to standard output has gone out: whether it was closed (a reader that stopped, as
+ * `| head` does) is known only then. A process that writes to a closed pipe is ended by SIGPIPE before it says
+ * anything more; schedacct, which ends with 141 instead, asks this before it writes to standard error.
+ * @returns false when standard output was closed
+ */
+export function outputOpen(): Promise<boolean> {
+  const out = process.stdout;
+  if (out.destroyed) return Promise.resolve(false);
+  // Nothing written yet (or a file, which has no bytesWritten and never closes): nothing that can have failed. An
+  // empty write would fail on a closed pipe, which a process that never wrote there does not see.
+  if (!(out.bytesWritten > 0)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    out.write('', (error) => {
+      resolve(error == null && !out.destroyed);
+    });
+  });
+}

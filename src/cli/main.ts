@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
-import { EXIT_STATUS, parseCommand, UsageError, type Command } from './args.js';
+import { EXIT_STATUS, outputOpen, parseCommand, UsageError, type Command } from './args.js';
 
 // Each command is imported when it runs, and imports what it needs then: start-up is part of every command's time.
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
@@ -92,17 +92,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   return (await command(name)()).run(rest);
 }
 
-// A reader that stops early (`schedacct replay FILE | head`) closes the pipe: stop there, quietly, with the status a
-// process killed by SIGPIPE has (128 + 13), as perf and coreutils end. Any other failure to write is said and is 1.
+// A reader that stops early (`schedacct replay FILE | head`, or `2>&1 | head`) closes the pipe: stop there, quietly,
+// with the status a process killed by SIGPIPE has (128 + 13), as perf and coreutils end. Any other failure to write
+// the output is said and is 1; one of standard error cannot be said.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') process.stderr.write(`schedacct: cannot write the output: ${error.message}\n`);
+  process.exit(error.code === 'EPIPE' ? 141 : 1);
+});
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(error.code === 'EPIPE' ? 141 : 1);
 });
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error: unknown) {
-  if (error instanceof UsageError) {
+  if (!(await outputOpen())) {
+    // the output was closed: a write failed with EPIPE, and the 'error' handler above ends the process with 141
+    process.exitCode = 141;
+  } else if (error instanceof UsageError) {
     const at = error.command === '' ? 'schedacct' : `schedacct ${error.command}`;
     process.stderr.write(`${at}: ${error.message} (see ${at} --help)\n`);
     process.exitCode = 2;

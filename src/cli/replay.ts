@@ -6,7 +6,7 @@ import { totalsOf } from '../accounting/ledger.js';
 import type { TraceFormat } from '../trace/format.js';
 import type { Compat, Engine, InfoRow, TimehistRow } from '../trace/replay.js';
 import { summaryLines, TimehistWriter } from '../trace/report.js';
-import { EXIT_STATUS, oneOf, parseCommand, UsageError } from './args.js';
+import { EXIT_STATUS, oneOf, outputOpen, parseCommand, UsageError } from './args.js';
 
 /** The reports `replay` prints. */
 export type ReportKind = 'timehist' | 'state' | 'summary' | 'state-summary';
@@ -71,6 +71,7 @@ export async function run(args: readonly string[]): Promise<number> {
   const { values, positionals } = parsed;
   const file = positionals[0];
   if (file === undefined) throw new UsageError('replay', 'a trace FILE is needed (or - for standard input)');
+  const notes: string[] = [];
   await runReplay(
     file,
     {
@@ -83,7 +84,7 @@ export async function run(args: readonly string[]): Promise<number> {
       strict: values.strict === true,
     },
     (text) => process.stdout.write(text),
-    (text) => process.stderr.write(text),
+    (text) => notes.push(text),
     // Standard output to a pipe is written asynchronously: the replay waits while it is full (else the report of a
     // long trace would pile up in memory ahead of a slower reader, and `| head` would not stop it).
     () =>
@@ -91,6 +92,8 @@ export async function run(args: readonly string[]): Promise<number> {
         ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()))
         : undefined,
   );
+  // The notes follow the report; nothing more once standard output is closed (main ends the process with 141).
+  if (notes.length > 0 && (await outputOpen())) process.stderr.write(notes.join(''));
   return 0;
 }
 
