@@ -1,5 +1,5 @@
-// Bundles the `schedacct` command into one file (dist/bin/schedacct.js), and its scanning worker beside it
-// (dist/bin/scan-worker.js, where `new URL('./scan-worker.js', import.meta.url)` finds it). Node resolves and
+// Bundles the `schedacct` command into one file (dist/bin/schedacct.js), with its lazily loaded parts beside it as
+// chunks (the command reads traces on its own thread: it has no worker to bundle for parallel.ts). Node resolves and
 // compiles each ES module of an unbundled tree on its own: for the CLI's ~40 modules and XState that is ~50 ms of
 // every run, more than perf needs for a whole trace. The library entries (`schedacct`, `schedacct/linux`) stay the
 // unbundled tsc output, for tree-shaking and their types.
@@ -11,7 +11,7 @@ import { chmodSync, rmSync } from 'node:fs';
 rmSync('dist/bin', { recursive: true, force: true });
 
 await build({
-  entryPoints: { schedacct: 'dist/cli/main.js', 'scan-worker': 'dist/trace/scan-worker.js' },
+  entryPoints: { schedacct: 'dist/cli/main.js' },
   outdir: 'dist/bin',
   bundle: true,
   splitting: true,
