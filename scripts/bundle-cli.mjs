@@ -1,4 +1,5 @@
-// Bundles the `schedacct` command into dist/bin/schedacct.js (with chunks loaded per command). Node resolves and
+// Bundles the `schedacct` command into one file (dist/bin/schedacct.js), with its lazily loaded parts beside it as
+// chunks (the command reads traces on its own thread: it has no worker to bundle for parallel.ts). Node resolves and
 // compiles each ES module of an unbundled tree on its own: for the CLI's ~40 modules and XState that is ~50 ms of
 // every run, more than perf needs for a whole trace. The library entries (`schedacct`, `schedacct/linux`) stay the
 // unbundled tsc output, for tree-shaking and their types.

@@ -32,6 +32,7 @@ const steps = [
   { name: 'examples', cmd: [process.execPath, 'scripts/run-examples.mjs'] },
 ];
 
+let builtOk = true;
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -39,8 +40,11 @@ const report = [];
 for (const step of steps) {
   console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`);
   const started = Date.now();
-  const run = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit' });
+  // the vitest global setup builds what the tests run unless told this run has just built it
+  const env = { ...process.env, SCHEDACCT_FRESH_BUILD: builtOk ? '1' : '0' };
+  const run = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit', env });
   const ok = run.status === 0;
+  if (step.name === 'build' || step.name === 'bundle') builtOk = builtOk && ok;
   report.push(`${ok ? 'ok  ' : 'FAIL'} ${step.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   if (step.name === 'vitest') {
     try {

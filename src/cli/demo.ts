@@ -3,11 +3,64 @@
  * estimated from `sched_stat_runtime`, and what the accounting core charged.
  * @module
  */
+import { fileURLToPath } from 'node:url';
 import type { StealPolicy } from '../accounting/steal.js';
-import { readTrace } from '../trace/read.js';
 import type { Replay } from '../trace/replay.js';
 import type { TimehistRow } from '../trace/rows.js';
 import { msec } from '../trace/report.js';
+import { EXIT_STATUS, oneOf, parseCommand, UsageError, wholeNumber } from './args.js';
+
+// The embedded recording, two levels above this module whether it runs from dist/cli/ or bundled in dist/bin/.
+const DEFAULT_TRACE = fileURLToPath(new URL('../../fixtures/perf/migrate.perf.txt', import.meta.url));
+const POLICIES = ['carry', 'drop'] as const satisfies readonly StealPolicy[];
+
+const OPTIONS = {
+  task: { type: 'string' },
+  policy: { type: 'string' },
+} as const;
+
+/** `schedacct demo --help`. */
+export const help: string = `schedacct demo: one task of a trace, slice by slice: its wall time, the steal estimated from
+sched_stat_runtime, and what the accounting core charged (wall - stolen)
+
+usage: schedacct demo [options] [FILE|-]
+
+FILE is a trace as schedacct replay reads it (perf script, ftrace or trace-cmd text, gzip or not;
+- for standard input); default: the embedded recording fixtures/perf/migrate.perf.txt.
+
+options:
+  --task TID       the thread to show (default: the one with the most run time)
+  --policy POLICY  steal beyond the time it appeared in: drop (default): discarded, as current
+                   kernels do; carry: kept and charged to later slices (kernels before 2024)
+  -h, --help       this text
+
+${EXIT_STATUS}`;
+
+/**
+ * Runs `schedacct demo`.
+ * @param args - the arguments after `demo`
+ * @returns the exit status
+ * @throws {@link UsageError} for options or arguments it does not take, and for a task with no run slices in the
+ *   trace; a `SchedacctError` for input it cannot read
+ */
+export async function run(args: readonly string[]): Promise<number> {
+  const parsed = parseCommand('demo', args, OPTIONS, help, { max: 1, what: 'one trace FILE at most' });
+  if (parsed === undefined) return 0;
+  const { values, positionals } = parsed;
+  const file = positionals[0] ?? DEFAULT_TRACE;
+  const policy = oneOf('demo', 'policy', values.policy, POLICIES, 'drop');
+  const tid =
+    values.task === undefined ? undefined : wholeNumber('demo', 'task', values.task, 0, 0, 'a thread id (0 or more)');
+  const { traceBytes } = await import('../trace/file.js');
+  const result = await runDemo(traceBytes(file), tid === undefined ? { policy } : { tid, policy });
+  if (result.slices.length === 0) {
+    throw new UsageError('demo', `no run slices for task ${String(result.tid)} in ${file}`);
+  }
+  process.stdout.write(
+    `${formatDemo(result, file === DEFAULT_TRACE ? 'fixtures/perf/migrate.perf.txt (embedded)' : file)}\n`,
+  );
+  return 0;
+}
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -31,7 +84,7 @@ export interface DemoResult {
 
 /**
  * Replays a trace and picks one task's slices.
- * @param trace - the trace's lines, or its bytes in chunks (see {@link readTrace})
+ * @param trace - the trace's lines, or its bytes in chunks (see `readTrace`)
  * @param options - see {@link DemoOptions}
  * @returns the task's slices and the replay
  */
@@ -40,6 +93,7 @@ export async function runDemo(
   options: DemoOptions = {},
 ): Promise<DemoResult> {
   const rows: TimehistRow[] = [];
+  const { readTrace } = await import('../trace/read.js'); // the machines, XState: loaded when the demo runs
   const { replay } = await readTrace(trace, {
     ...(options.policy === undefined ? {} : { policy: options.policy }),
     onRow: (row) => {

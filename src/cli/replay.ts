@@ -2,18 +2,101 @@
  * `schedacct replay FILE`: perf sched timehist's reports from a trace.
  * @module
  */
-import { SchedacctError } from '../errors.js';
-import { traceBytes } from '../trace/file.js';
-import { readTrace } from '../trace/read.js';
 import type { TraceFormat } from '../trace/format.js';
 import type { Engine } from '../trace/engine.js';
 import type { Compat } from '../trace/perf-compat.js';
 import type { InfoRow, TimehistRow } from '../trace/rows.js';
 import { summaryLines, TimehistWriter } from '../trace/report.js';
+import { EXIT_STATUS, oneOf, outputOpen, parseCommand, UsageError } from './args.js';
 
 /** The reports `replay` prints. */
 export type ReportKind = 'timehist' | 'state' | 'summary' | 'state-summary';
-const REPORTS: readonly ReportKind[] = ['timehist', 'state', 'summary', 'state-summary'];
+const REPORTS = ['timehist', 'state', 'summary', 'state-summary'] as const satisfies readonly ReportKind[];
+const FORMATS = ['text', 'json'] as const;
+const COMPATS = ['perf-6.1', 'current'] as const satisfies readonly Compat[];
+const ENGINES = ['compiled', 'xstate'] as const satisfies readonly Engine[];
+
+const OPTIONS = {
+  report: { type: 'string' },
+  format: { type: 'string' },
+  compat: { type: 'string' },
+  engine: { type: 'string' },
+  wakeups: { type: 'boolean', short: 'w' },
+  migrations: { type: 'boolean', short: 'M' },
+  strict: { type: 'boolean' },
+} as const;
+
+/** `schedacct replay --help`. */
+export const help: string = `schedacct replay: perf sched timehist's reports from a trace, with the steal per task that perf
+does not give
+
+usage: schedacct replay [options] FILE|-
+
+FILE is perf script output (from perf script --ns every value matches perf's own reports; without
+--ns, to 1 us), ftrace text (/sys/kernel/tracing/trace) or trace-cmd report text, gzip-compressed or
+not (told by its first bytes, not by its name); - reads standard input. perf.data is not read yet:
+convert it first,
+  perf script --ns -i perf.data | schedacct replay -
+
+options:
+  --report KIND     timehist (default): a row per run slice, as perf sched timehist
+                    state: the rows with the state each task left the CPU in (perf's --state)
+                    summary: a line per task (perf's -s), then the stolen time per task
+                    state-summary: the wait-time summary (perf's --state -s)
+  --format FORMAT   text (default): perf's columns; json: one document (rows, or tasks for the
+                    summaries, with the steal, anomalies, malformed and skipped lines)
+  --compat PERF     current (default): today's perf; perf-6.1: perf 6.1's output line for line
+                    (no stolen-time section after the summaries)
+  --engine ENGINE   compiled (default): the stepper compiled from the task machine; xstate: the
+                    machine's XState actors (slower, the same output)
+  -w, --wakeups     wakeup lines among the rows (perf's -w)
+  -M, --migrations  migration lines among the rows, and migrations counted (perf's -M)
+  --strict          stop at the first malformed line or anomaly (exit status 2) instead of
+                    counting it and going on
+  -h, --help        this text
+
+${EXIT_STATUS}`;
+
+/**
+ * Runs `schedacct replay`.
+ * @param args - the arguments after `replay`
+ * @returns the exit status
+ * @throws {@link UsageError} for options or arguments it does not take; a `SchedacctError` for input it cannot read
+ */
+export async function run(args: readonly string[]): Promise<number> {
+  const parsed = parseCommand('replay', args, OPTIONS, help, {
+    max: 1,
+    what: 'one trace FILE, or - for standard input',
+  });
+  if (parsed === undefined) return 0;
+  const { values, positionals } = parsed;
+  const file = positionals[0];
+  if (file === undefined) throw new UsageError('replay', 'a trace FILE is needed (or - for standard input)');
+  const notes: string[] = [];
+  await runReplay(
+    file,
+    {
+      report: oneOf('replay', 'report', values.report, REPORTS, 'timehist'),
+      format: oneOf('replay', 'format', values.format, FORMATS, 'text'),
+      compat: oneOf('replay', 'compat', values.compat, COMPATS, 'current'),
+      engine: oneOf('replay', 'engine', values.engine, ENGINES, 'compiled'),
+      wakeups: values.wakeups === true,
+      migrations: values.migrations === true,
+      strict: values.strict === true,
+    },
+    (text) => process.stdout.write(text),
+    (text) => notes.push(text),
+    // Standard output to a pipe is written asynchronously: the replay waits while it is full (else the report of a
+    // long trace would pile up in memory ahead of a slower reader, and `| head` would not stop it).
+    () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()))
+        : undefined,
+  );
+  // The notes follow the report; nothing more once standard output is closed (main ends the process with 141).
+  if (notes.length > 0 && (await outputOpen())) process.stderr.write(notes.join(''));
+  return 0;
+}
 
 /** Options of {@link runReplay}. */
 export interface ReplayCliOptions {
@@ -34,25 +117,13 @@ export interface ReplayCliOptions {
 }
 
 /**
- * Checks and completes the report option.
- * @param value - `--report`
- * @returns the report kind
- * @throws {@link SchedacctError} for an unknown report
- */
-export function reportKind(value: string | undefined): ReportKind {
-  const report = (value ?? 'timehist') as ReportKind;
-  if (!REPORTS.includes(report))
-    throw new SchedacctError('invalid-argument', `--report must be one of ${REPORTS.join(', ')}, got ${String(value)}`);
-  return report;
-}
-
-/**
- * Replays a trace file and writes the report.
- * @param file - a trace, `.gz`, or `-` for stdin
+ * Replays a trace file and writes the report, on this thread.
+ * @param file - a trace (gzip-compressed or not), or `-` for stdin
  * @param options - see {@link ReplayCliOptions}
  * @param write - where output goes (text, or the timehist rows as UTF-8 bytes)
  * @param warn - where notes go (standard error)
  * @param hold - asked between chunks: a promise while the output is full (see `ReadOptions.hold`)
+ * @throws a `SchedacctError` for input it cannot read (see `traceBytes` and `readTrace`)
  */
 export async function runReplay(
   file: string,
@@ -97,6 +168,8 @@ export async function runReplay(
     write(`${head(traceFormat)},"rows":[`);
     document.opened = true;
   };
+  // The reader (the machines, XState) is loaded when a replay runs: not for --help or a usage error.
+  const [{ readTrace }, { traceBytes }] = await Promise.all([import('../trace/read.js'), import('../trace/file.js')]);
   const result = await readTrace(traceBytes(file), {
     compat: options.compat,
     engine: options.engine,

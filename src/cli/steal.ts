@@ -3,6 +3,51 @@
  * @module
  */
 import { NS_PER_TICK, readProcStat, type ProcStatCpu } from '../sources/linux.js';
+import { EXIT_STATUS, oneOf, parseCommand, wholeNumber } from './args.js';
+
+const FORMATS = ['text', 'json'] as const;
+
+const OPTIONS = {
+  interval: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
+/** `schedacct steal --help`. */
+export const help: string = `schedacct steal: live per-CPU stolen time, from /proc/stat read twice (Linux)
+
+usage: schedacct steal [options]
+
+options:
+  --interval MS    time between the two readings, in ms (default 1000)
+  --format FORMAT  text (default) or json: {"intervalMs": MS, "cpus": [{"cpu": "all" or N,
+                   "totalNs", "intervalNs", "share"}, ...]}
+  -h, --help       this text
+
+/proc/stat counts in USER_HZ ticks (100 a second): the resolution is 10 ms.
+
+${EXIT_STATUS}`;
+
+/**
+ * Runs `schedacct steal`.
+ * @param args - the arguments after `steal`
+ * @returns the exit status
+ * @throws a `UsageError` for options, values or arguments it does not take; a `SchedacctError` `unavailable`
+ *   without /proc/stat
+ */
+export async function run(args: readonly string[]): Promise<number> {
+  const parsed = parseCommand('steal', args, OPTIONS, help, { max: 0, what: '' });
+  if (parsed === undefined) return 0;
+  const { values } = parsed;
+  const interval = wholeNumber('steal', 'interval', values.interval, 1000, 1, 'a whole number of ms > 0');
+  const format = oneOf('steal', 'format', values.format, FORMATS, 'text');
+  const rows = await sampleSteal(interval);
+  process.stdout.write(
+    format === 'json'
+      ? `${JSON.stringify({ intervalMs: interval, cpus: rows })}\n`
+      : `${formatSteal(rows, interval)}\n`,
+  );
+  return 0;
+}
 
 /** One CPU's steal over the interval. */
 export interface StealRow {

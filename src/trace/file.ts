@@ -1,64 +1,190 @@
 /**
- * Node-only: a trace file, `.gz` file or stdin (`-`), streamed as lines or as raw byte chunks.
+ * Node-only: a trace file or stdin (`-`), gzip-compressed or not, streamed as lines or as raw byte chunks. What the
+ * input is, is told from its first bytes, never from its name: gzip is decompressed, perf.data and an empty input
+ * are refused with a message that says what to do, and every way of failing to read throws a {@link SchedacctError}.
  * @module
  */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
 
 // 256 KiB reads: as fast as 1 MiB here (64 KiB cost 15 %), and a third less peak memory.
 const CHUNK = 1 << 18;
 
-function check(path: string): void {
-  if (path !== '-' && !existsSync(path)) throw new SchedacctError('invalid-argument', `no such trace file: ${path}`);
+// The bytes the input's kind is told from: perf.data's magic is the longest (8 bytes).
+const SNIFF = 8;
+const GZIP = [0x1f, 0x8b] as const;
+// perf_file_header.magic, "PERFILE2" as a little-endian u64 (and as a big-endian host writes it); the pipe mode's
+// header (perf record -o -) begins with the same magic.
+const PERF_MAGICS = ['PERFILE2', '2ELIFREP'].map((m) => Array.from(m, (c) => c.charCodeAt(0)));
+
+const nameOf = (path: string): string => (path === '-' ? 'standard input' : path);
+
+// A path as a shell word, for the command a message suggests.
+const shellWord = (path: string): string => (/^[\w./+:@%-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
+
+// What the system said when a file could not be opened or read, as a message that names the file.
+function fileError(path: string, error: unknown): SchedacctError {
+  if (error instanceof SchedacctError) return error;
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  switch (code) {
+    case 'ENOENT':
+      return new SchedacctError('invalid-argument', `no such trace file: ${path}`);
+    case 'ENOTDIR':
+      return new SchedacctError(
+        'invalid-argument',
+        `no such trace file: ${path} (a part of the path is not a directory)`,
+      );
+    case 'EISDIR':
+      return new SchedacctError('invalid-argument', `${path}: is a directory, not a trace file`);
+    case 'EACCES':
+    case 'EPERM':
+      return new SchedacctError('invalid-argument', `${path}: permission denied (cannot read the trace file)`);
+    default:
+      return new SchedacctError(
+        'unavailable',
+        `cannot read ${nameOf(path)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+  }
 }
 
-// The stream of a file, `.gz` or stdin, and what to close when the reader stops. Streams and zlib are loaded here,
-// when first needed: a command that reads a plain file in a worker thread never loads them (loading Node's own
-// modules is part of every command's time).
-async function open(path: string): Promise<{ bytes: AsyncIterable<Uint8Array>; close: () => void }> {
+// What zlib said about a compressed input, as a message that names it.
+function gzipError(path: string, error: unknown): SchedacctError {
+  if (error instanceof SchedacctError) return error;
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  const message = error instanceof Error ? error.message : String(error);
+  return new SchedacctError(
+    'invalid-argument',
+    code === 'Z_BUF_ERROR'
+      ? `${nameOf(path)}: truncated gzip data (${message}): the file ends before its compressed stream does`
+      : `${nameOf(path)}: corrupt gzip data (${message})`,
+  );
+}
+
+// Checked when the stream is asked for, so that a wrong path fails where the caller names it.
+function check(path: string): void {
+  if (path === '-') return;
+  try {
+    if (statSync(path).isDirectory())
+      throw new SchedacctError('invalid-argument', `${path}: is a directory, not a trace file`);
+    accessSync(path, constants.R_OK);
+  } catch (error: unknown) {
+    throw fileError(path, error);
+  }
+}
+
+const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean =>
+  bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
+
+// The next chunk of a stream, its failure said as the file's.
+async function next(
+  chunks: AsyncIterator<Uint8Array>,
+  failure: (error: unknown) => SchedacctError,
+): Promise<IteratorResult<Uint8Array>> {
+  try {
+    return await chunks.next();
+  } catch (error: unknown) {
+    throw failure(error);
+  }
+}
+
+// The input's chunks with its kind told from the first bytes: gzip (decompressed, and told again), perf.data, empty.
+async function* sniffed(
+  path: string,
+  chunks: AsyncIterator<Uint8Array>,
+  failure: (error: unknown) => SchedacctError,
+  compressed: boolean,
+): AsyncGenerator<Uint8Array> {
+  const head: Uint8Array[] = [];
+  let size = 0;
+  for (let r = await next(chunks, failure); ; r = await next(chunks, failure)) {
+    if (r.done === true) break;
+    head.push(r.value);
+    size += r.value.length;
+    if (size >= SNIFF) break;
+  }
+  const first = head.length === 1 && head[0] !== undefined ? head[0] : Buffer.concat(head, size);
+  if (size === 0) {
+    throw new SchedacctError(
+      'invalid-argument',
+      `empty input: no trace lines in ${nameOf(path)}${compressed ? ' (it decompresses to nothing)' : ''}`,
+    );
+  }
+  if (PERF_MAGICS.some((magic) => startsWith(first, magic))) {
+    const file = path === '-' ? '-' : compressed ? 'FILE' : shellWord(path);
+    throw new SchedacctError(
+      'unsupported',
+      `${nameOf(path)} is ${compressed ? 'gzip-compressed ' : ''}perf.data (perf record's binary format), which ` +
+        `schedacct does not read yet; ${compressed ? 'decompress it, then ' : ''}convert it to text: ` +
+        `perf script --ns -i ${file} | schedacct replay -`,
+    );
+  }
+  if (!compressed && startsWith(first, GZIP)) {
+    yield* gunzipped(path, first, chunks, failure);
+    return;
+  }
+  yield first;
+  for (let r = await next(chunks, failure); r.done !== true; r = await next(chunks, failure)) yield r.value;
+}
+
+// A gzip input decompressed (its members one after the other, as gzip -d does), and its contents told again.
+async function* gunzipped(
+  path: string,
+  first: Uint8Array,
+  chunks: AsyncIterator<Uint8Array>,
+  failure: (error: unknown) => SchedacctError,
+): AsyncGenerator<Uint8Array> {
+  const [{ createGunzip }, { Readable, pipeline }] = await Promise.all([import('node:zlib'), import('node:stream')]);
+  async function* compressedBytes(): AsyncGenerator<Uint8Array> {
+    yield first;
+    for (let r = await next(chunks, failure); r.done !== true; r = await next(chunks, failure)) yield r.value;
+  }
+  const source = Readable.from(compressedBytes(), { objectMode: false });
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  // Errors reach the reader through the gunzip stream (pipeline destroys it with the first one).
+  pipeline(source, gunzip, () => undefined);
+  const output = gunzip.iterator({ destroyOnReturn: true }) as AsyncIterator<Uint8Array>;
+  try {
+    yield* sniffed(path, output, (error) => gzipError(path, error), true);
+  } finally {
+    gunzip.destroy();
+    source.destroy();
+  }
+}
+
+// The stream of a file or stdin. Streams and zlib are loaded here, when first needed (loading Node's own modules is
+// part of every command's time).
+async function* bytesOf(path: string): AsyncGenerator<Uint8Array> {
   const { createReadStream } = await import('node:fs');
   const raw = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
-  // stdin is the process's: never closed here
-  const close = (): void => {
-    if (raw !== process.stdin) raw.destroy();
-  };
-  if (!path.endsWith('.gz')) return { bytes: raw as AsyncIterable<Uint8Array>, close };
-  const { createGunzip } = await import('node:zlib');
-  const gunzip = raw.pipe(createGunzip({ chunkSize: CHUNK }));
-  return {
-    bytes: gunzip as AsyncIterable<Uint8Array>,
-    close: () => {
-      gunzip.destroy();
-      close(); // pipe() does not end its source when the reader stops early
-    },
-  };
-}
-
-async function* bytesOf(path: string): AsyncGenerator<Uint8Array> {
-  const { bytes, close } = await open(path);
+  // Ended or stopped early, the stream is destroyed: stdin too (as iterating it always did), which lets the process end.
+  const chunks = raw.iterator({ destroyOnReturn: true }) as AsyncIterator<Uint8Array>;
   try {
-    yield* bytes;
+    yield* sniffed(path, chunks, (error) => fileError(path, error), false);
   } finally {
-    close();
+    await chunks.return?.();
   }
 }
 
 async function* linesOf(path: string): AsyncGenerator<string> {
-  const { createInterface } = await import('node:readline');
-  const { bytes, close } = await open(path);
+  const [{ createInterface }, { Readable }] = await Promise.all([import('node:readline'), import('node:stream')]);
+  const input = Readable.from(bytesOf(path), { objectMode: false });
   try {
-    yield* createInterface({ input: bytes as NodeJS.ReadableStream, crlfDelay: Infinity });
+    // (readline's iterator throws what the input throws)
+    yield* createInterface({ input, crlfDelay: Infinity });
   } finally {
-    close();
+    input.destroy(); // which returns the bytes' generator: its stream is closed
   }
 }
 
 /**
  * Streams the bytes of a trace, in chunks cut anywhere (for `readTrace`, which splits the lines itself and
- * decodes only what it needs: the fastest way in).
- * @param path - a file, a `.gz` file, or `-` for standard input
- * @returns the chunks
- * @throws {@link SchedacctError} `invalid-argument` when the file does not exist
+ * decodes only what it needs: the fastest way in). Gzip-compressed input (file or stdin) is decompressed; it is
+ * told by its first bytes (1f 8b), not by the file's name.
+ * @param path - a file (gzip-compressed or not), or `-` for standard input
+ * @returns the chunks; reading them throws a {@link SchedacctError} `unsupported` for perf.data (with the
+ *   `perf script` command that converts it), `invalid-argument` for an empty input and for truncated or corrupt
+ *   gzip data, `unavailable` when the file cannot be read
+ * @throws {@link SchedacctError} `invalid-argument` when the file does not exist, is a directory or cannot be read
  */
 export function traceBytes(path: string): AsyncIterable<Uint8Array> {
   check(path);
@@ -67,9 +193,9 @@ export function traceBytes(path: string): AsyncIterable<Uint8Array> {
 
 /**
  * Streams the lines of a trace.
- * @param path - a file, a `.gz` file, or `-` for standard input
- * @returns the lines, without their line ends
- * @throws {@link SchedacctError} `invalid-argument` when the file does not exist
+ * @param path - a file (gzip-compressed or not), or `-` for standard input
+ * @returns the lines, without their line ends; reading them throws as reading {@link traceBytes} does
+ * @throws {@link SchedacctError} `invalid-argument` when the file does not exist, is a directory or cannot be read
  */
 export function traceLines(path: string): AsyncIterable<string> {
   check(path);
