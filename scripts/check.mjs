@@ -28,7 +28,12 @@ const steps = [
       `--outputFile.json=${vitestJson}`,
     ],
   },
-  { name: 'docs (typedoc, warnings are errors)', cmd: [bin('typedoc'), '--emit', 'none'] },
+  // the build users run (`npm run docs`), rendered into the temp folder: `--emit none` would skip rendering, where
+  // code highlighting and the plugins warn
+  {
+    name: 'docs (typedoc build, warnings are errors)',
+    cmd: [bin('typedoc'), '--out', join(tmp, 'api'), '--treatWarningsAsErrors'],
+  },
   { name: 'examples', cmd: [process.execPath, 'scripts/run-examples.mjs'] },
 ];
 
