@@ -7,15 +7,8 @@ export { checkEngine } from './trace/engine.js';
 export { COMPATS, perf61StateChar, switchOut } from './trace/perf-compat.js';
 export { readTrace } from './trace/read.js';
 export { Replay } from './trace/replay.js';
-export {
-  msec,
-  stolenLines,
-  summaryLines,
-  timehistHeader,
-  timehistLine,
-  TimehistWriter,
-  timestamp,
-} from './trace/report.js';
+export { msec, stolenLines, summaryLines, timehistHeader, timehistLine, timestamp } from './trace/report.js';
+export { TimehistWriter } from './trace/timehist-writer.js';
 
 export { SchedacctError } from './errors.js';
 

@@ -425,7 +425,7 @@ describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () 
     const run = cli('replay', fixturePath('perf/migrate.perf.txt'), '--strict');
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
-      /^schedacct: counter-backwards: .* line 33\); run without strict to record it and go on\n$/,
+      /^schedacct: lost-event: the trace lost this task's switch-in .* line 33\); run without strict to record it and go on\n$/,
     );
   });
 });

@@ -15,8 +15,8 @@
 //   a preemption counts) from the thread table.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readTrace, summaryLines, timehistLine } from '../src/index.ts';
-import type { InfoRow, TimehistRow } from '../src/index.ts';
+import { readTrace, summaryLines, timehistLine } from '../src/trace.ts';
+import type { InfoRow, TimehistRow } from '../src/trace.ts';
 import { body, fixture, norm, normSummary } from './oracle.ts';
 
 const TRACES = ['sh-loops', 'migrate'] as const;

@@ -54,12 +54,16 @@ function checkRetries(maxRetries: number): void {
  * @param readStolen - reads the stolen total, ns
  * @param readCounter - reads the raw counter
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
- * @returns the snapshot, with `retries` and `consistent`
+ * @returns the reading, with `retries` and `consistent`
  * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
  * @example
  * ```ts
- * const snap = stableRead(() => pv.stolenTotalNs(), () => timer.read());
- * if (!snap.consistent) ledger.recordAnomaly({ kind: 'snapshot-inconsistent', message: '…' });
+ * const memory = new Uint8Array(ARM_PVTIME_SIZE); // the guest's view of its vCPU's PV-time structure
+ * encodeArmPvTime(memory, 2_000_000n);
+ * let counter = 1_000n;
+ * const reading = stableRead(() => decodeArmPvTime(memory).stolenNs, () => (counter += 24n));
+ * reading.consistent; // true: nothing changed the total around the counter read
+ * new Ledger().checkReading(reading, { cpu: 0 }); // records snapshot-inconsistent when it was not
  * ```
  */
 export function stableRead(

@@ -6,7 +6,8 @@ import type { TraceFormat } from '../trace/format.js';
 import type { Engine } from '../trace/engine.js';
 import type { Compat } from '../trace/perf-compat.js';
 import type { InfoRow, TimehistRow } from '../trace/rows.js';
-import { summaryLines, TimehistWriter } from '../trace/report.js';
+import { summaryLines } from '../trace/report.js';
+import { TimehistWriter } from '../trace/timehist-writer.js';
 import { EXIT_STATUS, oneOf, outputOpen, parseCommand, UsageError } from './args.js';
 
 /** The reports `replay` prints. */

@@ -83,8 +83,12 @@ export function toXStateActions<C extends object, E>(
  * @returns XState actions, by name
  * @example
  * ```ts
+ * import { createActor } from 'xstate';
+ * import { taskImplementations, taskMachine, toXStateInPlaceActions } from 'schedacct';
+ *
  * const fast = taskMachine.provide({ actions: toXStateInPlaceActions(taskImplementations) });
- * const actor = createActor(fast, { input }).start(); // persist with stringifySnapshot(actor.getPersistedSnapshot())
+ * const actor = createActor(fast, { input: { task: 1, counterHz: 1e9 } }).start();
+ * actor.send({ type: 'dispatch', reading: { counter: 0, stolenTotalNs: 0, cpu: 0 } });
  * ```
  */
 export function toXStateInPlaceActions<C, E>(impls: MachineImplementations<C, E>): Record<string, never> {

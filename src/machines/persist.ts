@@ -14,6 +14,9 @@ import { Ledger, TaskAccount, type AccountRecord } from '../accounting/ledger.js
  * @returns JSON text
  * @example
  * ```ts
+ * import { createActor } from 'xstate';
+ * import { stringifySnapshot, taskMachine } from 'schedacct';
+ *
  * const actor = createActor(taskMachine, { input: { task: 1, counterHz: 1e9 } }).start();
  * const text = stringifySnapshot(actor.getPersistedSnapshot());
  * text.includes('"$account"'); // true

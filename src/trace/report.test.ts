@@ -2,7 +2,8 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
 import type { InfoRow, TimehistRow } from './rows.js';
-import { msec, timehistHeader, timehistLine, TimehistWriter, timestamp, type TimehistFormat } from './report.js';
+import { msec, timehistHeader, timehistLine, timestamp, type TimehistFormat } from './report.js';
+import { TimehistWriter } from './timehist-writer.js';
 
 const encoder = new TextEncoder();
 
