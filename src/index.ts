@@ -53,7 +53,6 @@ export {
   taskMachine,
   taskTotals,
 } from './machines/task.js';
-export { nextReading, READING_VARIANTS, taskEventsFrom, transitionKey, transitionKeys } from './machines/testing.js';
 export {
   compileVcpuMachine,
   createVcpuContext,
@@ -160,7 +159,6 @@ export type {
   TaskReading,
   TaskWakeupEvent,
 } from './machines/task.js';
-export type { ReadingVariant, TransitionRef, TransitionSource } from './machines/testing.js';
 export type { VcpuBucket, VcpuContext, VcpuEvent, VcpuInput, VcpuMachine } from './machines/vcpu.js';
 export type { ArmPvTime } from './abi/arm-pvtime.js';
 export type { Bytes } from './abi/bytes.js';
