@@ -14,13 +14,13 @@ describe('schedacct/testing', () => {
       const src = sound();
       let counterReads = 0;
       let stolenReads = 0;
-      const counter = src.counter.readCounter;
-      const stolen = src.stolen.readStolen;
+      const counter = (): bigint => src.counter.readCounter();
+      const stolen = (): bigint => src.stolen.readStolen();
       return {
         ...src,
         counter: { ...src.counter, readCounter: () => counter() - (++counterReads % 7 === 0 ? 1_000_000n : 0n) },
         stolen: { protocol: 'stable-read', readStolen: () => (++stolenReads > 20 ? 0n : stolen()) },
-      } as ClockSource;
+      };
     };
     const failures = sourceContract(broken, { steps: 40 }).map((c) => {
       try {
