@@ -5,7 +5,7 @@ import {
   createEmulatedSource,
   createSimulatedSource,
   createTaskContext,
-  snapshotOf,
+  consistentReadOf,
   taskTotals,
   type ClockSource,
   type TaskReading,
@@ -30,7 +30,7 @@ function run(source: ClockSource) {
       policy: 'carry',
     }),
   );
-  const reading = (): TaskReading => ({ ...snapshotOf(source), cpu: 0 });
+  const reading = (): TaskReading => ({ ...consistentReadOf(source), cpu: 0 });
   task.send({ type: 'wakeup', reading: reading() });
   for (let i = 0; i < 50; i++) {
     task.send({ type: 'dispatch', reading: reading() });

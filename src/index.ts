@@ -1,41 +1,36 @@
 /**
- * schedacct: how a guest kernel charges CPU time to tasks when the hypervisor steals the CPU.
+ * `schedacct`: how a guest kernel charges CPU time to tasks when the hypervisor steals the CPU. The accounting core
+ * (counter conversion, steal, the slice charge, consistent reads, the ledger), the XState machines (guest: task
+ * lifecycle, stable read; host: vCPU) with their compiled stepper, the byte-exact hypervisor structures, the simulated
+ * and emulated backends, and the readers of trace text. Runtime-neutral: no `node:` imports.
  *
- * This entry is runtime-neutral (no `node:` imports): the accounting core and, as they land, the machines,
- * emulated sources, trace readers and simulator.
+ * Other entries: `schedacct/trace` (replay and reports), `schedacct/linux` (Node: the real backend, files),
+ * `schedacct/testing` (the backend contract, random events).
  * @packageDocumentation
  */
-export { ANOMALY_KINDS, anomalyError } from './accounting/anomaly.js';
+
+// The accounting core
+export { ANOMALY_KINDS } from './accounting/anomaly.js';
+export { consistentReadOf } from './sources/types.js';
+export { DEFAULT_MAX_RETRIES, seqcountRead, stableRead, updateBitRead } from './accounting/consistent-read.js';
+export { createConversion, ExactConversion, KernelConversion } from './accounting/conversion.js';
 export {
-  calcMaxNs,
-  calcMultShift,
-  clocksourceParams,
   COUNTER_BACKWARDS,
   counterDelta,
   counterMask,
   counterWidthForHz,
-  createConversion,
-  ExactConversion,
-  KernelConversion,
   MAX_COUNTER_WIDTH,
   MIN_COUNTER_WIDTH,
-  NSEC_PER_SEC,
-  schedClockParams,
-  toBigValue,
 } from './accounting/counter.js';
 export { DEFAULT_ANOMALY_DETAILS, Ledger, TaskAccount } from './accounting/ledger.js';
+export { calcMaxNs, calcMultShift, clocksourceParams, schedClockParams } from './accounting/mult-shift.js';
+export { toBigValue } from './accounting/reading.js';
 export { anomalyMessage, bookSlice, chargeSlice, SliceAccountant, sliceCharge } from './accounting/slice.js';
-export {
-  DEFAULT_MAX_RETRIES,
-  seqcountRead,
-  stableRead,
-  updateBitRead,
-  XEN_RUNSTATE_UPDATE,
-} from './accounting/consistent-read.js';
-export { accountSteal, nsBetween, skipSteal, STEAL_POLICIES, StealAccount, stealState } from './accounting/steal.js';
-export { toMermaid, actionText, guardText } from './export/mermaid.js';
+export { accountSteal, skipSteal, STEAL_POLICIES, StealAccount, stealState } from './accounting/steal.js';
+
+// Machines: the guest's task and stable read, the host's vCPU; the stepper, diagrams, persistence
 export { compileMachine, toXStateActions, toXStateGuards, toXStateInPlaceActions } from './machines/compile.js';
-export { conversionFor } from './machines/conversions.js';
+export { toMermaid } from './export/mermaid.js';
 export { parseSnapshot, stringifySnapshot } from './machines/persist.js';
 export {
   createStableReadContext,
@@ -61,6 +56,8 @@ export {
   vcpuImplementations,
   vcpuMachine,
 } from './machines/vcpu.js';
+
+// Hypervisor structures, byte for byte
 export {
   ARM_PVTIME,
   ARM_PVTIME_ALIGN,
@@ -96,38 +93,28 @@ export {
   XEN_UPDATE_BIT,
   xenSteal,
 } from './abi/xen-runstate.js';
-export {
-  ABIS,
-  createEmulatedMemory,
-  createEmulatedSource,
-  decodeEmulated,
-  EMULATED_LAYOUT,
-  emulatedStolen,
-  hostWriteStolen,
-  memoryViews,
-  readHalves,
-} from './sources/emulated.js';
-export { createSimulatedSource, SimulatedHost } from './sources/simulated.js';
-export { snapshotOf } from './sources/types.js';
+
+// Backends and the hosts behind them
+export { ABIS, createEmulatedMemory, hostWriteStolen } from './host/emulated-writer.js';
+export { SimulatedHost } from './host/simulated-host.js';
+export { createEmulatedSource, decodeEmulated } from './sources/emulated.js';
+export { createSimulatedSource } from './sources/simulated.js';
+
+// Readers of trace text (the replay is schedacct/trace)
 export { createFtraceParser, decodeRawState } from './trace/ftrace.js';
 export { parseFields } from './trace/fields.js';
 export { detectFormat } from './trace/format.js';
 export { parsePerfScriptLine, parseTimestampNs } from './trace/perf-script.js';
+
 export { AbiError, SchedacctError } from './errors.js';
 
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
-export type {
-  ClocksourceParams,
-  ConversionMode,
-  CounterConversion,
-  MaxNs,
-  MultShift,
-  ReadingValue,
-  SchedClockParams,
-} from './accounting/counter.js';
-export type { AccountRecord, LedgerOptions, ReadingContext, TaskTotals, WaitKind } from './accounting/ledger.js';
-export type { SliceAccountantOptions, SliceCharge } from './accounting/slice.js';
 export type { ConsistentReading, Reading, SeqcountStolen, UpdateBitStolen } from './accounting/consistent-read.js';
+export type { ConversionMode, CounterConversion } from './accounting/conversion.js';
+export type { AccountRecord, LedgerOptions, ReadingContext, TaskTotals, WaitKind } from './accounting/ledger.js';
+export type { ClocksourceParams, MaxNs, MultShift, SchedClockParams } from './accounting/mult-shift.js';
+export type { ReadingValue } from './accounting/reading.js';
+export type { SliceAccountantOptions, SliceCharge } from './accounting/slice.js';
 export type { StealPolicy, StealState } from './accounting/steal.js';
 export type { SchedacctErrorCode } from './errors.js';
 export type { MermaidOptions } from './export/mermaid.js';
@@ -164,7 +151,7 @@ export type { ArmPvTime } from './abi/arm-pvtime.js';
 export type { Bytes } from './abi/bytes.js';
 export type { KvmStealTime } from './abi/kvm-steal-time.js';
 export type { XenRunstate, XenRunstateInfo } from './abi/xen-runstate.js';
-export type { Abi, EmulatedLayout, EmulatedMemory, EmulatedOptions, EmulatedSource } from './sources/emulated.js';
+export type { Abi, EmulatedMemory } from './host/emulated-writer.js';
 export type {
   BurstSteal,
   ConstantSteal,
@@ -174,10 +161,11 @@ export type {
   RandomSteal,
   ScheduledSteal,
   SimulatedOptions,
-  SimulatedSource,
   StealPattern,
   TimeBase,
-} from './sources/simulated.js';
+} from './host/simulated-host.js';
+export type { EmulatedOptions, EmulatedSource } from './sources/emulated.js';
+export type { SimulatedSource } from './sources/simulated.js';
 export type {
   ClockSource,
   CounterSource,
@@ -195,7 +183,6 @@ export type {
   SwitchEvent,
   TraceEvent,
   TraceEventBase,
-  WakeupEvent,
 } from './trace/events.js';
-export type { EventLine, LineResult, MalformedLine, SkippedLine } from './trace/perf-script.js';
 export type { TraceFormat } from './trace/format.js';
+export type { EventLine, LineResult, MalformedLine, SkippedLine } from './trace/perf-script.js';

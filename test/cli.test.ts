@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../src/cli/demo.js';
-import { ABIS } from '../src/sources/emulated.js';
+import { ABIS } from '../src/host/emulated-writer.js';
 import { traceLines } from '../src/trace/file.js';
 import { body, expectSameLines, fixture as perfFixture, gz, normSummary, TRACES } from './oracle.ts';
 

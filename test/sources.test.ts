@@ -7,7 +7,7 @@ import {
   createSimulatedSource,
   decodeEmulated,
   SchedacctError,
-  snapshotOf,
+  consistentReadOf,
 } from '../src/index.ts';
 import { testSource } from './contract.ts';
 
@@ -34,7 +34,7 @@ describe('simulated backend', () => {
       const out: string[] = [];
       for (let i = 0; i < 200; i++) {
         src.advance?.(123_457);
-        const s = snapshotOf(src);
+        const s = consistentReadOf(src);
         out.push(`${String(s.counter)}/${String(s.stolenTotalNs)}`);
       }
       return out;
@@ -46,7 +46,7 @@ describe('simulated backend', () => {
   it('steals by pattern: a constant 25 % share over whole periods', () => {
     const src = createSimulatedSource({ pattern: { kind: 'constant', share: 0.25, periodNs: 1_000_000 } });
     src.advance?.(10_000_000);
-    expect(snapshotOf(src)).toMatchObject({ counter: 240_000n, stolenTotalNs: 2_500_000n, consistent: true });
+    expect(consistentReadOf(src)).toMatchObject({ counter: 240_000n, stolenTotalNs: 2_500_000n, consistent: true });
   });
 
   it('periodic: stealNs at the end of every period', () => {
@@ -86,7 +86,7 @@ describe('simulated backend', () => {
       pauses: [{ startNs: 1000, endNs: 5000 }],
     });
     src.advance?.(10_000);
-    expect(snapshotOf(src)).toMatchObject({ counter: 6000n, stolenTotalNs: 0n });
+    expect(consistentReadOf(src)).toMatchObject({ counter: 6000n, stolenTotalNs: 0n });
     expect(src.host.vcpu.pausedNs).toBe(4000);
   });
 
@@ -99,7 +99,7 @@ describe('simulated backend', () => {
     });
     expect('advance' in src).toBe(false);
     clock.increment(10); // ms
-    expect(snapshotOf(src)).toMatchObject({ counter: 10_000_000n, stolenTotalNs: 5_000_000n });
+    expect(consistentReadOf(src)).toMatchObject({ counter: 10_000_000n, stolenTotalNs: 5_000_000n });
   });
 
   it('rejects bad patterns with typed errors', () => {
@@ -142,7 +142,7 @@ describe('emulated backend', () => {
     for (let i = 0; i < 300; i++) {
       sim.advance?.(99_991);
       emu.advance?.(99_991);
-      expect(snapshotOf(emu)).toEqual(snapshotOf(sim));
+      expect(consistentReadOf(emu)).toEqual(consistentReadOf(sim));
     }
   });
 });

@@ -1,7 +1,8 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
-import { seqcountRead, stableRead, updateBitRead, XEN_RUNSTATE_UPDATE } from './consistent-read.js';
+import { XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
+import { seqcountRead, stableRead, updateBitRead } from './consistent-read.js';
 
 /** A counter that advances one tick per read, and a host that bumps the stolen total on chosen reads. */
 function scripted(bumpOnReads: ReadonlySet<number>) {
@@ -92,14 +93,14 @@ describe('seqcountRead (x86 kvm_steal_time)', () => {
 
 describe('updateBitRead (Xen runstate)', () => {
   it('retries while the update bit is set or the entry time moves', () => {
-    const entries = [XEN_RUNSTATE_UPDATE | 10n, XEN_RUNSTATE_UPDATE | 10n, 10n, 11n, 11n, 11n];
+    const entries = [XEN_UPDATE_BIT | 10n, XEN_UPDATE_BIT | 10n, 10n, 11n, 11n, 11n];
     let i = 0;
     const snap = updateBitRead({ readEntryTime: () => entries[i++] ?? 11n, readStolen: () => 77n }, () => 3n);
     expect(snap).toEqual({ counter: 3n, stolenTotalNs: 77n, retries: 2, consistent: true });
   });
 
   it('anomaly: an update that never completes exhausts the bound', () => {
-    const snap = updateBitRead({ readEntryTime: () => XEN_RUNSTATE_UPDATE, readStolen: () => 1n }, () => 0n, 0);
+    const snap = updateBitRead({ readEntryTime: () => XEN_UPDATE_BIT, readStolen: () => 1n }, () => 0n, 0);
     expect(snap).toMatchObject({ retries: 0, consistent: false });
   });
 });

@@ -5,6 +5,7 @@
  * inconsistent (an anomaly for the caller to record) and still returned, so accounting can go on clamped.
  * @module
  */
+import { XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
 import { SchedacctError } from '../errors.js';
 
 /** A counter reading paired with a stolen-time total. */
@@ -112,9 +113,6 @@ export function seqcountRead(
   });
 }
 
-/** Bit 63 of Xen's `state_entry_time`: set while the hypervisor updates the runstate area. */
-export const XEN_RUNSTATE_UPDATE: bigint = 1n << 63n;
-
 /** A stolen-time structure guarded by an update bit and an entry time (Xen `vcpu_runstate_info`). */
 export interface UpdateBitStolen {
   /** Reads `state_entry_time`, including the update bit. */
@@ -143,6 +141,6 @@ export function updateBitRead(
     const stolenTotalNs = source.readStolen();
     const counter = readCounter();
     const e2 = source.readEntryTime();
-    return { counter, stolenTotalNs, ok: (e1 & XEN_RUNSTATE_UPDATE) === 0n && e1 === e2 };
+    return { counter, stolenTotalNs, ok: (e1 & XEN_UPDATE_BIT) === 0n && e1 === e2 };
   });
 }

@@ -1,19 +1,10 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
-import {
-  calcMultShift,
-  clocksourceParams,
-  COUNTER_BACKWARDS,
-  counterDelta,
-  counterMask,
-  counterWidthForHz,
-  createConversion,
-  ExactConversion,
-  KernelConversion,
-  schedClockParams,
-  toBigValue,
-} from './counter.js';
+import { calcMultShift, clocksourceParams, schedClockParams } from './mult-shift.js';
+import { COUNTER_BACKWARDS, counterDelta, counterMask, counterWidthForHz } from './counter.js';
+import { createConversion, ExactConversion, KernelConversion } from './conversion.js';
+import { toBigValue } from './reading.js';
 
 // Reference values. Two independent sources, neither of them this code:
 // (1) Real boot logs of arm64 Linux, found in public CI logs and mailing-list reports:

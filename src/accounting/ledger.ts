@@ -6,7 +6,7 @@
  */
 import { SchedacctError } from '../errors.js';
 import { ANOMALY_KINDS, anomalyError, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
-import { MAX_SAFE_WHOLE } from './counter.js';
+import { MAX_SAFE_WHOLE } from './reading.js';
 import type { ConsistentReading } from './consistent-read.js';
 
 /** Why a task was off the CPU: voluntary sleep (S, I…), uninterruptible wait (D), or preemption (R). */

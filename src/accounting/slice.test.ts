@@ -2,7 +2,7 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { counterMask } from './counter.js';
 import { Ledger } from './ledger.js';
-import { createConversion } from './counter.js';
+import { createConversion } from './conversion.js';
 import { bookSlice, chargeSlice, SliceAccountant, sliceCharge } from './slice.js';
 import { stealState } from './steal.js';
 import type { Reading } from './consistent-read.js';

@@ -5,13 +5,9 @@
  * @module
  */
 import type { Anomaly, AnomalyKind, TaskId } from './anomaly.js';
-import {
-  COUNTER_BACKWARDS,
-  createConversion,
-  type ConversionMode,
-  type CounterConversion,
-  type ReadingValue,
-} from './counter.js';
+import { COUNTER_BACKWARDS } from './counter.js';
+import { createConversion, type ConversionMode, type CounterConversion } from './conversion.js';
+import { type ReadingValue } from './reading.js';
 import type { Ledger } from './ledger.js';
 import type { Reading } from './consistent-read.js';
 import { accountSteal, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
-import { checkReadingValue, MAX_SAFE_WHOLE, toBigValue, type ReadingValue } from './counter.js';
+import { checkReadingValue, MAX_SAFE_WHOLE, toBigValue, type ReadingValue } from './reading.js';
 import type { AnomalyKind } from './anomaly.js';
 
 /**

@@ -3,7 +3,7 @@
  * reader and the ABI's protocol reader take snapshots of it.
  * @module
  */
-import type { Abi } from '../sources/emulated.js';
+import type { Abi } from '../host/emulated-writer.js';
 import type { ReaderResult } from '../sources/race.js';
 import { EXIT_STATUS, oneOf, parseCommand, UsageError, wholeNumber } from './args.js';
 

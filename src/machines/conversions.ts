@@ -3,7 +3,7 @@
  * mode, frequency and width), and the conversion object is looked up from them.
  * @module
  */
-import { createConversion, type ConversionMode, type CounterConversion } from '../accounting/counter.js';
+import { createConversion, type ConversionMode, type CounterConversion } from '../accounting/conversion.js';
 
 const cache = new Map<string, CounterConversion>();
 

@@ -13,14 +13,9 @@
  */
 import { and, assign, not, setup } from 'xstate';
 import type { Anomaly, AnomalyKind, TaskId } from '../accounting/anomaly.js';
-import {
-  checkReadingValue,
-  COUNTER_BACKWARDS,
-  counterWidthForHz,
-  type ConversionMode,
-  type CounterConversion,
-  type ReadingValue,
-} from '../accounting/counter.js';
+import { checkReadingValue, type ReadingValue } from '../accounting/reading.js';
+import { COUNTER_BACKWARDS, counterWidthForHz } from '../accounting/counter.js';
+import { type ConversionMode, type CounterConversion } from '../accounting/conversion.js';
 import { Ledger, type TaskAccount, type TaskTotals, type WaitKind } from '../accounting/ledger.js';
 import { anomalyMessage, chargeSlice, sliceCharge } from '../accounting/slice.js';
 import { nsBetween, skipSteal, stealState, type StealPolicy, type StealState } from '../accounting/steal.js';

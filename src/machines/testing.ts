@@ -4,7 +4,7 @@
  * drivers against the model.
  * @module
  */
-import type { ReadingValue } from '../accounting/counter.js';
+import type { ReadingValue } from '../accounting/reading.js';
 import type { MachineDefinition } from './compile.js';
 import type { TaskContext, TaskEvent, TaskReading } from './task.js';
 

@@ -7,134 +7,21 @@
  * @module
  */
 import { counterMask, counterWidthForHz } from '../accounting/counter.js';
-import { ARM_PVTIME_SIZE, decodeArmPvTime, encodeArmPvTime } from '../abi/arm-pvtime.js';
-import { decodeKvmStealTime, encodeKvmStealTime, KVM_STEAL_TIME_SIZE } from '../abi/kvm-steal-time.js';
-import { decodeXenRunstate, encodeXenRunstate, XEN_RUNSTATE_SIZE, XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
+import { ARM_PVTIME_SIZE, decodeArmPvTime } from '../abi/arm-pvtime.js';
+import { decodeKvmStealTime, KVM_STEAL_TIME_SIZE } from '../abi/kvm-steal-time.js';
+import { decodeXenRunstate, XEN_RUNSTATE_SIZE, XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
 import { SchedacctError } from '../errors.js';
-import { SimulatedHost, type SimulatedOptions } from './simulated.js';
+import {
+  ABIS,
+  createEmulatedMemory,
+  EMULATED_LAYOUT,
+  FIELDS,
+  hostWriteStolen,
+  type Abi,
+  type EmulatedMemory,
+} from '../host/emulated-writer.js';
+import { SimulatedHost, type SimulatedOptions } from '../host/simulated-host.js';
 import type { ClockSource, CounterSource, StolenSource } from './types.js';
-
-/** The hypervisor ABIs schedacct emulates. */
-export type Abi = 'arm64' | 'x86' | 'xen';
-/** Every {@link Abi}. */
-export const ABIS: readonly Abi[] = ['arm64', 'x86', 'xen'];
-
-/** Byte offsets in the shared emulation memory. */
-export interface EmulatedLayout {
-  /** u64: the emulated CNTVCT. */
-  readonly counter: 0;
-  /** i32: set to 1 to stop a worker host. */
-  readonly stop: 8;
-  /** i32: steps a worker host has published. */
-  readonly steps: 12;
-  /** The ABI structure, 64-byte aligned (as all three ABIs allow). */
-  readonly struct: 64;
-  /** Total size, bytes. */
-  readonly size: 128;
-}
-
-/** The layout of the shared memory. */
-export const EMULATED_LAYOUT: EmulatedLayout = { counter: 0, stop: 8, steps: 12, struct: 64, size: 128 };
-
-/** Offsets of the structure's fields within the shared memory, per ABI. */
-const FIELDS = {
-  arm64: { stolen: 64 + 8 },
-  x86: { stolen: 64 + 0, version: 64 + 8 },
-  xen: { entry: 64 + 8, runnable: 64 + 16 + 8, offline: 64 + 16 + 24 },
-} as const;
-
-/** Typed views over one shared emulation memory. */
-export interface EmulatedMemory {
-  /** The shared bytes. */
-  readonly buffer: SharedArrayBuffer;
-  /** 32-bit view. */
-  readonly i32: Int32Array;
-  /** 64-bit view. */
-  readonly u64: BigUint64Array;
-}
-
-/**
- * Creates the shared memory for one vCPU with a valid, zeroed structure of the ABI.
- * @param abi - which structure
- * @returns the memory
- * @throws {@link SchedacctError} `invalid-argument` for an unknown ABI
- */
-export function createEmulatedMemory(abi: Abi): EmulatedMemory {
-  const buffer = new SharedArrayBuffer(EMULATED_LAYOUT.size);
-  const bytes = new Uint8Array(buffer);
-  const at = EMULATED_LAYOUT.struct;
-  switch (abi) {
-    case 'arm64':
-      encodeArmPvTime(bytes, 0n, at);
-      break;
-    case 'x86':
-      encodeKvmStealTime(bytes, { stealNs: 0n, version: 0, preempted: 0 }, at);
-      break;
-    case 'xen':
-      encodeXenRunstate(bytes, { state: 'running', stateEntryTime: 0n, time: [0n, 0n, 0n, 0n] }, at);
-      break;
-    default:
-      throw new SchedacctError('invalid-argument', `abi must be arm64, x86 or xen, got ${String(abi)}`);
-  }
-  return memoryViews(buffer);
-}
-
-/**
- * Typed views over an existing emulation buffer (e.g. one received by a worker).
- * @param buffer - the shared bytes
- * @returns the views
- */
-export function memoryViews(buffer: SharedArrayBuffer): EmulatedMemory {
-  return { buffer, i32: new Int32Array(buffer), u64: new BigUint64Array(buffer) };
-}
-
-/**
- * The host's write of a new stolen total, by the ABI's protocol. Self-contained (no imports, no closures) so the
- * worker thread runs this very function.
- * @param i32 - 32-bit view of the shared memory
- * @param u64 - 64-bit view of the shared memory
- * @param abi - 0 arm64, 1 x86, 2 xen
- * @param stolen - the new total, ns
- * @param torn - write 64-bit values as two 32-bit halves
- * @param entryTime - Xen: the new `state_entry_time` (ns, without the update bit)
- */
-export function hostWriteStolen(
-  i32: Int32Array,
-  u64: BigUint64Array,
-  abi: number,
-  stolen: bigint,
-  torn: boolean,
-  entryTime: bigint,
-): void {
-  const lo = Number(stolen & 0xffffffffn) | 0;
-  const hi = Number((stolen >> 32n) & 0xffffffffn) | 0;
-  if (abi === 0) {
-    // Arm PV time: stolen_time at struct + 8. The ABI requires one single-copy-atomic store.
-    if (torn) {
-      Atomics.store(i32, (64 + 8) / 4, lo);
-      Atomics.store(i32, (64 + 8) / 4 + 1, hi);
-    } else Atomics.store(u64, (64 + 8) / 8, stolen);
-    return;
-  }
-  if (abi === 1) {
-    // x86: version at struct + 8 goes odd, steal at struct + 0 is written, version goes even.
-    const v = Atomics.load(i32, (64 + 8) / 4);
-    Atomics.store(i32, (64 + 8) / 4, v + 1);
-    if (torn) {
-      Atomics.store(i32, 64 / 4, lo);
-      Atomics.store(i32, 64 / 4 + 1, hi);
-    } else Atomics.store(u64, 64 / 8, stolen);
-    Atomics.store(i32, (64 + 8) / 4, v + 2);
-    return;
-  }
-  // Xen: state_entry_time (struct + 8) gets the update bit, time[runnable] (struct + 24) is written, then the bit clears.
-  Atomics.store(u64, (64 + 8) / 8, entryTime | (1n << 63n));
-  if (torn) {
-    Atomics.store(i32, (64 + 24) / 4, lo);
-    Atomics.store(i32, (64 + 24) / 4 + 1, hi);
-  } else Atomics.store(u64, (64 + 24) / 8, stolen);
-  Atomics.store(u64, (64 + 8) / 8, entryTime);
-}
 
 /**
  * Reads a 64-bit field the way a naive guest might: two 32-bit loads, low half first (may tear).

@@ -14,13 +14,12 @@ import {
   ABIS,
   createEmulatedMemory,
   EMULATED_LAYOUT,
-  emulatedStolen,
   hostWriteStolen,
-  readHalves,
   type Abi,
   type EmulatedMemory,
-} from './emulated.js';
-import { snapshotOf, type ClockSource } from './types.js';
+} from '../host/emulated-writer.js';
+import { emulatedStolen, readHalves } from './emulated.js';
+import { consistentReadOf, type ClockSource } from './types.js';
 
 /** Options of {@link runRace}. */
 export interface RaceOptions {
@@ -129,7 +128,7 @@ function readers(
   let exhausted = 0;
   let retries = 0;
   for (let i = 0; i < reads; i++) {
-    const snap = snapshotOf(source, maxRetries);
+    const snap = consistentReadOf(source, maxRetries);
     retries += snap.retries;
     if (!snap.consistent) {
       exhausted++;

@@ -74,12 +74,12 @@ export interface ClockSource {
 }
 
 /**
- * A consistent snapshot of a backend with the protocol its stolen source needs.
+ * A consistent reading of a backend's counter and stolen total, with the protocol its stolen source needs.
  * @param source - the backend
  * @param maxRetries - retries allowed (default 16)
- * @returns the snapshot; `consistent: false` when the retries ran out
+ * @returns the reading; `consistent: false` when the retries ran out
  */
-export function snapshotOf(source: ClockSource, maxRetries: number = DEFAULT_MAX_RETRIES): ConsistentReading {
+export function consistentReadOf(source: ClockSource, maxRetries: number = DEFAULT_MAX_RETRIES): ConsistentReading {
   const { counter, stolen } = source;
   const readCounter = (): bigint => counter.readCounter();
   switch (stolen.protocol) {

@@ -8,7 +8,7 @@
 import { counterDelta } from '../accounting/counter.js';
 import { SliceAccountant } from '../accounting/slice.js';
 import type { ConsistentReading } from '../accounting/consistent-read.js';
-import { snapshotOf, type ClockSource } from '../sources/types.js';
+import { consistentReadOf, type ClockSource } from '../sources/types.js';
 
 /** Options of {@link sourceContract}. */
 export interface ContractOptions {
@@ -102,7 +102,7 @@ export function sourceContract(factory: () => ClockSource, options: ContractOpti
         const src = factory();
         for (let i = 0; i < steps; i++) {
           pass(src);
-          const reading = snapshotOf(src);
+          const reading = consistentReadOf(src);
           check(
             reading.consistent,
             () => `reading ${String(i)} was not consistent after ${String(reading.retries)} retries`,
@@ -121,7 +121,7 @@ export function sourceContract(factory: () => ClockSource, options: ContractOpti
 }
 
 function conserved(src: ClockSource, policy: 'carry' | 'drop', slices: number, pass: (s: ClockSource) => void): void {
-  const first = snapshotOf(src);
+  const first = consistentReadOf(src);
   const { counterHz, widthBits } = src.counter;
   const acct = new SliceAccountant({ counterHz, widthBits, policy, initialStolenTotalNs: first.stolenTotalNs });
   let before: ConsistentReading = first;
@@ -129,7 +129,7 @@ function conserved(src: ClockSource, policy: 'carry' | 'drop', slices: number, p
   let charged = 0;
   for (let i = 0; i < slices; i++) {
     pass(src);
-    const after = snapshotOf(src);
+    const after = consistentReadOf(src);
     charged += acct.charge(before, after);
     const last = acct.last;
     elapsed += last.elapsedNs;

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Anomaly } from '../accounting/anomaly.js';
-import type { ReadingValue } from '../accounting/counter.js';
+import type { ReadingValue } from '../accounting/reading.js';
 import { Ledger, type TaskAccount, type TaskTotals } from '../accounting/ledger.js';
 import type { StealPolicy } from '../accounting/steal.js';
 import { SchedacctError } from '../errors.js';

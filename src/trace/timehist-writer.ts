@@ -2,7 +2,7 @@
  * The timehist report written as UTF-8 bytes, row by row, with no string per row: what the CLI prints.
  * @module
  */
-import { isCount } from '../accounting/counter.js';
+import { isCount } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import { encodeText } from './bytes.js';
 import { COMM_WIDTH, msec, timehistHeader, timestamp, type TimehistFormat } from './report.js';
