@@ -5,14 +5,12 @@
  * guard and action comes from walking `machine.root`.
  * @module
  */
-import type { EventObject, StateValue } from 'xstate';
+import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, EventObject, StateValue } from 'xstate';
 import { SchedacctError } from '../errors.js';
+import { readAction, readGuard, type GuardRef } from './definition.js';
 
-/** Any XState machine: only its definition tree (`machine.root`) is read. */
-export interface MachineDefinition {
-  /** The root state node. */
-  readonly root: object;
-}
+/** Any XState machine, as far as it is read: its definition tree, `machine.root` (XState's `StateNode`s). */
+export type MachineDefinition = Pick<AnyStateMachine, 'root'>;
 
 /** A guard implementation: pure, over the context and the event. */
 export type GuardImpl<C, E> = (context: C, event: E, params: unknown) => boolean;
@@ -94,32 +92,6 @@ export function toXStateInPlaceActions<C, E>(impls: MachineImplementations<C, E>
   return out as Record<string, never>;
 }
 
-/** Minimal view of an XState state node, as the compiler reads it. */
-interface Node {
-  readonly key: string;
-  readonly id: string;
-  readonly type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
-  readonly path: readonly string[];
-  readonly parent?: Node;
-  readonly states: Readonly<Record<string, Node>>;
-  readonly entry: readonly unknown[];
-  readonly exit: readonly unknown[];
-  readonly transitions: ReadonlyMap<string, readonly Transition[]>;
-  readonly always?: readonly unknown[] | undefined;
-  readonly after: readonly unknown[];
-  readonly invoke: readonly unknown[];
-  readonly initial: { readonly target: readonly Node[] };
-}
-
-interface Transition {
-  readonly target: readonly Node[] | undefined;
-  readonly source: Node;
-  readonly actions: readonly unknown[];
-  readonly reenter: boolean;
-  readonly guard?: unknown;
-  readonly eventType: string;
-}
-
 type CompiledGuard<C, E> = (context: C, event: E) => boolean;
 interface CompiledAction<C, E> {
   readonly impl: ActionImpl<C, E>;
@@ -144,22 +116,15 @@ function unsupported(what: string): never {
   );
 }
 
-function compileGuard<C, E>(guard: unknown, impls: MachineImplementations<C, E>): GuardTree<C, E> {
-  if (typeof guard === 'string' || (typeof guard === 'object' && guard !== null && 'type' in guard)) {
-    const type = typeof guard === 'string' ? guard : String(guard.type);
-    const params = typeof guard === 'string' ? undefined : (guard as { params?: unknown }).params;
-    if (typeof params === 'function') unsupported(`dynamic params of guard '${type}'`);
-    const impl = impls.guards[type];
-    if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${type}' has no implementation`);
-    return { op: 'ref', impl, params };
+function compileGuard<C, E>(ref: GuardRef, impls: MachineImplementations<C, E>): GuardTree<C, E> {
+  if (ref.kind === 'named') {
+    if (typeof ref.params === 'function') unsupported(`dynamic params of guard '${ref.type}'`);
+    const impl = impls.guards[ref.type];
+    if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${ref.type}' has no implementation`);
+    return { op: 'ref', impl, params: ref.params };
   }
-  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
-    const of = (guard.guards as unknown[]).map((g) => compileGuard(g, impls));
-    if ((guard.name === 'not' && of.length === 1) || guard.name === 'and' || guard.name === 'or') {
-      return { op: guard.name, of };
-    }
-  }
-  return unsupported('an inline guard function');
+  if (ref.kind === 'inline') return unsupported('an inline guard function');
+  return { op: ref.kind, of: ref.of.map((g) => compileGuard(g, impls)) };
 }
 
 // The guard tree as one function (the table stepper's form).
@@ -177,15 +142,12 @@ function guardFunction<C, E>(tree: GuardTree<C, E>): CompiledGuard<C, E> {
 }
 
 function compileAction<C, E>(action: unknown, impls: MachineImplementations<C, E>): CompiledAction<C, E> {
-  if (typeof action === 'string' || (typeof action === 'object' && action !== null && 'type' in action)) {
-    const type = typeof action === 'string' ? action : String(action.type);
-    const params = typeof action === 'string' ? undefined : (action as { params?: unknown }).params;
-    if (typeof params === 'function') unsupported(`dynamic params of action '${type}'`);
-    const impl = impls.actions[type];
-    if (impl === undefined) throw new SchedacctError('invalid-argument', `action '${type}' has no implementation`);
-    return { impl, params };
-  }
-  return unsupported('an inline or built-in action');
+  const ref = readAction(action);
+  if (ref.kind === 'inline') return unsupported('an inline or built-in action');
+  if (typeof ref.params === 'function') unsupported(`dynamic params of action '${ref.type}'`);
+  const impl = impls.actions[ref.type];
+  if (impl === undefined) throw new SchedacctError('invalid-argument', `action '${ref.type}' has no implementation`);
+  return { impl, params: ref.params };
 }
 
 /** `step(leaf, context, event)`: the leaf after the event's transition, or −1 when no transition is enabled. */
@@ -253,18 +215,18 @@ function generateStep<C, E>(table: readonly Map<string, CompiledTransition<C, E>
   }
 }
 
-function ancestors(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let n: Node | undefined = node; n !== undefined; n = n.parent) out.push(n);
+function ancestors(node: AnyStateNode): AnyStateNode[] {
+  const out: AnyStateNode[] = [];
+  for (let n: AnyStateNode | undefined = node; n !== undefined; n = n.parent) out.push(n);
   return out; // node first, root last
 }
 
-function isDescendant(node: Node, of: Node): boolean {
+function isDescendant(node: AnyStateNode, of: AnyStateNode): boolean {
   for (let n = node.parent; n !== undefined; n = n.parent) if (n === of) return true;
   return false;
 }
 
-function initialLeaf(node: Node): Node {
+function initialLeaf(node: AnyStateNode): AnyStateNode {
   let n = node;
   while (n.type === 'compound') {
     const next = n.initial.target[0];
@@ -404,9 +366,9 @@ export function compileMachine<C, E extends EventObject>(
   impls: MachineImplementations<C, E>,
   options: CompileOptions = {},
 ): CompiledMachine<C, E> {
-  const root = machine.root as unknown as Node;
-  const all: Node[] = [];
-  const walk = (n: Node): void => {
+  const root = machine.root;
+  const all: AnyStateNode[] = [];
+  const walk = (n: AnyStateNode): void => {
     if (n.type === 'parallel' || n.type === 'history') unsupported(`${n.type} state '${n.id}'`);
     if (n.always !== undefined && n.always.length > 0) unsupported(`'always' on '${n.id}'`);
     if (n.after.length > 0) unsupported(`'after' on '${n.id}'`);
@@ -420,8 +382,8 @@ export function compileMachine<C, E extends EventObject>(
   const exitActions = new Map(all.map((n) => [n, n.exit.map((a) => compileAction(a, impls))]));
   const entryActions = new Map(all.map((n) => [n, n.entry.map((a) => compileAction(a, impls))]));
 
-  const compileTransition = (leaf: Node, t: Transition): CompiledTransition<C, E> => {
-    const guardTree = t.guard === undefined ? null : compileGuard(t.guard, impls);
+  const compileTransition = (leaf: AnyStateNode, t: AnyTransitionDefinition): CompiledTransition<C, E> => {
+    const guardTree = t.guard === undefined ? null : compileGuard(readGuard(t.guard), impls);
     const guard = guardTree === null ? null : guardFunction(guardTree);
     const own = t.actions.map((a) => compileAction(a, impls));
     const target = t.target?.[0];

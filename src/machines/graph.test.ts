@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getShortestPaths } from 'xstate/graph';
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode, EventObject } from 'xstate';
 import { stringifySnapshot } from './persist.js';
 import { createStableReadContext, stableReadMachine, type StableReadEvent } from './stable-read.js';
 import { taskMachine, type TaskContext } from './task.js';
@@ -24,7 +24,7 @@ function cover<E extends EventObject>(
     serializeState: (state: AnyMachineSnapshot, event: EventObject | undefined, prev?: AnyMachineSnapshot) => {
       const value = JSON.stringify(state.value);
       if (event === undefined || prev === undefined) return value;
-      const [t] = machine.getTransitionData(prev as never, event) as unknown as Parameters<typeof transitionKey>[0][];
+      const [t] = machine.getTransitionData(prev, event);
       const key = t === undefined ? 'none' : transitionKey(t);
       taken.add(key);
       return `${value}|${key}`;
@@ -38,15 +38,15 @@ function cover<E extends EventObject>(
 
 function leafValues(machine: AnyStateMachine): string[] {
   const out: string[] = [];
-  const walk = (node: { path: string[]; states: Record<string, unknown> }) => {
-    const children = Object.values(node.states) as (typeof node)[];
+  const walk = (node: AnyStateNode) => {
+    const children = Object.values(node.states);
     if (children.length === 0) {
       const [head, ...rest] = node.path;
       out.push(JSON.stringify(rest.length === 0 ? head : { [head ?? '']: rest[0] }));
     }
     children.forEach(walk);
   };
-  walk(machine.root as never);
+  walk(machine.root);
   return out;
 }
 
