@@ -1,8 +1,15 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { and, assign, createActor, createMachine, initialTransition, not, or, setup, transition } from 'xstate';
+import { and, createActor, createMachine, initialTransition, not, or, setup, transition } from 'xstate';
 import { SchedacctError } from '../errors.js';
-import { compileMachine, toXStateActions, toXStateGuards, toXStateInPlaceActions } from './compile.js';
+import {
+  compileMachine,
+  toXStateActions,
+  toXStateGuards,
+  toXStateInPlaceActions,
+  type MachineImplementations,
+  type NoneByName,
+} from './compile.js';
 import { parseSnapshot, stringifySnapshot } from './persist.js';
 import {
   stableReadImplementations,
@@ -186,17 +193,28 @@ describe('compileMachine', () => {
     'runs entry and exit actions in XState order, and nested targets (generate: %s)',
     (generate) => {
       const log: string[] = [];
-      const impls = {
+      type Log = { log: string[] };
+      const note = (name: string) => (c: Log) => void c.log.push(name);
+      const impls: MachineImplementations<
+        Log,
+        { type: 'next' },
+        NoneByName,
+        { exitA: undefined; exitA1: undefined; enterB: undefined; enterB1: undefined; go: undefined }
+      > = {
         guards: {},
-        actions: Object.fromEntries(
-          ['exitA', 'exitA1', 'enterB', 'enterB1', 'go'].map((n) => [n, (c: { log: string[] }) => void c.log.push(n)]),
-        ),
+        actions: {
+          exitA: note('exitA'),
+          exitA1: note('exitA1'),
+          enterB: note('enterB'),
+          enterB1: note('enterB1'),
+          go: note('go'),
+        },
       };
       const m = setup({
-        types: { context: {} as { log: string[] }, events: {} as { type: 'next' } },
-        actions: toXStateActions(impls, assign as never),
+        types: { context: {} as Log, events: {} as { type: 'next' } },
+        actions: toXStateActions(impls),
       }).createMachine({
-        context: { log: [] as string[] },
+        context: { log: [] },
         initial: 'a',
         states: {
           a: {
@@ -206,7 +224,7 @@ describe('compileMachine', () => {
           },
           b: { entry: ['enterB'], initial: 'b1', states: { b1: { id: 'b1', entry: ['enterB1'] } } },
         },
-      } as never);
+      });
       const run = compileMachine(m, impls, { generate }).start({ log });
       run.send({ type: 'next' }); // the stepper mutates this context in place
       const actor = createActor(m).start();
@@ -220,16 +238,21 @@ describe('compileMachine', () => {
   it('chooses as XState does through and / or / not and guard params, whatever the event names', () => {
     type Ctx = { n: number; log: string[] };
     type Ev = { type: string; k: number };
-    const impls = {
+    const impls: MachineImplementations<
+      Ctx,
+      Ev,
+      { above: { readonly min: number }; even: undefined; small: undefined },
+      { note: { readonly tag: string } }
+    > = {
       guards: {
-        above: (c: Ctx, e: Ev, params: unknown) => e.k > (params as { min: number }).min,
-        even: (_c: Ctx, e: Ev) => e.k % 2 === 0,
-        small: (_c: Ctx, e: Ev) => e.k < 5,
+        above: (_c, e, params) => e.k > params.min,
+        even: (_c, e) => e.k % 2 === 0,
+        small: (_c, e) => e.k < 5,
       },
       actions: {
-        note: (c: Ctx, e: Ev, params: unknown) => {
+        note: (c, e, params) => {
           c.n++;
-          c.log = [...c.log, `${(params as { tag: string }).tag}:${String(e.k)}`];
+          c.log = [...c.log, `${params.tag}:${String(e.k)}`];
         },
       },
     };
@@ -237,7 +260,7 @@ describe('compileMachine', () => {
     const m = setup({
       types: { context: {} as Ctx, events: {} as Ev },
       guards: toXStateGuards(impls),
-      actions: toXStateActions(impls, assign as never),
+      actions: toXStateActions(impls),
     }).createMachine({
       context: { n: 0, log: [] },
       initial: 'a',
@@ -255,7 +278,7 @@ describe('compileMachine', () => {
         },
         b: { on: { back: { guard: not('even'), target: 'a', actions: [{ type: 'note', params: { tag: 'back' } }] } } },
       },
-    } as never);
+    });
     const ks = [9, 6, 3, 8, 1, 4, 5, 7, 10, 2, 0, 11];
     for (const generate of [true, false]) {
       const compiled = compileMachine(m, impls, { generate });

@@ -5,27 +5,65 @@
  * guard and action comes from walking `machine.root`.
  * @module
  */
-import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, EventObject, StateValue } from 'xstate';
+import {
+  assign,
+  type ActionFunction,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type AnyTransitionDefinition,
+  type EventObject,
+  type MachineContext,
+  type ParameterizedObject,
+  type StateValue,
+} from 'xstate';
 import { SchedacctError } from '../errors.js';
 import { readAction, readGuard, type GuardRef } from './definition.js';
 
 /** Any XState machine, as far as it is read: its definition tree, `machine.root` (XState's `StateNode`s). */
 export type MachineDefinition = Pick<AnyStateMachine, 'root'>;
 
-/** A guard implementation: pure, over the context and the event. */
-export type GuardImpl<C, E> = (context: C, event: E, params: unknown) => boolean;
+/**
+ * The params a machine's guards (or its actions) take, by name: `undefined` for one that takes none. XState checks
+ * every guard and action a definition names, and its params, against these.
+ */
+export type ParamsByName = Record<string, ParameterizedObject['params'] | undefined>;
+
+/** A guard implementation: pure, over the context, the event and the guard's params. */
+export type GuardImpl<C, E, P = undefined> = (context: C, event: E, params: P) => boolean;
 /** An action implementation: updates the context in place. */
-export type ActionImpl<C, E> = (context: C, event: E, params: unknown) => void;
+export type ActionImpl<C, E, P = undefined> = (context: C, event: E, params: P) => void;
+
+/** A map with no names: a machine without guards, or without actions (and XState's `setup` without actors). */
+// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- an empty map is meant here
+export type NoneByName = Record<never, never>;
+
+/** Guard implementations by name, each taking the params {@link ParamsByName} gives it. */
+export type GuardImpls<C, E, G extends ParamsByName> = { readonly [K in keyof G]: GuardImpl<C, E, G[K]> };
+/** Action implementations by name, each taking the params {@link ParamsByName} gives it. */
+export type ActionImpls<C, E, A extends ParamsByName> = { readonly [K in keyof A]: ActionImpl<C, E, A[K]> };
 
 /**
  * The implementations a machine is built from, shared by the XState actor ({@link toXStateGuards},
  * {@link toXStateActions}) and the stepper ({@link compileMachine}).
  */
-export interface MachineImplementations<C, E> {
+export interface MachineImplementations<
+  C,
+  E,
+  G extends ParamsByName = ParamsByName,
+  A extends ParamsByName = ParamsByName,
+>
+  extends GuardImplementations<C, E, G>, ActionImplementations<C, E, A> {}
+
+/** The guards of {@link MachineImplementations}. */
+export interface GuardImplementations<C, E, G extends ParamsByName> {
   /** Named guards. */
-  readonly guards: Readonly<Record<string, GuardImpl<C, E>>>;
+  readonly guards: GuardImpls<C, E, G>;
+}
+
+/** The actions of {@link MachineImplementations}. */
+export interface ActionImplementations<C, E, A extends ParamsByName> {
   /** Named actions. */
-  readonly actions: Readonly<Record<string, ActionImpl<C, E>>>;
+  readonly actions: ActionImpls<C, E, A>;
 }
 
 /** What XState passes to a guard or action: the snapshot's context and the event. */
@@ -36,18 +74,39 @@ export interface XArgs<C, E> {
   readonly event: E;
 }
 
+/** Guards for `setup({ guards })`, by name: what {@link toXStateGuards} gives. */
+export type XStateGuards<C, E, G extends ParamsByName> = {
+  readonly [K in keyof G]: (args: XArgs<C, E>, params: G[K]) => boolean;
+};
+
+/** Actions for `setup({ actions })` or `machine.provide({ actions })`, by name: what {@link toXStateActions} gives. */
+export type XStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName> = {
+  readonly [K in keyof A]: ActionFunction<C, E, E, A[K], never, never, never, never, never>;
+};
+
+// The implementations as the stepper looks them up: by the name a definition gives, with the params it gives. XState
+// has checked both against the implementations' types when the machine was set up.
+type ByName<F> = Readonly<Record<string, F | undefined>>;
+function guardsByName<C, E>(impls: { readonly guards: object }): ByName<GuardImpl<C, E, unknown>> {
+  return impls.guards as ByName<GuardImpl<C, E, unknown>>;
+}
+function actionsByName<C, E>(impls: { readonly actions: object }): ByName<ActionImpl<C, E, unknown>> {
+  return impls.actions as ByName<ActionImpl<C, E, unknown>>;
+}
+
 /**
  * The guards for `setup({ guards })`: each calls the shared implementation.
  * @param impls - the shared implementations
  * @returns XState guard functions, by name
  */
-export function toXStateGuards<C, E>(
-  impls: MachineImplementations<C, E>,
-): Record<string, (args: XArgs<C, E>, params: unknown) => boolean> {
+export function toXStateGuards<C, E, G extends ParamsByName>(
+  impls: GuardImplementations<C, E, G>,
+): XStateGuards<C, E, G> {
   const out: Record<string, (args: XArgs<C, E>, params: unknown) => boolean> = {};
-  for (const [name, impl] of Object.entries(impls.guards))
-    out[name] = (args, params) => impl(args.context, args.event, params);
-  return out;
+  for (const [name, impl] of Object.entries(guardsByName<C, E>(impls))) {
+    if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);
+  }
+  return out as XStateGuards<C, E, G>;
 }
 
 /**
@@ -55,22 +114,21 @@ export function toXStateGuards<C, E>(
  * copy and returns it through `assign`. Snapshots stay immutable, so XState's pure `machine.transition()`,
  * `xstate/graph` and any snapshot you kept remain correct. This is what the package's machines use.
  * @param impls - the shared implementations
- * @param assign - XState's `assign`
  * @returns XState actions, by name
  */
-export function toXStateActions<C extends object, E>(
-  impls: MachineImplementations<C, E>,
-  assign: (fn: (args: XArgs<C, E>, params: unknown) => C) => unknown,
-): Record<string, never> {
+export function toXStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
+  impls: ActionImplementations<C, E, A>,
+): XStateActions<C, E, A> {
   const out: Record<string, unknown> = {};
-  for (const [name, impl] of Object.entries(impls.actions)) {
-    out[name] = assign((args, params) => {
+  for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
+    if (impl === undefined) continue;
+    out[name] = assign<C, E, unknown, E, never>((args, params) => {
       const next = { ...args.context };
       impl(next, args.event, params);
       return next;
     });
   }
-  return out as Record<string, never>;
+  return out as XStateActions<C, E, A>;
 }
 
 /**
@@ -85,21 +143,24 @@ export function toXStateActions<C extends object, E>(
  * const actor = createActor(fast, { input }).start(); // persist with stringifySnapshot(actor.getPersistedSnapshot())
  * ```
  */
-export function toXStateInPlaceActions<C, E>(impls: MachineImplementations<C, E>): Record<string, never> {
+export function toXStateInPlaceActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
+  impls: ActionImplementations<C, E, A>,
+): XStateActions<C, E, A> {
   const out: Record<string, (args: XArgs<C, E>, params: unknown) => void> = {};
-  for (const [name, impl] of Object.entries(impls.actions))
-    out[name] = (args, params) => impl(args.context, args.event, params);
-  return out as Record<string, never>;
+  for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
+    if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);
+  }
+  return out as XStateActions<C, E, A>;
 }
 
 type CompiledGuard<C, E> = (context: C, event: E) => boolean;
 interface CompiledAction<C, E> {
-  readonly impl: ActionImpl<C, E>;
+  readonly impl: ActionImpl<C, E, unknown>;
   readonly params: unknown;
 }
 /** A guard as a tree: a named implementation (with its params), or `not` / `and` / `or` of guards. */
 type GuardTree<C, E> =
-  | { readonly op: 'ref'; readonly impl: GuardImpl<C, E>; readonly params: unknown }
+  | { readonly op: 'ref'; readonly impl: GuardImpl<C, E, unknown>; readonly params: unknown }
   | { readonly op: 'not' | 'and' | 'or'; readonly of: readonly GuardTree<C, E>[] };
 interface CompiledTransition<C, E> {
   readonly guardTree: GuardTree<C, E> | null;
@@ -116,10 +177,10 @@ function unsupported(what: string): never {
   );
 }
 
-function compileGuard<C, E>(ref: GuardRef, impls: MachineImplementations<C, E>): GuardTree<C, E> {
+function compileGuard<C, E>(ref: GuardRef, impls: { readonly guards: object }): GuardTree<C, E> {
   if (ref.kind === 'named') {
     if (typeof ref.params === 'function') unsupported(`dynamic params of guard '${ref.type}'`);
-    const impl = impls.guards[ref.type];
+    const impl = guardsByName<C, E>(impls)[ref.type];
     if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${ref.type}' has no implementation`);
     return { op: 'ref', impl, params: ref.params };
   }
@@ -141,11 +202,11 @@ function guardFunction<C, E>(tree: GuardTree<C, E>): CompiledGuard<C, E> {
   return (c, e) => parts.some((p) => p(c, e));
 }
 
-function compileAction<C, E>(action: unknown, impls: MachineImplementations<C, E>): CompiledAction<C, E> {
+function compileAction<C, E>(action: unknown, impls: { readonly actions: object }): CompiledAction<C, E> {
   const ref = readAction(action);
   if (ref.kind === 'inline') return unsupported('an inline or built-in action');
   if (typeof ref.params === 'function') unsupported(`dynamic params of action '${ref.type}'`);
-  const impl = impls.actions[ref.type];
+  const impl = actionsByName<C, E>(impls)[ref.type];
   if (impl === undefined) throw new SchedacctError('invalid-argument', `action '${ref.type}' has no implementation`);
   return { impl, params: ref.params };
 }
@@ -361,9 +422,9 @@ class Stepper<C, E> implements StepperInstance<C, E> {
  * @throws {@link SchedacctError} `unsupported` for features the stepper does not run (parallel or history states,
  *   `always`, `after`, `invoke`, inline or built-in actions, inline guards)
  */
-export function compileMachine<C, E extends EventObject>(
+export function compileMachine<C, E extends EventObject, G extends ParamsByName, A extends ParamsByName>(
   machine: MachineDefinition,
-  impls: MachineImplementations<C, E>,
+  impls: MachineImplementations<C, E, G, A>,
   options: CompileOptions = {},
 ): CompiledMachine<C, E> {
   const root = machine.root;

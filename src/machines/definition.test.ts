@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, createActor, not, or, setup, stateIn } from 'xstate';
 import { guardText } from '../export/mermaid.js';
-import { compileMachine, toXStateGuards } from './compile.js';
+import { compileMachine, toXStateGuards, type MachineImplementations, type NoneByName } from './compile.js';
 import { readAction, readGuard } from './definition.js';
 
 // What a minifier does to a function's name (esbuild without keepNames renames colliding ones: not2, and2).
@@ -39,8 +39,8 @@ describe('reading guards and actions of a definition', () => {
   });
 
   it('the stepper runs renamed combinators as the actor does', () => {
-    const impls = {
-      guards: { even: (_c: object, e: { type: 'go'; k: number }) => e.k % 2 === 0 },
+    const impls: MachineImplementations<object, { type: 'go'; k: number }, { even: undefined }, NoneByName> = {
+      guards: { even: (_c, e) => e.k % 2 === 0 },
       actions: {},
     };
     const machine = setup({
