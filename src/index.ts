@@ -168,6 +168,7 @@ export type {
   XStateGuards,
 } from './machines/compile.js';
 export type { Machine, Parameterized } from './machines/machine-type.js';
+export type { PersistedSnapshot } from './machines/persist.js';
 export type {
   StableReadActionParams,
   StableReadContext,

@@ -44,6 +44,7 @@ import {
   VCPU_EVENT_TYPES,
   vcpuImplementations,
   vcpuMachine,
+  type VcpuBucket,
   type VcpuContext,
   type VcpuEvent,
 } from './vcpu.js';
@@ -289,13 +290,15 @@ describe('persistence', () => {
       sendUntilDone(first, events.slice(0, cut));
       const text = stringifySnapshot(first.getPersistedSnapshot());
       first.stop();
-      const resumed = createActor(taskMachine, { snapshot: parseSnapshot(text) as never, input: inp }).start();
+      // Typed for createActor and the stepper as it is, without a cast.
+      const snapshot = parseSnapshot(taskMachine, text);
+      const resumed = createActor(taskMachine, { snapshot, input: inp }).start();
       sendUntilDone(resumed, events.slice(cut));
       expect(resumed.getSnapshot().value).toEqual(whole.getSnapshot().value);
       expect(resumed.getSnapshot().context).toEqual(whole.getSnapshot().context);
 
       // The stepper resumes from the same persisted snapshot too.
-      const persisted = parseSnapshot(text) as { value: never; context: never };
+      const persisted = parseSnapshot(taskMachine, text);
       const stepper = compileTaskMachine().resume(persisted.value, persisted.context);
       for (const e of events.slice(cut)) stepper.send(e);
       expect(stepper.context).toEqual(whole.getSnapshot().context);
@@ -305,6 +308,36 @@ describe('persistence', () => {
   it('round-trips BigInts and leaves look-alikes alone', () => {
     const value = { a: 1n << 63n, b: -5n, c: { $bigint: 'x' }, d: 'text' };
     expect(parseSnapshot(stringifySnapshot(value))).toEqual(value);
+  });
+
+  it('a snapshot parsed for a machine is typed as its snapshot, and checked against it', () => {
+    const actor = createActor(vcpuMachine, { input: { vcpu: 3 } }).start();
+    actor.send({ type: 'deschedule', atNs: 10 });
+    const text = stringifySnapshot(actor.getPersistedSnapshot());
+    actor.stop();
+    const snapshot = parseSnapshot(vcpuMachine, text);
+    const value: VcpuBucket = snapshot.value; // the machine's own state value and context types
+    const stolen: bigint = snapshot.context.stolenNs;
+    expect([value, stolen]).toEqual(['runnable', 0n]);
+    const resumed = createActor(vcpuMachine, { snapshot, input: { vcpu: 3 } }).start();
+    resumed.send({ type: 'schedule', atNs: 25 });
+    expect(resumed.getSnapshot().context.stolenNs).toBe(15n);
+    resumed.stop();
+
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    for (const bad of [
+      'not json',
+      '[]',
+      JSON.stringify({ ...parsed, status: undefined }),
+      JSON.stringify({ ...parsed, context: 1 }),
+      JSON.stringify({ ...parsed, value: 'asleep' }),
+      JSON.stringify({ ...parsed, value: 7 }),
+    ]) {
+      expect(() => parseSnapshot(vcpuMachine, bad), bad).toThrow(/not a persisted snapshot of machine 'vcpu'/);
+    }
+    expect(() => parseSnapshot(taskMachine, JSON.stringify({ ...parsed, value: { blocked: 'awake' } }))).toThrow(
+      SchedacctError,
+    );
   });
 });
 
