@@ -8,6 +8,7 @@ import {
   taskMachine,
   taskTotals,
   type TaskEvent,
+  type TaskInput,
   type TaskReading,
 } from './task.js';
 
@@ -18,7 +19,7 @@ const r = (counter: number, stolenNs = 0, extra: Partial<TaskReading> = {}): Tas
   ...extra,
 });
 
-function run(events: readonly TaskEvent[], input = { task: 1, counterHz: 1_000_000_000 }) {
+function run(events: readonly TaskEvent[], input: TaskInput = { task: 1, counterHz: 1_000_000_000 }) {
   const stepper = compileTaskMachine().start(createTaskContext(input));
   for (const e of events) stepper.send(e);
   return stepper;
@@ -59,7 +60,7 @@ describe('task machine', () => {
         { type: 'preempt', reading: r(100) },
         { type: 'dispatch', reading: r(400) },
       ],
-      { task: 1, counterHz: 1e9, delayAfterPreempt: false } as never,
+      { task: 1, counterHz: 1e9, delayAfterPreempt: false },
     );
     expect([t.context.preemptNs, t.context.delayNs]).toEqual([300, 0]);
   });
@@ -92,8 +93,8 @@ describe('task machine', () => {
       { type: 'dispatch', reading: r(100, 250) },
       { type: 'preempt', reading: r(300, 250) },
     ];
-    const carry = run(events, { task: 1, counterHz: 1e9, policy: 'carry' } as never).context;
-    const drop = run(events, { task: 1, counterHz: 1e9, policy: 'drop' } as never).context;
+    const carry = run(events, { task: 1, counterHz: 1e9, policy: 'carry' }).context;
+    const drop = run(events, { task: 1, counterHz: 1e9, policy: 'drop' }).context;
     expect([carry.stolenNs, carry.chargedNs, carry.carriedNs]).toEqual([250, 50, 0]);
     expect([drop.stolenNs, drop.chargedNs, drop.droppedNs]).toEqual([100, 200, 150]);
   });
