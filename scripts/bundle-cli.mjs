@@ -18,8 +18,6 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // the stepper compiler reads XState's guard combinators by their names (not / and / or)
-  keepNames: true,
   sourcemap: 'linked',
   logLevel: 'warning',
   // the CLI's own paths (package.json, fixtures/) are read relative to dist/bin/, two levels below the root, as from

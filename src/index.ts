@@ -120,18 +120,36 @@ export type { SchedacctErrorCode } from './errors.js';
 export type { MermaidOptions } from './export/mermaid.js';
 export type {
   ActionImpl,
+  ActionImplementations,
+  ActionImpls,
   CompiledMachine,
   CompileOptions,
   GuardImpl,
+  GuardImplementations,
+  GuardImpls,
   MachineDefinition,
   MachineImplementations,
+  NoneByName,
+  ParamsByName,
   StepperInstance,
   XArgs,
+  XStateActions,
+  XStateGuards,
 } from './machines/compile.js';
-export type { Machine } from './machines/machine-type.js';
-export type { StableReadContext, StableReadEvent, StableReadInput, StableReadMachine } from './machines/stable-read.js';
+export type { Machine, Parameterized } from './machines/machine-type.js';
+export type { PersistedSnapshot } from './machines/persist.js';
+export type {
+  StableReadActionParams,
+  StableReadContext,
+  StableReadEvent,
+  StableReadGuardParams,
+  StableReadInput,
+  StableReadMachine,
+  StableReadStateValue,
+} from './machines/stable-read.js';
 export type {
   OffKind,
+  TaskActionParams,
   TaskBlockEvent,
   TaskContext,
   TaskCreateEvent,
@@ -139,14 +157,24 @@ export type {
   TaskEvent,
   TaskEventBase,
   TaskExitEvent,
+  TaskGuardParams,
   TaskInput,
   TaskMachine,
   TaskMigrateEvent,
   TaskPreemptEvent,
   TaskReading,
+  TaskStateValue,
   TaskWakeupEvent,
 } from './machines/task.js';
-export type { VcpuBucket, VcpuContext, VcpuEvent, VcpuInput, VcpuMachine } from './machines/vcpu.js';
+export type {
+  VcpuActionParams,
+  VcpuBucket,
+  VcpuContext,
+  VcpuEvent,
+  VcpuGuardParams,
+  VcpuInput,
+  VcpuMachine,
+} from './machines/vcpu.js';
 export type { ArmPvTime } from './abi/arm-pvtime.js';
 export type { Bytes } from './abi/bytes.js';
 export type { KvmStealTime } from './abi/kvm-steal-time.js';

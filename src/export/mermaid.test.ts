@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
+import { setup, type AnyStateNode } from 'xstate';
 import { stableReadMachine } from '../machines/stable-read.js';
 import { taskMachine } from '../machines/task.js';
 import { vcpuMachine } from '../machines/vcpu.js';
 import { actionText, guardText, toMermaid } from './mermaid.js';
 
-interface Node {
-  id: string;
-  key: string;
-  path: string[];
-  states: Record<string, Node>;
-  transitions: Map<string, { target?: Node[]; guard?: unknown; actions: unknown[] }[]>;
-}
-
-function nodes(root: Node): Node[] {
+function nodes(root: AnyStateNode): AnyStateNode[] {
   return [root, ...Object.values(root.states).flatMap(nodes)];
 }
 
-const mid = (n: Node): string => (n.path.length === 0 ? 'root' : n.path.join('_'));
+const mid = (n: AnyStateNode): string => (n.path.length === 0 ? 'root' : n.path.join('_'));
 
 describe('Mermaid diagrams are generated from the machine definitions', () => {
   for (const [name, machine] of [
@@ -28,7 +20,7 @@ describe('Mermaid diagrams are generated from the machine definitions', () => {
     it(`${name}: every state and every transition appears`, () => {
       const text = toMermaid(machine);
       expect(text.startsWith('stateDiagram-v2\n')).toBe(true);
-      const root = machine.root as unknown as Node;
+      const root = machine.root;
       for (const n of nodes(root).slice(1)) expect(text).toContain(`state "${n.key}" as ${mid(n)}`);
       let count = 0;
       for (const n of nodes(root)) {

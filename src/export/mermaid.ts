@@ -3,20 +3,16 @@
  * every transition (event, guard, actions) is read from `machine.root`, so the diagram cannot drift from the code.
  * @module
  */
+import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import type { MachineDefinition } from '../machines/compile.js';
+import { readAction, readGuard, type GuardRef } from '../machines/definition.js';
 
-interface Node {
-  readonly key: string;
-  readonly type: string;
-  readonly path: readonly string[];
-  readonly parent?: Node;
-  readonly description?: string;
-  readonly states: Readonly<Record<string, Node>>;
-  readonly transitions: ReadonlyMap<
-    string,
-    readonly { target?: readonly Node[]; guard?: unknown; actions: readonly unknown[] }[]
-  >;
-  readonly initial: { readonly target: readonly Node[] };
+function guardRefText(ref: GuardRef): string {
+  if (ref.kind === 'named') return ref.type;
+  if (ref.kind === 'inline') return 'inline';
+  const parts = ref.of.map(guardRefText);
+  if (ref.kind === 'not') return `¬${parts[0] ?? ''}`;
+  return parts.join(ref.kind === 'and' ? ' ∧ ' : ' ∨ ');
 }
 
 /**
@@ -25,14 +21,7 @@ interface Node {
  * @returns its text
  */
 export function guardText(guard: unknown): string {
-  if (typeof guard === 'string') return guard;
-  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
-    const parts = (guard.guards as unknown[]).map(guardText);
-    if (guard.name === 'not') return `¬${parts[0] ?? ''}`;
-    return parts.join(guard.name === 'and' ? ' ∧ ' : ' ∨ ');
-  }
-  if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
-  return 'inline';
+  return guardRefText(readGuard(guard));
 }
 
 /**
@@ -41,16 +30,14 @@ export function guardText(guard: unknown): string {
  * @returns its text
  */
 export function actionText(action: unknown): string {
-  if (typeof action === 'string') return action;
-  if (typeof action === 'object' && action !== null && 'type' in action) {
-    const { type, params } = action as { type: unknown; params?: unknown };
-    const values = typeof params === 'object' && params !== null ? Object.values(params).map(String) : [];
-    return values.length > 0 ? `${String(type)}(${values.join(', ')})` : String(type);
-  }
-  return 'inline';
+  const ref = readAction(action);
+  if (ref.kind === 'inline') return 'inline';
+  const { params } = ref;
+  const values = typeof params === 'object' && params !== null ? Object.values(params).map(String) : [];
+  return values.length > 0 ? `${ref.type}(${values.join(', ')})` : ref.type;
 }
 
-const id = (node: Node): string => (node.path.length === 0 ? 'root' : node.path.join('_'));
+const id = (node: AnyStateNode): string => (node.path.length === 0 ? 'root' : node.path.join('_'));
 
 /** Options of {@link toMermaid}. */
 export interface MermaidOptions {
@@ -74,16 +61,16 @@ export interface MermaidOptions {
  * ```
  */
 export function toMermaid(machine: MachineDefinition, options: MermaidOptions = {}): string {
-  const root = machine.root as unknown as Node;
+  const root = machine.root;
   const lines = ['stateDiagram-v2'];
-  const label = (event: string, t: { guard?: unknown; actions: readonly unknown[] }): string => {
+  const label = (event: string, t: AnyTransitionDefinition): string => {
     let text = event;
     if (t.guard !== undefined) text += ` [${guardText(t.guard)}]`;
     if (options.hideActions !== true && t.actions.length > 0) text += ` / ${t.actions.map(actionText).join(', ')}`;
     return text.replaceAll(':', ' ').replaceAll(';', ',');
   };
   const edges: string[] = [];
-  const declare = (node: Node, indent: string): void => {
+  const declare = (node: AnyStateNode, indent: string): void => {
     const children = Object.values(node.states);
     if (node !== root) {
       if (children.length > 0) lines.push(`${indent}state "${node.key}" as ${id(node)} {`);
@@ -102,13 +89,13 @@ export function toMermaid(machine: MachineDefinition, options: MermaidOptions = 
     // Mermaid draws only the last of several self-loops on a state (mermaid-js/mermaid#6034), so a state's
     // self-loops become one edge with one label line each.
     const loops: string[] = [];
-    const edge = (target: Node, text: string): void => {
+    const edge = (target: AnyStateNode, text: string): void => {
       if (target === node) loops.push(text);
       else edges.push(`${id(node)} --> ${id(target)} : ${text}`);
     };
     for (const [event, transitions] of node.transitions) {
       if (options.compact === true) {
-        const groups = new Map<Node, (typeof transitions)[number][]>();
+        const groups = new Map<AnyStateNode, AnyTransitionDefinition[]>();
         for (const t of transitions) {
           const target = t.target?.[0] ?? node;
           groups.set(target, [...(groups.get(target) ?? []), t]);

@@ -5,29 +5,65 @@
  * guard and action comes from walking `machine.root`.
  * @module
  */
-import type { EventObject, StateValue } from 'xstate';
+import {
+  assign,
+  type ActionFunction,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type AnyTransitionDefinition,
+  type EventObject,
+  type MachineContext,
+  type ParameterizedObject,
+  type StateValue,
+} from 'xstate';
 import { SchedacctError } from '../errors.js';
+import { readAction, readGuard, type GuardRef } from './definition.js';
 
-/** Any XState machine: only its definition tree (`machine.root`) is read. */
-export interface MachineDefinition {
-  /** The root state node. */
-  readonly root: object;
-}
+/** Any XState machine, as far as it is read: its definition tree, `machine.root` (XState's `StateNode`s). */
+export type MachineDefinition = Pick<AnyStateMachine, 'root'>;
 
-/** A guard implementation: pure, over the context and the event. */
-export type GuardImpl<C, E> = (context: C, event: E, params: unknown) => boolean;
+/**
+ * The params a machine's guards (or its actions) take, by name: `undefined` for one that takes none. XState checks
+ * every guard and action a definition names, and its params, against these.
+ */
+export type ParamsByName = Record<string, ParameterizedObject['params'] | undefined>;
+
+/** A guard implementation: pure, over the context, the event and the guard's params. */
+export type GuardImpl<C, E, P = undefined> = (context: C, event: E, params: P) => boolean;
 /** An action implementation: updates the context in place. */
-export type ActionImpl<C, E> = (context: C, event: E, params: unknown) => void;
+export type ActionImpl<C, E, P = undefined> = (context: C, event: E, params: P) => void;
+
+/** A map with no names: a machine without guards, or without actions (and XState's `setup` without actors). */
+// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- an empty map is meant here
+export type NoneByName = Record<never, never>;
+
+/** Guard implementations by name, each taking the params {@link ParamsByName} gives it. */
+export type GuardImpls<C, E, G extends ParamsByName> = { readonly [K in keyof G]: GuardImpl<C, E, G[K]> };
+/** Action implementations by name, each taking the params {@link ParamsByName} gives it. */
+export type ActionImpls<C, E, A extends ParamsByName> = { readonly [K in keyof A]: ActionImpl<C, E, A[K]> };
 
 /**
  * The implementations a machine is built from, shared by the XState actor ({@link toXStateGuards},
  * {@link toXStateActions}) and the stepper ({@link compileMachine}).
  */
-export interface MachineImplementations<C, E> {
+export interface MachineImplementations<
+  C,
+  E,
+  G extends ParamsByName = ParamsByName,
+  A extends ParamsByName = ParamsByName,
+>
+  extends GuardImplementations<C, E, G>, ActionImplementations<C, E, A> {}
+
+/** The guards of {@link MachineImplementations}. */
+export interface GuardImplementations<C, E, G extends ParamsByName> {
   /** Named guards. */
-  readonly guards: Readonly<Record<string, GuardImpl<C, E>>>;
+  readonly guards: GuardImpls<C, E, G>;
+}
+
+/** The actions of {@link MachineImplementations}. */
+export interface ActionImplementations<C, E, A extends ParamsByName> {
   /** Named actions. */
-  readonly actions: Readonly<Record<string, ActionImpl<C, E>>>;
+  readonly actions: ActionImpls<C, E, A>;
 }
 
 /** What XState passes to a guard or action: the snapshot's context and the event. */
@@ -38,18 +74,39 @@ export interface XArgs<C, E> {
   readonly event: E;
 }
 
+/** Guards for `setup({ guards })`, by name: what {@link toXStateGuards} gives. */
+export type XStateGuards<C, E, G extends ParamsByName> = {
+  readonly [K in keyof G]: (args: XArgs<C, E>, params: G[K]) => boolean;
+};
+
+/** Actions for `setup({ actions })` or `machine.provide({ actions })`, by name: what {@link toXStateActions} gives. */
+export type XStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName> = {
+  readonly [K in keyof A]: ActionFunction<C, E, E, A[K], never, never, never, never, never>;
+};
+
+// The implementations as the stepper looks them up: by the name a definition gives, with the params it gives. XState
+// has checked both against the implementations' types when the machine was set up.
+type ByName<F> = Readonly<Record<string, F | undefined>>;
+function guardsByName<C, E>(impls: { readonly guards: object }): ByName<GuardImpl<C, E, unknown>> {
+  return impls.guards as ByName<GuardImpl<C, E, unknown>>;
+}
+function actionsByName<C, E>(impls: { readonly actions: object }): ByName<ActionImpl<C, E, unknown>> {
+  return impls.actions as ByName<ActionImpl<C, E, unknown>>;
+}
+
 /**
  * The guards for `setup({ guards })`: each calls the shared implementation.
  * @param impls - the shared implementations
  * @returns XState guard functions, by name
  */
-export function toXStateGuards<C, E>(
-  impls: MachineImplementations<C, E>,
-): Record<string, (args: XArgs<C, E>, params: unknown) => boolean> {
+export function toXStateGuards<C, E, G extends ParamsByName>(
+  impls: GuardImplementations<C, E, G>,
+): XStateGuards<C, E, G> {
   const out: Record<string, (args: XArgs<C, E>, params: unknown) => boolean> = {};
-  for (const [name, impl] of Object.entries(impls.guards))
-    out[name] = (args, params) => impl(args.context, args.event, params);
-  return out;
+  for (const [name, impl] of Object.entries(guardsByName<C, E>(impls))) {
+    if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);
+  }
+  return out as XStateGuards<C, E, G>;
 }
 
 /**
@@ -57,22 +114,21 @@ export function toXStateGuards<C, E>(
  * copy and returns it through `assign`. Snapshots stay immutable, so XState's pure `machine.transition()`,
  * `xstate/graph` and any snapshot you kept remain correct. This is what the package's machines use.
  * @param impls - the shared implementations
- * @param assign - XState's `assign`
  * @returns XState actions, by name
  */
-export function toXStateActions<C extends object, E>(
-  impls: MachineImplementations<C, E>,
-  assign: (fn: (args: XArgs<C, E>, params: unknown) => C) => unknown,
-): Record<string, never> {
+export function toXStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
+  impls: ActionImplementations<C, E, A>,
+): XStateActions<C, E, A> {
   const out: Record<string, unknown> = {};
-  for (const [name, impl] of Object.entries(impls.actions)) {
-    out[name] = assign((args, params) => {
+  for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
+    if (impl === undefined) continue;
+    out[name] = assign<C, E, unknown, E, never>((args, params) => {
       const next = { ...args.context };
       impl(next, args.event, params);
       return next;
     });
   }
-  return out as Record<string, never>;
+  return out as XStateActions<C, E, A>;
 }
 
 /**
@@ -91,47 +147,24 @@ export function toXStateActions<C extends object, E>(
  * actor.send({ type: 'dispatch', reading: { counter: 0, stolenTotalNs: 0, cpu: 0 } });
  * ```
  */
-export function toXStateInPlaceActions<C, E>(impls: MachineImplementations<C, E>): Record<string, never> {
+export function toXStateInPlaceActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
+  impls: ActionImplementations<C, E, A>,
+): XStateActions<C, E, A> {
   const out: Record<string, (args: XArgs<C, E>, params: unknown) => void> = {};
-  for (const [name, impl] of Object.entries(impls.actions))
-    out[name] = (args, params) => impl(args.context, args.event, params);
-  return out as Record<string, never>;
-}
-
-/** Minimal view of an XState state node, as the compiler reads it. */
-interface Node {
-  readonly key: string;
-  readonly id: string;
-  readonly type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
-  readonly path: readonly string[];
-  readonly parent?: Node;
-  readonly states: Readonly<Record<string, Node>>;
-  readonly entry: readonly unknown[];
-  readonly exit: readonly unknown[];
-  readonly transitions: ReadonlyMap<string, readonly Transition[]>;
-  readonly always?: readonly unknown[] | undefined;
-  readonly after: readonly unknown[];
-  readonly invoke: readonly unknown[];
-  readonly initial: { readonly target: readonly Node[] };
-}
-
-interface Transition {
-  readonly target: readonly Node[] | undefined;
-  readonly source: Node;
-  readonly actions: readonly unknown[];
-  readonly reenter: boolean;
-  readonly guard?: unknown;
-  readonly eventType: string;
+  for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
+    if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);
+  }
+  return out as XStateActions<C, E, A>;
 }
 
 type CompiledGuard<C, E> = (context: C, event: E) => boolean;
 interface CompiledAction<C, E> {
-  readonly impl: ActionImpl<C, E>;
+  readonly impl: ActionImpl<C, E, unknown>;
   readonly params: unknown;
 }
 /** A guard as a tree: a named implementation (with its params), or `not` / `and` / `or` of guards. */
 type GuardTree<C, E> =
-  | { readonly op: 'ref'; readonly impl: GuardImpl<C, E>; readonly params: unknown }
+  | { readonly op: 'ref'; readonly impl: GuardImpl<C, E, unknown>; readonly params: unknown }
   | { readonly op: 'not' | 'and' | 'or'; readonly of: readonly GuardTree<C, E>[] };
 interface CompiledTransition<C, E> {
   readonly guardTree: GuardTree<C, E> | null;
@@ -148,22 +181,15 @@ function unsupported(what: string): never {
   );
 }
 
-function compileGuard<C, E>(guard: unknown, impls: MachineImplementations<C, E>): GuardTree<C, E> {
-  if (typeof guard === 'string' || (typeof guard === 'object' && guard !== null && 'type' in guard)) {
-    const type = typeof guard === 'string' ? guard : String(guard.type);
-    const params = typeof guard === 'string' ? undefined : (guard as { params?: unknown }).params;
-    if (typeof params === 'function') unsupported(`dynamic params of guard '${type}'`);
-    const impl = impls.guards[type];
-    if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${type}' has no implementation`);
-    return { op: 'ref', impl, params };
+function compileGuard<C, E>(ref: GuardRef, impls: { readonly guards: object }): GuardTree<C, E> {
+  if (ref.kind === 'named') {
+    if (typeof ref.params === 'function') unsupported(`dynamic params of guard '${ref.type}'`);
+    const impl = guardsByName<C, E>(impls)[ref.type];
+    if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${ref.type}' has no implementation`);
+    return { op: 'ref', impl, params: ref.params };
   }
-  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
-    const of = (guard.guards as unknown[]).map((g) => compileGuard(g, impls));
-    if ((guard.name === 'not' && of.length === 1) || guard.name === 'and' || guard.name === 'or') {
-      return { op: guard.name, of };
-    }
-  }
-  return unsupported('an inline guard function');
+  if (ref.kind === 'inline') return unsupported('an inline guard function');
+  return { op: ref.kind, of: ref.of.map((g) => compileGuard(g, impls)) };
 }
 
 // The guard tree as one function (the table stepper's form).
@@ -180,16 +206,13 @@ function guardFunction<C, E>(tree: GuardTree<C, E>): CompiledGuard<C, E> {
   return (c, e) => parts.some((p) => p(c, e));
 }
 
-function compileAction<C, E>(action: unknown, impls: MachineImplementations<C, E>): CompiledAction<C, E> {
-  if (typeof action === 'string' || (typeof action === 'object' && action !== null && 'type' in action)) {
-    const type = typeof action === 'string' ? action : String(action.type);
-    const params = typeof action === 'string' ? undefined : (action as { params?: unknown }).params;
-    if (typeof params === 'function') unsupported(`dynamic params of action '${type}'`);
-    const impl = impls.actions[type];
-    if (impl === undefined) throw new SchedacctError('invalid-argument', `action '${type}' has no implementation`);
-    return { impl, params };
-  }
-  return unsupported('an inline or built-in action');
+function compileAction<C, E>(action: unknown, impls: { readonly actions: object }): CompiledAction<C, E> {
+  const ref = readAction(action);
+  if (ref.kind === 'inline') return unsupported('an inline or built-in action');
+  if (typeof ref.params === 'function') unsupported(`dynamic params of action '${ref.type}'`);
+  const impl = actionsByName<C, E>(impls)[ref.type];
+  if (impl === undefined) throw new SchedacctError('invalid-argument', `action '${ref.type}' has no implementation`);
+  return { impl, params: ref.params };
 }
 
 /** `step(leaf, context, event)`: the leaf after the event's transition, or −1 when no transition is enabled. */
@@ -257,18 +280,18 @@ function generateStep<C, E>(table: readonly Map<string, CompiledTransition<C, E>
   }
 }
 
-function ancestors(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let n: Node | undefined = node; n !== undefined; n = n.parent) out.push(n);
+function ancestors(node: AnyStateNode): AnyStateNode[] {
+  const out: AnyStateNode[] = [];
+  for (let n: AnyStateNode | undefined = node; n !== undefined; n = n.parent) out.push(n);
   return out; // node first, root last
 }
 
-function isDescendant(node: Node, of: Node): boolean {
+function isDescendant(node: AnyStateNode, of: AnyStateNode): boolean {
   for (let n = node.parent; n !== undefined; n = n.parent) if (n === of) return true;
   return false;
 }
 
-function initialLeaf(node: Node): Node {
+function initialLeaf(node: AnyStateNode): AnyStateNode {
   let n = node;
   while (n.type === 'compound') {
     const next = n.initial.target[0];
@@ -403,14 +426,14 @@ class Stepper<C, E> implements StepperInstance<C, E> {
  * @throws {@link SchedacctError} `unsupported` for features the stepper does not run (parallel or history states,
  *   `always`, `after`, `invoke`, inline or built-in actions, inline guards)
  */
-export function compileMachine<C, E extends EventObject>(
+export function compileMachine<C, E extends EventObject, G extends ParamsByName, A extends ParamsByName>(
   machine: MachineDefinition,
-  impls: MachineImplementations<C, E>,
+  impls: MachineImplementations<C, E, G, A>,
   options: CompileOptions = {},
 ): CompiledMachine<C, E> {
-  const root = machine.root as unknown as Node;
-  const all: Node[] = [];
-  const walk = (n: Node): void => {
+  const root = machine.root;
+  const all: AnyStateNode[] = [];
+  const walk = (n: AnyStateNode): void => {
     if (n.type === 'parallel' || n.type === 'history') unsupported(`${n.type} state '${n.id}'`);
     if (n.always !== undefined && n.always.length > 0) unsupported(`'always' on '${n.id}'`);
     if (n.after.length > 0) unsupported(`'after' on '${n.id}'`);
@@ -424,8 +447,8 @@ export function compileMachine<C, E extends EventObject>(
   const exitActions = new Map(all.map((n) => [n, n.exit.map((a) => compileAction(a, impls))]));
   const entryActions = new Map(all.map((n) => [n, n.entry.map((a) => compileAction(a, impls))]));
 
-  const compileTransition = (leaf: Node, t: Transition): CompiledTransition<C, E> => {
-    const guardTree = t.guard === undefined ? null : compileGuard(t.guard, impls);
+  const compileTransition = (leaf: AnyStateNode, t: AnyTransitionDefinition): CompiledTransition<C, E> => {
+    const guardTree = t.guard === undefined ? null : compileGuard(readGuard(t.guard), impls);
     const guard = guardTree === null ? null : guardFunction(guardTree);
     const own = t.actions.map((a) => compileAction(a, impls));
     const target = t.target?.[0];

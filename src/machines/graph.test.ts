@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getShortestPaths } from 'xstate/graph';
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import type { AnyStateMachine, AnyStateNode, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 import { stringifySnapshot } from './persist.js';
 import { createStableReadContext, stableReadMachine, type StableReadEvent } from './stable-read.js';
 import { Ledger } from '../accounting/ledger.js';
@@ -13,48 +13,45 @@ import {
   type TaskEvent,
 } from './task.js';
 import { taskEventsFrom, transitionKey, transitionKeys } from './testing.js';
-import { vcpuMachine, type VcpuContext, type VcpuEvent } from './vcpu.js';
+import { vcpuMachine, type VcpuEvent, type VcpuMachine } from './vcpu.js';
 
 /**
  * Model-based coverage: shortest paths with a context-free serializer (the state value plus which transition
  * definition led there, asked of XState itself with getTransitionData), so every reachable transition is a vertex.
  */
-function cover<E extends EventObject>(
-  machine: AnyStateMachine,
-  input: unknown,
-  events: (snapshot: AnyMachineSnapshot) => E[],
+function cover<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  input: InputFrom<TMachine>,
+  events: (snapshot: ReturnType<TMachine['transition']>) => EventFromLogic<TMachine>[],
 ) {
   const taken = new Set<string>();
   const paths = getShortestPaths(machine, {
     input,
-    events: events as never,
-    serializeEvent: (event: EventObject) => stringifySnapshot(event),
-    serializeState: (state: AnyMachineSnapshot, event: EventObject | undefined, prev?: AnyMachineSnapshot) => {
+    events,
+    serializeEvent: (event) => stringifySnapshot(event),
+    serializeState: (state, event, prev) => {
       const value = JSON.stringify(state.value);
       if (event === undefined || prev === undefined) return value;
-      const [t] = machine.getTransitionData(prev as never, event) as unknown as Parameters<typeof transitionKey>[0][];
+      const [t] = machine.getTransitionData(prev, event);
       const key = t === undefined ? 'none' : transitionKey(t);
       taken.add(key);
       return `${value}|${key}`;
     },
   });
-  return {
-    paths: paths as unknown as { state: AnyMachineSnapshot; steps: { state: AnyMachineSnapshot; event: E }[] }[],
-    taken,
-  };
+  return { paths, taken };
 }
 
 function leafValues(machine: AnyStateMachine): string[] {
   const out: string[] = [];
-  const walk = (node: { path: string[]; states: Record<string, unknown> }) => {
-    const children = Object.values(node.states) as (typeof node)[];
+  const walk = (node: AnyStateNode) => {
+    const children = Object.values(node.states);
     if (children.length === 0) {
       const [head, ...rest] = node.path;
       out.push(JSON.stringify(rest.length === 0 ? head : { [head ?? '']: rest[0] }));
     }
     children.forEach(walk);
   };
-  walk(machine.root as never);
+  walk(machine.root);
   return out;
 }
 
@@ -90,7 +87,7 @@ describe('task machine: model-based coverage', () => {
   for (const policy of ['drop', 'carry'] as const) {
     it(`every state reached, every transition taken, ledger laws on every path (${policy})`, () => {
       const { paths, taken } = cover(taskMachine, { task: 1, counterHz: 1e9, policy }, (s) =>
-        taskEventsFrom(s.context as TaskContext),
+        taskEventsFrom(s.context),
       );
       const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
       for (const leaf of leafValues(taskMachine)) expect(reached, `state ${leaf}`).toContain(leaf);
@@ -108,8 +105,8 @@ describe('task machine: model-based coverage', () => {
 
 describe('vcpu machine: model-based coverage', () => {
   it('every state reached, every transition taken; time conserved on every path', () => {
-    const events = (s: AnyMachineSnapshot): VcpuEvent[] => {
-      const now = (s.context as VcpuContext).nowNs;
+    const events = (s: SnapshotFrom<VcpuMachine>): VcpuEvent[] => {
+      const now = s.context.nowNs;
       return (['schedule', 'deschedule', 'pause', 'resume', 'offline', 'online'] as const).flatMap((type) => [
         { type, atNs: now + 1000 },
         { type, atNs: now - 1 },
@@ -121,7 +118,7 @@ describe('vcpu machine: model-based coverage', () => {
       for (const leaf of leafValues(vcpuMachine)) expect(reached).toContain(leaf);
       expect(transitionKeys(vcpuMachine).filter((k) => !taken.has(k))).toEqual([]);
       for (const p of paths) {
-        const c = p.state.context as VcpuContext;
+        const c = p.state.context;
         expect(c.runningNs + c.runnableNs + c.pausedNs + c.offlineNs).toBe(c.enteredNs - 10);
         expect(c.stolenNs).toBe(BigInt(c.runnableNs + (offlineIsSteal ? c.offlineNs : 0)));
       }

@@ -6,7 +6,21 @@
  * trip through a file or a database and the restored machine goes on booking where it left off.
  * @module
  */
+import type { AnyStateMachine, Snapshot, SnapshotFrom, StateValue } from 'xstate';
 import { Ledger, TaskAccount, type AccountRecord } from '../accounting/ledger.js';
+import { SchedacctError } from '../errors.js';
+
+/**
+ * A machine's snapshot as `actor.getPersistedSnapshot()` wrote it and {@link parseSnapshot} read it back: what
+ * `createActor(machine, { snapshot })` takes, with its state value and context typed as the machine's (for
+ * `compileTaskMachine().resume(snapshot.value, snapshot.context)`).
+ */
+export type PersistedSnapshot<TMachine extends AnyStateMachine> = Snapshot<unknown> & {
+  /** The state value. */
+  readonly value: SnapshotFrom<TMachine>['value'];
+  /** The context. */
+  readonly context: SnapshotFrom<TMachine>['context'];
+};
 
 /**
  * JSON text of a value, BigInts included; task accounts as their figures, ledgers left out.
@@ -15,11 +29,13 @@ import { Ledger, TaskAccount, type AccountRecord } from '../accounting/ledger.js
  * @example
  * ```ts
  * import { createActor } from 'xstate';
- * import { stringifySnapshot, taskMachine } from 'schedacct';
+ * import { parseSnapshot, stringifySnapshot, taskMachine } from 'schedacct';
  *
- * const actor = createActor(taskMachine, { input: { task: 1, counterHz: 1e9 } }).start();
+ * const input = { task: 1, counterHz: 1e9 };
+ * const actor = createActor(taskMachine, { input }).start();
  * const text = stringifySnapshot(actor.getPersistedSnapshot());
- * text.includes('"$account"'); // true
+ * const resumed = createActor(taskMachine, { snapshot: parseSnapshot(taskMachine, text), input }).start();
+ * resumed.getSnapshot().value; // 'unknown'
  * ```
  */
 export function stringifySnapshot(value: unknown): string {
@@ -33,14 +49,8 @@ export function stringifySnapshot(value: unknown): string {
   });
 }
 
-/**
- * Parses what {@link stringifySnapshot} wrote: BigInts restored, each task account opened again in `ledger` with its
- * figures, and every context that had an account given that ledger.
- * @param text - JSON text
- * @param ledger - where restored accounts go (default: a new ledger)
- * @returns the value
- */
-export function parseSnapshot(text: string, ledger: Ledger = new Ledger()): unknown {
+// BigInts restored; each task account opened again in `ledger`, and every context that had one given that ledger.
+function parseJson(text: string, ledger: Ledger): unknown {
   return JSON.parse(text, (_key, v: unknown) => {
     if (typeof v !== 'object' || v === null) return v;
     const keys = Object.keys(v);
@@ -52,4 +62,67 @@ export function parseSnapshot(text: string, ledger: Ledger = new Ledger()): unkn
     if ('account' in v && v.account instanceof TaskAccount && !('ledger' in v)) return { ...v, ledger };
     return v;
   });
+}
+
+const STATUSES: readonly unknown[] = ['active', 'done', 'error', 'stopped'];
+
+function isStateValue(value: unknown): value is StateValue {
+  if (typeof value === 'string') return true;
+  return (
+    typeof value === 'object' && value !== null && Object.values(value).every((v) => v === undefined || isStateValue(v))
+  );
+}
+
+/**
+ * Parses what {@link stringifySnapshot} wrote.
+ * @param text - JSON text
+ * @param ledger - where restored task accounts go (default: a new ledger)
+ * @returns the value, BigInts and accounts restored
+ * @throws SyntaxError for text that is not JSON
+ */
+export function parseSnapshot(text: string, ledger?: Ledger): unknown;
+/**
+ * Parses a snapshot of `machine` that {@link stringifySnapshot} wrote, checking that it is one: typed for
+ * `createActor(machine, { snapshot })` without a cast.
+ * @param machine - the machine the snapshot was taken of
+ * @param text - JSON text of `actor.getPersistedSnapshot()`
+ * @param ledger - where a restored task machine books (default: a new ledger)
+ * @returns the snapshot, BigInts and accounts restored
+ * @throws {@link SchedacctError} `invalid-argument` when the text is not JSON, not a snapshot (no status, no context
+ *   object) or names a state the machine does not have
+ */
+export function parseSnapshot<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  text: string,
+  ledger?: Ledger,
+): PersistedSnapshot<TMachine>;
+export function parseSnapshot(
+  machineOrText: AnyStateMachine | string,
+  textOrLedger?: string | Ledger,
+  ledger: Ledger = new Ledger(),
+): unknown {
+  if (typeof machineOrText === 'string') {
+    return parseJson(machineOrText, textOrLedger instanceof Ledger ? textOrLedger : ledger);
+  }
+  const text = typeof textOrLedger === 'string' ? textOrLedger : '';
+  const machine = machineOrText;
+  const bad = (why: string): never => {
+    throw new SchedacctError('invalid-argument', `not a persisted snapshot of machine '${machine.id}': ${why}`);
+  };
+  let parsed: unknown;
+  try {
+    parsed = parseJson(text, ledger);
+  } catch (e) {
+    return bad(e instanceof Error ? e.message : String(e));
+  }
+  if (typeof parsed !== 'object' || parsed === null) return bad('not an object');
+  if (!('status' in parsed) || !STATUSES.includes(parsed.status)) return bad('no status');
+  if (!('context' in parsed) || typeof parsed.context !== 'object' || parsed.context === null) return bad('no context');
+  if (!('value' in parsed) || !isStateValue(parsed.value)) return bad('no state value');
+  try {
+    machine.resolveState({ value: parsed.value, context: parsed.context });
+  } catch (e) {
+    return bad(e instanceof Error ? e.message : String(e));
+  }
+  return parsed;
 }

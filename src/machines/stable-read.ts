@@ -5,11 +5,17 @@
  * `stableRead` in the accounting core.
  * @module
  */
-import { assign, setup } from 'xstate';
+import { setup } from 'xstate';
 import { DEFAULT_MAX_RETRIES, type ConsistentReading } from '../accounting/consistent-read.js';
 import { SchedacctError } from '../errors.js';
-import { compileMachine, toXStateActions, toXStateGuards, type MachineImplementations } from './compile.js';
-import type { Machine } from './machine-type.js';
+import {
+  compileMachine,
+  toXStateActions,
+  toXStateGuards,
+  type CompiledMachine,
+  type MachineImplementations,
+} from './compile.js';
+import type { Machine, MachineSetup, Target, TransitionOf } from './machine-type.js';
 
 /** An event of the stable-read machine: a value was read. */
 export interface StableReadEvent {
@@ -53,8 +59,33 @@ export function createStableReadContext(input: StableReadInput = {}): StableRead
   return { maxRetries, retries: 0, stolenBefore: 0n, counter: 0n, stolenAfter: 0n };
 }
 
+/** The stable-read machine's guards, by name, and the params each takes (none). */
+export type StableReadGuardParams = {
+  /** The stolen value read after the counter equals the one read before it. */
+  stableRead: undefined;
+  /** Another attempt is allowed. */
+  retriesLeft: undefined;
+};
+
+/** The stable-read machine's actions, by name, and the params each takes (none). */
+export type StableReadActionParams = {
+  /** Keeps the stolen total read before the counter. */
+  keepStolenBefore: undefined;
+  /** Keeps the counter read. */
+  keepCounter: undefined;
+  /** Keeps the stolen total read after the counter. */
+  keepStolenAfter: undefined;
+  /** Counts a retry. */
+  countRetry: undefined;
+};
+
 /** Guard and action implementations, shared by the XState machine and the compiled stepper. */
-export const stableReadImplementations: MachineImplementations<StableReadContext, StableReadEvent> = {
+export const stableReadImplementations: MachineImplementations<
+  StableReadContext,
+  StableReadEvent,
+  StableReadGuardParams,
+  StableReadActionParams
+> = {
   guards: {
     // The stolen value read after the counter equals the one read before it.
     stableRead: (c, e) => e.value === c.stolenBefore,
@@ -77,36 +108,71 @@ export const stableReadImplementations: MachineImplementations<StableReadContext
   },
 };
 
+/** The stable-read machine's state value: the step of the read. */
+export type StableReadStateValue = 'readStolenBefore' | 'readCounter' | 'readStolenAfter' | 'consistent' | 'exhausted';
+
+/** A target a transition of the stable-read machine may name (XState types targets as any string; this checks them). */
+export type StableReadTarget = Target<'stableRead', StableReadStateValue>;
+
 /** The stable-read machine's type. */
-export type StableReadMachine = Machine<StableReadContext, StableReadEvent, StableReadInput>;
+export type StableReadMachine = Machine<
+  StableReadContext,
+  StableReadEvent,
+  StableReadInput,
+  StableReadGuardParams,
+  StableReadActionParams,
+  StableReadStateValue
+>;
+
+/** The stable-read machine's setup: its `createMachine` checks the guards and actions a definition names. */
+export const stableReadSetup: MachineSetup<
+  StableReadContext,
+  StableReadEvent,
+  StableReadInput,
+  StableReadGuardParams,
+  StableReadActionParams
+> = setup({
+  // Every field of StableReadInput is optional, so the rule takes `{} as StableReadInput` for a no-op: it names the
+  // input type, as the other machines' setups do.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  types: { context: {} as StableReadContext, events: {} as StableReadEvent, input: {} as StableReadInput },
+  guards: toXStateGuards(stableReadImplementations),
+  actions: toXStateActions(stableReadImplementations),
+});
+
+type StableReadTransition = TransitionOf<
+  StableReadContext,
+  StableReadEvent,
+  StableReadGuardParams,
+  StableReadActionParams,
+  StableReadTarget
+>;
+// A transition, its target checked (XState types targets as any string).
+const edge = (transition: StableReadTransition): StableReadTransition => transition;
 
 /** The stable read. */
-export const stableReadMachine: StableReadMachine = setup({
-  types: { context: {} as StableReadContext, events: {} as StableReadEvent, input: {} },
-  guards: toXStateGuards(stableReadImplementations),
-  actions: toXStateActions(stableReadImplementations, assign as never),
-}).createMachine({
+export const stableReadMachine: StableReadMachine = stableReadSetup.createMachine({
   id: 'stableRead',
-  context: ({ input }: { input: StableReadInput }) => createStableReadContext(input),
+  context: ({ input }) => createStableReadContext(input),
   initial: 'readStolenBefore',
   states: {
-    readStolenBefore: { on: { stolen: { target: 'readCounter', actions: ['keepStolenBefore'] } } },
-    readCounter: { on: { counter: { target: 'readStolenAfter', actions: ['keepCounter'] } } },
+    readStolenBefore: { on: { stolen: edge({ target: 'readCounter', actions: ['keepStolenBefore'] }) } },
+    readCounter: { on: { counter: edge({ target: 'readStolenAfter', actions: ['keepCounter'] }) } },
     readStolenAfter: {
       on: {
         stolen: [
-          { guard: 'stableRead', target: 'consistent', actions: ['keepStolenAfter'] },
-          { guard: 'retriesLeft', target: 'readStolenBefore', actions: ['keepStolenAfter', 'countRetry'] },
-          { target: 'exhausted', actions: ['keepStolenAfter'] },
+          edge({ guard: 'stableRead', target: 'consistent', actions: ['keepStolenAfter'] }),
+          edge({ guard: 'retriesLeft', target: 'readStolenBefore', actions: ['keepStolenAfter', 'countRetry'] }),
+          edge({ target: 'exhausted', actions: ['keepStolenAfter'] }),
         ],
       },
     },
     consistent: { type: 'final', description: 'Steal did not change around the counter read.' },
     exhausted: { type: 'final', description: 'The retry bound ran out: an anomaly for the caller to record.' },
   },
-} as never) as unknown as StableReadMachine;
+});
 
-let compiled: ReturnType<typeof compileMachine<StableReadContext, StableReadEvent>> | undefined;
+let compiled: CompiledMachine<StableReadContext, StableReadEvent> | undefined;
 
 /**
  * Takes a stable read by running the machine (compiled) against reader functions.

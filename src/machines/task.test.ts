@@ -10,6 +10,7 @@ import {
   taskTotals,
   type TaskContext,
   type TaskEvent,
+  type TaskInput,
   type TaskReading,
 } from './task.js';
 
@@ -24,7 +25,7 @@ const r = (counter: number, stolenNs = 0, extra: Partial<TaskReading> = {}): Tas
 const totals = (t: { context: TaskContext }) => taskTotals(t.context);
 const anomalies = (t: { context: TaskContext }) => t.context.ledger.anomalies();
 
-function run(events: readonly TaskEvent[], input = { task: 1, counterHz: 1_000_000_000 }) {
+function run(events: readonly TaskEvent[], input: TaskInput = { task: 1, counterHz: 1_000_000_000 }) {
   const stepper = compileTaskMachine().start(createTaskContext(input));
   for (const e of events) stepper.send(e);
   return stepper;
@@ -65,7 +66,7 @@ describe('task machine', () => {
         { type: 'preempt', reading: r(100) },
         { type: 'dispatch', reading: r(400) },
       ],
-      { task: 1, counterHz: 1e9, delayAfterPreempt: false } as never,
+      { task: 1, counterHz: 1e9, delayAfterPreempt: false },
     );
     expect([totals(t).preemptNs, totals(t).delayNs]).toEqual([300, 0]);
   });
@@ -98,8 +99,8 @@ describe('task machine', () => {
       { type: 'dispatch', reading: r(100, 250) },
       { type: 'preempt', reading: r(300, 250) },
     ];
-    const carry = run(events, { task: 1, counterHz: 1e9, policy: 'carry' } as never);
-    const drop = run(events, { task: 1, counterHz: 1e9, policy: 'drop' } as never);
+    const carry = run(events, { task: 1, counterHz: 1e9, policy: 'carry' });
+    const drop = run(events, { task: 1, counterHz: 1e9, policy: 'drop' });
     expect([totals(carry).stolenNs, totals(carry).chargedNs, carry.context.carriedNs]).toEqual([250, 50, 0]);
     expect([totals(drop).stolenNs, totals(drop).chargedNs, drop.context.droppedNs]).toEqual([100, 200, 150]);
   });

@@ -11,7 +11,7 @@
  * `impossible-transition`.
  * @module
  */
-import { and, assign, not, setup } from 'xstate';
+import { and, not, setup } from 'xstate';
 import type { Anomaly, AnomalyKind, TaskId } from '../accounting/anomaly.js';
 import { checkReadingValue, type ReadingValue } from '../accounting/reading.js';
 import { COUNTER_BACKWARDS, counterWidthForHz } from '../accounting/counter.js';
@@ -23,11 +23,12 @@ import {
   compileMachine,
   toXStateActions,
   toXStateGuards,
+  type CompiledMachine,
   type GuardImpl,
   type MachineImplementations,
 } from './compile.js';
 import { conversionFor } from './conversions.js';
-import type { Machine } from './machine-type.js';
+import type { ActionOf, Machine, MachineSetup, Target, TransitionOf } from './machine-type.js';
 
 /**
  * A reading as a task event carries it: counter and stolen total, where, and how it was taken. A `Snapshot` from a
@@ -305,8 +306,50 @@ const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', Guar
   },
 };
 
+/** The task machine's guards, by name, and the params each takes (none). */
+export type TaskGuardParams = {
+  /** All three reading checks at once: `monotonic`, `stableRead`, `stealWithinElapsed`. */
+  readingValid: undefined;
+  /** The reading is not before the previous one. */
+  monotonic: undefined;
+  /** The reading was taken consistently. */
+  stableRead: undefined;
+  /** The steal since the previous reading is between 0 and the time since it. */
+  stealWithinElapsed: undefined;
+  /** The task blocked in uninterruptible sleep (state `D`). */
+  iowaitState: undefined;
+};
+
+/** The task machine's actions, by name, and the params each takes. */
+export type TaskActionParams = {
+  /** Keeps the event's reading as the task's last one. */
+  capture: undefined;
+  /** Marks the first wakeup since leaving the CPU. */
+  markReady: undefined;
+  /** Switch-in: books the wait and the scheduling delay, starts a slice. */
+  startSlice: undefined;
+  /** Switch-out: charges the slice. */
+  chargeSlice: undefined;
+  /** Marks when the task left the CPU, and why. */
+  leaveCpu: {
+    /** How it left: the wait its next switch-in books. */
+    readonly kind: OffKind;
+  };
+  /** `leaveCpu`, sleep or iowait by the kernel state letter. */
+  leaveCpuBlocked: undefined;
+  /** Counts a migration. */
+  noteMigration: undefined;
+  /** Records an anomaly. */
+  recordAnomaly: {
+    /** Which. */
+    readonly kind: AnomalyKind;
+  };
+  /** Records why steal was not within the elapsed time. */
+  recordStealAnomaly: undefined;
+};
+
 /** The guard and action implementations, shared by the XState machine and the compiled stepper. */
-export const taskImplementations: MachineImplementations<TaskContext, TaskEvent> = {
+export const taskImplementations: MachineImplementations<TaskContext, TaskEvent, TaskGuardParams, TaskActionParams> = {
   guards: {
     ...taskGuards,
     // All three checks at once (monotonic, stableRead, stealWithinElapsed), the time since the last reading computed
@@ -364,7 +407,7 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
     // Marks when and how the task left the CPU (its next switch-in books the wait under this kind).
     leaveCpu: (c, e, params) => {
       c.offCounter = e.reading.counter;
-      c.offKind = (params as { kind: OffKind }).kind;
+      c.offKind = params.kind;
       c.ready = false; // perf resets the wakeup time at every switch-out
     },
     // Same as `leaveCpu`, choosing sleep or iowait by the kernel state letter.
@@ -396,37 +439,82 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent>
   },
 };
 
-type Action = string | { readonly type: string; readonly params: object };
+/** The task machine's state value: where a task is in its life. */
+export type TaskStateValue =
+  | 'unknown'
+  | 'scheduled'
+  | 'running'
+  | 'preempted'
+  | {
+      /** Asleep: voluntary or uninterruptible. */
+      blocked: 'sleep' | 'iowait';
+    }
+  | 'exited';
+
+/** A target a transition of the task machine may name (XState types targets as any string; this checks them). */
+export type TaskTarget = Target<'task', TaskStateValue>;
+
+/** The machine's type, spelled out because declarations are emitted without inference. */
+export type TaskMachine = Machine<TaskContext, TaskEvent, TaskInput, TaskGuardParams, TaskActionParams, TaskStateValue>;
+
+/** The task machine's setup: its `createMachine` checks the guards and actions a definition names, and their params. */
+export const taskSetup: MachineSetup<TaskContext, TaskEvent, TaskInput, TaskGuardParams, TaskActionParams> = setup({
+  types: { context: {} as TaskContext, events: {} as TaskEvent, input: {} as TaskInput },
+  guards: toXStateGuards(taskImplementations),
+  actions: toXStateActions(taskImplementations),
+});
+
+type TaskTransition = TransitionOf<TaskContext, TaskEvent, TaskGuardParams, TaskActionParams, TaskTarget>;
+type TaskAction = ActionOf<TaskContext, TaskEvent, TaskGuardParams, TaskActionParams>;
 
 /** The reading checks, in order: each failing guard takes a path that records its anomaly, then does the work. */
-const CHECKS: readonly { readonly failed: ReturnType<typeof not>; readonly record: Action }[] = [
-  { failed: not('monotonic'), record: { type: 'recordAnomaly', params: { kind: 'counter-backwards' } } },
-  { failed: not('stableRead'), record: { type: 'recordAnomaly', params: { kind: 'snapshot-inconsistent' } } },
-  { failed: not('stealWithinElapsed'), record: 'recordStealAnomaly' },
+const CHECKS: readonly {
+  readonly failed: 'monotonic' | 'stableRead' | 'stealWithinElapsed';
+  readonly record: TaskAction;
+}[] = [
+  { failed: 'monotonic', record: { type: 'recordAnomaly', params: { kind: 'counter-backwards' } } },
+  { failed: 'stableRead', record: { type: 'recordAnomaly', params: { kind: 'snapshot-inconsistent' } } },
+  { failed: 'stealWithinElapsed', record: 'recordStealAnomaly' },
 ];
 
-function checked(target: string, actions: readonly Action[], when?: string): object[] {
-  const onAll = [...actions, 'capture'];
-  const guard = (g: unknown): unknown => (when === undefined ? g : and([when, g as never]));
+function checked(target: TaskTarget, actions: readonly TaskAction[], when?: 'iowaitState'): TaskTransition[] {
+  const onAll: TaskAction[] = [...actions, 'capture'];
   // The ordinary path first, behind the one combined guard; then each failed check, in order, records its anomaly.
   return [
-    { guard: guard('readingValid'), target, actions: onAll },
-    ...CHECKS.map((c) => ({ guard: guard(c.failed), target, actions: [c.record, ...onAll] })),
+    { guard: when === undefined ? 'readingValid' : and([when, 'readingValid']), target, actions: onAll },
+    ...CHECKS.map((c) => ({
+      guard: when === undefined ? not(c.failed) : and([when, not(c.failed)]),
+      target,
+      actions: [c.record, ...onAll],
+    })),
   ];
 }
 
-const impossible = { actions: [{ type: 'recordAnomaly', params: { kind: 'impossible-transition' } }] };
-const ignore = { actions: ['capture'] };
-const leave = (kind: OffKind): Action => ({ type: 'leaveCpu', params: { kind } });
+const impossible: TaskTransition = {
+  actions: [{ type: 'recordAnomaly', params: { kind: 'impossible-transition' } }],
+};
+const ignore: TaskTransition = { actions: ['capture'] };
+const migrate: TaskTransition = { actions: ['noteMigration', 'capture'] };
+const leave = (kind: OffKind): TaskAction => ({ type: 'leaveCpu', params: { kind } });
 
-/** The machine's type, spelled out because declarations are emitted without inference. */
-export type TaskMachine = Machine<TaskContext, TaskEvent, TaskInput>;
-
-const definition = {
+/**
+ * The task lifecycle machine. Create an actor with `createActor(taskMachine, { input })`, or run the same
+ * definition fast with {@link compileTaskMachine}.
+ */
+export const taskMachine: TaskMachine = taskSetup.createMachine({
   id: 'task',
-  context: ({ input }: { input: TaskInput }) => createTaskContext(input),
+  context: ({ input }) => createTaskContext(input),
   initial: 'unknown',
-  on: Object.fromEntries(TASK_EVENT_TYPES.map((type) => [type, impossible])),
+  // Events a state does not handle: recorded and ignored.
+  on: {
+    create: impossible,
+    wakeup: impossible,
+    dispatch: impossible,
+    preempt: impossible,
+    block: impossible,
+    migrate: impossible,
+    exit: impossible,
+  },
   states: {
     unknown: {
       description: 'First seen mid-flight: nothing to charge until a switch-in is seen.',
@@ -439,7 +527,7 @@ const definition = {
           ...checked('#task.blocked.iowait', ['leaveCpuBlocked'], 'iowaitState'),
           ...checked('#task.blocked.sleep', ['leaveCpuBlocked']),
         ],
-        migrate: { actions: ['noteMigration', 'capture'] },
+        migrate,
         exit: checked('exited', []),
       },
     },
@@ -448,7 +536,7 @@ const definition = {
       on: {
         dispatch: checked('running', ['startSlice']),
         wakeup: ignore,
-        migrate: { actions: ['noteMigration', 'capture'] },
+        migrate,
         exit: checked('exited', []),
       },
     },
@@ -462,7 +550,7 @@ const definition = {
         ],
         exit: checked('exited', ['chargeSlice']),
         wakeup: ignore,
-        migrate: { actions: ['noteMigration', 'capture'] },
+        migrate,
       },
     },
     preempted: {
@@ -470,7 +558,7 @@ const definition = {
       on: {
         dispatch: checked('running', ['startSlice']),
         wakeup: ignore,
-        migrate: { actions: ['noteMigration', 'capture'] },
+        migrate,
         exit: checked('exited', []),
       },
     },
@@ -481,35 +569,25 @@ const definition = {
       on: {
         wakeup: checked('scheduled', ['markReady']),
         dispatch: checked('running', ['startSlice']),
-        migrate: { actions: ['noteMigration', 'capture'] },
+        migrate,
         exit: checked('exited', []),
       },
     },
-    exited: { type: 'final' as const, description: 'Gone: no further events.' },
+    exited: { type: 'final', description: 'Gone: no further events.' },
   },
-};
-
-/**
- * The task lifecycle machine. Create an actor with `createActor(taskMachine, { input })`, or run the same
- * definition fast with {@link compileTaskMachine}.
- */
-export const taskMachine: TaskMachine = setup({
-  types: { context: {} as TaskContext, events: {} as TaskEvent, input: {} as TaskInput },
-  guards: toXStateGuards(taskImplementations),
-  actions: toXStateActions(taskImplementations, assign as never),
-}).createMachine(definition as never) as unknown as TaskMachine;
+});
 
 /**
  * The task machine compiled to a table-driven stepper.
  * @returns the compiled machine: `compileTaskMachine().start(createTaskContext(input))`
  */
-export function compileTaskMachine(): ReturnType<typeof compileMachine<TaskContext, TaskEvent>> {
+export function compileTaskMachine(): CompiledMachine<TaskContext, TaskEvent> {
   // Compiled once: the tables are immutable and every start() makes an independent instance.
-  compiledcompileTaskMachine ??= compileMachine(taskMachine, taskImplementations);
-  return compiledcompileTaskMachine;
+  compiledTaskMachine ??= compileMachine(taskMachine, taskImplementations);
+  return compiledTaskMachine;
 }
 
-let compiledcompileTaskMachine: ReturnType<typeof compileMachine<TaskContext, TaskEvent>> | undefined;
+let compiledTaskMachine: CompiledMachine<TaskContext, TaskEvent> | undefined;
 
 /**
  * The switch-out event for a kernel state letter, as `sched_switch` reports `prev_state`: `R`/`R+` preempted,

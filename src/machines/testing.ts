@@ -4,6 +4,7 @@
  * drivers against the model.
  * @module
  */
+import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import type { ReadingValue } from '../accounting/reading.js';
 import type { MachineDefinition } from './compile.js';
 import type { TaskContext, TaskEvent, TaskReading } from './task.js';
@@ -75,12 +76,6 @@ export function taskEventsFrom(context: TaskContext): TaskEvent[] {
   return out;
 }
 
-interface Node {
-  readonly id: string;
-  readonly states: Readonly<Record<string, Node>>;
-  readonly transitions: ReadonlyMap<string, readonly object[]>;
-}
-
 /**
  * A stable key for each transition definition: `source id:event:index`.
  * @param machine - the machine
@@ -88,37 +83,28 @@ interface Node {
  */
 export function transitionKeys(machine: MachineDefinition): string[] {
   const keys: string[] = [];
-  const walk = (node: Node): void => {
+  const walk = (node: AnyStateNode): void => {
     for (const [event, transitions] of node.transitions)
       transitions.forEach((_t, i) => keys.push(`${node.id}:${event}:${String(i)}`));
     for (const child of Object.values(node.states)) walk(child);
   };
-  walk(machine.root as unknown as Node);
+  walk(machine.root);
   return keys;
 }
 
-/** The parts of a state node {@link transitionKey} reads. */
-export interface TransitionSource {
-  /** The node's id. */
-  readonly id: string;
-  /** Its transitions by event type. */
-  readonly transitions: ReadonlyMap<string, readonly object[]>;
-}
+/** A transition definition, as {@link transitionKey} reads it (XState's `TransitionDefinition`). */
+export type TransitionRef = AnyTransitionDefinition;
 
-/** The parts of a transition definition {@link transitionKey} reads. */
-export interface TransitionRef {
-  /** The state node that defines it. */
-  readonly source: TransitionSource;
-  /** Its event type. */
-  readonly eventType: string;
-}
+/** The state node that defines a transition (XState's `StateNode`). */
+export type TransitionSource = AnyStateNode;
 
 /**
  * The key (as {@link transitionKeys} writes it) of a transition definition.
  * @param transition - a transition definition, as `machine.getTransitionData` returns it
  * @returns its key
  */
-export function transitionKey(transition: TransitionRef): string {
-  const index = transition.source.transitions.get(transition.eventType)?.indexOf(transition) ?? -1;
-  return `${transition.source.id}:${transition.eventType}:${String(index)}`;
+export function transitionKey(transition: AnyTransitionDefinition): string {
+  const event = String(transition.eventType);
+  const index = transition.source.transitions.get(event)?.indexOf(transition) ?? -1;
+  return `${transition.source.id}:${event}:${String(index)}`;
 }

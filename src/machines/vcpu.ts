@@ -6,12 +6,18 @@
  * steal is `time[runnable] + time[offline]`).
  * @module
  */
-import { assign, not, setup } from 'xstate';
+import { not, setup } from 'xstate';
 import type { Anomaly } from '../accounting/anomaly.js';
 import { anomalyError } from '../accounting/anomaly.js';
 import { SchedacctError } from '../errors.js';
-import { compileMachine, toXStateActions, toXStateGuards, type MachineImplementations } from './compile.js';
-import type { Machine } from './machine-type.js';
+import {
+  compileMachine,
+  toXStateActions,
+  toXStateGuards,
+  type CompiledMachine,
+  type MachineImplementations,
+} from './compile.js';
+import type { Machine, MachineSetup, TransitionOf } from './machine-type.js';
 
 /** An event of the vCPU machine. */
 export interface VcpuEvent {
@@ -114,8 +120,30 @@ export function stolenAt(context: VcpuContext, state: VcpuBucket, atNs: number):
   return context.stolenNs + (accruing ? BigInt(open) : 0n);
 }
 
+/** The vCPU machine's guards, by name, and the params each takes (none). */
+export type VcpuGuardParams = {
+  /** Host time did not go backwards. */
+  monotonic: undefined;
+};
+
+/** The vCPU machine's actions, by name, and the params each takes. */
+export type VcpuActionParams = {
+  /** Adds the time since the state was entered to its bucket. */
+  accrue: {
+    /** The state left. */
+    readonly from: VcpuBucket;
+  };
+  /** Starts the new state's interval. */
+  enter: undefined;
+  /** Records an anomaly. */
+  recordAnomaly: {
+    /** Which. */
+    readonly kind: 'counter-backwards' | 'impossible-transition';
+  };
+};
+
 /** Guard and action implementations, shared by the XState machine and the compiled stepper. */
-export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent> = {
+export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent, VcpuGuardParams, VcpuActionParams> = {
   guards: {
     // Host time did not go backwards.
     monotonic: (c, e) => e.atNs >= c.nowNs,
@@ -123,7 +151,7 @@ export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent>
   actions: {
     // Adds the time since the state was entered to its bucket (and to the published steal where it is steal).
     accrue: (c, e, params) => {
-      const from = (params as { from: VcpuBucket }).from;
+      const from = params.from;
       const ns = Math.max(0, e.atNs - c.enteredNs);
       if (from === 'running') c.runningNs += ns;
       else if (from === 'runnable') c.runnableNs += ns;
@@ -139,7 +167,7 @@ export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent>
     },
     // Records an anomaly (host time backwards, or an event the state does not allow).
     recordAnomaly: (c, e, params) => {
-      const kind = (params as { kind: 'counter-backwards' | 'impossible-transition' }).kind;
+      const kind = params.kind;
       const anomaly: Anomaly = {
         kind,
         message:
@@ -156,33 +184,47 @@ export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent>
   },
 };
 
-function move(from: VcpuBucket, target: VcpuBucket): object[] {
-  const accrue = { type: 'accrue', params: { from } };
+/** The vCPU machine's type (its state value is the bucket its host time goes to). */
+export type VcpuMachine = Machine<VcpuContext, VcpuEvent, VcpuInput, VcpuGuardParams, VcpuActionParams, VcpuBucket>;
+
+/** The vCPU machine's setup: its `createMachine` checks the guards and actions a definition names, and their params. */
+export const vcpuSetup: MachineSetup<VcpuContext, VcpuEvent, VcpuInput, VcpuGuardParams, VcpuActionParams> = setup({
+  types: { context: {} as VcpuContext, events: {} as VcpuEvent, input: {} as VcpuInput },
+  guards: toXStateGuards(vcpuImplementations),
+  actions: toXStateActions(vcpuImplementations),
+});
+
+type VcpuTransition = TransitionOf<VcpuContext, VcpuEvent, VcpuGuardParams, VcpuActionParams, VcpuBucket>;
+
+function move(from: VcpuBucket, target: VcpuBucket): VcpuTransition[] {
   return [
     {
       guard: not('monotonic'),
       target,
       actions: [{ type: 'recordAnomaly', params: { kind: 'counter-backwards' } }, 'enter'],
     },
-    { target, actions: [accrue, 'enter'] },
+    { target, actions: [{ type: 'accrue', params: { from } }, 'enter'] },
   ];
 }
 
-/** The vCPU machine's type. */
-export type VcpuMachine = Machine<VcpuContext, VcpuEvent, VcpuInput>;
-
-const impossible = { actions: [{ type: 'recordAnomaly', params: { kind: 'impossible-transition' } }] };
+const impossible: VcpuTransition = {
+  actions: [{ type: 'recordAnomaly', params: { kind: 'impossible-transition' } }],
+};
 
 /** The host view of a vCPU. */
-export const vcpuMachine: VcpuMachine = setup({
-  types: { context: {} as VcpuContext, events: {} as VcpuEvent, input: {} as VcpuInput },
-  guards: toXStateGuards(vcpuImplementations),
-  actions: toXStateActions(vcpuImplementations, assign as never),
-}).createMachine({
+export const vcpuMachine: VcpuMachine = vcpuSetup.createMachine({
   id: 'vcpu',
-  context: ({ input }: { input: VcpuInput }) => createVcpuContext(input),
+  context: ({ input }) => createVcpuContext(input),
   initial: 'running',
-  on: Object.fromEntries(VCPU_EVENT_TYPES.map((type) => [type, impossible])),
+  // Events a state does not handle: recorded and ignored.
+  on: {
+    schedule: impossible,
+    deschedule: impossible,
+    pause: impossible,
+    resume: impossible,
+    offline: impossible,
+    online: impossible,
+  },
   states: {
     running: {
       description: 'The vCPU thread is on a physical CPU.',
@@ -209,16 +251,16 @@ export const vcpuMachine: VcpuMachine = setup({
       on: { online: move('offline', 'running') },
     },
   },
-} as never) as unknown as VcpuMachine;
+});
 
 /**
  * The vCPU machine compiled to a table-driven stepper.
  * @returns the compiled machine: `compileVcpuMachine().start(createVcpuContext(input))`
  */
-export function compileVcpuMachine(): ReturnType<typeof compileMachine<VcpuContext, VcpuEvent>> {
+export function compileVcpuMachine(): CompiledMachine<VcpuContext, VcpuEvent> {
   // Compiled once: the tables are immutable and every start() makes an independent instance.
-  compiledcompileVcpuMachine ??= compileMachine(vcpuMachine, vcpuImplementations);
-  return compiledcompileVcpuMachine;
+  compiledVcpuMachine ??= compileMachine(vcpuMachine, vcpuImplementations);
+  return compiledVcpuMachine;
 }
 
-let compiledcompileVcpuMachine: ReturnType<typeof compileMachine<VcpuContext, VcpuEvent>> | undefined;
+let compiledVcpuMachine: CompiledMachine<VcpuContext, VcpuEvent> | undefined;
