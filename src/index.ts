@@ -55,7 +55,7 @@ export {
   VCPU_EVENT_TYPES,
   vcpuImplementations,
   vcpuMachine,
-} from './machines/vcpu.js';
+} from './host/vcpu.js';
 
 // Hypervisor structures, byte for byte
 export {
@@ -174,7 +174,7 @@ export type {
   VcpuGuardParams,
   VcpuInput,
   VcpuMachine,
-} from './machines/vcpu.js';
+} from './host/vcpu.js';
 export type { ArmPvTime } from './abi/arm-pvtime.js';
 export type { Bytes } from './abi/bytes.js';
 export type { KvmStealTime } from './abi/kvm-steal-time.js';

@@ -37,7 +37,7 @@ async function definition(name: MachineName): Promise<MachineDefinition> {
     case 'task':
       return (await import('../machines/task.js')).taskMachine;
     case 'vcpu':
-      return (await import('../machines/vcpu.js')).vcpuMachine;
+      return (await import('../host/vcpu.js')).vcpuMachine;
     case 'stable-read':
       return (await import('../machines/stable-read.js')).stableReadMachine;
   }

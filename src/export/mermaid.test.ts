@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { setup, type AnyStateNode } from 'xstate';
 import { stableReadMachine } from '../machines/stable-read.js';
 import { taskMachine } from '../machines/task.js';
-import { vcpuMachine } from '../machines/vcpu.js';
+import { vcpuMachine } from '../host/vcpu.js';
 import { actionText, guardText, toMermaid } from './mermaid.js';
 
 function nodes(root: AnyStateNode): AnyStateNode[] {

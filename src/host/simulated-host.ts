@@ -12,7 +12,7 @@ import {
   type VcpuBucket,
   type VcpuContext,
   type VcpuEvent,
-} from '../machines/vcpu.js';
+} from './vcpu.js';
 
 /** A span of host time, ns from the start. */
 export interface Interval {
@@ -255,7 +255,7 @@ export class SimulatedHost {
   }
 
   /** The stolen total as a continuously updating hypervisor shows it now, ns. */
-  get stolenNs(): bigint {
+  get stolenTotalNs(): bigint {
     this.#follow();
     return stolenAt(this.#vcpu.context, this.#vcpu.path[0] as VcpuBucket, this.#hostNs);
   }

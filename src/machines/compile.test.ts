@@ -47,7 +47,7 @@ import {
   type VcpuBucket,
   type VcpuContext,
   type VcpuEvent,
-} from './vcpu.js';
+} from '../host/vcpu.js';
 
 /** A random step of a task's life: the event type and how its reading moves from the previous one. */
 const step = fc.record({
@@ -322,11 +322,11 @@ describe('persistence', () => {
     actor.stop();
     const snapshot = parseSnapshot(vcpuMachine, text);
     const value: VcpuBucket = snapshot.value; // the machine's own state value and context types
-    const stolen: bigint = snapshot.context.stolenNs;
+    const stolen: bigint = snapshot.context.stolenTotalNs;
     expect([value, stolen]).toEqual(['runnable', 0n]);
     const resumed = createActor(vcpuMachine, { snapshot, input: { vcpu: 3 } }).start();
     resumed.send({ type: 'schedule', atNs: 25 });
-    expect(resumed.getSnapshot().context.stolenNs).toBe(15n);
+    expect(resumed.getSnapshot().context.stolenTotalNs).toBe(15n);
     resumed.stop();
 
     const parsed = JSON.parse(text) as Record<string, unknown>;

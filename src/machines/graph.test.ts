@@ -4,16 +4,9 @@ import type { AnyStateMachine, AnyStateNode, EventFromLogic, InputFrom, Snapshot
 import { stringifySnapshot } from './persist.js';
 import { createStableReadContext, stableReadMachine, type StableReadEvent } from './stable-read.js';
 import { Ledger } from '../accounting/ledger.js';
-import {
-  compileTaskMachine,
-  createTaskContext,
-  taskMachine,
-  taskTotals,
-  type TaskContext,
-  type TaskEvent,
-} from './task.js';
+import { compileTaskMachine, createTaskContext, taskMachine, taskTotals, type TaskEvent } from './task.js';
 import { taskEventsFrom, transitionKey, transitionKeys } from './testing.js';
-import { vcpuMachine, type VcpuEvent, type VcpuMachine } from './vcpu.js';
+import { vcpuMachine, type VcpuEvent, type VcpuMachine } from '../host/vcpu.js';
 
 /**
  * Model-based coverage: shortest paths with a context-free serializer (the state value plus which transition
@@ -120,7 +113,7 @@ describe('vcpu machine: model-based coverage', () => {
       for (const p of paths) {
         const c = p.state.context;
         expect(c.runningNs + c.runnableNs + c.pausedNs + c.offlineNs).toBe(c.enteredNs - 10);
-        expect(c.stolenNs).toBe(BigInt(c.runnableNs + (offlineIsSteal ? c.offlineNs : 0)));
+        expect(c.stolenTotalNs).toBe(BigInt(c.runnableNs + (offlineIsSteal ? c.offlineNs : 0)));
       }
     }
   });

@@ -133,7 +133,7 @@ export function createEmulatedSource(options: EmulatedOptions): EmulatedSource {
   const start = options.counterStart ?? 0n;
   const abiCode = ABIS.indexOf(options.abi);
   const publish = (): void => {
-    hostWriteStolen(memory.i32, memory.u64, abiCode, host.stolenNs, options.torn ?? false, BigInt(host.hostNs));
+    hostWriteStolen(memory.i32, memory.u64, abiCode, host.stolenTotalNs, options.torn ?? false, BigInt(host.hostNs));
     const cntvct = (start + (BigInt(host.guestNs) * BigInt(counterHz)) / 1_000_000_000n) & mask;
     Atomics.store(memory.u64, EMULATED_LAYOUT.counter / 8, cntvct);
   };

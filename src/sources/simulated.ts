@@ -36,7 +36,7 @@ export function createSimulatedSource(options: SimulatedOptions): SimulatedSourc
     widthBits,
     readCounter: () => (start + (BigInt(host.guestNs) * hz) / 1_000_000_000n) & mask,
   };
-  const stolen: StableStolenSource = { protocol: 'stable-read', readStolen: () => host.stolenNs };
+  const stolen: StableStolenSource = { protocol: 'stable-read', readStolen: () => host.stolenTotalNs };
   const source: SimulatedSource = {
     name: 'simulated',
     counter,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import { compileVcpuMachine, createVcpuContext, stolenAt, type VcpuEvent } from './vcpu.js';
 
@@ -18,7 +19,7 @@ describe('vcpu machine', () => {
       { type: 'deschedule', atNs: 9500 },
     ]);
     expect(v.value).toBe('runnable');
-    expect(v.context).toMatchObject({ stolenNs: 3000n, runnableNs: 3000, pausedNs: 4000, runningNs: 2500 });
+    expect(v.context).toMatchObject({ stolenTotalNs: 3000n, runnableNs: 3000, pausedNs: 4000, runningNs: 2500 });
     expect(stolenAt(v.context, 'runnable', 10_000)).toBe(3500n); // a continuous publisher (Xen) shows the open interval
   });
 
@@ -27,8 +28,8 @@ describe('vcpu machine', () => {
       { type: 'offline', atNs: 100 },
       { type: 'online', atNs: 600 },
     ];
-    expect(run(events, false).context.stolenNs).toBe(0n);
-    expect(run(events, true).context.stolenNs).toBe(500n);
+    expect(run(events, false).context.stolenTotalNs).toBe(0n);
+    expect(run(events, true).context.stolenTotalNs).toBe(500n);
   });
 
   it('anomalies: host time going backwards counts as 0; an impossible event is ignored', () => {
@@ -38,12 +39,12 @@ describe('vcpu machine', () => {
       { type: 'resume', atNs: 2000 },
     ]);
     expect(v.value).toBe('running');
-    expect(v.context.stolenNs).toBe(0n);
-    expect(v.context.anomalies.map((a) => a.kind)).toEqual(['counter-backwards', 'impossible-transition']);
+    expect(v.context.stolenTotalNs).toBe(0n);
+    expect(v.context.ledger.anomalies().map((a) => a.kind)).toEqual(['counter-backwards', 'impossible-transition']);
   });
 
   it('strict and input validation', () => {
-    const v = compileVcpuMachine().start(createVcpuContext({ vcpu: 2, strict: true }));
+    const v = compileVcpuMachine().start(createVcpuContext({ vcpu: 2, ledger: new Ledger({ strict: true }) }));
     expect(() => v.send({ type: 'schedule', atNs: 1 })).toThrow(SchedacctError);
     expect(() => createVcpuContext({ vcpu: 0, startNs: -1 })).toThrow(/startNs/);
   });

@@ -8,7 +8,7 @@
  */
 import { not, setup } from 'xstate';
 import type { Anomaly } from '../accounting/anomaly.js';
-import { anomalyError } from '../accounting/anomaly.js';
+import { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import {
   compileMachine,
@@ -16,8 +16,8 @@ import {
   toXStateGuards,
   type CompiledMachine,
   type MachineImplementations,
-} from './compile.js';
-import type { Machine, MachineSetup, TransitionOf } from './machine-type.js';
+} from '../machines/compile.js';
+import type { Machine, MachineSetup, TransitionOf } from '../machines/machine-type.js';
 
 /** An event of the vCPU machine. */
 export interface VcpuEvent {
@@ -45,8 +45,8 @@ export interface VcpuInput {
   readonly startNs?: number;
   /** Count time offline as steal (Xen: yes; KVM and Arm PV time: no, the default). */
   readonly offlineIsSteal?: boolean;
-  /** Throw at the first anomaly instead of recording it. */
-  readonly strict?: boolean;
+  /** Where anomalies are recorded (default: a ledger of its own); `strict` is the ledger's. */
+  readonly ledger?: Ledger;
 }
 
 /** Where a vCPU's host time went. */
@@ -58,14 +58,14 @@ export interface VcpuContext {
   readonly vcpu: number;
   /** See {@link VcpuInput.offlineIsSteal}. */
   readonly offlineIsSteal: boolean;
-  /** See {@link VcpuInput.strict}. */
-  readonly strict: boolean;
+  /** Where its anomalies are recorded. */
+  readonly ledger: Ledger;
   /** Host time of the last event. */
   nowNs: number;
   /** Host time the current state was entered. */
   enteredNs: number;
   /** The stolen total as published to the guest (what the ABI structure holds). */
-  stolenNs: bigint;
+  stolenTotalNs: bigint;
   /** Host time spent running. */
   runningNs: number;
   /** Host time spent runnable (steal). */
@@ -74,10 +74,6 @@ export interface VcpuContext {
   pausedNs: number;
   /** Host time offline. */
   offlineNs: number;
-  /** Anomalies recorded. */
-  anomalyCount: number;
-  /** The first anomalies, in detail. */
-  anomalies: readonly Anomaly[];
 }
 
 /**
@@ -93,22 +89,20 @@ export function createVcpuContext(input: VcpuInput): VcpuContext {
   return {
     vcpu: input.vcpu,
     offlineIsSteal: input.offlineIsSteal ?? false,
-    strict: input.strict ?? false,
+    ledger: input.ledger ?? new Ledger(),
     nowNs: startNs,
     enteredNs: startNs,
-    stolenNs: 0n,
+    stolenTotalNs: 0n,
     runningNs: 0,
     runnableNs: 0,
     pausedNs: 0,
     offlineNs: 0,
-    anomalyCount: 0,
-    anomalies: [],
   };
 }
 
 /**
  * The stolen total a continuously updating hypervisor would show at `atNs` (Xen updates its runstate area on every
- * state change; KVM only at `vcpu_load`, which is {@link VcpuContext.stolenNs}).
+ * state change; KVM only at `vcpu_load`, which is {@link VcpuContext.stolenTotalNs}).
  * @param context - the vCPU's context
  * @param state - the vCPU's current state
  * @param atNs - host time, ns (≥ the last event's)
@@ -117,7 +111,7 @@ export function createVcpuContext(input: VcpuInput): VcpuContext {
 export function stolenAt(context: VcpuContext, state: VcpuBucket, atNs: number): bigint {
   const open = Math.max(0, atNs - context.enteredNs);
   const accruing = state === 'runnable' || (state === 'offline' && context.offlineIsSteal);
-  return context.stolenNs + (accruing ? BigInt(open) : 0n);
+  return context.stolenTotalNs + (accruing ? BigInt(open) : 0n);
 }
 
 /** The vCPU machine's guards, by name, and the params each takes (none). */
@@ -157,7 +151,7 @@ export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent,
       else if (from === 'runnable') c.runnableNs += ns;
       else if (from === 'paused') c.pausedNs += ns;
       else c.offlineNs += ns;
-      if (from === 'runnable' || (from === 'offline' && c.offlineIsSteal)) c.stolenNs += BigInt(ns);
+      if (from === 'runnable' || (from === 'offline' && c.offlineIsSteal)) c.stolenTotalNs += BigInt(ns);
     },
     // Starts the new state's interval.
     enter: (c, e) => {
@@ -177,9 +171,7 @@ export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent,
         cpu: c.vcpu,
         atNs: e.atNs,
       };
-      if (c.strict) throw anomalyError(anomaly);
-      c.anomalyCount++;
-      if (c.anomalies.length < 100) c.anomalies = [...c.anomalies, anomaly];
+      c.ledger.recordAnomaly(anomaly);
     },
   },
 };
