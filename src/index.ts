@@ -22,7 +22,8 @@ export {
   MAX_COUNTER_WIDTH,
   MIN_COUNTER_WIDTH,
 } from './accounting/counter.js';
-export { DEFAULT_ANOMALY_DETAILS, Ledger, TaskAccount } from './accounting/ledger.js';
+export { TaskAccount } from './accounting/account.js';
+export { DEFAULT_ANOMALY_DETAILS, Ledger } from './accounting/ledger.js';
 export { calcMaxNs, calcMultShift, clocksourceParams, schedClockParams } from './accounting/mult-shift.js';
 export { toBigValue } from './accounting/reading.js';
 export { anomalyMessage, bookSlice, chargeSlice, SliceAccountant, sliceCharge } from './accounting/slice.js';
@@ -111,7 +112,8 @@ export { AbiError, SchedacctError } from './errors.js';
 export type { Anomaly, AnomalyKind, TaskId } from './accounting/anomaly.js';
 export type { ConsistentReading, Reading, SeqcountStolen, UpdateBitStolen } from './accounting/consistent-read.js';
 export type { ConversionMode, CounterConversion } from './accounting/conversion.js';
-export type { AccountRecord, LedgerOptions, ReadingContext, TaskTotals, WaitKind } from './accounting/ledger.js';
+export type { AccountRecord, TaskTotals, WaitKind } from './accounting/account.js';
+export type { LedgerOptions, ReadingContext } from './accounting/ledger.js';
 export type { ClocksourceParams, MaxNs, MultShift, SchedClockParams } from './accounting/mult-shift.js';
 export type { ReadingValue } from './accounting/reading.js';
 export type { SliceAccountantOptions, SliceCharge } from './accounting/slice.js';

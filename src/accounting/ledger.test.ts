@@ -1,7 +1,8 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SchedacctError } from '../errors.js';
-import { Ledger, TaskAccount } from './ledger.js';
+import { Ledger } from './ledger.js';
+import { TaskAccount } from './account.js';
 import { stableRead } from './consistent-read.js';
 
 const slice = fc

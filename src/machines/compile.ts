@@ -6,279 +6,46 @@
  * @module
  */
 import {
-  assign,
-  type ActionFunction,
   type AnyStateMachine,
   type AnyStateNode,
   type AnyTransitionDefinition,
   type EventObject,
-  type MachineContext,
-  type ParameterizedObject,
   type StateValue,
 } from 'xstate';
 import { SchedacctError } from '../errors.js';
-import { readAction, readGuard, type GuardRef } from './definition.js';
+import { readGuard } from './definition.js';
+import {
+  compileAction,
+  compileGuard,
+  generateStep,
+  guardFunction,
+  unsupported,
+  type CompiledAction,
+  type CompiledTransition,
+  type Step,
+} from './codegen.js';
+import type { MachineImplementations, ParamsByName } from './implementations.js';
+
+export {
+  toXStateActions,
+  toXStateGuards,
+  toXStateInPlaceActions,
+  type ActionImpl,
+  type ActionImplementations,
+  type ActionImpls,
+  type GuardImpl,
+  type GuardImplementations,
+  type GuardImpls,
+  type MachineImplementations,
+  type NoneByName,
+  type ParamsByName,
+  type XArgs,
+  type XStateActions,
+  type XStateGuards,
+} from './implementations.js';
 
 /** Any XState machine, as far as it is read: its definition tree, `machine.root` (XState's `StateNode`s). */
 export type MachineDefinition = Pick<AnyStateMachine, 'root'>;
-
-/**
- * The params a machine's guards (or its actions) take, by name: `undefined` for one that takes none. XState checks
- * every guard and action a definition names, and its params, against these.
- */
-export type ParamsByName = Record<string, ParameterizedObject['params'] | undefined>;
-
-/** A guard implementation: pure, over the context, the event and the guard's params. */
-export type GuardImpl<C, E, P = undefined> = (context: C, event: E, params: P) => boolean;
-/** An action implementation: updates the context in place. */
-export type ActionImpl<C, E, P = undefined> = (context: C, event: E, params: P) => void;
-
-/** A map with no names: a machine without guards, or without actions (and XState's `setup` without actors). */
-// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- an empty map is meant here
-export type NoneByName = Record<never, never>;
-
-/** Guard implementations by name, each taking the params {@link ParamsByName} gives it. */
-export type GuardImpls<C, E, G extends ParamsByName> = { readonly [K in keyof G]: GuardImpl<C, E, G[K]> };
-/** Action implementations by name, each taking the params {@link ParamsByName} gives it. */
-export type ActionImpls<C, E, A extends ParamsByName> = { readonly [K in keyof A]: ActionImpl<C, E, A[K]> };
-
-/**
- * The implementations a machine is built from, shared by the XState actor ({@link toXStateGuards},
- * {@link toXStateActions}) and the stepper ({@link compileMachine}).
- */
-export interface MachineImplementations<
-  C,
-  E,
-  G extends ParamsByName = ParamsByName,
-  A extends ParamsByName = ParamsByName,
->
-  extends GuardImplementations<C, E, G>, ActionImplementations<C, E, A> {}
-
-/** The guards of {@link MachineImplementations}. */
-export interface GuardImplementations<C, E, G extends ParamsByName> {
-  /** Named guards. */
-  readonly guards: GuardImpls<C, E, G>;
-}
-
-/** The actions of {@link MachineImplementations}. */
-export interface ActionImplementations<C, E, A extends ParamsByName> {
-  /** Named actions. */
-  readonly actions: ActionImpls<C, E, A>;
-}
-
-/** What XState passes to a guard or action: the snapshot's context and the event. */
-export interface XArgs<C, E> {
-  /** The context. */
-  readonly context: C;
-  /** The event. */
-  readonly event: E;
-}
-
-/** Guards for `setup({ guards })`, by name: what {@link toXStateGuards} gives. */
-export type XStateGuards<C, E, G extends ParamsByName> = {
-  readonly [K in keyof G]: (args: XArgs<C, E>, params: G[K]) => boolean;
-};
-
-/** Actions for `setup({ actions })` or `machine.provide({ actions })`, by name: what {@link toXStateActions} gives. */
-export type XStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName> = {
-  readonly [K in keyof A]: ActionFunction<C, E, E, A[K], never, never, never, never, never>;
-};
-
-// The implementations as the stepper looks them up: by the name a definition gives, with the params it gives. XState
-// has checked both against the implementations' types when the machine was set up.
-type ByName<F> = Readonly<Record<string, F | undefined>>;
-function guardsByName<C, E>(impls: { readonly guards: object }): ByName<GuardImpl<C, E, unknown>> {
-  return impls.guards as ByName<GuardImpl<C, E, unknown>>;
-}
-function actionsByName<C, E>(impls: { readonly actions: object }): ByName<ActionImpl<C, E, unknown>> {
-  return impls.actions as ByName<ActionImpl<C, E, unknown>>;
-}
-
-/**
- * The guards for `setup({ guards })`: each calls the shared implementation.
- * @param impls - the shared implementations
- * @returns XState guard functions, by name
- */
-export function toXStateGuards<C, E, G extends ParamsByName>(
-  impls: GuardImplementations<C, E, G>,
-): XStateGuards<C, E, G> {
-  const out: Record<string, (args: XArgs<C, E>, params: unknown) => boolean> = {};
-  for (const [name, impl] of Object.entries(guardsByName<C, E>(impls))) {
-    if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);
-  }
-  return out as XStateGuards<C, E, G>;
-}
-
-/**
- * The actions for `setup({ actions })`: each copies the (flat) context, runs the shared implementation on the
- * copy and returns it through `assign`. Snapshots stay immutable, so XState's pure `machine.transition()`,
- * `xstate/graph` and any snapshot you kept remain correct. This is what the package's machines use.
- * @param impls - the shared implementations
- * @returns XState actions, by name
- */
-export function toXStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
-  impls: ActionImplementations<C, E, A>,
-): XStateActions<C, E, A> {
-  const out: Record<string, unknown> = {};
-  for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
-    if (impl === undefined) continue;
-    out[name] = assign<C, E, unknown, E, never>((args, params) => {
-      const next = { ...args.context };
-      impl(next, args.event, params);
-      return next;
-    });
-  }
-  return out as XStateActions<C, E, A>;
-}
-
-/**
- * Faster actions that run the shared implementation on the actor's context in place, as the stepper does (about
- * half the cost per event of {@link toXStateActions}). Only for an actor whose old snapshots nobody keeps: it breaks
- * the purity of `machine.transition()` and `xstate/graph`, which apply several events to one snapshot.
- * @param impls - the shared implementations
- * @returns XState actions, by name
- * @example
- * ```ts
- * import { createActor } from 'xstate';
- * import { taskImplementations, taskMachine, toXStateInPlaceActions } from 'schedacct';
- *
- * const fast = taskMachine.provide({ actions: toXStateInPlaceActions(taskImplementations) });
- * const actor = createActor(fast, { input: { task: 1, counterHz: 1e9 } }).start();
- * actor.send({ type: 'dispatch', reading: { counter: 0, stolenTotalNs: 0, cpu: 0 } });
- * ```
- */
-export function toXStateInPlaceActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
-  impls: ActionImplementations<C, E, A>,
-): XStateActions<C, E, A> {
-  const out: Record<string, (args: XArgs<C, E>, params: unknown) => void> = {};
-  for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
-    if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);
-  }
-  return out as XStateActions<C, E, A>;
-}
-
-type CompiledGuard<C, E> = (context: C, event: E) => boolean;
-interface CompiledAction<C, E> {
-  readonly impl: ActionImpl<C, E, unknown>;
-  readonly params: unknown;
-}
-/** A guard as a tree: a named implementation (with its params), or `not` / `and` / `or` of guards. */
-type GuardTree<C, E> =
-  | { readonly op: 'ref'; readonly impl: GuardImpl<C, E, unknown>; readonly params: unknown }
-  | { readonly op: 'not' | 'and' | 'or'; readonly of: readonly GuardTree<C, E>[] };
-interface CompiledTransition<C, E> {
-  readonly guardTree: GuardTree<C, E> | null;
-  readonly guard: CompiledGuard<C, E> | null;
-  readonly actions: readonly CompiledAction<C, E>[];
-  /** Index of the leaf state after the transition (unchanged for targetless transitions). */
-  readonly to: number;
-}
-
-function unsupported(what: string): never {
-  throw new SchedacctError(
-    'unsupported',
-    `compileMachine: ${what} is not supported; use named guards/actions, event transitions, compound and final states`,
-  );
-}
-
-function compileGuard<C, E>(ref: GuardRef, impls: { readonly guards: object }): GuardTree<C, E> {
-  if (ref.kind === 'named') {
-    if (typeof ref.params === 'function') unsupported(`dynamic params of guard '${ref.type}'`);
-    const impl = guardsByName<C, E>(impls)[ref.type];
-    if (impl === undefined) throw new SchedacctError('invalid-argument', `guard '${ref.type}' has no implementation`);
-    return { op: 'ref', impl, params: ref.params };
-  }
-  if (ref.kind === 'inline') return unsupported('an inline guard function');
-  return { op: ref.kind, of: ref.of.map((g) => compileGuard(g, impls)) };
-}
-
-// The guard tree as one function (the table stepper's form).
-function guardFunction<C, E>(tree: GuardTree<C, E>): CompiledGuard<C, E> {
-  if (tree.op === 'ref') {
-    const { impl, params } = tree;
-    if (params === undefined) return impl as CompiledGuard<C, E>; // no wrapper: params are undefined anyway
-    return (c, e) => impl(c, e, params);
-  }
-  const parts = tree.of.map(guardFunction);
-  const [first] = parts;
-  if (tree.op === 'not' && first !== undefined) return (c, e) => !first(c, e);
-  if (tree.op === 'and') return (c, e) => parts.every((p) => p(c, e));
-  return (c, e) => parts.some((p) => p(c, e));
-}
-
-function compileAction<C, E>(action: unknown, impls: { readonly actions: object }): CompiledAction<C, E> {
-  const ref = readAction(action);
-  if (ref.kind === 'inline') return unsupported('an inline or built-in action');
-  if (typeof ref.params === 'function') unsupported(`dynamic params of action '${ref.type}'`);
-  const impl = actionsByName<C, E>(impls)[ref.type];
-  if (impl === undefined) throw new SchedacctError('invalid-argument', `action '${ref.type}' has no implementation`);
-  return { impl, params: ref.params };
-}
-
-/** `step(leaf, context, event)`: the leaf after the event's transition, or −1 when no transition is enabled. */
-type Step<C, E> = (leaf: number, context: C, event: E) => number;
-
-/**
- * The table as generated JavaScript: one small function per state and event type that tries the candidates in
- * priority order, each with its guard expression and action calls written out. Every guard and action is called from
- * its own call site, so the engine sees one target per site and can inline the implementations (through the table,
- * every call site sees them all). `step` picks the function with a `switch` on the state and the event type and calls
- * it from one site: each function is compiled on its own, so a pair met late in a trace (an exit, an anomaly) does not
- * throw away the compiled code of the others. The implementations and params are handed in as constants; only indexes
- * and event-type strings are written into the source.
- * @param table - per leaf, the candidate transitions by event type
- * @returns the step function, or undefined where the runtime forbids generating code (a strict CSP, some edges)
- */
-function generateStep<C, E>(table: readonly Map<string, CompiledTransition<C, E>[]>[]): Step<C, E> | undefined {
-  const values: unknown[] = [];
-  const ref = (value: unknown): string => {
-    let i = values.indexOf(value);
-    if (i < 0) i = values.push(value) - 1;
-    return `v${String(i)}`;
-  };
-  const guardCode = (tree: GuardTree<C, E>): string => {
-    if (tree.op === 'ref')
-      return `${ref(tree.impl)}(c, e, ${tree.params === undefined ? 'undefined' : ref(tree.params)})`;
-    if (tree.op === 'not') return `!(${guardCode(tree.of[0] as GuardTree<C, E>)})`;
-    const parts = tree.of.map(guardCode);
-    if (parts.length === 0) return tree.op === 'and' ? 'true' : 'false';
-    return `(${parts.join(tree.op === 'and' ? ' && ' : ' || ')})`;
-  };
-  const candidateCode = (t: CompiledTransition<C, E>): string => {
-    const calls = t.actions.map(
-      (a) => `${ref(a.impl)}(c, e, ${a.params === undefined ? 'undefined' : ref(a.params)}); `,
-    );
-    const body = `{ ${calls.join('')}return ${String(t.to)}; }`;
-    return t.guardTree === null ? body : `if (${guardCode(t.guardTree)}) ${body}`;
-  };
-  const functions: string[] = [];
-  const lines: string[] = ['let f;', 'switch (leaf) {'];
-  table.forEach((byEvent, leaf) => {
-    if (byEvent.size === 0) return;
-    lines.push(`case ${String(leaf)}: switch (e.type) {`);
-    for (const [type, candidates] of byEvent) {
-      if (candidates.length === 0) continue;
-      const name = `t${String(functions.length)}`;
-      functions.push(`function ${name}(c, e) { ${candidates.map(candidateCode).join(' ')} return -1; }`);
-      lines.push(`case ${JSON.stringify(type)}: f = ${name}; break;`);
-    }
-    lines.push('default: return -1; } break;');
-  });
-  lines.push('default: return -1; }', 'return f(c, e);');
-  const source = [
-    '"use strict";',
-    ...values.map((_, i) => `const v${String(i)} = values[${String(i)}];`),
-    ...functions,
-    `return function step(leaf, c, e) { ${lines.join('\n')} };`,
-  ].join('\n');
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source holds only indexes and JSON strings
-    const make = new Function('values', source) as (values: unknown[]) => Step<C, E>;
-    return make(values);
-  } catch {
-    return undefined;
-  }
-}
 
 function ancestors(node: AnyStateNode): AnyStateNode[] {
   const out: AnyStateNode[] = [];

@@ -7,7 +7,8 @@
  * @module
  */
 import type { AnyStateMachine, Snapshot, SnapshotFrom, StateValue } from 'xstate';
-import { Ledger, TaskAccount, type AccountRecord } from '../accounting/ledger.js';
+import { Ledger } from '../accounting/ledger.js';
+import { TaskAccount, type AccountRecord } from '../accounting/account.js';
 import { SchedacctError } from '../errors.js';
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { createActor } from 'xstate';
+import type { ReadingValue } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import {
   compileTaskMachine,
@@ -12,6 +13,7 @@ import {
   type TaskContext,
   type TaskEvent,
   type TaskInput,
+  type TaskReading,
 } from '../machines/task.js';
 
 /** How the machines run. */
@@ -68,4 +70,99 @@ export function startTask(engine: Engine, input: TaskInput): TaskRunner {
       return actor.getSnapshot().status === 'done';
     },
   };
+}
+
+// Every task event's fields in one mutable record.
+interface ScratchEvent {
+  type: TaskEvent['type'];
+  readonly reading: {
+    counter: ReadingValue;
+    stolenTotalNs: number;
+    cpu: number;
+    atNs: number;
+    line: number;
+    lost: boolean;
+  };
+  state: string;
+  toCpu: number;
+  untracked: boolean;
+}
+
+/**
+ * Sends task events from their fields. The compiled engine gets one event and one reading refilled every time (the
+ * stepper keeps neither, and the machine's memo is keyed by values): no garbage per send. Real actors get fresh
+ * objects, as XState keeps events in its snapshots.
+ * @internal
+ */
+export class TaskSender {
+  readonly #scratch: ScratchEvent | undefined;
+
+  /** @param engine - the engine the events go to */
+  constructor(engine: Engine) {
+    this.#scratch =
+      engine === 'compiled'
+        ? {
+            type: 'dispatch',
+            reading: { counter: 0, stolenTotalNs: 0, cpu: 0, atNs: 0, line: 0, lost: false },
+            state: '',
+            toCpu: -1,
+            untracked: false,
+          }
+        : undefined;
+  }
+
+  /**
+   * Sends one event.
+   * @param runner - the task's machine
+   * @param type - the event type
+   * @param counter - the reading's counter
+   * @param stolenTotalNs - the reading's stolen total
+   * @param cpu - where
+   * @param atNs - when, for anomaly reports
+   * @param line - the input line
+   * @param state - a block's state letters
+   * @param toCpu - a migration's destination
+   * @param untracked - a dispatch whose switch-in was not seen
+   * @param lost - events before this one were lost
+   */
+  send(
+    runner: TaskRunner,
+    type: TaskEvent['type'],
+    counter: ReadingValue,
+    stolenTotalNs: number,
+    cpu: number,
+    atNs: number,
+    line: number,
+    state: string,
+    toCpu: number,
+    untracked: boolean,
+    lost: boolean,
+  ): void {
+    const scratch = this.#scratch;
+    if (scratch === undefined) {
+      const reading: TaskReading = { counter, stolenTotalNs, cpu, atNs, line, ...(lost ? { lost } : {}) };
+      runner.send(
+        type === 'block'
+          ? { type, reading, state }
+          : type === 'migrate'
+            ? { type, reading, toCpu }
+            : type === 'dispatch' && untracked
+              ? { type, reading, untracked }
+              : { type, reading },
+      );
+      return;
+    }
+    const r = scratch.reading;
+    r.counter = counter;
+    r.stolenTotalNs = stolenTotalNs;
+    r.cpu = cpu;
+    r.atNs = atNs;
+    r.line = line;
+    r.lost = lost;
+    scratch.type = type;
+    scratch.state = state;
+    scratch.toCpu = toCpu;
+    scratch.untracked = untracked;
+    runner.send(scratch);
+  }
 }

@@ -11,7 +11,8 @@ import { LineSplitter } from './bytes.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
 import { createFtraceParser } from './ftrace.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
-import { anomaliesOf, Replay, type AnomalyReport, type ReplayOptions } from './replay.js';
+import { anomaliesOf, type AnomalyReport } from './records.js';
+import { Replay, type ReplayOptions } from './replay.js';
 import type { InfoRow, TimehistRow } from './rows.js';
 export { detectFormat, type TraceFormat } from './format.js';
 

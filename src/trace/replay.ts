@@ -11,13 +11,12 @@
  * inconsistency it causes is recorded as `lost-event`.
  * @module
  */
-import type { Anomaly } from '../accounting/anomaly.js';
 import type { ReadingValue } from '../accounting/reading.js';
-import { Ledger, type TaskAccount, type TaskTotals } from '../accounting/ledger.js';
+import { Ledger } from '../accounting/ledger.js';
 import type { StealPolicy } from '../accounting/steal.js';
 import { SchedacctError } from '../errors.js';
-import type { TaskEvent, TaskInput, TaskReading } from '../machines/task.js';
-import { checkEngine, startTask, type Engine, type TaskRunner } from './engine.js';
+import type { TaskEvent, TaskInput } from '../machines/task.js';
+import { checkEngine, startTask, TaskSender, type Engine, type TaskRunner } from './engine.js';
 import type {
   ExitEvent,
   ForkEvent,
@@ -29,7 +28,9 @@ import type {
 } from './events.js';
 import { checkCompat, switchOut, type Compat } from './perf-compat.js';
 import { markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
-import { addRuntime, sliceSteal, type RuntimeWindow, type StealEstimate } from './steal-estimate.js';
+import { anomaliesOf, taskRecords, type AnomalyReport, type TaskRecord } from './records.js';
+import { CpuSlot, TaskSlot, type Finished } from './slots.js';
+import { addRuntime, sliceSteal, type StealEstimate } from './steal-estimate.js';
 
 /** Options of {@link Replay}. */
 export interface ReplayOptions {
@@ -46,96 +47,6 @@ export interface ReplayOptions {
   /** Where the totals and anomalies are booked (default: a new ledger, with `strict`). */
   readonly ledger?: Ledger;
 }
-
-/** Anomalies counted, with the first ones in detail. */
-export interface AnomalyReport {
-  /** How many. */
-  readonly count: number;
-  /** The first ones, oldest first. */
-  readonly details: readonly Anomaly[];
-}
-
-/** A task as the reports see it: one per task machine, so a tid reused after its thread exited is two tasks. */
-export interface TaskRecord {
-  /** tid, or 0 with `cpu` for an idle task. */
-  readonly tid: number;
-  /** CPU, for idle tasks (−1 for others). */
-  readonly cpu: number;
-  /** Latest comm. */
-  readonly comm: string;
-  /** Its totals, from the ledger. */
-  readonly totals: TaskTotals;
-  /** Exited during the trace. */
-  readonly dead: boolean;
-  /** Migrations counted (with `migrations: true`). */
-  readonly migrations: number;
-  /** The forking task, where the trace shows the fork (perf takes its parent column from side-band records). */
-  readonly parent: number;
-}
-
-// Every task event's fields in one mutable record (see Replay.#send).
-interface ScratchEvent {
-  type: TaskEvent['type'];
-  readonly reading: {
-    counter: ReadingValue;
-    stolenTotalNs: number;
-    cpu: number;
-    atNs: number;
-    line: number;
-    lost: boolean;
-  };
-  state: string;
-  toCpu: number;
-  untracked: boolean;
-}
-
-// What the replay keeps per tid: one record instead of a map per fact, so an event costs one lookup.
-class TaskSlot implements RuntimeWindow {
-  readonly tid: number;
-  /** The task's machine, once an event reached it; undefined again once it exited. */
-  runner: TaskRunner | undefined = undefined;
-  comm: string | undefined = undefined;
-  /** Steal suffered so far: the stolen total its readings carry. */
-  stolenTotalNs = 0;
-  sliceRuntime = -1;
-  inCpu = -1;
-  inT = 0;
-  /** CPU it is on (−1 when the trace shows it off every CPU). */
-  onCpu = -1;
-  migrations = 0;
-  parent = -1;
-  exited = false;
-  /** `comm[tid]` for wakeup and migration lines, and the comm it was made from. */
-  label: string | undefined = undefined;
-  labelComm: string | undefined = undefined;
-
-  constructor(tid: number) {
-    this.tid = tid;
-  }
-}
-
-// Per CPU: the previous switch (perf's tprev), the task it switched in, and the CPU's idle task.
-class CpuSlot {
-  tprev = 0;
-  hasCurrent = false;
-  current = 0;
-  /** The slot of the task it switched in last: the sample of most of its next events (no lookup for them). */
-  currentSlot: TaskSlot | undefined = undefined;
-  idle: TaskRunner | undefined = undefined;
-  idleStolenTotalNs = 0;
-}
-
-// A task whose machine finished: what the reports show of it, as it was then.
-interface Finished {
-  readonly tid: number;
-  readonly comm: string;
-  readonly account: TaskAccount;
-  readonly migrations: number;
-  readonly parent: number;
-}
-
-// perf walks its thread table: 256 buckets by tid (as unsigned: thread −1 is in the last), each in tid order.
-const bucket = (tid: number): number => (tid >>> 0) % 256;
 
 /**
  * Replays normalized events into a ledger.
@@ -183,7 +94,7 @@ export class Replay {
   // The machines' readings are ns since this base: 0 for every trace of a machine up less than 52 days, else its first
   // event's time less 2^52 ns. So they stay safe integers (numbers, the fast path) past 104 days of uptime too.
   #base = Number.NaN;
-  readonly #scratch: ScratchEvent | undefined;
+  readonly #sender: TaskSender;
 
   /**
    * @param options - see {@link ReplayOptions}
@@ -202,16 +113,7 @@ export class Replay {
     };
     startTask(this.#engine, { ...this.#input, task: 'check', ledger: new Ledger() }); // validates the policy now
     this.#countMigrations = options.migrations ?? false;
-    this.#scratch =
-      this.#engine === 'compiled'
-        ? {
-            type: 'dispatch',
-            reading: { counter: 0, stolenTotalNs: 0, cpu: 0, atNs: 0, line: 0, lost: false },
-            state: '',
-            toCpu: -1,
-            untracked: false,
-          }
-        : undefined;
+    this.#sender = new TaskSender(this.#engine);
   }
 
   #slot(tid: number): TaskSlot {
@@ -259,9 +161,8 @@ export class Replay {
     return slot.idle;
   }
 
-  // Sends a task event. The compiled engine gets one event and one reading refilled every time (the stepper keeps
-  // neither, and the machine's memo is keyed by values): no garbage per send. Real actors get fresh objects. The
-  // readings are ns since #base, as numbers (no BigInt arithmetic) wherever they are safe integers.
+  // Sends a task event whose readings are ns since #base, as numbers (no BigInt arithmetic) wherever they are safe
+  // integers.
   #send(
     runner: TaskRunner,
     type: TaskEvent['type'],
@@ -277,32 +178,7 @@ export class Replay {
     const ns = at - this.#base;
     // beyond 2^53 (a trace over 52 days long), a bigint: exact as the time itself, and slower
     const counter: ReadingValue = Number.isSafeInteger(ns) ? ns : BigInt(ns);
-    const scratch = this.#scratch;
-    if (scratch === undefined) {
-      const reading: TaskReading = { counter, stolenTotalNs, cpu, atNs: at, line, ...(lost ? { lost } : {}) };
-      runner.send(
-        type === 'block'
-          ? { type, reading, state }
-          : type === 'migrate'
-            ? { type, reading, toCpu }
-            : type === 'dispatch' && untracked
-              ? { type, reading, untracked }
-              : { type, reading },
-      );
-      return;
-    }
-    const r = scratch.reading;
-    r.counter = counter;
-    r.stolenTotalNs = stolenTotalNs;
-    r.cpu = cpu;
-    r.atNs = at;
-    r.line = line;
-    r.lost = lost;
-    scratch.type = type;
-    scratch.state = state;
-    scratch.toCpu = toCpu;
-    scratch.untracked = untracked;
-    runner.send(scratch);
+    this.#sender.send(runner, type, counter, stolenTotalNs, cpu, at, line, state, toCpu, untracked, lost);
   }
 
   /**
@@ -488,50 +364,11 @@ export class Replay {
 
   /** @returns every task a machine ran for, idle tasks included, in perf's thread order */
   tasks(): TaskRecord[] {
-    const out: TaskRecord[] = this.#finished.map((f) => ({
-      tid: f.tid,
-      cpu: -1,
-      comm: f.comm,
-      totals: f.account.toJSON(),
-      dead: true,
-      migrations: f.migrations,
-      parent: f.parent,
-    }));
-    for (const [tid, slot] of this.#tasks) {
-      if (slot.runner === undefined) continue;
-      out.push({
-        tid,
-        cpu: -1,
-        comm: slot.comm ?? ':' + String(tid),
-        totals: slot.runner.context.account.toJSON(),
-        dead: slot.exited,
-        migrations: slot.migrations,
-        parent: slot.parent,
-      });
-    }
-    this.#cpus.forEach((slot, cpu) => {
-      if (slot.idle === undefined) return;
-      const totals = slot.idle.context.account.toJSON();
-      out.push({ tid: 0, cpu, comm: '<idle>', totals, dead: false, migrations: 0, parent: -1 });
-    });
-    return out.sort((a, b) => bucket(a.tid) - bucket(b.tid) || a.tid - b.tid || a.cpu - b.cpu);
+    return taskRecords(this.#finished, this.#tasks, this.#cpus);
   }
 
   /** @returns the anomalies the machines recorded (malformed lines are the reader's: see `ReadResult.malformed`) */
   anomalies(): AnomalyReport {
     return anomaliesOf(this.ledger, (kind) => kind !== 'malformed-line');
   }
-}
-
-/**
- * A ledger's anomalies of some kinds.
- * @param ledger - the ledger
- * @param keep - which kinds
- * @returns their count and the ones kept in detail
- * @internal
- */
-export function anomaliesOf(ledger: Ledger, keep: (kind: Anomaly['kind']) => boolean): AnomalyReport {
-  let count = 0;
-  for (const [kind, n] of Object.entries(ledger.anomalyCounts())) if (keep(kind as Anomaly['kind'])) count += n;
-  return { count, details: ledger.anomalies().filter((a) => keep(a.kind)) };
 }

@@ -3,7 +3,7 @@
  * migration (its `-w` and `-M` lines). Their numbers are read off the ledger: what a switch booked.
  * @module
  */
-import type { TaskAccount } from '../accounting/ledger.js';
+import type { TaskAccount } from '../accounting/account.js';
 
 /** One `sched_switch` row, as `perf sched timehist` prints it. */
 export interface TimehistRow {

@@ -1,0 +1,255 @@
+/**
+ * A task's account: the one place where slices, waits and delays are added up, with the slice statistics kept as
+ * perf keeps them (Welford). Accounts live in a `Ledger`.
+ * @module
+ */
+import { SchedacctError } from '../errors.js';
+import type { TaskId } from './anomaly.js';
+import { MAX_SAFE_WHOLE } from './reading.js';
+
+/** Why a task was off the CPU: voluntary sleep (S, I…), uninterruptible wait (D), or preemption (R). */
+export type WaitKind = 'sleep' | 'iowait' | 'preempt';
+
+/**
+ * One task's totals. All times in ns. `runNs = chargedNs + stolenNs` always. Slice statistics are over each
+ * slice's wall run time.
+ */
+export interface TaskTotals {
+  /** The task. */
+  readonly task: TaskId;
+  /** Wall time on the CPU, summed over slices. */
+  readonly runNs: number;
+  /** Run time charged to the task: wall run minus steal. */
+  readonly chargedNs: number;
+  /** Steal subtracted from the task's slices, summed over them. */
+  readonly stolenNs: number;
+  /** Time asleep (voluntary). */
+  readonly sleepNs: number;
+  /** Time in uninterruptible wait (state D). */
+  readonly iowaitNs: number;
+  /** Time runnable after being preempted. */
+  readonly preemptNs: number;
+  /** Scheduling delay: from becoming runnable to running. */
+  readonly delayNs: number;
+  /** Number of slices (switch-outs). */
+  readonly slices: number;
+  /** Shortest slice, wall ns (0 when there were none). */
+  readonly minSliceNs: number;
+  /** Longest slice, wall ns. */
+  readonly maxSliceNs: number;
+  /** Mean slice, wall ns. */
+  readonly meanSliceNs: number;
+  /** Sample variance of the slices' wall time, ns² (0 with fewer than two slices). */
+  readonly sliceVarianceNs2: number;
+}
+
+/**
+ * A task account as persisted: its totals with the running sum the slice spread is kept in (so a restored account goes
+ * on exactly as the original would). See {@link TaskAccount.toRecord} and `Ledger.restore`.
+ */
+export interface AccountRecord extends Omit<TaskTotals, 'sliceVarianceNs2'> {
+  /** Sum of squared deviations of the slices from their mean (Welford's M2), ns². */
+  readonly sliceSumSquaresNs2: number;
+}
+
+/**
+ * Checks a time in ns.
+ * @param name - what it is
+ * @param ns - the value
+ * @internal
+ */
+export function checkNs(name: string, ns: number): void {
+  if (!(ns >= 0 && ns <= MAX_SAFE_WHOLE)) {
+    throw new SchedacctError('invalid-argument', `${name} must be a finite number of ns ≥ 0, got ${String(ns)}`);
+  }
+}
+
+/**
+ * A task's mutable account inside a `Ledger`: the one place where slices, waits and delays are added up.
+ * Get one with `Ledger.account` (or `Ledger.open` for a new task under a reused id).
+ * @example
+ * ```ts
+ * const account = new Ledger().account(42);
+ * account.addSlice(4_000_000, 250_000);
+ * account.chargedNs; // 3_750_000
+ * ```
+ */
+export class TaskAccount {
+  /** The task. */
+  readonly task: TaskId;
+  /** {@inheritDoc TaskTotals.runNs} */
+  runNs = 0;
+  /** {@inheritDoc TaskTotals.chargedNs} */
+  chargedNs = 0;
+  /** {@inheritDoc TaskTotals.stolenNs} */
+  stolenNs = 0;
+  /** {@inheritDoc TaskTotals.sleepNs} */
+  sleepNs = 0;
+  /** {@inheritDoc TaskTotals.iowaitNs} */
+  iowaitNs = 0;
+  /** {@inheritDoc TaskTotals.preemptNs} */
+  preemptNs = 0;
+  /** {@inheritDoc TaskTotals.delayNs} */
+  delayNs = 0;
+  /** {@inheritDoc TaskTotals.slices} */
+  slices = 0;
+  /** {@inheritDoc TaskTotals.minSliceNs} */
+  minSliceNs = 0;
+  /** {@inheritDoc TaskTotals.maxSliceNs} */
+  maxSliceNs = 0;
+  /** {@inheritDoc TaskTotals.meanSliceNs} */
+  meanSliceNs = 0;
+  // Welford's sum of squared deviations from the mean: the variance is #m2 / (slices − 1).
+  #m2 = 0;
+
+  /** @param task - the task this account is for */
+  constructor(task: TaskId) {
+    this.task = task;
+  }
+
+  /** {@inheritDoc TaskTotals.sliceVarianceNs2} */
+  get sliceVarianceNs2(): number {
+    return this.slices < 2 ? 0 : this.#m2 / (this.slices - 1);
+  }
+
+  /**
+   * Adds one run slice.
+   * @param runNs - wall time of the slice
+   * @param stolenNs - steal inside it (0 to `runNs`); the task is charged `runNs − stolenNs`
+   * @throws {@link SchedacctError} `invalid-argument` for negative values or steal beyond the slice
+   */
+  addSlice(runNs: number, stolenNs: number): void {
+    checkNs('runNs', runNs);
+    checkNs('stolenNs', stolenNs);
+    if (stolenNs > runNs) {
+      throw new SchedacctError(
+        'invalid-argument',
+        `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (chargeSlice)`,
+      );
+    }
+    this.runNs += runNs;
+    this.stolenNs += stolenNs;
+    this.chargedNs += runNs - stolenNs;
+    const n = ++this.slices;
+    if (n === 1 || runNs < this.minSliceNs) this.minSliceNs = runNs;
+    if (runNs > this.maxSliceNs) this.maxSliceNs = runNs;
+    const delta = runNs - this.meanSliceNs;
+    this.meanSliceNs += delta / n;
+    this.#m2 += delta * (runNs - this.meanSliceNs);
+  }
+
+  /**
+   * Adds time off the CPU.
+   * @param kind - why the task waited
+   * @param ns - how long
+   * @throws {@link SchedacctError} `invalid-argument` for a negative time or unknown kind
+   */
+  addWait(kind: WaitKind, ns: number): void {
+    checkNs('wait ns', ns);
+    switch (kind) {
+      case 'sleep':
+        this.sleepNs += ns;
+        break;
+      case 'iowait':
+        this.iowaitNs += ns;
+        break;
+      case 'preempt':
+        this.preemptNs += ns;
+        break;
+      default:
+        throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
+    }
+  }
+
+  /**
+   * Adds scheduling delay (runnable → running).
+   * @param ns - how long
+   * @throws {@link SchedacctError} `invalid-argument` for a negative time
+   */
+  addDelay(ns: number): void {
+    checkNs('delay ns', ns);
+    this.delayNs += ns;
+  }
+
+  /**
+   * Folds another account into this one (slice statistics combine exactly: Chan et al.).
+   * @param other - the account to add (left unchanged)
+   */
+  merge(other: TaskAccount): void {
+    this.runNs += other.runNs;
+    this.chargedNs += other.chargedNs;
+    this.stolenNs += other.stolenNs;
+    this.sleepNs += other.sleepNs;
+    this.iowaitNs += other.iowaitNs;
+    this.preemptNs += other.preemptNs;
+    this.delayNs += other.delayNs;
+    if (other.slices === 0) return;
+    const n = this.slices + other.slices;
+    if (this.slices === 0 || other.minSliceNs < this.minSliceNs) this.minSliceNs = other.minSliceNs;
+    if (other.maxSliceNs > this.maxSliceNs) this.maxSliceNs = other.maxSliceNs;
+    const delta = other.meanSliceNs - this.meanSliceNs;
+    this.#m2 += other.#m2 + (delta * delta * this.slices * other.slices) / n;
+    this.meanSliceNs += (delta * other.slices) / n;
+    this.slices = n;
+  }
+
+  /** @returns the account as persisted (see {@link AccountRecord}) */
+  toRecord(): AccountRecord {
+    const { task, runNs, chargedNs, stolenNs, sleepNs, iowaitNs, preemptNs, delayNs } = this;
+    const { slices, minSliceNs, maxSliceNs, meanSliceNs } = this;
+    return {
+      task,
+      runNs,
+      chargedNs,
+      stolenNs,
+      sleepNs,
+      iowaitNs,
+      preemptNs,
+      delayNs,
+      slices,
+      minSliceNs,
+      maxSliceNs,
+      meanSliceNs,
+      sliceSumSquaresNs2: this.#m2,
+    };
+  }
+
+  /**
+   * Sets this account to a persisted one's figures.
+   * @param record - what {@link TaskAccount.toRecord} gave
+   * @internal
+   */
+  load(record: AccountRecord): void {
+    this.runNs = record.runNs;
+    this.chargedNs = record.chargedNs;
+    this.stolenNs = record.stolenNs;
+    this.sleepNs = record.sleepNs;
+    this.iowaitNs = record.iowaitNs;
+    this.preemptNs = record.preemptNs;
+    this.delayNs = record.delayNs;
+    this.slices = record.slices;
+    this.minSliceNs = record.minSliceNs;
+    this.maxSliceNs = record.maxSliceNs;
+    this.meanSliceNs = record.meanSliceNs;
+    this.#m2 = record.sliceSumSquaresNs2;
+  }
+
+  /** @returns a plain, frozen copy of the totals */
+  toJSON(): TaskTotals {
+    return Object.freeze({
+      task: this.task,
+      runNs: this.runNs,
+      chargedNs: this.chargedNs,
+      stolenNs: this.stolenNs,
+      sleepNs: this.sleepNs,
+      iowaitNs: this.iowaitNs,
+      preemptNs: this.preemptNs,
+      delayNs: this.delayNs,
+      slices: this.slices,
+      minSliceNs: this.minSliceNs,
+      maxSliceNs: this.maxSliceNs,
+      meanSliceNs: this.meanSliceNs,
+      sliceVarianceNs2: this.sliceVarianceNs2,
+    });
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The task machine's guards and actions: the guards decide on the reading an event carries, the actions call the
+ * accounting core (`chargeSlice`) and book into the task's account. Shared by the XState machine and the stepper.
+ * @module
+ */
+import type { Anomaly, AnomalyKind } from '../accounting/anomaly.js';
+import { COUNTER_BACKWARDS } from '../accounting/counter.js';
+import type { CounterConversion } from '../accounting/conversion.js';
+import { checkReadingValue, type ReadingValue } from '../accounting/reading.js';
+import { anomalyMessage, chargeSlice, sliceCharge } from '../accounting/slice.js';
+import { nsBetween, skipSteal } from '../accounting/steal.js';
+import type { GuardImpl, MachineImplementations } from './compile.js';
+import { conversionFor } from './conversions.js';
+import type { TaskContext } from './task-context.js';
+import type { OffKind, TaskEvent, TaskReading } from './task-events.js';
+
+// Both reading guards need the time since the task's last reading: computed once per event (a memo of a pure
+// function of the conversion, the last counter and the event's counter).
+// Keyed by values, not by the reading object: a caller may refill one reading for every event.
+let memoCounter: ReadingValue | undefined;
+let memoConversion: CounterConversion | undefined;
+let memoLast: ReadingValue = 0;
+let memoElapsed = 0;
+function sinceLast(c: TaskContext, e: TaskEvent): number {
+  const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
+  const counter = e.reading.counter;
+  if (memoCounter !== counter || memoConversion !== conversion || memoLast !== c.lastCounter) {
+    memoCounter = counter;
+    memoConversion = conversion;
+    memoLast = c.lastCounter;
+    memoElapsed = conversion.elapsedNs(c.lastCounter, counter);
+  }
+  return memoElapsed;
+}
+
+// ns from an earlier counter to the event's; 0 when the counter went backwards.
+function elapsedSince(c: TaskContext, from: ReadingValue, e: TaskEvent): number {
+  const ns = conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(from, e.reading.counter);
+  return ns === COUNTER_BACKWARDS ? 0 : ns;
+}
+
+// The steal since the task's last reading is between 0 and the time since it (`elapsed`, ns).
+function stealWithin(c: TaskContext, r: TaskReading, elapsed: number): boolean {
+  return !(r.stolenTotalNs < c.lastStolenNs) && nsBetween(c.lastStolenNs, r.stolenTotalNs) <= elapsed;
+}
+
+// Into the ledger, the one recorder. A reading after lost events explains its own inconsistency: `lost-event`.
+function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, message: string): void {
+  const r = event.reading;
+  const lost = r.lost === true && kind !== 'impossible-transition';
+  const anomaly: Anomaly = {
+    kind: lost ? 'lost-event' : kind,
+    message: lost ? `${anomalyMessage('lost-event')} (seen as ${kind})` : message,
+    task: context.task,
+    cpu: r.cpu,
+    ...(r.atNs === undefined ? {} : { atNs: r.atNs }),
+    ...(r.line === undefined ? {} : { line: r.line }),
+  };
+  context.ledger.recordAnomaly(anomaly);
+}
+
+// The one slice result the chargeSlice action fills (an action runs to its end before the next starts).
+const charge = sliceCharge();
+
+const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', GuardImpl<TaskContext, TaskEvent>> = {
+  // The reading is not before the previous one.
+  monotonic: (c, e) => !c.hasReading || sinceLast(c, e) !== COUNTER_BACKWARDS,
+  // The reading was taken consistently (its protocol did not run out of retries).
+  stableRead: (_c, e) => e.reading.consistent !== false,
+  // The steal since the previous reading is between 0 and the time since it.
+  stealWithinElapsed: (c, e) => {
+    if (!c.hasReading) return true;
+    const elapsed = sinceLast(c, e);
+    return stealWithin(c, e.reading, elapsed === COUNTER_BACKWARDS ? 0 : elapsed);
+  },
+};
+
+/** The task machine's guards, by name, and the params each takes (none). */
+export type TaskGuardParams = {
+  /** All three reading checks at once: `monotonic`, `stableRead`, `stealWithinElapsed`. */
+  readingValid: undefined;
+  /** The reading is not before the previous one. */
+  monotonic: undefined;
+  /** The reading was taken consistently. */
+  stableRead: undefined;
+  /** The steal since the previous reading is between 0 and the time since it. */
+  stealWithinElapsed: undefined;
+  /** The task blocked in uninterruptible sleep (state `D`). */
+  iowaitState: undefined;
+};
+
+/** The task machine's actions, by name, and the params each takes. */
+export type TaskActionParams = {
+  /** Keeps the event's reading as the task's last one. */
+  capture: undefined;
+  /** Marks the first wakeup since leaving the CPU. */
+  markReady: undefined;
+  /** Switch-in: books the wait and the scheduling delay, starts a slice. */
+  startSlice: undefined;
+  /** Switch-out: charges the slice. */
+  chargeSlice: undefined;
+  /** Marks when the task left the CPU, and why. */
+  leaveCpu: {
+    /** How it left: the wait its next switch-in books. */
+    readonly kind: OffKind;
+  };
+  /** `leaveCpu`, sleep or iowait by the kernel state letter. */
+  leaveCpuBlocked: undefined;
+  /** Counts a migration. */
+  noteMigration: undefined;
+  /** Records an anomaly. */
+  recordAnomaly: {
+    /** Which. */
+    readonly kind: AnomalyKind;
+  };
+  /** Records why steal was not within the elapsed time. */
+  recordStealAnomaly: undefined;
+};
+
+/** The guard and action implementations, shared by the XState machine and the compiled stepper. */
+export const taskImplementations: MachineImplementations<TaskContext, TaskEvent, TaskGuardParams, TaskActionParams> = {
+  guards: {
+    ...taskGuards,
+    // All three checks at once (monotonic, stableRead, stealWithinElapsed), the time since the last reading computed
+    // once: the ordinary path tries this one guard first.
+    readingValid: (c, e) => {
+      const r = e.reading;
+      if (r.consistent === false) return false;
+      if (!c.hasReading) return true;
+      const elapsed = conversionFor(c.conversion, c.counterHz, c.widthBits).elapsedNs(c.lastCounter, r.counter);
+      return elapsed !== COUNTER_BACKWARDS && stealWithin(c, r, elapsed);
+    },
+    // The task blocked in uninterruptible sleep (state D: counted as iowait, as perf does).
+    iowaitState: (_c, e) => e.type === 'block' && e.state.startsWith('D'),
+  },
+  actions: {
+    // Keeps the event's reading as the task's last one (every accepted event ends here: a bad reading is refused at
+    // the event that brings it).
+    capture: (c, e) => {
+      checkReadingValue(e.reading.counter);
+      checkReadingValue(e.reading.stolenTotalNs);
+      c.lastCounter = e.reading.counter;
+      c.lastStolenNs = e.reading.stolenTotalNs;
+      c.hasReading = true;
+      c.cpu = e.reading.cpu;
+    },
+    // First wakeup since leaving the CPU: the scheduling delay starts.
+    markReady: (c, e) => {
+      if (c.ready) return;
+      c.ready = true;
+      c.readyCounter = e.reading.counter;
+    },
+    // Switch-in: books the wait since leaving the CPU and the scheduling delay, and starts a slice.
+    startSlice: (c, e) => {
+      const now = e.reading.counter;
+      if (e.type === 'dispatch' && e.untracked === true) {
+        c.offKind = 'none';
+        c.ready = false;
+      }
+      if (c.offKind !== 'none') c.account.addWait(c.offKind, elapsedSince(c, c.offCounter, e));
+      if (c.ready) c.account.addDelay(elapsedSince(c, c.readyCounter, e));
+      else if (c.offKind === 'preempt' && c.delayAfterPreempt) {
+        c.account.addDelay(elapsedSince(c, c.offCounter, e));
+      }
+      c.offKind = 'none';
+      c.ready = false;
+      c.sliceCounter = now;
+      skipSteal(c, e.reading.stolenTotalNs); // steal while the task was off the CPU is not its concern
+    },
+    // Switch-out: charges the slice through the accounting core.
+    chargeSlice: (c, e) => {
+      const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
+      chargeSlice(c, conversion, c.sliceCounter, e.reading.counter, e.reading.stolenTotalNs, charge);
+      c.account.addSlice(charge.elapsedNs, charge.stolenNs);
+    },
+    // Marks when and how the task left the CPU (its next switch-in books the wait under this kind).
+    leaveCpu: (c, e, params) => {
+      c.offCounter = e.reading.counter;
+      c.offKind = params.kind;
+      c.ready = false; // perf resets the wakeup time at every switch-out
+    },
+    // Same as `leaveCpu`, choosing sleep or iowait by the kernel state letter.
+    leaveCpuBlocked: (c, e) => {
+      c.offCounter = e.reading.counter;
+      c.offKind = e.type === 'block' && e.state.startsWith('D') ? 'iowait' : 'sleep';
+      c.ready = false;
+    },
+    // Counts a migration.
+    noteMigration: (c, e) => {
+      c.migrations++;
+      if (e.type === 'migrate') c.cpu = e.toCpu;
+    },
+    // Records an anomaly of the kind given as a parameter.
+    recordAnomaly: (c, e, params) => {
+      const kind = (params as { kind: AnomalyKind }).kind;
+      record(
+        c,
+        e,
+        kind,
+        kind === 'impossible-transition' ? `'${e.type}' is not possible in this state; ignored` : anomalyMessage(kind),
+      );
+    },
+    // Records why steal was not within the elapsed time: it went backwards, or exceeded it.
+    recordStealAnomaly: (c, e) => {
+      const kind: AnomalyKind = e.reading.stolenTotalNs < c.lastStolenNs ? 'steal-backwards' : 'steal-exceeds-elapsed';
+      record(c, e, kind, anomalyMessage(kind));
+    },
+  },
+};
