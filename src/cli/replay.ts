@@ -3,6 +3,8 @@
  * @module
  */
 import type { TraceFormat } from '../trace/format.js';
+import type { ReadResult } from '../trace/read.js';
+import type { Replay } from '../trace/replay.js';
 import type { Engine } from '../trace/engine.js';
 import type { Compat } from '../trace/perf-compat.js';
 import type { InfoRow, TimehistRow } from '../trace/rows.js';
@@ -181,46 +183,57 @@ export async function runReplay(
     ...(timehist ? { onRow } : {}),
     ...(timehist && json ? { onFormat } : {}),
   });
-  const { replay, malformed } = result;
-  const anomalies = replay.anomalies();
   if (json) {
-    const tail = {
-      steal: replay.steal,
-      outOfOrder: replay.outOfOrder,
-      switchBugs: replay.switchBugs,
-      anomalies: { count: anomalies.count, first: anomalies.details.slice(0, 20) },
-      malformed,
-      skipped: result.skipped,
-    };
+    const tail = jsonTail(result);
     if (timehist) {
       if (!document.opened) onFormat(result.format); // (the read tells the format before any row; never left headless)
       flushRows();
       write(`],${JSON.stringify(tail).slice(1)}\n`);
     } else {
-      const tasks = replay.tasks().map((t) => ({
-        tid: t.tid,
-        ...(t.tid === 0 ? { cpu: t.cpu } : {}),
-        comm: t.comm,
-        dead: t.dead,
-        migrations: t.migrations,
-        ...t.totals,
-        task: undefined,
-      }));
-      const summary = {
-        tasks,
-        firstSwitchNs: replay.firstSwitchNs,
-        lastSwitchNs: replay.lastSwitchNs,
-        cpus: replay.cpus,
-      };
-      write(`${head(result.format)},${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
+      write(`${head(result.format)},${JSON.stringify({ ...jsonSummary(result.replay), ...tail }).slice(1)}\n`);
     }
   } else if (text !== undefined) {
     text.end();
   } else {
     // Under --compat perf-6.1 the report is perf's, line for line; otherwise the stolen-time section follows it.
     const stolen = options.compat !== 'perf-6.1';
-    write(`${summaryLines(replay, { state: options.report === 'state-summary', stolen }).join('\n')}\n`);
+    write(`${summaryLines(result.replay, { state: options.report === 'state-summary', stolen }).join('\n')}\n`);
   }
+  notes(result, warn);
+}
+
+// What a JSON document ends with: the steal estimate, what was read and what went wrong.
+function jsonTail(result: ReadResult): object {
+  const { replay, malformed } = result;
+  const anomalies = replay.anomalies();
+  return {
+    steal: replay.steal,
+    outOfOrder: replay.outOfOrder,
+    switchBugs: replay.switchBugs,
+    anomalies: { count: anomalies.count, first: anomalies.details.slice(0, 20) },
+    malformed,
+    skipped: result.skipped,
+  };
+}
+
+// The summary as JSON: every task's totals (from the ledger) and the time window.
+function jsonSummary(replay: Replay): object {
+  const tasks = replay.tasks().map((t) => ({
+    tid: t.tid,
+    ...(t.tid === 0 ? { cpu: t.cpu } : {}),
+    comm: t.comm,
+    dead: t.dead,
+    migrations: t.migrations,
+    ...t.totals,
+    task: undefined,
+  }));
+  return { tasks, firstSwitchNs: replay.firstSwitchNs, lastSwitchNs: replay.lastSwitchNs, cpus: replay.cpus };
+}
+
+// The notes on standard error after a replay: what was skipped, lost or out of order.
+function notes(result: ReadResult, warn: (text: string) => void): void {
+  const { replay, malformed } = result;
+  const anomalies = replay.anomalies();
   if (malformed.count > 0) {
     const first = malformed.details[0];
     warn(

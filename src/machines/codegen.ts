@@ -159,3 +159,28 @@ export function generateStep<C, E>(table: readonly Map<string, CompiledTransitio
     return undefined;
   }
 }
+
+/**
+ * The table walked at run time: what runs where code cannot be generated.
+ * @param table - per leaf, the candidate transitions by event type
+ * @returns the step function
+ */
+export function tableStep<C, E extends { readonly type: string }>(
+  table: readonly Map<string, CompiledTransition<C, E>[]>[],
+): Step<C, E> {
+  return (leaf, context, event) => {
+    const candidates = table[leaf]?.get(event.type);
+    if (candidates === undefined) return -1;
+    for (let i = 0; i < candidates.length; i++) {
+      const t = candidates[i] as CompiledTransition<C, E>;
+      if (t.guard !== null && !t.guard(context, event)) continue;
+      const actions = t.actions;
+      for (let j = 0; j < actions.length; j++) {
+        const a = actions[j] as CompiledAction<C, E>;
+        a.impl(context, event, a.params);
+      }
+      return t.to;
+    }
+    return -1;
+  };
+}

@@ -18,9 +18,9 @@ import {
   compileAction,
   compileGuard,
   generateStep,
+  tableStep,
   guardFunction,
   unsupported,
-  type CompiledAction,
   type CompiledTransition,
   type Step,
 } from './codegen.js';
@@ -182,6 +182,21 @@ class Stepper<C, E> implements StepperInstance<C, E> {
   }
 }
 
+// Every state node of a machine, the root first; throws for what the stepper does not run.
+function statesOf(root: AnyStateNode): AnyStateNode[] {
+  const all: AnyStateNode[] = [];
+  const walk = (n: AnyStateNode): void => {
+    if (n.type === 'parallel' || n.type === 'history') unsupported(`${n.type} state '${n.id}'`);
+    if (n.always !== undefined && n.always.length > 0) unsupported(`'always' on '${n.id}'`);
+    if (n.after.length > 0) unsupported(`'after' on '${n.id}'`);
+    if (n.invoke.length > 0) unsupported(`'invoke' on '${n.id}'`);
+    all.push(n);
+    for (const child of Object.values(n.states)) walk(child);
+  };
+  walk(root);
+  return all;
+}
+
 /**
  * Compiles a machine definition into a table-driven stepper: for every leaf state and event type, the candidate
  * transitions in XState's priority order (deepest state first, then document order), with guards, exit, transition
@@ -199,16 +214,7 @@ export function compileMachine<C, E extends EventObject, G extends ParamsByName,
   options: CompileOptions = {},
 ): CompiledMachine<C, E> {
   const root = machine.root;
-  const all: AnyStateNode[] = [];
-  const walk = (n: AnyStateNode): void => {
-    if (n.type === 'parallel' || n.type === 'history') unsupported(`${n.type} state '${n.id}'`);
-    if (n.always !== undefined && n.always.length > 0) unsupported(`'always' on '${n.id}'`);
-    if (n.after.length > 0) unsupported(`'after' on '${n.id}'`);
-    if (n.invoke.length > 0) unsupported(`'invoke' on '${n.id}'`);
-    all.push(n);
-    for (const child of Object.values(n.states)) walk(child);
-  };
-  walk(root);
+  const all = statesOf(root);
   const leaves = all.filter((n) => n.type === 'atomic' || n.type === 'final');
   const leafIndex = new Map(leaves.map((n, i) => [n, i]));
   const exitActions = new Map(all.map((n) => [n, n.exit.map((a) => compileAction(a, impls))]));
@@ -261,26 +267,8 @@ export function compileMachine<C, E extends EventObject, G extends ParamsByName,
     (n) => entryActions.get(n) ?? [],
   );
 
-  // The table walked at run time: what runs where code cannot be generated.
-  const tableStep: Step<C, E> = (leaf, context, event) => {
-    const candidates = table[leaf]?.get(event.type);
-    if (candidates === undefined) return -1;
-    for (let i = 0; i < candidates.length; i++) {
-      const t = candidates[i] as CompiledTransition<C, E>;
-      if (t.guard !== null && !t.guard(context, event)) continue;
-      const actions = t.actions;
-      for (let j = 0; j < actions.length; j++) {
-        const a = actions[j] as CompiledAction<C, E>;
-        a.impl(context, event, a.params);
-      }
-      return t.to;
-    }
-    return -1;
-  };
   const generated = options.generate === false ? undefined : generateStep(table);
-  const step = generated ?? tableStep;
-
-  const tables: StepperTables<C, E> = { step, paths, isDone };
+  const tables: StepperTables<C, E> = { step: generated ?? tableStep(table), paths, isDone };
   const instance = (leaf: number, context: C): StepperInstance<C, E> => new Stepper(tables, leaf, context);
 
   return {

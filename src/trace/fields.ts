@@ -54,26 +54,19 @@ export class FieldScanner {
   scan(text: string, from = 0): number {
     this.#text = text;
     let n = 0;
-    const length = text.length;
-    let i = from;
-    while (i < length) {
-      const c = text.charCodeAt(i);
-      if (!isWord(c)) {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      while (j < length && isWord(text.charCodeAt(j))) j++;
-      if (j < length && text.charCodeAt(j) === 61 && (i === from || text.charCodeAt(i - 1) === 32)) {
-        if (n > 0) this.#valueEnd[n - 1] = i - 1;
-        this.#keyStart[n] = i;
-        this.#keyEnd[n] = j;
-        this.#valueStart[n] = j + 1;
-        n++;
-      }
-      i = j + 1;
+    // Each key ends at an `=`: from each one, back over the word before it (the regular expression `(\w+)=` finds
+    // the same keys, as a word run cannot span an earlier `=`).
+    for (let eq = text.indexOf('=', from); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+      let i = eq;
+      while (i > from && isWord(text.charCodeAt(i - 1))) i--;
+      if (i === eq || (i !== from && text.charCodeAt(i - 1) !== 32)) continue;
+      if (n > 0) this.#valueEnd[n - 1] = i - 1;
+      this.#keyStart[n] = i;
+      this.#keyEnd[n] = eq;
+      this.#valueStart[n] = eq + 1;
+      n++;
     }
-    if (n > 0) this.#valueEnd[n - 1] = length;
+    if (n > 0) this.#valueEnd[n - 1] = text.length;
     this.#count = n;
     return n;
   }

@@ -71,62 +71,12 @@ type Base = Pick<TraceEvent, 'timeNs' | 'cpu' | 'tid' | 'comm' | 'line'>;
 // undefined: a sched event whose fields did not parse; null: an event this reader does not use.
 function parseEvent(name: string, rest: string, base: Base): TraceEvent | null | undefined {
   switch (name) {
-    case 'sched_switch': {
-      const c = COMPACT_SWITCH.exec(rest);
-      if (c !== null) {
-        return {
-          ...base,
-          kind: 'switch',
-          prevComm: c[1] ?? '',
-          prevTid: Number(c[2]),
-          prevState: c[4] ?? 'R',
-          nextComm: c[5] ?? '',
-          nextTid: Number(c[6]),
-        };
-      }
-      const f = parseFields(rest.replace(' ==> ', ' '));
-      const prevTid = num(f, 'prev_pid');
-      const nextTid = num(f, 'next_pid');
-      const rawState = f.get('prev_state');
-      if (prevTid === undefined || nextTid === undefined || rawState === undefined) return undefined;
-      const prevState = /^-?\d+$/.test(rawState) ? decodeRawState(Number(rawState)) : rawState;
-      return {
-        ...base,
-        kind: 'switch',
-        prevComm: f.get('prev_comm') ?? '',
-        prevTid,
-        prevState,
-        nextComm: f.get('next_comm') ?? '',
-        nextTid,
-      };
-    }
+    case 'sched_switch':
+      return parseSwitch(rest, base);
     case 'sched_waking':
     case 'sched_wakeup':
-    case 'sched_wakeup_new': {
-      const variant = name === 'sched_waking' ? 'waking' : name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
-      const c = COMPACT_WAKEUP.exec(rest);
-      if (c !== null) {
-        return {
-          ...base,
-          kind: 'wakeup',
-          variant,
-          targetComm: c[1] ?? '',
-          targetTid: Number(c[2]),
-          targetCpu: Number(c[4]),
-        };
-      }
-      const f = parseFields(rest);
-      const targetTid = num(f, 'pid');
-      if (targetTid === undefined) return undefined;
-      return {
-        ...base,
-        kind: 'wakeup',
-        variant,
-        targetComm: f.get('comm') ?? '',
-        targetTid,
-        targetCpu: num(f, 'target_cpu') ?? -1,
-      };
-    }
+    case 'sched_wakeup_new':
+      return parseWakeup(name, rest, base);
     case 'sched_migrate_task': {
       const f = parseFields(rest);
       const targetTid = num(f, 'pid');
@@ -156,4 +106,62 @@ function parseEvent(name: string, rest: string, base: Base): TraceEvent | null |
     default:
       return null;
   }
+}
+
+// sched_switch: trace-cmd's compact rendering, or key=value fields (a numeric prev_state with -R).
+function parseSwitch(rest: string, base: Base): TraceEvent | undefined {
+  const c = COMPACT_SWITCH.exec(rest);
+  if (c !== null) {
+    return {
+      ...base,
+      kind: 'switch',
+      prevComm: c[1] ?? '',
+      prevTid: Number(c[2]),
+      prevState: c[4] ?? 'R',
+      nextComm: c[5] ?? '',
+      nextTid: Number(c[6]),
+    };
+  }
+  const f = parseFields(rest.replace(' ==> ', ' '));
+  const prevTid = num(f, 'prev_pid');
+  const nextTid = num(f, 'next_pid');
+  const rawState = f.get('prev_state');
+  if (prevTid === undefined || nextTid === undefined || rawState === undefined) return undefined;
+  const prevState = /^-?\d+$/.test(rawState) ? decodeRawState(Number(rawState)) : rawState;
+  return {
+    ...base,
+    kind: 'switch',
+    prevComm: f.get('prev_comm') ?? '',
+    prevTid,
+    prevState,
+    nextComm: f.get('next_comm') ?? '',
+    nextTid,
+  };
+}
+
+// sched_waking, sched_wakeup, sched_wakeup_new: compact (`comm:pid [prio] success=1 CPU:002`) or key=value.
+function parseWakeup(name: string, rest: string, base: Base): TraceEvent | undefined {
+  const variant = name === 'sched_waking' ? 'waking' : name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
+  const c = COMPACT_WAKEUP.exec(rest);
+  if (c !== null) {
+    return {
+      ...base,
+      kind: 'wakeup',
+      variant,
+      targetComm: c[1] ?? '',
+      targetTid: Number(c[2]),
+      targetCpu: Number(c[4]),
+    };
+  }
+  const f = parseFields(rest);
+  const targetTid = num(f, 'pid');
+  if (targetTid === undefined) return undefined;
+  return {
+    ...base,
+    kind: 'wakeup',
+    variant,
+    targetComm: f.get('comm') ?? '',
+    targetTid,
+    targetCpu: num(f, 'target_cpu') ?? -1,
+  };
 }

@@ -57,12 +57,42 @@ interface Head {
   tid: number;
   cpu: number;
   timeNs: number;
-  system: string;
-  name: string;
+  /** `SYSTEM` and `EVENT` of `SYSTEM:EVENT:`, as [start, end) in the line (sliced only when needed). */
+  systemStart: number;
+  systemEnd: number;
+  nameStart: number;
+  nameEnd: number;
   fields: number;
 }
 
-const head: Head = { comm: '', tid: 0, cpu: 0, timeNs: 0, system: '', name: '', fields: 0 };
+const head: Head = {
+  comm: '',
+  tid: 0,
+  cpu: 0,
+  timeNs: 0,
+  systemStart: 0,
+  systemEnd: 0,
+  nameStart: 0,
+  nameEnd: 0,
+  fields: 0,
+};
+
+// The digits at [start, end) as a number: exact below 2^53, as Number() reads them above.
+function digitsAt(text: string, start: number, end: number): number {
+  if (end - start > 15) return Number(text.slice(start, end));
+  let v = 0;
+  for (let i = start; i < end; i++) v = v * 10 + (text.charCodeAt(i) - 48);
+  return v;
+}
+
+const SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1];
+
+// SEC.FRAC at [secStart, secEnd) and [fracStart, fracEnd) in ns, as parseTimestampNs reads the two strings.
+function timeAt(text: string, secStart: number, secEnd: number, fracStart: number, fracEnd: number): number {
+  const fracDigits = Math.min(fracEnd - fracStart, 9);
+  const frac = digitsAt(text, fracStart, fracStart + fracDigits) * (SCALE[fracDigits] as number);
+  return digitsAt(text, secStart, secEnd) * 1e9 + frac;
+}
 
 // Everything after `[CPU]` for the bracket at `b`: fills `head` and returns true if the line goes on as a head does.
 function afterCpu(text: string, b: number): boolean {
@@ -101,15 +131,19 @@ function afterCpu(text: string, b: number): boolean {
   const eventStart = i;
   while (i < n && isName(text.charCodeAt(i))) i++;
   if (i === eventStart || i >= n || text.charCodeAt(i) !== 58) return false;
-  head.system = text.slice(nameStart, systemEnd);
-  head.name = text.slice(eventStart, i);
+  head.systemStart = nameStart;
+  head.systemEnd = systemEnd;
+  head.nameStart = eventStart;
+  head.nameEnd = i;
   i++;
   if (i < n && isBlank(text.charCodeAt(i))) i++; // one blank before the fields
   head.fields = i;
-  head.cpu = Number(text.slice(cpuStart, cpuEnd));
-  head.timeNs = parseTimestampNs(text.slice(secStart, secEnd), text.slice(fracStart, fracEnd));
+  head.cpu = digitsAt(text, cpuStart, cpuEnd);
+  head.timeNs = timeAt(text, secStart, secEnd, fracStart, fracEnd);
   return true;
 }
+
+const TERMINATOR = /[\n\r\u2028\u2029]/;
 
 function hasTerminator(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -140,7 +174,8 @@ function readHead(text: string): boolean {
     if (i < start && start === 0) continue; // no blank at all before the tid
     if (!afterCpu(text, b)) continue;
     // a line terminator in the comm or the fields: no perf script line (perf wrote none); blanks may hold them
-    if (hasTerminator(text, start, commEnd) || hasTerminator(text, head.fields, text.length)) return false;
+    if (TERMINATOR.test(text) && (hasTerminator(text, start, commEnd) || hasTerminator(text, head.fields, text.length)))
+      return false;
     head.comm = commEnd > start ? text.slice(start, commEnd) : '';
     head.tid = wholeAt(text, tidStart, tidEnd, false) ?? 0;
     return true;
@@ -167,8 +202,11 @@ export function parsePerfScriptLine(text: string, line: number): LineResult {
     if (text.trim() === '') return { type: 'skipped', name: '' };
     return { type: 'malformed', reason: 'not COMM TID [CPU] TIME: EVENT: FIELDS' };
   }
-  const { comm, tid, cpu, timeNs, system, name } = head;
-  if (system !== 'sched') return { type: 'skipped', name: `${system}:${name}` };
+  const { comm, tid, cpu, timeNs } = head;
+  const name = text.slice(head.nameStart, head.nameEnd);
+  if (head.systemEnd - head.systemStart !== 5 || !text.startsWith('sched', head.systemStart)) {
+    return { type: 'skipped', name: `${text.slice(head.systemStart, head.systemEnd)}:${name}` };
+  }
   const f = fields;
   f.scan(text, head.fields);
   switch (name) {
