@@ -35,6 +35,7 @@ const steps = [
     cmd: [bin('typedoc'), '--out', join(tmp, 'api'), '--treatWarningsAsErrors'],
   },
   { name: 'examples', cmd: [process.execPath, 'scripts/run-examples.mjs'] },
+  { name: 'house limits (files ≤ 400 lines, functions < 80)', cmd: [process.execPath, 'scripts/sizes.mjs'] },
 ];
 
 let builtOk = true;
