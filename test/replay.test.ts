@@ -280,3 +280,42 @@ describe('stolen time from sched_stat_runtime', () => {
     expect(summaryLines(replay, { stolen: true }).join('\n')).toMatch(/no sched_stat_runtime events/);
   });
 });
+
+describe('a tid reused after its thread exited', () => {
+  const sw = (
+    comm: string,
+    tid: number,
+    cpu: number,
+    t: string,
+    prev: string,
+    prevTid: number,
+    state: string,
+    next: string,
+    nextTid: number,
+  ) =>
+    `${comm} ${String(tid)} [00${String(cpu)}] ${t}: sched:sched_switch: prev_comm=${prev} prev_pid=${String(prevTid)} prev_prio=120 prev_state=${state} ==> next_comm=${next} next_pid=${String(nextTid)} next_prio=120`;
+  const wake = (t: string, comm: string, pid: number) =>
+    `swapper 0 [000] ${t}: sched:sched_waking: comm=${comm} pid=${String(pid)} prio=120 target_cpu=000`;
+  const trace = [
+    sw('swapper', 0, 1, '1.000000000', 'swapper/1', 0, 'R', 'a', 9),
+    wake('1.500000000', 'old', 7),
+    // tid 7 leaves CPU 1, which last switched in tid 9: a lost switch-in, whose dispatch (at 1.0) is before its wakeup
+    sw('old', 7, 1, '2.000000000', 'old', 7, 'X', 'swapper/1', 0),
+    wake('3.000000000', 'new', 7),
+    sw('swapper', 0, 0, '3.500000000', 'swapper/0', 0, 'R', 'new', 7),
+    sw('new', 7, 0, '4.000000000', 'new', 7, 'S', 'swapper/0', 0),
+  ];
+
+  it('keeps the first task: its totals, its comm and its anomalies (once lost with its machine)', async () => {
+    const { replay, ledger } = await readTrace(trace, { compat: 'perf-6.1' });
+    const sevens = replay.tasks().filter((t) => t.tid === 7);
+    expect(sevens.map((t) => [t.comm, t.dead, t.totals.slices, t.totals.runNs])).toEqual([
+      ['old', true, 1, 1_000_000_000],
+      ['new', false, 1, 500_000_000],
+    ]);
+    // the first task's anomaly survives its machine: Replay.anomalies() used to read only live machines
+    expect(replay.anomalies().count).toBe(1);
+    expect(replay.anomalies().details[0]).toMatchObject({ kind: 'lost-event', task: 7, line: 3 });
+    expect(ledger.tasks().filter((t) => t.task === 7)).toHaveLength(2);
+  });
+});

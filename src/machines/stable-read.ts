@@ -62,7 +62,7 @@ export function createStableReadContext(input: StableReadInput = {}): StableRead
 /** The stable-read machine's guards, by name, and the params each takes (none). */
 export type StableReadGuardParams = {
   /** The stolen value read after the counter equals the one read before it. */
-  stableRead: undefined;
+  stolenUnchanged: undefined;
   /** Another attempt is allowed. */
   retriesLeft: undefined;
 };
@@ -88,7 +88,7 @@ export const stableReadImplementations: MachineImplementations<
 > = {
   guards: {
     // The stolen value read after the counter equals the one read before it.
-    stableRead: (c, e) => e.value === c.stolenBefore,
+    stolenUnchanged: (c, e) => e.value === c.stolenBefore,
     // Another attempt is allowed.
     retriesLeft: (c) => c.retries < c.maxRetries,
   },
@@ -161,7 +161,7 @@ export const stableReadMachine: StableReadMachine = stableReadSetup.createMachin
     readStolenAfter: {
       on: {
         stolen: [
-          edge({ guard: 'stableRead', target: 'consistent', actions: ['keepStolenAfter'] }),
+          edge({ guard: 'stolenUnchanged', target: 'consistent', actions: ['keepStolenAfter'] }),
           edge({ guard: 'retriesLeft', target: 'readStolenBefore', actions: ['keepStolenAfter', 'countRetry'] }),
           edge({ target: 'exhausted', actions: ['keepStolenAfter'] }),
         ],

@@ -62,11 +62,11 @@ function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, messa
 // The one slice result the chargeSlice action fills (an action runs to its end before the next starts).
 const charge = sliceCharge();
 
-const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', GuardImpl<TaskContext, TaskEvent>> = {
+const taskGuards: Record<'monotonic' | 'consistentRead' | 'stealWithinElapsed', GuardImpl<TaskContext, TaskEvent>> = {
   // The reading is not before the previous one.
   monotonic: (c, e) => !c.hasReading || sinceLast(c, e) !== COUNTER_BACKWARDS,
   // The reading was taken consistently (its protocol did not run out of retries).
-  stableRead: (_c, e) => e.reading.consistent !== false,
+  consistentRead: (_c, e) => e.reading.consistent !== false,
   // The steal since the previous reading is between 0 and the time since it.
   stealWithinElapsed: (c, e) => {
     if (!c.hasReading) return true;
@@ -77,12 +77,12 @@ const taskGuards: Record<'monotonic' | 'stableRead' | 'stealWithinElapsed', Guar
 
 /** The task machine's guards, by name, and the params each takes (none). */
 export type TaskGuardParams = {
-  /** All three reading checks at once: `monotonic`, `stableRead`, `stealWithinElapsed`. */
+  /** All three reading checks at once: `monotonic`, `consistentRead`, `stealWithinElapsed`. */
   readingValid: undefined;
   /** The reading is not before the previous one. */
   monotonic: undefined;
   /** The reading was taken consistently. */
-  stableRead: undefined;
+  consistentRead: undefined;
   /** The steal since the previous reading is between 0 and the time since it. */
   stealWithinElapsed: undefined;
   /** The task blocked in uninterruptible sleep (state `D`). */
@@ -121,7 +121,7 @@ export type TaskActionParams = {
 export const taskImplementations: MachineImplementations<TaskContext, TaskEvent, TaskGuardParams, TaskActionParams> = {
   guards: {
     ...taskGuards,
-    // All three checks at once (monotonic, stableRead, stealWithinElapsed), the time since the last reading computed
+    // All three checks at once (monotonic, consistentRead, stealWithinElapsed), the time since the last reading computed
     // once: the ordinary path tries this one guard first.
     readingValid: (c, e) => {
       const r = e.reading;

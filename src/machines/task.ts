@@ -6,7 +6,7 @@
  * accounting core (`to_ns(Δcounter) − Δstolen`, clamped, under the configured {@link StealPolicy}); entering
  * `running` books the wait (perf's "wait time": from leaving the CPU to running again, filed by how the task left)
  * and the scheduling delay (from the first wakeup). Guards on the readings choose the path: a reading that is not
- * `monotonic`, not a `stableRead`, or whose steal is not `stealWithinElapsed` takes a transition that records the
+ * `monotonic`, not a `consistentRead`, or whose steal is not `stealWithinElapsed` takes a transition that records the
  * anomaly and still charges the clamped value. Events a state does not allow are caught at the root and recorded as
  * `impossible-transition`.
  * @module
@@ -68,11 +68,11 @@ type TaskAction = ActionOf<TaskContext, TaskEvent, TaskGuardParams, TaskActionPa
 
 /** The reading checks, in order: each failing guard takes a path that records its anomaly, then does the work. */
 const CHECKS: readonly {
-  readonly failed: 'monotonic' | 'stableRead' | 'stealWithinElapsed';
+  readonly failed: 'monotonic' | 'consistentRead' | 'stealWithinElapsed';
   readonly record: TaskAction;
 }[] = [
   { failed: 'monotonic', record: { type: 'recordAnomaly', params: { kind: 'counter-backwards' } } },
-  { failed: 'stableRead', record: { type: 'recordAnomaly', params: { kind: 'snapshot-inconsistent' } } },
+  { failed: 'consistentRead', record: { type: 'recordAnomaly', params: { kind: 'snapshot-inconsistent' } } },
   { failed: 'stealWithinElapsed', record: 'recordStealAnomaly' },
 ];
 
