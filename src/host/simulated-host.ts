@@ -5,6 +5,7 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
+import { mulberry32 } from './prng.js';
 import {
   compileVcpuMachine,
   createVcpuContext,
@@ -106,18 +107,6 @@ export interface SimulatedOptions {
   readonly clock?: TimeBase;
 }
 
-// mulberry32: a small, good, seedable PRNG (so the simulation is bit-identical for a seed).
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function* stealIntervals(pattern: StealPattern, seed: number): Generator<Interval> {
   switch (pattern.kind) {
     case 'none':
@@ -137,7 +126,7 @@ function* stealIntervals(pattern: StealPattern, seed: number): Generator<Interva
       for (let start = pattern.offNs; ; start += pattern.onNs + pattern.offNs)
         yield { startNs: start, endNs: start + pattern.onNs };
     case 'random': {
-      const next = prng(seed);
+      const next = mulberry32(seed);
       const draw = (mean: number) => Math.max(1, Math.round(-Math.log(1 - next()) * mean));
       for (let t = 0; ;) {
         const start = t + draw(pattern.meanRunNs);

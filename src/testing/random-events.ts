@@ -4,6 +4,7 @@
  * source shows now and then (a counter or stolen total going back, a steal jump, an inconsistent read).
  * @module
  */
+import { mulberry32 } from '../host/prng.js';
 import type { TaskEvent, TaskReading } from '../machines/task.js';
 
 /** Options of {@link randomTaskEvents}. */
@@ -14,18 +15,6 @@ export interface RandomEventsOptions {
   readonly cpus?: number;
   /** Share of readings that carry an anomaly, 0 … 1 (default 0.1). */
   readonly anomalyShare?: number;
-}
-
-// mulberry32: a small, well-mixed 32-bit generator; the sequence depends on the seed only.
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TYPES: readonly TaskEvent['type'][] = ['create', 'wakeup', 'dispatch', 'preempt', 'block', 'migrate', 'exit'];
@@ -45,7 +34,7 @@ const STATES = ['S', 'D', 'I'] as const;
  * ```
  */
 export function randomTaskEvents(seed: number, options: RandomEventsOptions = {}): TaskEvent[] {
-  const next = generator(seed);
+  const next = mulberry32(seed);
   const count = options.count ?? 100;
   const cpus = options.cpus ?? 2;
   const anomalyShare = options.anomalyShare ?? 0.1;
