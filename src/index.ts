@@ -213,6 +213,7 @@ export type {
   SwitchEvent,
   TraceEvent,
   TraceEventBase,
+  WakeupEvent,
 } from './trace/events.js';
 export type { TraceFormat } from './trace/format.js';
 export type { EventLine, LineResult, MalformedLine, SkippedLine } from './trace/perf-script.js';
