@@ -35,6 +35,14 @@ export class SchedacctError extends Error {
 /**
  * A hypervisor structure that does not match its ABI: wrong size, misaligned, or a field with a value the ABI
  * forbids. `field` names the offending field (`size` and `alignment` for the layout itself).
+ * @example
+ * ```ts
+ * try {
+ *   decodeArmPvTime(new Uint8Array(32));
+ * } catch (e) {
+ *   if (e instanceof AbiError) console.log(e.code, e.abi, e.field); // invalid-abi arm-pvtime size
+ * }
+ * ```
  */
 export class AbiError extends SchedacctError {
   /** The ABI, e.g. `arm-pvtime`. */

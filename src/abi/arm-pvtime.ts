@@ -8,17 +8,55 @@
 import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
-/** ABI name used in errors. */
+/**
+ * ABI name used in errors.
+ * @example
+ * ```ts
+ * ARM_PVTIME; // 'arm-pvtime'
+ * ```
+ */
 export const ARM_PVTIME = 'arm-pvtime';
-/** Size of the structure, bytes. */
+/**
+ * Size of the structure, bytes.
+ * @example
+ * ```ts
+ * ARM_PVTIME_SIZE; // 64
+ * ```
+ */
 export const ARM_PVTIME_SIZE = 64;
-/** Required alignment, bytes. */
+/**
+ * Required alignment, bytes.
+ * @example
+ * ```ts
+ * ARM_PVTIME_ALIGN; // 64
+ * ```
+ */
 export const ARM_PVTIME_ALIGN = 64;
-/** Offset of `stolen_time`. */
+/**
+ * Offset of `stolen_time`.
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(ARM_PVTIME_SIZE);
+ * encodeArmPvTime(memory, 2_000_000n);
+ * new DataView(memory.buffer).getBigUint64(ARM_PVTIME_STOLEN_OFFSET, true); // 2_000_000n
+ * ```
+ */
 export const ARM_PVTIME_STOLEN_OFFSET = 8;
-/** SMCCC function id of `PV_TIME_FEATURES`. */
+/**
+ * SMCCC function id of `PV_TIME_FEATURES`.
+ * @example
+ * ```ts
+ * PV_TIME_FEATURES.toString(16); // 'c5000020'
+ * ```
+ */
 export const PV_TIME_FEATURES = 0xc5000020;
-/** SMCCC function id of `PV_TIME_ST` (returns the structure's IPA). */
+/**
+ * SMCCC function id of `PV_TIME_ST` (returns the structure's IPA).
+ * @example
+ * ```ts
+ * PV_TIME_ST.toString(16); // 'c5000021'
+ * ```
+ */
 export const PV_TIME_ST = 0xc5000021;
 
 /** The decoded structure. */
@@ -38,6 +76,12 @@ export interface ArmPvTime {
  * @param offset - its offset (default 0)
  * @returns the fields
  * @throws {@link AbiError} naming `size`, `alignment`, `revision`, `attributes` or `reserved`
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(ARM_PVTIME_SIZE);
+ * encodeArmPvTime(memory, 2_000_000n);
+ * decodeArmPvTime(memory); // { revision: 0, attributes: 0, stolenNs: 2_000_000n }
+ * ```
  */
 export function decodeArmPvTime(bytes: Bytes, offset = 0): ArmPvTime {
   const view = structView(ARM_PVTIME, bytes, offset, ARM_PVTIME_SIZE, ARM_PVTIME_ALIGN);
@@ -55,6 +99,12 @@ export function decodeArmPvTime(bytes: Bytes, offset = 0): ArmPvTime {
  * @param stolenNs - stolen time, ns (u64)
  * @param offset - the structure's offset (default 0)
  * @throws {@link AbiError} for size or alignment; `stolen_time` when the value does not fit a u64
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(ARM_PVTIME_SIZE); // the page the host shares with the guest
+ * encodeArmPvTime(memory, 2_000_000n); // 2 ms stolen so far
+ * decodeArmPvTime(memory).stolenNs; // 2_000_000n
+ * ```
  */
 export function encodeArmPvTime(bytes: Bytes, stolenNs: bigint, offset = 0): void {
   const view = structView(ARM_PVTIME, bytes, offset, ARM_PVTIME_SIZE, ARM_PVTIME_ALIGN);

@@ -7,23 +7,83 @@
 import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
-/** ABI name used in errors. */
+/**
+ * ABI name used in errors.
+ * @example
+ * ```ts
+ * KVM_STEAL_TIME; // 'kvm-steal-time'
+ * ```
+ */
 export const KVM_STEAL_TIME = 'kvm-steal-time';
-/** Size of the structure, bytes. */
+/**
+ * Size of the structure, bytes.
+ * @example
+ * ```ts
+ * KVM_STEAL_TIME_SIZE; // 64
+ * ```
+ */
 export const KVM_STEAL_TIME_SIZE = 64;
-/** Required alignment, bytes. */
+/**
+ * Required alignment, bytes.
+ * @example
+ * ```ts
+ * KVM_STEAL_TIME_ALIGN; // 64
+ * ```
+ */
 export const KVM_STEAL_TIME_ALIGN = 64;
-/** Offset of `steal`. */
+/**
+ * Offset of `steal`.
+ * @example
+ * ```ts
+ * KVM_STEAL_OFFSET; // 0
+ * ```
+ */
 export const KVM_STEAL_OFFSET = 0;
-/** Offset of `version`. */
+/**
+ * Offset of `version`.
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(KVM_STEAL_TIME_SIZE);
+ * encodeKvmStealTime(memory, { stealNs: 2_000_000n, version: 4, preempted: 0 });
+ * new DataView(memory.buffer).getUint32(KVM_VERSION_OFFSET, true); // 4
+ * ```
+ */
 export const KVM_VERSION_OFFSET = 8;
-/** Offset of `flags`. */
+/**
+ * Offset of `flags`.
+ * @example
+ * ```ts
+ * KVM_FLAGS_OFFSET; // 12
+ * ```
+ */
 export const KVM_FLAGS_OFFSET = 12;
-/** Offset of `preempted`. */
+/**
+ * Offset of `preempted`.
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(KVM_STEAL_TIME_SIZE);
+ * encodeKvmStealTime(memory, { stealNs: 0n, version: 2, preempted: KVM_VCPU_PREEMPTED });
+ * memory[KVM_PREEMPTED_OFFSET]; // 1
+ * ```
+ */
 export const KVM_PREEMPTED_OFFSET = 16;
-/** `preempted` bit: the vCPU was preempted by the host. */
+/**
+ * `preempted` bit: the vCPU was preempted by the host.
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(KVM_STEAL_TIME_SIZE);
+ * encodeKvmStealTime(memory, { stealNs: 2_000_000n, version: 4, preempted: KVM_VCPU_PREEMPTED });
+ * (decodeKvmStealTime(memory).preempted & KVM_VCPU_PREEMPTED) !== 0; // true
+ * ```
+ */
 export const KVM_VCPU_PREEMPTED = 1;
-/** `preempted` bit: the guest must flush its TLB. */
+/**
+ * `preempted` bit: the guest must flush its TLB.
+ * @example
+ * ```ts
+ * KVM_VCPU_PREEMPTED | KVM_VCPU_FLUSH_TLB; // 3, the only bits decodeKvmStealTime accepts
+ * ```
+ */
 export const KVM_VCPU_FLUSH_TLB = 2;
 
 /** The decoded structure. */
@@ -44,6 +104,12 @@ export interface KvmStealTime {
  * @param offset - its offset (default 0)
  * @returns the fields
  * @throws {@link AbiError} naming `size`, `alignment`, `flags`, `preempted` or `pad`
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(KVM_STEAL_TIME_SIZE);
+ * encodeKvmStealTime(memory, { stealNs: 2_000_000n, version: 4, preempted: 0 });
+ * decodeKvmStealTime(memory); // { stealNs: 2_000_000n, version: 4, flags: 0, preempted: 0 }
+ * ```
  */
 export function decodeKvmStealTime(bytes: Bytes, offset = 0): KvmStealTime {
   const view = structView(KVM_STEAL_TIME, bytes, offset, KVM_STEAL_TIME_SIZE, KVM_STEAL_TIME_ALIGN);
@@ -68,6 +134,12 @@ export function decodeKvmStealTime(bytes: Bytes, offset = 0): KvmStealTime {
  * @param fields - steal, version and preempted bits (flags are 0)
  * @param offset - the structure's offset (default 0)
  * @throws {@link AbiError} for size, alignment or a value that does not fit its field
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(KVM_STEAL_TIME_SIZE);
+ * encodeKvmStealTime(memory, { stealNs: 2_000_000n, version: 5, preempted: 0 }); // odd: the host is mid-write
+ * decodeKvmStealTime(memory).version % 2; // 1, so a guest retries
+ * ```
  */
 export function encodeKvmStealTime(bytes: Bytes, fields: Omit<KvmStealTime, 'flags'>, offset = 0): void {
   const view = structView(KVM_STEAL_TIME, bytes, offset, KVM_STEAL_TIME_SIZE, KVM_STEAL_TIME_ALIGN);

@@ -8,21 +8,66 @@
 import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
-/** ABI name used in errors. */
+/**
+ * ABI name used in errors.
+ * @example
+ * ```ts
+ * XEN_RUNSTATE; // 'xen-runstate'
+ * ```
+ */
 export const XEN_RUNSTATE = 'xen-runstate';
-/** Size of the structure, bytes. */
+/**
+ * Size of the structure, bytes.
+ * @example
+ * ```ts
+ * XEN_RUNSTATE_SIZE; // 48
+ * ```
+ */
 export const XEN_RUNSTATE_SIZE = 48;
-/** Required alignment, bytes. */
+/**
+ * Required alignment, bytes.
+ * @example
+ * ```ts
+ * XEN_RUNSTATE_ALIGN; // 8
+ * ```
+ */
 export const XEN_RUNSTATE_ALIGN = 8;
-/** Offset of `state_entry_time`. */
+/**
+ * Offset of `state_entry_time`.
+ * @example
+ * ```ts
+ * XEN_ENTRY_TIME_OFFSET; // 8
+ * ```
+ */
 export const XEN_ENTRY_TIME_OFFSET = 8;
-/** Offset of `time[0]`. */
+/**
+ * Offset of `time[0]`.
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(XEN_RUNSTATE_SIZE);
+ * encodeXenRunstate(memory, { state: 'running', stateEntryTime: 0n, time: [8_000_000n, 1_500_000n, 0n, 0n] });
+ * new DataView(memory.buffer).getBigUint64(XEN_TIME_OFFSET + 8, true); // 1_500_000n, time[runnable]
+ * ```
+ */
 export const XEN_TIME_OFFSET = 16;
-/** Runstates, as `time[]` is indexed. */
+/**
+ * Runstates, as `time[]` is indexed.
+ * @example
+ * ```ts
+ * XEN_RUNSTATES.indexOf('runnable'); // 1
+ * ```
+ */
 export const XEN_RUNSTATES = ['running', 'runnable', 'blocked', 'offline'] as const;
 /** A Xen runstate. */
 export type XenRunstate = (typeof XEN_RUNSTATES)[number];
-/** Bit 63 of `state_entry_time`: the hypervisor is updating the area. */
+/**
+ * Bit 63 of `state_entry_time`: the hypervisor is updating the area.
+ * @example
+ * ```ts
+ * const entryTime = 5_000_000n | XEN_UPDATE_BIT; // the hypervisor is writing
+ * (entryTime & XEN_UPDATE_BIT) !== 0n; // true, so a guest retries
+ * ```
+ */
 export const XEN_UPDATE_BIT: bigint = 1n << 63n;
 
 /** The decoded structure. */
@@ -41,6 +86,13 @@ export interface XenRunstateInfo {
  * @param offset - its offset (default 0)
  * @returns the fields
  * @throws {@link AbiError} naming `size`, `alignment`, `state` or `pad`
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(XEN_RUNSTATE_SIZE);
+ * encodeXenRunstate(memory, { state: 'running', stateEntryTime: 5_000_000n, time: [8_000_000n, 1_500_000n, 0n, 500_000n] });
+ * decodeXenRunstate(memory).state; // 'running'
+ * xenSteal(decodeXenRunstate(memory)); // 2_000_000n
+ * ```
  */
 export function decodeXenRunstate(bytes: Bytes, offset = 0): XenRunstateInfo {
   const view = structView(XEN_RUNSTATE, bytes, offset, XEN_RUNSTATE_SIZE, XEN_RUNSTATE_ALIGN);
@@ -62,6 +114,10 @@ export function decodeXenRunstate(bytes: Bytes, offset = 0): XenRunstateInfo {
  * Steal from a runstate: time runnable plus time offline.
  * @param info - the decoded structure
  * @returns stolen ns
+ * @example
+ * ```ts
+ * xenSteal({ state: 'running', stateEntryTime: 0n, time: [8_000_000n, 1_500_000n, 3_000_000n, 500_000n] }); // 2_000_000n: runnable + offline
+ * ```
  */
 export function xenSteal(info: XenRunstateInfo): bigint {
   return info.time[1] + info.time[3];
@@ -73,6 +129,12 @@ export function xenSteal(info: XenRunstateInfo): bigint {
  * @param info - the fields
  * @param offset - the structure's offset (default 0)
  * @throws {@link AbiError} for size, alignment or a value that does not fit its field
+ * @example
+ * ```ts
+ * const memory = new Uint8Array(XEN_RUNSTATE_SIZE);
+ * encodeXenRunstate(memory, { state: 'runnable', stateEntryTime: 5_000_000n, time: [8_000_000n, 1_500_000n, 0n, 0n] });
+ * decodeXenRunstate(memory).time[1]; // 1_500_000n
+ * ```
  */
 export function encodeXenRunstate(bytes: Bytes, info: XenRunstateInfo, offset = 0): void {
   const view = structView(XEN_RUNSTATE, bytes, offset, XEN_RUNSTATE_SIZE, XEN_RUNSTATE_ALIGN);

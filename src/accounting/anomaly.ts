@@ -24,7 +24,14 @@ export type AnomalyKind =
   | 'lost-event'
   | 'malformed-line';
 
-/** Every {@link AnomalyKind}, in a stable order for reports. */
+/**
+ * Every {@link AnomalyKind}, in a stable order for reports.
+ * @example
+ * ```ts
+ * ANOMALY_KINDS.length; // 7
+ * ANOMALY_KINDS[0]; // 'counter-backwards'
+ * ```
+ */
 export const ANOMALY_KINDS: readonly AnomalyKind[] = [
   'counter-backwards',
   'steal-backwards',

@@ -24,7 +24,13 @@ export interface ConsistentReading extends Reading {
   readonly consistent: boolean;
 }
 
-/** Default retry bound: generous for real contention, small enough never to hang. */
+/**
+ * Default retry bound: generous for real contention, small enough never to hang.
+ * @example
+ * ```ts
+ * DEFAULT_MAX_RETRIES; // 16
+ * ```
+ */
 export const DEFAULT_MAX_RETRIES = 16;
 
 /** One attempt of a protocol: the values read and whether the protocol accepts them. */
@@ -97,6 +103,14 @@ export interface SeqcountStolen {
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the snapshot, with `retries` and `consistent`
  * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @example
+ * ```ts
+ * let version = 4; // even: the host is not writing
+ * const kvm = { readVersion: () => version, readStolen: () => 2_000_000n };
+ * seqcountRead(kvm, () => 240_000n); // { counter: 240_000n, stolenTotalNs: 2_000_000n, retries: 0, consistent: true }
+ * version = 5; // odd for good: a host stuck mid-write
+ * seqcountRead(kvm, () => 240_000n, 2).consistent; // false, after 2 retries
+ * ```
  */
 export function seqcountRead(
   source: SeqcountStolen,
@@ -129,6 +143,13 @@ export interface UpdateBitStolen {
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the snapshot, with `retries` and `consistent`
  * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @example
+ * ```ts
+ * const xen = { readEntryTime: () => 5_000_000n, readStolen: () => 2_000_000n };
+ * updateBitRead(xen, () => 240_000n); // { counter: 240_000n, stolenTotalNs: 2_000_000n, retries: 0, consistent: true }
+ * const busy = { readEntryTime: () => 5_000_000n | XEN_UPDATE_BIT, readStolen: () => 2_000_000n };
+ * updateBitRead(busy, () => 240_000n, 3).retries; // 3, and consistent: false
+ * ```
  */
 export function updateBitRead(
   source: UpdateBitStolen,

@@ -68,6 +68,13 @@ function gcd(a: bigint, b: bigint): bigint {
  * the exact ns of the whole span (zero drift); a single slice is off by < 1 ns. A raw value does not say how many
  * times the counter wrapped before it, so a slice that crosses the wrap may round once more (< 1 ns per wrap:
  * once in 95 years for a 56-bit counter at 24 MHz).
+ * @example
+ * ```ts
+ * const exact = new ExactConversion(24_000_000, 56);
+ * exact.num; // 125n: ns per tick is 125/3
+ * exact.den; // 3n
+ * exact.elapsedNs(0n, 240_000n); // 10_000_000
+ * ```
  */
 export class ExactConversion implements CounterConversion {
   /** Always `'exact'`. */
@@ -187,6 +194,13 @@ export class ExactConversion implements CounterConversion {
  * fixed multiples of {@link KernelConversion.epochCycles} from counter 0, so the conversion is a pure function of
  * the counter: slices may be converted in any order and still telescope. Within an epoch the truncation is the
  * kernel's to the nanosecond; where the real kernel's timer refreshed elsewhere, totals differ by < 1 ns per epoch.
+ * @example
+ * ```ts
+ * const kernel = new KernelConversion(24_000_000);
+ * kernel.params.mult; // 87381333, with shift 21
+ * kernel.elapsedNs(0n, 240_000n); // 9_999_999: the kernel's truncation
+ * kernel.nsOf(24_000_000n); // 999_999_996
+ * ```
  */
 export class KernelConversion implements CounterConversion {
   /** Always `'kernel'`. */

@@ -5,13 +5,32 @@
  */
 import { SchedacctError } from '../errors.js';
 
-/** Narrowest counter the Arm generic timer may have (ARM DDI 0487, "The system counter"). */
+/**
+ * Narrowest counter the Arm generic timer may have (ARM DDI 0487, "The system counter").
+ * @example
+ * ```ts
+ * MIN_COUNTER_WIDTH; // 56
+ * counterWidthForHz(24_000_000) === MIN_COUNTER_WIDTH; // true
+ * ```
+ */
 export const MIN_COUNTER_WIDTH = 56;
-/** Widest counter (Armv8.6 and later, and every 64-bit free-running clock). */
+/**
+ * Widest counter (Armv8.6 and later, and every 64-bit free-running clock).
+ * @example
+ * ```ts
+ * MAX_COUNTER_WIDTH; // 64
+ * ```
+ */
 export const MAX_COUNTER_WIDTH = 64;
 /** Nanoseconds per second. */
 export const NSEC_PER_SEC = 1_000_000_000;
-/** Returned by {@link CounterConversion.elapsedNs} when the counter went backwards. */
+/**
+ * Returned by {@link CounterConversion.elapsedNs} when the counter went backwards.
+ * @example
+ * ```ts
+ * createConversion('exact', 24_000_000).elapsedNs(100n, 90n) === COUNTER_BACKWARDS; // true
+ * ```
+ */
 export const COUNTER_BACKWARDS = -1;
 
 // Two safe integers are never a wrap apart on a counter this wide: a step back between them is the counter going
@@ -87,6 +106,10 @@ export function counterWidthForHz(counterHz: number): number {
  * @param widthBits - counter width, 1 to 64
  * @returns `2^widthBits - 1`
  * @throws {@link SchedacctError} `out-of-range` for a width outside 1–64
+ * @example
+ * ```ts
+ * counterMask(56); // 0xff_ffff_ffff_ffffn (72_057_594_037_927_935n)
+ * ```
  */
 export function counterMask(widthBits: number): bigint {
   checkWidth(widthBits);

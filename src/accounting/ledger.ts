@@ -20,7 +20,17 @@ export interface LedgerOptions {
   readonly strict?: boolean;
 }
 
-/** The default of {@link LedgerOptions.maxAnomalyDetails}: the one limit on anomalies kept in detail. */
+/**
+ * The default of {@link LedgerOptions.maxAnomalyDetails}: the one limit on anomalies kept in detail.
+ * @example
+ * ```ts
+ * DEFAULT_ANOMALY_DETAILS; // 1000
+ * const ledger = new Ledger({ maxAnomalyDetails: 2 });
+ * for (let line = 1; line <= 3; line++) ledger.recordAnomaly({ kind: 'malformed-line', message: '?', line });
+ * ledger.anomalies().length; // 2
+ * ledger.anomalyCount('malformed-line'); // 3
+ * ```
+ */
 export const DEFAULT_ANOMALY_DETAILS = 1000;
 
 /** Where a reading was taken, for the anomaly report. */

@@ -66,6 +66,11 @@ export interface MaxNs {
  * @param maxAdj - the most NTP may adjust `mult` by (0 for `sched_clock`)
  * @param mask - counter mask ({@link counterMask})
  * @returns the kernel's `max_nsecs` (halved) and `max_cycles`
+ * @example
+ * ```ts
+ * const { mult, shift } = calcMultShift(24_000_000, 1e9, 3600);
+ * calcMaxNs(mult, shift, 0, counterMask(56)); // { maxNs: 4_398_046_511_097n, maxCycles: 211_106_233_338n }
+ * ```
  */
 export function calcMaxNs(mult: number, shift: number, maxAdj: number, mask: bigint): MaxNs {
   let maxCycles = U64_MASK / BigInt(mult + maxAdj);
@@ -133,6 +138,12 @@ export interface ClocksourceParams extends MultShift {
  * @param widthBits - counter width (default: {@link counterWidthForHz})
  * @returns the clocksource parameters
  * @throws {@link SchedacctError} for a bad frequency or width
+ * @example
+ * ```ts
+ * const cs = clocksourceParams(24_000_000);
+ * cs.maxCycles.toString(16); // '588fe9dc0'
+ * cs.maxIdleNs; // 440_795_202_592n
+ * ```
  */
 export function clocksourceParams(
   counterHz: number,

@@ -29,6 +29,13 @@ export interface SliceCharge {
 /**
  * A zeroed {@link SliceCharge}, to pass to {@link chargeSlice} again and again (hot loops allocate nothing).
  * @returns a fresh record
+ * @example
+ * ```ts
+ * const out = sliceCharge(); // { elapsedNs: 0, stolenNs: 0, chargedNs: 0, counterBackwards: false, stealAnomaly: null }
+ * const steal = stealState('drop', 0);
+ * const conversion = createConversion('exact', 24_000_000);
+ * chargeSlice(steal, conversion, 0, 240_000, 2_000_000, out) === out; // true: filled in, not allocated
+ * ```
  */
 export function sliceCharge(): SliceCharge {
   return { elapsedNs: 0, stolenNs: 0, chargedNs: 0, counterBackwards: false, stealAnomaly: null };
@@ -196,6 +203,10 @@ export function bookSlice(
  * The sentence schedacct uses for an anomaly kind.
  * @param kind - the kind
  * @returns a short explanation of what happened and what was done
+ * @example
+ * ```ts
+ * anomalyMessage('steal-backwards'); // 'stolen total went backwards; steal restarted from the new total'
+ * ```
  */
 export function anomalyMessage(kind: AnomalyKind): string {
   return MESSAGES[kind];

@@ -14,7 +14,13 @@ import type { AnomalyKind } from './anomaly.js';
  */
 export type StealPolicy = 'carry' | 'drop';
 
-/** Both policies. */
+/**
+ * Both policies.
+ * @example
+ * ```ts
+ * STEAL_POLICIES; // ['carry', 'drop']
+ * ```
+ */
 export const STEAL_POLICIES: readonly StealPolicy[] = ['carry', 'drop'];
 
 /**
@@ -44,6 +50,12 @@ export interface StealState {
  * @param initialStolenNs - the stolen total at the start
  * @returns the state
  * @throws {@link SchedacctError} `invalid-argument` for an unknown policy
+ * @example
+ * ```ts
+ * const state = stealState('carry', 0n);
+ * accountSteal(state, 1_000_000, 1_500_000n); // 1_000_000
+ * state.carriedNs; // 500_000, for the next interval
+ * ```
  */
 export function stealState(policy: StealPolicy, initialStolenNs: ReadingValue): StealState {
   if (!STEAL_POLICIES.includes(policy)) {
@@ -91,6 +103,13 @@ function restart(state: StealState, stolenTotalNs: ReadingValue): void {
  *   backwards (`steal-backwards`: restarted from the new total) or jumped past the interval (`steal-exceeds-elapsed`)
  * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite, or the total is a
  *   number that is not a safe integer
+ * @example
+ * ```ts
+ * const state = stealState('drop', 0n);
+ * accountSteal(state, 1_000_000, 1_500_000n); // 1_000_000: clamped to the interval
+ * state.droppedNs; // 500_000
+ * state.lastAnomaly; // 'steal-exceeds-elapsed'
+ * ```
  */
 export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: ReadingValue): number {
   if (!(elapsedNs >= 0 && elapsedNs <= MAX_SAFE_WHOLE)) {
@@ -120,6 +139,12 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
  * @param state - the bookkeeping to update
  * @param stolenTotalNs - the stolen total now
  * @throws {@link SchedacctError} `invalid-argument` for a total that is a number but not a safe integer
+ * @example
+ * ```ts
+ * const state = stealState('carry', 0n);
+ * skipSteal(state, 3_000_000n); // another task's interval: its steal is no one's here
+ * accountSteal(state, 1_000_000, 3_500_000n); // 500_000
+ * ```
  */
 export function skipSteal(state: StealState, stolenTotalNs: ReadingValue): void {
   checkReadingValue(stolenTotalNs);

@@ -11,7 +11,14 @@ import { SchedacctError } from '../errors.js';
 
 /** The hypervisor ABIs schedacct emulates. */
 export type Abi = 'arm64' | 'x86' | 'xen';
-/** Every {@link Abi}. */
+/**
+ * Every {@link Abi}.
+ * @example
+ * ```ts
+ * ABIS; // ['arm64', 'x86', 'xen']
+ * ABIS.indexOf('x86'); // 1, the abi code hostWriteStolen takes
+ * ```
+ */
 export const ABIS: readonly Abi[] = ['arm64', 'x86', 'xen'];
 
 /** Byte offsets in the shared emulation memory. */
@@ -60,6 +67,12 @@ export interface EmulatedMemory {
  * @param abi - which structure
  * @returns the memory
  * @throws {@link SchedacctError} `invalid-argument` for an unknown ABI
+ * @example
+ * ```ts
+ * const memory = createEmulatedMemory('arm64');
+ * memory.buffer.byteLength; // 128: the emulated CNTVCT, then the PV-time structure at 64
+ * decodeEmulated(memory, 'arm64'); // { revision: 0, attributes: 0, stolenNs: 0n }
+ * ```
  */
 export function createEmulatedMemory(abi: Abi): EmulatedMemory {
   const buffer = new SharedArrayBuffer(EMULATED_LAYOUT.size);
@@ -99,6 +112,12 @@ export function memoryViews(buffer: SharedArrayBuffer): EmulatedMemory {
  * @param stolen - the new total, ns
  * @param torn - write 64-bit values as two 32-bit halves
  * @param entryTime - Xen: the new `state_entry_time` (ns, without the update bit)
+ * @example
+ * ```ts
+ * const memory = createEmulatedMemory('x86');
+ * hostWriteStolen(memory.i32, memory.u64, ABIS.indexOf('x86'), 2_000_000n, false, 0n);
+ * decodeEmulated(memory, 'x86'); // { stealNs: 2_000_000n, version: 2, flags: 0, preempted: 0 }: version went 1, then 2
+ * ```
  */
 export function hostWriteStolen(
   i32: Int32Array,

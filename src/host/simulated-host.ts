@@ -166,6 +166,13 @@ function checkPattern(pattern: StealPattern): void {
 /**
  * A host that steals from one vCPU by pattern and pauses the VM, producing the stolen total a hypervisor publishes
  * and the guest's counter time (which stops while the VM is paused). Host events go through the vCPU machine.
+ * @example
+ * ```ts
+ * const host = new SimulatedHost({ pattern: { kind: 'none' }, pauses: [{ startNs: 2_000_000, endNs: 5_000_000 }] });
+ * host.advance(10_000_000);
+ * host.guestNs; // 7_000_000: the guest's clock stopped for the 3 ms pause
+ * host.stolenTotalNs; // 0n: a pause is not steal
+ * ```
  */
 export class SimulatedHost {
   readonly #vcpu = compileVcpuMachine().start(createVcpuContext({ vcpu: 0 }));

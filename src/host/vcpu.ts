@@ -27,7 +27,13 @@ export interface VcpuEvent {
   readonly atNs: number;
 }
 
-/** Every vCPU event type. */
+/**
+ * Every vCPU event type.
+ * @example
+ * ```ts
+ * VCPU_EVENT_TYPES; // ['schedule', 'deschedule', 'pause', 'resume', 'offline', 'online']
+ * ```
+ */
 export const VCPU_EVENT_TYPES: readonly VcpuEvent['type'][] = [
   'schedule',
   'deschedule',
@@ -80,6 +86,10 @@ export interface VcpuContext {
  * The initial context.
  * @param input - the configuration
  * @returns a fresh context
+ * @example
+ * ```ts
+ * createVcpuContext({ vcpu: 0, startNs: 1_000_000 }).enteredNs; // 1_000_000
+ * ```
  */
 export function createVcpuContext(input: VcpuInput): VcpuContext {
   const startNs = input.startNs ?? 0;
@@ -107,6 +117,13 @@ export function createVcpuContext(input: VcpuInput): VcpuContext {
  * @param state - the vCPU's current state
  * @param atNs - host time, ns (≥ the last event's)
  * @returns the stolen total including the interval still in progress
+ * @example
+ * ```ts
+ * const vcpu = compileVcpuMachine().start(createVcpuContext({ vcpu: 0 }));
+ * vcpu.send({ type: 'deschedule', atNs: 1_000_000 });
+ * vcpu.context.stolenTotalNs; // 0n: KVM has not published yet
+ * stolenAt(vcpu.context, 'runnable', 3_000_000); // 2_000_000n: what Xen would show
+ * ```
  */
 export function stolenAt(context: VcpuContext, state: VcpuBucket, atNs: number): bigint {
   const open = Math.max(0, atNs - context.enteredNs);
@@ -136,7 +153,15 @@ export type VcpuActionParams = {
   };
 };
 
-/** Guard and action implementations, shared by the XState machine and the compiled stepper. */
+/**
+ * Guard and action implementations, shared by the XState machine and the compiled stepper.
+ * @example
+ * ```ts
+ * const context = createVcpuContext({ vcpu: 0 });
+ * vcpuImplementations.actions.accrue(context, { type: 'schedule', atNs: 2_000_000 }, { from: 'runnable' });
+ * context.stolenTotalNs; // 2_000_000n
+ * ```
+ */
 export const vcpuImplementations: MachineImplementations<VcpuContext, VcpuEvent, VcpuGuardParams, VcpuActionParams> = {
   guards: {
     // Host time did not go backwards.
@@ -203,7 +228,19 @@ const impossible: VcpuTransition = {
   actions: [{ type: 'recordAnomaly', params: { kind: 'impossible-transition' } }],
 };
 
-/** The host view of a vCPU. */
+/**
+ * The host view of a vCPU.
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { vcpuMachine } from 'schedacct';
+ *
+ * const actor = createActor(vcpuMachine, { input: { vcpu: 0 } }).start();
+ * actor.send({ type: 'deschedule', atNs: 1_000_000 });
+ * actor.send({ type: 'schedule', atNs: 3_000_000 });
+ * actor.getSnapshot().context.stolenTotalNs; // 2_000_000n
+ * ```
+ */
 export const vcpuMachine: VcpuMachine = vcpuSetup.createMachine({
   id: 'vcpu',
   context: ({ input }) => createVcpuContext(input),
@@ -248,6 +285,13 @@ export const vcpuMachine: VcpuMachine = vcpuSetup.createMachine({
 /**
  * The vCPU machine compiled to a table-driven stepper.
  * @returns the compiled machine: `compileVcpuMachine().start(createVcpuContext(input))`
+ * @example
+ * ```ts
+ * const vcpu = compileVcpuMachine().start(createVcpuContext({ vcpu: 0 }));
+ * vcpu.send({ type: 'deschedule', atNs: 1_000_000 });
+ * vcpu.send({ type: 'schedule', atNs: 3_000_000 }); // KVM publishes the wait at vcpu_load
+ * vcpu.context.stolenTotalNs; // 2_000_000n
+ * ```
  */
 export function compileVcpuMachine(): CompiledMachine<VcpuContext, VcpuEvent> {
   // Compiled once: the tables are immutable and every start() makes an independent instance.

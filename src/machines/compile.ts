@@ -207,6 +207,15 @@ function statesOf(root: AnyStateNode): AnyStateNode[] {
  * @returns the compiled machine
  * @throws {@link SchedacctError} `unsupported` for features the stepper does not run (parallel or history states,
  *   `always`, `after`, `invoke`, inline or built-in actions, inline guards)
+ * @example
+ * ```ts
+ * const run = compileMachine(stableReadMachine, stableReadImplementations).start(createStableReadContext());
+ * run.send({ type: 'stolen', value: 2_000_000n });
+ * run.send({ type: 'counter', value: 240_000n });
+ * run.send({ type: 'stolen', value: 2_000_000n }); // true: a transition was taken
+ * run.value; // 'consistent'
+ * run.done; // true
+ * ```
  */
 export function compileMachine<C, E extends EventObject, G extends ParamsByName, A extends ParamsByName>(
   machine: MachineDefinition,

@@ -99,6 +99,21 @@ export function actionsByName<C, E>(impls: { readonly actions: object }): ByName
  * The guards for `setup({ guards })`: each calls the shared implementation.
  * @param impls - the shared implementations
  * @returns XState guard functions, by name
+ * @example
+ * ```ts
+ * import { createActor, setup } from 'xstate';
+ * import { createStableReadContext, stableReadImplementations, toXStateActions, toXStateGuards } from 'schedacct';
+ * import type { StableReadContext, StableReadEvent } from 'schedacct';
+ *
+ * const machine = setup({
+ *   types: { context: {} as StableReadContext, events: {} as StableReadEvent },
+ *   guards: toXStateGuards(stableReadImplementations),
+ *   actions: toXStateActions(stableReadImplementations),
+ * }).createMachine({ context: createStableReadContext(), on: { stolen: { guard: 'retriesLeft', actions: 'countRetry' } } });
+ * const actor = createActor(machine).start();
+ * actor.send({ type: 'stolen', value: 2_000_000n });
+ * actor.getSnapshot().context.retries; // 1
+ * ```
  */
 export function toXStateGuards<C, E, G extends ParamsByName>(
   impls: GuardImplementations<C, E, G>,
@@ -116,6 +131,20 @@ export function toXStateGuards<C, E, G extends ParamsByName>(
  * `xstate/graph` and any snapshot you kept remain correct. This is what the package's machines use.
  * @param impls - the shared implementations
  * @returns XState actions, by name
+ * @example
+ * ```ts
+ * import { createActor, setup } from 'xstate';
+ * import { createStableReadContext, stableReadImplementations, toXStateActions } from 'schedacct';
+ * import type { StableReadContext, StableReadEvent } from 'schedacct';
+ *
+ * const machine = setup({
+ *   types: { context: {} as StableReadContext, events: {} as StableReadEvent },
+ *   actions: toXStateActions(stableReadImplementations),
+ * }).createMachine({ context: createStableReadContext(), on: { counter: { actions: 'keepCounter' } } });
+ * const actor = createActor(machine).start();
+ * actor.send({ type: 'counter', value: 240_000n });
+ * actor.getSnapshot().context.counter; // 240_000n, in a new context object
+ * ```
  */
 export function toXStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
   impls: ActionImplementations<C, E, A>,

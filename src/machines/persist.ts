@@ -80,6 +80,11 @@ function isStateValue(value: unknown): value is StateValue {
  * @param ledger - where restored task accounts go (default: a new ledger)
  * @returns the value, BigInts and accounts restored
  * @throws SyntaxError for text that is not JSON
+ * @example
+ * ```ts
+ * const text = stringifySnapshot({ stolenTotalNs: 2_000_000n }); // '{"stolenTotalNs":{"$bigint":"2000000"}}'
+ * parseSnapshot(text); // { stolenTotalNs: 2_000_000n }
+ * ```
  */
 export function parseSnapshot(text: string, ledger?: Ledger): unknown;
 /**

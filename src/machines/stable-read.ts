@@ -50,6 +50,10 @@ export interface StableReadContext {
  * @param input - the configuration
  * @returns a fresh context
  * @throws {@link SchedacctError} `invalid-argument` for a bad retry bound
+ * @example
+ * ```ts
+ * createStableReadContext({ maxRetries: 3 }); // { maxRetries: 3, retries: 0, stolenBefore: 0n, counter: 0n, stolenAfter: 0n }
+ * ```
  */
 export function createStableReadContext(input: StableReadInput = {}): StableReadContext {
   const maxRetries = input.maxRetries ?? DEFAULT_MAX_RETRIES;
@@ -79,7 +83,15 @@ export type StableReadActionParams = {
   countRetry: undefined;
 };
 
-/** Guard and action implementations, shared by the XState machine and the compiled stepper. */
+/**
+ * Guard and action implementations, shared by the XState machine and the compiled stepper.
+ * @example
+ * ```ts
+ * const context = createStableReadContext();
+ * stableReadImplementations.actions.keepStolenBefore(context, { type: 'stolen', value: 2_000_000n }, undefined);
+ * stableReadImplementations.guards.stableRead(context, { type: 'stolen', value: 2_000_000n }, undefined); // true
+ * ```
+ */
 export const stableReadImplementations: MachineImplementations<
   StableReadContext,
   StableReadEvent,
@@ -150,7 +162,20 @@ type StableReadTransition = TransitionOf<
 // A transition, its target checked (XState types targets as any string).
 const edge = (transition: StableReadTransition): StableReadTransition => transition;
 
-/** The stable read. */
+/**
+ * The stable read.
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { stableReadMachine } from 'schedacct';
+ *
+ * const actor = createActor(stableReadMachine, { input: { maxRetries: 1 } }).start();
+ * actor.send({ type: 'stolen', value: 2_000_000n });
+ * actor.send({ type: 'counter', value: 240_000n });
+ * actor.send({ type: 'stolen', value: 2_000_000n });
+ * actor.getSnapshot().value; // 'consistent'
+ * ```
+ */
 export const stableReadMachine: StableReadMachine = stableReadSetup.createMachine({
   id: 'stableRead',
   context: ({ input }) => createStableReadContext(input),
@@ -181,6 +206,11 @@ let compiled: CompiledMachine<StableReadContext, StableReadEvent> | undefined;
  * @param maxRetries - retries allowed after the first attempt (default 16)
  * @returns the snapshot, as the core's `stableRead` returns it
  * @throws {@link SchedacctError} `invalid-argument` for a bad retry bound
+ * @example
+ * ```ts
+ * let counter = 1_000n;
+ * stableReadByMachine(() => 2_000_000n, () => (counter += 24n)); // { counter: 1_024n, stolenTotalNs: 2_000_000n, retries: 0, consistent: true }
+ * ```
  */
 export function stableReadByMachine(
   readStolen: () => bigint,

@@ -117,7 +117,16 @@ export type TaskActionParams = {
   recordStealAnomaly: undefined;
 };
 
-/** The guard and action implementations, shared by the XState machine and the compiled stepper. */
+/**
+ * The guard and action implementations, shared by the XState machine and the compiled stepper.
+ * @example
+ * ```ts
+ * const run = compileMachine(taskMachine, taskImplementations).start(createTaskContext({ task: 42, counterHz: 1e9 }));
+ * run.send({ type: 'dispatch', reading: { counter: 0, stolenTotalNs: 0, cpu: 0 } });
+ * run.send({ type: 'exit', reading: { counter: 4_000_000, stolenTotalNs: 250_000, cpu: 0 } });
+ * run.context.account.chargedNs; // 3_750_000
+ * ```
+ */
 export const taskImplementations: MachineImplementations<TaskContext, TaskEvent, TaskGuardParams, TaskActionParams> = {
   guards: {
     ...taskGuards,

@@ -59,6 +59,13 @@ export interface TaskContext extends StealState {
  * @param input - the machine's configuration
  * @returns a fresh context
  * @throws {@link SchedacctError} for a bad frequency, width or policy
+ * @example
+ * ```ts
+ * const ledger = new Ledger();
+ * const context = createTaskContext({ task: 42, counterHz: 24_000_000, policy: 'carry', ledger });
+ * context.widthBits; // 56
+ * ledger.get(42)?.slices; // 0: its account is open
+ * ```
  */
 export function createTaskContext(input: TaskInput): TaskContext {
   const widthBits = input.widthBits ?? counterWidthForHz(input.counterHz);
@@ -102,6 +109,13 @@ export function createTaskContext(input: TaskInput): TaskContext {
  * The task's totals, as its account in the ledger holds them.
  * @param context - a task machine's context
  * @returns its totals
+ * @example
+ * ```ts
+ * const task = compileTaskMachine().start(createTaskContext({ task: 42, counterHz: 24_000_000 }));
+ * task.send({ type: 'dispatch', reading: { counter: 0n, stolenTotalNs: 0n, cpu: 0 } });
+ * task.send({ type: 'block', state: 'S', reading: { counter: 240_000n, stolenTotalNs: 2_000_000n, cpu: 0 } });
+ * taskTotals(task.context); // { task: 42, runNs: 10_000_000, chargedNs: 8_000_000, stolenNs: 2_000_000, slices: 1, … }
+ * ```
  */
 export function taskTotals(context: TaskContext): TaskTotals {
   return context.account.toJSON();

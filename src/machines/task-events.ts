@@ -95,7 +95,13 @@ export type TaskEvent =
   | TaskMigrateEvent
   | TaskExitEvent;
 
-/** Every task event type. */
+/**
+ * Every task event type.
+ * @example
+ * ```ts
+ * TASK_EVENT_TYPES; // ['create', 'wakeup', 'dispatch', 'preempt', 'block', 'migrate', 'exit']
+ * ```
+ */
 export const TASK_EVENT_TYPES: readonly TaskEvent['type'][] = [
   'create',
   'wakeup',
@@ -136,6 +142,11 @@ export type OffKind = WaitKind | 'none';
  * @param state - the state letter(s)
  * @param reading - the reading at the switch
  * @returns the event to send
+ * @example
+ * ```ts
+ * switchOutEvent('D', { counter: 240_000n, stolenTotalNs: 0n, cpu: 0 }); // { type: 'block', reading: { … }, state: 'D' }
+ * switchOutEvent('R+', { counter: 240_000n, stolenTotalNs: 0n, cpu: 0 }).type; // 'preempt'
+ * ```
  */
 export function switchOutEvent(state: string, reading: TaskReading): TaskEvent {
   const type = switchOutType(state);
@@ -146,6 +157,12 @@ export function switchOutEvent(state: string, reading: TaskReading): TaskEvent {
  * The type of {@link switchOutEvent} for a kernel state letter: `R…` preempt, `X…`/`Z…`/`x…` exit, anything else block.
  * @param state - the state letter(s)
  * @returns the event type
+ * @example
+ * ```ts
+ * switchOutType('R+'); // 'preempt'
+ * switchOutType('Z'); // 'exit'
+ * switchOutType('D'); // 'block'
+ * ```
  */
 export function switchOutType(state: string): 'preempt' | 'exit' | 'block' {
   const c = state.charCodeAt(0);

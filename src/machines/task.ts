@@ -99,6 +99,16 @@ const leave = (kind: OffKind): TaskAction => ({ type: 'leaveCpu', params: { kind
 /**
  * The task lifecycle machine. Create an actor with `createActor(taskMachine, { input })`, or run the same
  * definition fast with {@link compileTaskMachine}.
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { taskMachine, taskTotals } from 'schedacct';
+ *
+ * const actor = createActor(taskMachine, { input: { task: 42, counterHz: 24_000_000 } }).start();
+ * actor.send({ type: 'dispatch', reading: { counter: 0n, stolenTotalNs: 0n, cpu: 0 } });
+ * actor.send({ type: 'preempt', reading: { counter: 240_000n, stolenTotalNs: 2_000_000n, cpu: 0 } });
+ * taskTotals(actor.getSnapshot().context).chargedNs; // 8_000_000: 10 ms on the CPU less 2 ms stolen
+ * ```
  */
 export const taskMachine: TaskMachine = taskSetup.createMachine({
   id: 'task',
@@ -179,6 +189,14 @@ export const taskMachine: TaskMachine = taskSetup.createMachine({
 /**
  * The task machine compiled to a table-driven stepper.
  * @returns the compiled machine: `compileTaskMachine().start(createTaskContext(input))`
+ * @example
+ * ```ts
+ * const task = compileTaskMachine().start(createTaskContext({ task: 42, counterHz: 24_000_000 }));
+ * task.send({ type: 'dispatch', reading: { counter: 0n, stolenTotalNs: 0n, cpu: 0 } });
+ * task.send({ type: 'preempt', reading: { counter: 240_000n, stolenTotalNs: 2_000_000n, cpu: 0 } });
+ * task.value; // 'preempted'
+ * taskTotals(task.context).chargedNs; // 8_000_000
+ * ```
  */
 export function compileTaskMachine(): CompiledMachine<TaskContext, TaskEvent> {
   // Compiled once: the tables are immutable and every start() makes an independent instance.

@@ -12,7 +12,13 @@ import type { TaskContext, TaskEvent, TaskReading } from './task.js';
 /** How a generated reading relates to the task's last one. */
 export type ReadingVariant = 'normal' | 'counter-backwards' | 'inconsistent' | 'steal-jump' | 'steal-backwards';
 
-/** Every {@link ReadingVariant}. */
+/**
+ * Every {@link ReadingVariant}.
+ * @example
+ * ```ts
+ * READING_VARIANTS; // ['normal', 'counter-backwards', 'inconsistent', 'steal-jump', 'steal-backwards']
+ * ```
+ */
 export const READING_VARIANTS: readonly ReadingVariant[] = [
   'normal',
   'counter-backwards',
@@ -34,6 +40,13 @@ function plus(value: ReadingValue, delta: number): ReadingValue {
  * @param context - the task's context
  * @param variant - which kind of reading
  * @returns the reading
+ * @example
+ * ```ts
+ * const task = compileTaskMachine().start(createTaskContext({ task: 42, counterHz: 24_000_000 }));
+ * task.send({ type: 'dispatch', reading: { counter: 240_000n, stolenTotalNs: 2_000_000n, cpu: 1 } });
+ * nextReading(task.context, 'normal'); // { counter: 241_000n, stolenTotalNs: 2_000_100n, cpu: 1 }
+ * nextReading(task.context, 'counter-backwards').counter; // 239_999n
+ * ```
  */
 export function nextReading(context: TaskContext, variant: ReadingVariant): TaskReading {
   const counter = context.lastCounter;
@@ -57,6 +70,11 @@ export function nextReading(context: TaskContext, variant: ReadingVariant): Task
  * Every task event type with every reading variant (and both kinds of block), relative to the context.
  * @param context - the task's context
  * @returns the events
+ * @example
+ * ```ts
+ * const events = taskEventsFrom(createTaskContext({ task: 42, counterHz: 24_000_000 }));
+ * events.length; // 40: 8 events (two kinds of block) × 5 reading variants
+ * ```
  */
 export function taskEventsFrom(context: TaskContext): TaskEvent[] {
   const out: TaskEvent[] = [];
@@ -80,6 +98,11 @@ export function taskEventsFrom(context: TaskContext): TaskEvent[] {
  * A stable key for each transition definition: `source id:event:index`.
  * @param machine - the machine
  * @returns every transition's key, in definition order
+ * @example
+ * ```ts
+ * transitionKeys(stableReadMachine);
+ * // ['stableRead.readStolenBefore:stolen:0', 'stableRead.readCounter:counter:0', 'stableRead.readStolenAfter:stolen:0', …]
+ * ```
  */
 export function transitionKeys(machine: MachineDefinition): string[] {
   const keys: string[] = [];
@@ -102,6 +125,15 @@ export type TransitionSource = AnyStateNode;
  * The key (as {@link transitionKeys} writes it) of a transition definition.
  * @param transition - a transition definition, as `machine.getTransitionData` returns it
  * @returns its key
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { vcpuMachine } from 'schedacct';
+ * import { transitionKey } from 'schedacct/testing';
+ *
+ * const snapshot = createActor(vcpuMachine, { input: { vcpu: 0 } }).getSnapshot();
+ * vcpuMachine.getTransitionData(snapshot, { type: 'deschedule', atNs: 1_000 }).map(transitionKey); // ['vcpu.running:deschedule:1']
+ * ```
  */
 export function transitionKey(transition: AnyTransitionDefinition): string {
   const event = String(transition.eventType);

@@ -86,6 +86,12 @@ export function emulatedStolen(mem: EmulatedMemory, abi: Abi): StolenSource {
  * @param mem - the shared memory
  * @param abi - which structure it holds
  * @returns the decoded fields
+ * @example
+ * ```ts
+ * const src = createEmulatedSource({ abi: 'arm64', pattern: { kind: 'constant', share: 0.25 } });
+ * src.advance?.(10_000_000);
+ * decodeEmulated(src.memory, 'arm64'); // { revision: 0, attributes: 0, stolenNs: 2_500_000n }
+ * ```
  */
 export function decodeEmulated(
   mem: EmulatedMemory,
@@ -123,6 +129,12 @@ export interface EmulatedSource extends ClockSource {
  * both from the shared memory.
  * @param options - see {@link EmulatedOptions}
  * @returns a backend with the shared `memory`
+ * @example
+ * ```ts
+ * const src = createEmulatedSource({ abi: 'x86', pattern: { kind: 'constant', share: 0.25 } });
+ * src.advance?.(10_000_000);
+ * consistentReadOf(src); // { counter: 240_000n, stolenTotalNs: 2_500_000n, retries: 0, consistent: true }: by the seqcount
+ * ```
  */
 export function createEmulatedSource(options: EmulatedOptions): EmulatedSource {
   const memory = createEmulatedMemory(options.abi);

@@ -9,9 +9,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
 import type { ClockSource } from './types.js';
 
-/** Ticks per second of `/proc/stat` (USER_HZ, fixed at 100 on every Linux architecture's ABI). */
+/**
+ * Ticks per second of `/proc/stat` (USER_HZ, fixed at 100 on every Linux architecture's ABI).
+ * @example
+ * ```ts
+ * USER_HZ; // 100
+ * ```
+ */
 export const USER_HZ = 100;
-/** ns per USER_HZ tick. */
+/**
+ * ns per USER_HZ tick.
+ * @example
+ * ```ts
+ * const [all] = parseProcStat('cpu  753832 171 183461 562495 951 0 4508 250 0 0\n');
+ * (all?.steal ?? 0) * NS_PER_TICK; // 2_500_000_000: 250 ticks of 10 ms
+ * ```
+ */
 export const NS_PER_TICK: number = 1_000_000_000 / USER_HZ;
 
 /** One `cpu` line of `/proc/stat`, in USER_HZ ticks. */
@@ -41,6 +54,11 @@ export interface ProcStatCpu {
  * @param text - the file's contents
  * @returns one entry per `cpu` line
  * @throws {@link SchedacctError} `invalid-argument` when there is no `cpu` line with a steal column
+ * @example
+ * ```ts
+ * const text = 'cpu  753832 171 183461 562495 951 0 4508 250 0 0\ncpu0 376263 78 89038 284776 265 0 2223 120 0 0\nintr 1\n';
+ * parseProcStat(text).map((c) => [c.cpu, c.steal]); // [['all', 250], [0, 120]]
+ * ```
  */
 export function parseProcStat(text: string): ProcStatCpu[] {
   const out: ProcStatCpu[] = [];
@@ -75,6 +93,11 @@ function readProcFile(path: string, what: string): string {
  * @param path - the file (default `/proc/stat`)
  * @returns one entry per `cpu` line
  * @throws {@link SchedacctError} `unavailable` when the file does not exist
+ * @example
+ * ```ts
+ * const all = readProcStat().find((c) => c.cpu === 'all');
+ * all?.steal; // ticks stolen since boot, summed over CPUs (0 on bare metal)
+ * ```
  */
 export function readProcStat(path = '/proc/stat'): ProcStatCpu[] {
   return parseProcStat(readProcFile(path, 'the real backend'));
@@ -93,6 +116,12 @@ export interface LinuxSourceOptions {
  * @param options - see {@link LinuxSourceOptions}
  * @returns a backend (no `advance`: real time passes by itself)
  * @throws {@link SchedacctError} `unavailable` without `/proc/stat`; `invalid-argument` for a CPU it does not list
+ * @example
+ * ```ts
+ * const linux = createLinuxSource(); // CLOCK_MONOTONIC and the summary line of /proc/stat
+ * linux.counter.counterHz; // 1_000_000_000: the counter is ns
+ * consistentReadOf(linux); // { counter: <monotonic ns>n, stolenTotalNs: <steal ticks × 10 ms>n, retries: 0, consistent: true }
+ * ```
  */
 export function createLinuxSource(options: LinuxSourceOptions = {}): ClockSource {
   const path = options.procStat ?? '/proc/stat';
@@ -125,6 +154,11 @@ export interface ThreadSchedstat {
  * @param path - the file (default `/proc/thread-self/schedstat`)
  * @returns the three numbers
  * @throws {@link SchedacctError} `unavailable` when the file does not exist (no procfs, or CONFIG_SCHEDSTATS off)
+ * @example
+ * ```ts
+ * const before = readThreadSchedstat();
+ * before; // e.g. { runNs: 512_744_361n, runDelayNs: 138_722_030n, timeslices: 357 }
+ * ```
  */
 export function readThreadSchedstat(path = '/proc/thread-self/schedstat'): ThreadSchedstat {
   const fields = readProcFile(path, 'the per-thread estimate').trim().split(/\s+/);
@@ -141,6 +175,12 @@ export function readThreadSchedstat(path = '/proc/thread-self/schedstat'): Threa
  * @param before - schedstat at the start
  * @param after - schedstat at the end
  * @returns estimated steal, ns (never negative)
+ * @example
+ * ```ts
+ * const before = { runNs: 0n, runDelayNs: 0n, timeslices: 0 };
+ * const after = { runNs: 7_000_000n, runDelayNs: 1_000_000n, timeslices: 3 };
+ * estimateThreadSteal(10_000_000, before, after); // 2_000_000: 10 ms wall, 7 ms on a CPU, 1 ms in the run queue
+ * ```
  */
 export function estimateThreadSteal(wallNs: number, before: ThreadSchedstat, after: ThreadSchedstat): number {
   const accounted = Number(after.runNs - before.runNs + (after.runDelayNs - before.runDelayNs));

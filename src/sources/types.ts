@@ -78,6 +78,12 @@ export interface ClockSource {
  * @param source - the backend
  * @param maxRetries - retries allowed (default 16)
  * @returns the reading; `consistent: false` when the retries ran out
+ * @example
+ * ```ts
+ * const src = createSimulatedSource({ pattern: { kind: 'constant', share: 0.25 } });
+ * src.advance?.(10_000_000);
+ * consistentReadOf(src); // { counter: 240_000n, stolenTotalNs: 2_500_000n, retries: 0, consistent: true }
+ * ```
  */
 export function consistentReadOf(source: ClockSource, maxRetries: number = DEFAULT_MAX_RETRIES): ConsistentReading {
   const { counter, stolen } = source;

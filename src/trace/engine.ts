@@ -37,6 +37,11 @@ export interface TaskRunner {
  * @param engine - what the caller gave (default `'compiled'`)
  * @returns the engine
  * @throws {@link SchedacctError} `invalid-argument` for an unknown one
+ * @example
+ * ```ts
+ * checkEngine(undefined); // 'compiled'
+ * checkEngine('xstate'); // 'xstate'
+ * ```
  */
 export function checkEngine(engine: Engine | undefined): Engine {
   const value: unknown = engine ?? 'compiled';

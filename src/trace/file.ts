@@ -185,6 +185,12 @@ async function* linesOf(path: string): AsyncGenerator<string> {
  *   `perf script` command that converts it), `invalid-argument` for an empty input and for truncated or corrupt
  *   gzip data, `unavailable` when the file cannot be read
  * @throws {@link SchedacctError} `invalid-argument` when the file does not exist, is a directory or cannot be read
+ * @example
+ * ```ts
+ * const { format, ledger } = await readTrace(traceBytes('fixtures/perf/pingpong.perf.txt.gz')); // gunzipped on the way
+ * format; // 'perf-script'
+ * ledger.size; // 13
+ * ```
  */
 export function traceBytes(path: string): AsyncIterable<Uint8Array> {
   check(path);
@@ -196,6 +202,12 @@ export function traceBytes(path: string): AsyncIterable<Uint8Array> {
  * @param path - a file (gzip-compressed or not), or `-` for standard input
  * @returns the lines, without their line ends; reading them throws as reading {@link traceBytes} does
  * @throws {@link SchedacctError} `invalid-argument` when the file does not exist, is a directory or cannot be read
+ * @example
+ * ```ts
+ * let lines = 0;
+ * for await (const line of traceLines('fixtures/perf/sh-loops.perf.txt')) if (line !== '') lines++;
+ * lines; // 105
+ * ```
  */
 export function traceLines(path: string): AsyncIterable<string> {
   check(path);

@@ -24,6 +24,12 @@ export const isComment = (line: string): boolean => {
  * Detects the format from the first lines (comments and blank lines are passed over).
  * @param lines - the first lines of the trace
  * @returns the format, or undefined when no line looks like any of them
+ * @example
+ * ```ts
+ * detectFormat(['# tracer: nop', '  ping-1234  [001] d..2.  100.000500: sched_switch: prev_comm=ping']); // 'ftrace'
+ * detectFormat(['ping-1234 [001] 100.000500: sched_switch: ping:1234 [120] S ==> swapper/1:0 [120]']); // 'trace-cmd'
+ * detectFormat(['hello']); // undefined
+ * ```
  */
 export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
   for (const line of lines) {

@@ -19,6 +19,12 @@ const COMPACT_WAKEUP = /^(.+):(-?\d+) \[(-?\d+)\](?: success=\d+)? CPU:(\d+)/;
  * t, then exit states (0x10, 0x20) and TASK_DEAD (0x40 on kernels before 4.14: `x`).
  * @param raw - the number
  * @returns letters as `sched_switch` prints them
+ * @example
+ * ```ts
+ * decodeRawState(0); // 'R'
+ * decodeRawState(2); // 'D': TASK_UNINTERRUPTIBLE
+ * decodeRawState(0x100); // 'R+': preempted (TASK_REPORT_MAX on ≥ 4.14)
+ * ```
  */
 export function decodeRawState(raw: number): string {
   if (raw === 0) return 'R';
@@ -42,6 +48,14 @@ function num(f: Map<string, string>, key: string): number | undefined {
  * A line parser for ftrace or trace-cmd text. It keeps a little state: a multi-line `print`/`bprint` message's
  * continuation lines are skipped, as are `cpus=N` headers and `#` comments.
  * @returns the parser
+ * @example
+ * ```ts
+ * const parse = createFtraceParser();
+ * const line = '  ping-1234  [001] d..2.  100.000500: sched_switch: prev_comm=ping prev_pid=1234 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120';
+ * const result = parse(line, 1);
+ * if (result.type === 'event') result.event; // { kind: 'switch', timeNs: 100_000_500_000, cpu: 1, tid: 1234, prevState: 'S', nextTid: 0, … }
+ * parse('# tracer: nop', 2).type; // 'skipped'
+ * ```
  */
 export function createFtraceParser(): (text: string, line: number) => LineResult {
   let inMessage = false;

@@ -9,7 +9,13 @@ import { switchOutType, type TaskEvent } from '../machines/task.js';
 /** Which perf to agree with. */
 export type Compat = 'perf-6.1' | 'current';
 
-/** Every {@link Compat}. */
+/**
+ * Every {@link Compat}.
+ * @example
+ * ```ts
+ * COMPATS; // ['perf-6.1', 'current']
+ * ```
+ */
 export const COMPATS: readonly Compat[] = ['perf-6.1', 'current'];
 
 /**
@@ -96,6 +102,12 @@ export interface SwitchOut {
  * @param prevState - the letters `sched_switch` printed
  * @param tid - the task the row is for
  * @returns how to file it
+ * @example
+ * ```ts
+ * switchOut('current', 'R+', 42); // { type: 'preempt', blockState: '', stateChar: 'R', dead: false }
+ * switchOut('perf-6.1', 'R+', 42); // { type: 'block', blockState: 'W', stateChar: 'W', dead: false }
+ * switchOut('current', 'X', -1).type; // 'block': perf's thread -1 lives on
+ * ```
  */
 export function switchOut(compat: Compat, prevState: string, tid: number): SwitchOut {
   const perf61 = compat === 'perf-6.1';

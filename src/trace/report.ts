@@ -10,6 +10,11 @@ import type { InfoRow, TimehistRow } from './rows.js';
  * @param ns - nanoseconds
  * @param width - width of the msec part
  * @returns e.g. `     2.357`
+ * @example
+ * ```ts
+ * msec(2_357_999); // '     2.357'
+ * msec(2_357_999, 2); // ' 2.357'
+ * ```
  */
 export function msec(ns: number, width = 6): string {
   const ms = Math.floor(ns / 1e6);
@@ -21,6 +26,10 @@ export function msec(ns: number, width = 6): string {
  * perf's `timestamp__scnprintf_usec`: seconds with six decimals, truncated.
  * @param ns - nanoseconds
  * @returns e.g. `706.383245`
+ * @example
+ * ```ts
+ * timestamp(706_383_245_678); // '706.383245'
+ * ```
  */
 export function timestamp(ns: number): string {
   const sec = Math.floor(ns / 1e9);
@@ -46,6 +55,11 @@ export const COMM_WIDTH = 30;
  * The header lines of the timehist report.
  * @param format - see {@link TimehistFormat}
  * @returns three lines
+ * @example
+ * ```ts
+ * timehistHeader()[0]; // '           time    cpu  task name                       wait time  sch delay   run time'
+ * timehistHeader({ state: true }).length; // 3
+ * ```
  */
 export function timehistHeader(format: TimehistFormat = {}): string[] {
   const state = format.state === true;
@@ -61,6 +75,12 @@ export function timehistHeader(format: TimehistFormat = {}): string[] {
  * @param row - a switch row or a wakeup / migration line
  * @param format - see {@link TimehistFormat}
  * @returns the line
+ * @example
+ * ```ts
+ * const row = { timeNs: 706_383_245_000, cpu: 1, tid: 42, name: 'sh', waitNs: 250_000, delayNs: 12_345, runNs: 2_357_999 };
+ * timehistLine({ ...row, stolenNs: 0, state: 'S', line: 1 }, { state: true });
+ * // '     706.383245 [0001]  sh[42]                               0.250       0.012       2.357      S '
+ * ```
  */
 export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat = {}): string {
   const head = `${timestamp(row.timeNs).padStart(15)} [${String(row.cpu).padStart(4, '0')}]  `;
@@ -91,6 +111,16 @@ export interface SummaryFormat {
  * @param replay - a replay that has read the whole trace
  * @param format - see {@link SummaryFormat}
  * @returns the lines
+ * @example
+ * ```ts
+ * const { replay } = await readTrace([
+ *   'swapper 0 [000] 1.000000000: sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=sh next_pid=42 next_prio=120',
+ *   'sh 42 [000] 1.010000000: sched:sched_stat_runtime: comm=sh pid=42 runtime=8000000 [ns] vruntime=1 [ns]',
+ *   'sh 42 [000] 1.010000000: sched:sched_switch: prev_comm=sh prev_pid=42 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120',
+ * ]);
+ * summaryLines(replay).find((line) => line.includes('sh[42]'))?.trim();
+ * // 'sh[42]      -1          1       10.000    10.000      10.000      10.000   0.00       0'
+ * ```
  */
 export function summaryLines(replay: Replay, format: SummaryFormat = {}): string[] {
   const state = format.state === true;
@@ -153,6 +183,15 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * The stolen-time section: per task, steal estimated from `sched_stat_runtime` and what was charged.
  * @param replay - a replay that has read the whole trace
  * @returns the lines
+ * @example
+ * ```ts
+ * const { replay } = await readTrace([
+ *   'swapper 0 [000] 1.000000000: sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=sh next_pid=42 next_prio=120',
+ *   'sh 42 [000] 1.010000000: sched:sched_stat_runtime: comm=sh pid=42 runtime=8000000 [ns] vruntime=1 [ns]',
+ *   'sh 42 [000] 1.010000000: sched:sched_switch: prev_comm=sh prev_pid=42 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120',
+ * ]);
+ * stolenLines(replay)[4]?.trim(); // 'sh[42]       10.000       2.000       8.000': run, stolen, charged
+ * ```
  */
 export function stolenLines(replay: Replay): string[] {
   const out = ['', 'Stolen time (wall run time minus the task clock of sched_stat_runtime, per slice; schedacct)'];
