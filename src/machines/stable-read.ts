@@ -89,7 +89,7 @@ export type StableReadActionParams = {
  * ```ts
  * const context = createStableReadContext();
  * stableReadImplementations.actions.keepStolenBefore(context, { type: 'stolen', value: 2_000_000n }, undefined);
- * stableReadImplementations.guards.stableRead(context, { type: 'stolen', value: 2_000_000n }, undefined); // true
+ * stableReadImplementations.guards.stolenUnchanged(context, { type: 'stolen', value: 2_000_000n }, undefined); // true
  * ```
  */
 export const stableReadImplementations: MachineImplementations<
