@@ -86,6 +86,7 @@ export interface VcpuContext {
  * The initial context.
  * @param input - the configuration
  * @returns a fresh context
+ * @throws {@link SchedacctError} `invalid-argument` when `startNs` is not a whole number ≥ 0
  * @example
  * ```ts
  * createVcpuContext({ vcpu: 0, startNs: 1_000_000 }).enteredNs; // 1_000_000
