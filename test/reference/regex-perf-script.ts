@@ -7,31 +7,7 @@
  * on the CPU (for wakeups: the waker).
  * @module
  */
-import type { TraceEvent } from '../../src/trace/events.ts';
-
-/** A line that held an event this reader uses. */
-export interface EventLine {
-  /** Result kind. */
-  readonly type: 'event';
-  /** The event. */
-  readonly event: TraceEvent;
-}
-/** A line with an event this reader does not use (irq, hrtimer, …), or a blank line (empty name). */
-export interface SkippedLine {
-  /** Result kind. */
-  readonly type: 'skipped';
-  /** The event's name, e.g. `irq:irq_handler_entry`. */
-  readonly name: string;
-}
-/** A line that could not be parsed. */
-export interface MalformedLine {
-  /** Result kind. */
-  readonly type: 'malformed';
-  /** Why. */
-  readonly reason: string;
-}
-/** What reading one line gave. */
-export type LineResult = EventLine | SkippedLine | MalformedLine;
+import type { LineResult } from '../../src/trace/perf-script.ts';
 
 const HEAD = /^\s*(.*?)\s+(-?\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s+(?:\d+\s+)?([\w-]+):([\w-]+):\s?(.*)$/;
 
