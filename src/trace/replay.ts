@@ -13,7 +13,7 @@
  */
 import type { ReadingValue } from '../accounting/reading.js';
 import { Ledger } from '../accounting/ledger.js';
-import type { StealPolicy } from '../accounting/steal.js';
+import { stealState, type StealPolicy } from '../accounting/steal.js';
 import { SchedacctError } from '../errors.js';
 import type { TaskEvent, TaskInput } from '../machines/task.js';
 import { checkEngine, startTask, TaskSender, type Engine, type TaskRunner } from './engine.js';
@@ -111,7 +111,7 @@ export class Replay {
       policy: options.policy ?? 'drop',
       ledger: this.ledger,
     };
-    startTask(this.#engine, { ...this.#input, task: 'check', ledger: new Ledger() }); // validates the policy now
+    stealState(this.#input.policy ?? 'drop', 0); // validates the policy now, not at the first event
     this.#countMigrations = options.migrations ?? false;
     this.#sender = new TaskSender(this.#engine);
   }
