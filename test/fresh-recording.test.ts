@@ -82,5 +82,5 @@ describe.skipIf(!usable)('a fresh perf sched record on this machine', () => {
 });
 
 describe.skipIf(usable)('a fresh perf sched record — skipped: perf or tracefs is not available here', () => {
-  it('needs perf and tracefs', () => undefined);
+  it.skip('needs perf and tracefs', () => undefined);
 });
