@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { checkEngine } from './trace/engine.js';
+export { MAX_CPUS } from './trace/events.js';
 export { COMPATS, perf61StateChar, switchOut } from './trace/perf-compat.js';
 export { readTrace } from './trace/read.js';
 export { Replay } from './trace/replay.js';

@@ -3,6 +3,16 @@
  * @module
  */
 
+/**
+ * The most CPUs a trace may name: Linux's largest `CONFIG_NR_CPUS` (8192, x86 `MAXSMP`). A reader gives a line that
+ * names a CPU at or above it as malformed, so that one bad number cannot make the replay's per-CPU table huge.
+ * @example
+ * ```ts
+ * MAX_CPUS; // 8192
+ * ```
+ */
+export const MAX_CPUS = 8192;
+
 /** Fields every event has. */
 export interface TraceEventBase {
   /** Time, ns (as the trace prints it: µs traces are exact to the µs). */
