@@ -101,8 +101,9 @@ describe('the race: a worker-thread hypervisor against a naive and a protocol re
       for (let attempt = 0; attempt < 5 && naive === 0; attempt++) {
         const reads = 100_000 * (attempt + 1);
         const r = await runRace({ abi, reads });
-        // a host writing flat out outruns the retry bound now and then; a reader that never succeeds fails here
-        expect(protocolFailure(r, reads / 100)).toBeUndefined();
+        // a host writing flat out outruns the retry bound now and then (over 1 % of reads on a loaded machine);
+        // a reader that never succeeds gives up every read and fails here
+        expect(protocolFailure(r, reads / 10)).toBeUndefined();
         expect(r.hostUpdates).toBeGreaterThan(0);
         expect(r.seed).toBeNull();
         naive += r.naive.inconsistent;
@@ -119,7 +120,7 @@ describe('the race: a worker-thread hypervisor against a naive and a protocol re
   it('counts the worker race’s give-ups: a reader that never succeeds gives up every read', async () => {
     const r = await runRace({ abi: 'x86', reads: 1000, reader: neverConsistent });
     expect(r.protocol).toMatchObject({ inconsistent: 0, gaveUp: 1000 });
-    expect(protocolFailure(r, 10)).toBeDefined();
+    expect(protocolFailure(r, 1000 / 10)).toBeDefined();
   });
 
   it('an atomic host in a worker thread makes no tear: every torn snapshot is the reader’s own', async () => {

@@ -16,8 +16,8 @@ async function rate(label: string, options: Omit<RaceOptions, 'reads' | 'seed'>)
   let fewest = Infinity;
   for (let run = 0; run < runs; run++) {
     const r = await runRace({ ...options, reads, ...(worker ? {} : { seed: run }) });
-    // A host writing flat out in another thread outruns a retry bound now and then: 1 % of reads may give up there.
-    if (protocolFailure(r, worker ? reads / 100 : 0) !== undefined) failed++;
+    // A host writing flat out in another thread outruns a retry bound now and then: 10 % of reads may give up there.
+    if (protocolFailure(r, worker ? reads / 10 : 0) !== undefined) failed++;
     fewest = Math.min(fewest, r.protocol.inconsistent);
   }
   const pct = ((100 * failed) / runs).toFixed(2);
