@@ -201,7 +201,7 @@ describe('schedacct diagram', () => {
   });
 });
 
-describe('schedacct race and steal', () => {
+describe('schedacct race and steal', { timeout: SPAWNS_TIMEOUT }, () => {
   it('race --format json prints the documented shape', () => {
     const run = cli('race', '--abi', 'xen', '--reads', '50000', '--format', 'json');
     expect(run.status).toBe(0);
@@ -213,10 +213,39 @@ describe('schedacct race and steal', () => {
     expect(result.reads).toBe(50_000);
     expect(result.protocol.inconsistent).toBe(0);
     expect(result.naive.inconsistent).toBeGreaterThanOrEqual(0);
+    expect(result.protocol).toHaveProperty('gaveUp');
     expect(cli('race', '--abi', 'vax')).toMatchObject({
       status: 2,
       stderr: expect.stringMatching(/--abi must be/) as unknown,
     });
+    expect(cli('race', '--abi', 'x86', '--seed', '4294967296')).toMatchObject(failure(/--seed must be/));
+  });
+
+  it('race --no-torn puts no tear on the host: the naive reader’s tears are its own split loads', () => {
+    const args = ['race', '--abi', 'x86', '--no-torn', '--seed', '9', '--reads', '20000'];
+    const json = JSON.parse(cli(...args, '--format', 'json').stdout) as {
+      tornWrites: boolean;
+      seed: number;
+      naive: { inconsistent: number; stale: number; hostTorn: number; readerTorn: number };
+      protocol: { inconsistent: number; gaveUp: number };
+    };
+    expect(json).toMatchObject({ tornWrites: false, seed: 9, protocol: { inconsistent: 0, gaveUp: 0 } });
+    expect(json.naive.hostTorn).toBe(0);
+    expect(json.naive.readerTorn).toBeGreaterThan(0);
+    const text = cli(...args).stdout;
+    expect(text).toMatch(/^race: x86 host interleaved by seed 9 \(atomic 64-bit writes\)/);
+    expect(text).toMatch(
+      new RegExp(
+        `naive +${String(json.naive.inconsistent)} inconsistent: ${String(json.naive.stale)} stale, 0 torn by the host, ${String(json.naive.readerTorn)} torn by the reader's split loads`,
+      ),
+    );
+    expect(text).toMatch(/protocol +0 inconsistent: .*; 0 gave up after the retry bound/);
+    const torn = JSON.parse(
+      cli('race', '--abi', 'x86', '--seed', '9', '--reads', '20000', '--format', 'json').stdout,
+    ) as {
+      naive: { hostTorn: number };
+    };
+    expect(torn.naive.hostTorn).toBeGreaterThan(0);
   });
 
   it.skipIf(!existsSync('/proc/stat'))('steal prints per-CPU stolen time from /proc/stat', () => {
@@ -253,7 +282,7 @@ describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () 
     ],
     demo: ['--task', '--policy', 'drop', 'carry'],
     diagram: ['--compact', '--format', 'mermaid', 'task', 'vcpu', 'stable-read'],
-    race: ['--abi', ...ABIS, '--reads', '--no-torn', '--format', 'text', 'json'],
+    race: ['--abi', ...ABIS, '--reads', '--no-torn', '--seed', '--format', 'text', 'json'],
     steal: ['--interval', '--format', 'text', 'json'],
   };
   const COMMANDS = Object.keys(OPTIONS);

@@ -15,6 +15,7 @@ const OPTIONS = {
   abi: { type: 'string' },
   reads: { type: 'string' },
   'no-torn': { type: 'boolean' },
+  seed: { type: 'string' },
   format: { type: 'string' },
 } as const;
 
@@ -29,12 +30,32 @@ options:
                    (vcpu_runstate_info); required
   --reads N        snapshots each reader takes (default 1000000)
   --no-torn        the host writes 64-bit values at once (default: in two 32-bit halves for x86
-                   and xen, whose protocols guard against it; arm64's host never tears)
+                   and xen, whose protocols guard against it; arm64's host never tears); the
+                   readers' own split loads still tear, and are counted apart
+  --seed N         the seeded race: the host runs in this thread and makes a PRNG-chosen number of
+                   its stores before every load of the readers (the same N gives the same result;
+                   default: none, race a host in a worker thread)
   --format FORMAT  text (default) or json: {"reads": N, "naive": {"inconsistent": n, ...},
-                   "protocol": {"inconsistent": n, ...}, ...}
+                   "protocol": {"inconsistent": n, "gaveUp": n, ...}, ...}
+
+each reader's figures: inconsistent = snapshots it returned as consistent that were not: stale
+(stolen from another moment than the counter), torn by the host (memory held halves of two
+writes), torn by the reader (its two 32-bit loads straddled a write); gave up = snapshots it
+returned as inconsistent when its retry bound (1000) ran out, never counted as consistent
   -h, --help       this text
 
 ${EXIT_STATUS}`;
+
+const SEED_RANGE = 'a whole number from 0 to 4294967295';
+
+// One reader's figures; a tear is put on the host only when the memory itself held halves of two writes.
+function line(name: string, r: ReaderResult): string {
+  return (
+    `  ${name.padEnd(9)} ${String(r.inconsistent).padStart(9)} inconsistent: ${String(r.stale)} stale, ` +
+    `${String(r.hostTorn)} torn by the host, ${String(r.readerTorn)} torn by the reader's split loads; ` +
+    `${String(r.gaveUp)} gave up after the retry bound, ${String(r.retries)} retries`
+  );
+}
 
 /**
  * Runs `schedacct race`.
@@ -49,20 +70,25 @@ export async function run(args: readonly string[]): Promise<number> {
   if (values.abi === undefined) throw new UsageError('race', '--abi is needed: arm64, x86 or xen');
   const abi = oneOf('race', 'abi', values.abi, ABIS, 'arm64');
   const reads = wholeNumber('race', 'reads', values.reads, 1_000_000, 1, 'a whole number > 0');
+  const seed = values.seed === undefined ? undefined : wholeNumber('race', 'seed', values.seed, 0, 0, SEED_RANGE);
+  if (seed !== undefined && seed >= 2 ** 32)
+    throw new UsageError('race', `--seed must be ${SEED_RANGE}, got '${String(values.seed)}'`);
   const format = oneOf('race', 'format', values.format, FORMATS, 'text');
   const { runRace } = await import('../sources/race.js');
-  const result = await runRace(values['no-torn'] === true ? { abi, reads, torn: false } : { abi, reads });
+  const result = await runRace({
+    abi,
+    reads,
+    ...(values['no-torn'] === true ? { torn: false } : {}),
+    ...(seed === undefined ? {} : { seed }),
+  });
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   }
-  const line = (name: string, r: ReaderResult) =>
-    `  ${name.padEnd(9)} ${String(r.inconsistent).padStart(9)} inconsistent (${String(r.torn)} torn)` +
-    (r.exhausted > 0 ? `, ${String(r.exhausted)} gave up after the retry bound` : '') +
-    (r.retries > 0 ? `, ${String(r.retries)} retries` : '');
+  const host = seed === undefined ? 'in a worker thread' : `interleaved by seed ${String(seed)}`;
   process.stdout.write(
     [
-      `race: ${abi} host in a worker thread (${result.tornWrites ? 'torn 32-bit half writes' : 'atomic 64-bit writes'}), ${String(result.hostUpdates)} updates during ${String(reads)} reads per reader`,
+      `race: ${abi} host ${host} (${result.tornWrites ? 'torn 32-bit half writes' : 'atomic 64-bit writes'}), ${String(result.hostUpdates)} updates during ${String(reads)} reads per reader`,
       line('naive', result.naive),
       line('protocol', result.protocol),
       '',

@@ -1,7 +1,9 @@
 /**
  * The race: an emulated hypervisor in a worker thread updates a real ABI structure in shared memory as fast as it
  * can, while this thread reads it with a naive reader and with the ABI's protocol reader, and counts the snapshots
- * that are inconsistent. Node only (worker threads).
+ * that are inconsistent. Node only (worker threads). The seeded race (`seed`) runs the host in this thread instead,
+ * a PRNG-chosen number of its stores before each load of the readers: deterministic, and adversarial enough that a
+ * broken protocol reader fails it at every seed (test/race.test.ts).
  *
  * The host's k-th update publishes stolen = k·(2^32 + 1) (both 32-bit halves equal k, so a torn read shows) and then
  * the counter k. A snapshot (counter c, stolen s) is consistent when s was the value current while c was read:
@@ -9,16 +11,18 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
+import type { ConsistentReading } from '../accounting/consistent-read.js';
 import { SchedacctError } from '../errors.js';
 import {
   ABIS,
   createEmulatedMemory,
   EMULATED_LAYOUT,
+  FIELDS,
   hostWriteStolen,
   type Abi,
   type EmulatedMemory,
 } from '../host/emulated-writer.js';
-import { emulatedStolen, readHalves } from './emulated.js';
+import { guestLoads, InterleavedHost, loadHalves, raceSource, type GuestLoads } from './race-seeded.js';
 import { consistentReadOf, type ClockSource } from './types.js';
 
 /** Options of {@link runRace}. */
@@ -35,16 +39,40 @@ export interface RaceOptions {
   readonly torn?: boolean;
   /** Retry bound of the protocol reader (default 1000: generous under a host writing flat out). */
   readonly maxRetries?: number;
+  /**
+   * Runs the seeded race instead of the worker thread: the host runs in this thread and makes a number of its stores
+   * chosen by a PRNG with this seed (0 to 2^32 − 1) before every load of the readers, so every interleaving can
+   * happen, the worst ones often, and the same seed gives the same result.
+   */
+  readonly seed?: number;
+  /**
+   * The protocol reader to race (default `consistentReadOf`, the ABI's protocol): takes the guest's backend over the
+   * shared memory and the retry bound, and returns one reading.
+   */
+  readonly reader?: (source: ClockSource, maxRetries: number) => ConsistentReading;
 }
 
-/** What one reader saw. */
+/**
+ * What one reader saw. `inconsistent` = `stale` + `hostTorn` + `readerTorn`: the snapshots the reader returned as
+ * consistent that were not; `gaveUp` are the ones it returned as inconsistent (retry bound run out).
+ */
 export interface ReaderResult {
   /** Snapshots accepted although inconsistent. */
   readonly inconsistent: number;
-  /** Of those, torn values (halves from two different writes). */
-  readonly torn: number;
-  /** Snapshots the protocol gave up on (retries exhausted): reported, never used as consistent. */
-  readonly exhausted: number;
+  /** Of those, whole values from another moment than the counter's (the pair was not read at one time). */
+  readonly stale: number;
+  /**
+   * Of those, torn values the host made: the memory held halves of two writes when the reader read it (low half
+   * newer than the high half; only a host writing in halves makes it).
+   */
+  readonly hostTorn: number;
+  /**
+   * Of those, torn values the reader made: its two 32-bit loads straddled a write (high half newer than the low
+   * half), which an atomic 64-bit load would not have done; it happens with an atomic host too.
+   */
+  readonly readerTorn: number;
+  /** Snapshots the reader gave up on (retry bound run out, returned as inconsistent): never counted as consistent. */
+  readonly gaveUp: number;
   /** Retries needed in all. */
   readonly retries: number;
 }
@@ -57,6 +85,8 @@ export interface RaceResult {
   readonly abi: Abi;
   /** Whether the host wrote torn halves. */
   readonly tornWrites: boolean;
+  /** The seed of the seeded race, or null for the race against a worker thread. */
+  readonly seed: number | null;
   /** Host updates published during the race. */
   readonly hostUpdates: number;
   /** The naive reader: read stolen once (as two 32-bit halves), then the counter. */
@@ -85,85 +115,71 @@ while (Atomics.load(i32, stop) === 0 && k < 0xffffffffn) {
 `;
 }
 
-function classify(counter: bigint, stolen: bigint): 'ok' | 'torn' | 'stale' {
+type Verdict = 'ok' | 'stale' | 'hostTorn' | 'readerTorn';
+
+// Halves low-first: the host writes its low half first, so a low half newer than the high one was torn in memory.
+function classify(counter: bigint, stolen: bigint): Verdict {
   const lo = stolen & 0xffffffffn;
   const hi = stolen >> 32n;
-  if (lo !== hi) return 'torn';
+  if (lo !== hi) return lo > hi ? 'hostTorn' : 'readerTorn';
   return lo === counter || lo === counter + 1n ? 'ok' : 'stale';
 }
 
+class Tally {
+  stale = 0;
+  hostTorn = 0;
+  readerTorn = 0;
+  gaveUp = 0;
+  retries = 0;
+
+  add(verdict: Verdict): void {
+    if (verdict !== 'ok') this[verdict]++;
+  }
+
+  result(): ReaderResult {
+    const { stale, hostTorn, readerTorn, gaveUp, retries } = this;
+    return { inconsistent: stale + hostTorn + readerTorn, stale, hostTorn, readerTorn, gaveUp, retries };
+  }
+}
+
 function naiveField(abi: Abi): number {
-  return abi === 'arm64'
-    ? EMULATED_LAYOUT.struct + 8
-    : abi === 'x86'
-      ? EMULATED_LAYOUT.struct
-      : EMULATED_LAYOUT.struct + 24;
+  return abi === 'arm64' ? FIELDS.arm64.stolen : abi === 'x86' ? FIELDS.x86.stolen : FIELDS.xen.runnable;
 }
 
-function readers(
+interface ReadersOptions {
+  readonly abi: Abi;
+  readonly reads: number;
+  readonly maxRetries: number;
+  readonly reader: (source: ClockSource, maxRetries: number) => ConsistentReading;
+}
+
+function readers(loads: GuestLoads, o: ReadersOptions): { naive: ReaderResult; protocol: ReaderResult } {
+  const field = naiveField(o.abi);
+  const naive = new Tally();
+  for (let i = 0; i < o.reads; i++) {
+    const stolen = loadHalves(loads, field);
+    naive.add(classify(loads.u64(EMULATED_LAYOUT.counter), stolen));
+  }
+  const source = raceSource(loads, o.abi);
+  const protocol = new Tally();
+  for (let i = 0; i < o.reads; i++) {
+    const snap = o.reader(source, o.maxRetries);
+    protocol.retries += snap.retries;
+    // A give-up is reported as such by the reader (an anomaly for its caller), so it is counted, never classified.
+    if (snap.consistent) protocol.add(classify(snap.counter, snap.stolenTotalNs));
+    else protocol.gaveUp++;
+  }
+  return { naive: naive.result(), protocol: protocol.result() };
+}
+
+async function raceWorker(
   mem: EmulatedMemory,
-  abi: Abi,
-  reads: number,
-  maxRetries: number,
-): { naive: ReaderResult; protocol: ReaderResult } {
-  const readCounter = (): bigint => Atomics.load(mem.u64, EMULATED_LAYOUT.counter / 8);
-  const field = naiveField(abi);
-  let inconsistent = 0;
-  let torn = 0;
-  for (let i = 0; i < reads; i++) {
-    const s = readHalves(mem, field);
-    const verdict = classify(readCounter(), s);
-    if (verdict !== 'ok') inconsistent++;
-    if (verdict === 'torn') torn++;
-  }
-  const naive: ReaderResult = { inconsistent, torn, exhausted: 0, retries: 0 };
-
-  const source: ClockSource = {
-    name: abi,
-    counter: { counterHz: 1e9, widthBits: 64, readCounter },
-    stolen: emulatedStolen(mem, abi),
-  };
-  let bad = 0;
-  let badTorn = 0;
-  let exhausted = 0;
-  let retries = 0;
-  for (let i = 0; i < reads; i++) {
-    const snap = consistentReadOf(source, maxRetries);
-    retries += snap.retries;
-    if (!snap.consistent) {
-      exhausted++;
-      continue;
-    }
-    const verdict = classify(snap.counter, snap.stolenTotalNs);
-    if (verdict !== 'ok') bad++;
-    if (verdict === 'torn') badTorn++;
-  }
-  return { naive, protocol: { inconsistent: bad, torn: badTorn, exhausted, retries } };
-}
-
-/**
- * Runs the race.
- * @param options - see {@link RaceOptions}
- * @returns what each reader saw
- * @throws {@link SchedacctError} `invalid-argument` for an unknown ABI or a bad read count
- * @example
- * ```ts
- * const r = await runRace({ abi: 'x86', reads: 1_000_000 });
- * r.naive.inconsistent > 0 && r.protocol.inconsistent === 0; // true
- * ```
- */
-export async function runRace(options: RaceOptions): Promise<RaceResult> {
-  const { abi } = options;
-  if (!ABIS.includes(abi))
-    throw new SchedacctError('invalid-argument', `--abi must be arm64, x86 or xen, got ${abi as string}`);
-  const reads = options.reads ?? 1_000_000;
-  if (!Number.isSafeInteger(reads) || reads <= 0)
-    throw new SchedacctError('invalid-argument', `reads must be a whole number > 0, got ${String(reads)}`);
-  const tornWrites = options.torn ?? abi !== 'arm64';
-  const mem = createEmulatedMemory(abi);
+  torn: boolean,
+  o: ReadersOptions,
+): Promise<{ hostUpdates: number; naive: ReaderResult; protocol: ReaderResult }> {
   const worker = new Worker(hostSource(), {
     eval: true,
-    workerData: { buffer: mem.buffer, abi: ABIS.indexOf(abi), torn: tornWrites },
+    workerData: { buffer: mem.buffer, abi: ABIS.indexOf(o.abi), torn },
   });
   const failed = new Promise<never>((_resolve, reject) => {
     worker.once('error', reject);
@@ -174,11 +190,62 @@ export async function runRace(options: RaceOptions): Promise<RaceResult> {
       while (Atomics.load(mem.i32, EMULATED_LAYOUT.steps / 4) === 0) await new Promise((r) => setTimeout(r, 1));
     })();
     await Promise.race([started, failed]);
-    const result = readers(mem, abi, reads, options.maxRetries ?? 1000);
-    const hostUpdates = Number(Atomics.load(mem.u64, EMULATED_LAYOUT.counter / 8));
-    return { reads, abi, tornWrites, hostUpdates, ...result };
+    const result = readers(guestLoads(mem), o);
+    return { hostUpdates: Number(Atomics.load(mem.u64, EMULATED_LAYOUT.counter / 8)), ...result };
   } finally {
     Atomics.store(mem.i32, EMULATED_LAYOUT.stop / 4, 1);
     await worker.terminate();
   }
+}
+
+function checkOptions(options: RaceOptions): void {
+  const { abi, seed, maxRetries, reader } = options;
+  if (!ABIS.includes(abi))
+    throw new SchedacctError('invalid-argument', `--abi must be arm64, x86 or xen, got ${abi as string}`);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
+    throw new SchedacctError('invalid-argument', `seed must be a whole number from 0 to 2^32 - 1, got ${String(seed)}`);
+  if (maxRetries !== undefined && !(Number.isSafeInteger(maxRetries) && maxRetries >= 0))
+    throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
+  if (reader !== undefined && typeof reader !== 'function')
+    throw new SchedacctError('invalid-argument', 'reader must be a function (source, maxRetries) => ConsistentReading');
+}
+
+/**
+ * Runs the race: against a host in a worker thread writing flat out (a real race, its result differs run to run),
+ * or, given a `seed`, the seeded race (the host in this thread, interleaved with every load by a seeded PRNG).
+ * @param options - see {@link RaceOptions}
+ * @returns what each reader saw
+ * @throws {@link SchedacctError} `invalid-argument` for an unknown ABI, a bad read count, seed or retry bound
+ * @example
+ * ```ts
+ * const r = await runRace({ abi: 'x86', reads: 20_000, seed: 1 }); // the seeded race: the same result every time
+ * r.naive.inconsistent > 0 && r.protocol.inconsistent === 0 && r.protocol.gaveUp === 0; // true
+ * const live = await runRace({ abi: 'x86', reads: 20_000 }); // against a worker thread writing flat out
+ * live.protocol.inconsistent; // 0
+ * ```
+ */
+export async function runRace(options: RaceOptions): Promise<RaceResult> {
+  checkOptions(options);
+  const { abi } = options;
+  const reads = options.reads ?? 1_000_000;
+  if (!Number.isSafeInteger(reads) || reads <= 0)
+    throw new SchedacctError('invalid-argument', `reads must be a whole number > 0, got ${String(reads)}`);
+  const tornWrites = options.torn ?? abi !== 'arm64';
+  const o: ReadersOptions = {
+    abi,
+    reads,
+    maxRetries: options.maxRetries ?? 1000,
+    reader: options.reader ?? consistentReadOf,
+  };
+  const mem = createEmulatedMemory(abi);
+  const seed = options.seed ?? null;
+  if (seed === null) return { reads, abi, tornWrites, seed, ...(await raceWorker(mem, tornWrites, o)) };
+  const host = new InterleavedHost(mem, abi, tornWrites, seed);
+  const result = readers(
+    guestLoads(mem, () => {
+      host.beforeLoad();
+    }),
+    o,
+  );
+  return { reads, abi, tornWrites, seed, hostUpdates: host.updates, ...result };
 }
