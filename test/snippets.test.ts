@@ -80,7 +80,7 @@ describe('code snippets in README.md and docs/*.md', () => {
   it(`type-checks all ${docs.length} in one program with the src/** examples (schedacct… mapped to src/)`, () => {
     expect(program.programDiagnostics(), 'the program itself').toEqual([]);
     expect(typeErrors(docs), 'type errors in snippets (file:line of the snippet)').toBe('');
-  });
+  }, 60_000); // a whole TypeScript program: seconds of work, more on a loaded machine
 
   it(`runs ${docs.length - only.length} with tsx; ${only.length} typecheck-only${only.length > 0 ? ` (${only.map((s) => s.id).join(', ')})` : ''}`, async () => {
     expect(await runErrors(docs), 'snippets that failed when run').toBe('');
@@ -96,7 +96,7 @@ describe('@example blocks in the JSDoc of src/**', () => {
 
   it(`type-checks all ${examples.length}, with a generated import of the entry exports they use`, () => {
     expect(typeErrors(examples), 'type errors in @example blocks (file:line in src)').toBe('');
-  });
+  }, 60_000);
 
   it(`runs ${examples.length - only.length} with tsx; ${only.length} typecheck-only`, async () => {
     expect(await runErrors(examples), '@example blocks that failed when run').toBe('');

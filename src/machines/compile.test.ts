@@ -1,5 +1,5 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   and,
   createActor,
@@ -48,6 +48,9 @@ import {
   type VcpuContext,
   type VcpuEvent,
 } from '../host/vcpu.js';
+
+// thousands of random runs through three executions each: seconds of work, more on a loaded machine
+vi.setConfig({ testTimeout: 60_000 });
 
 /** A random step of a task's life: the event type and how its reading moves from the previous one. */
 const step = fc.record({
