@@ -13,24 +13,22 @@
  */
 import { Ledger } from '../accounting/ledger.js';
 import { stealState, type StealPolicy } from '../accounting/steal.js';
-import { SchedacctError } from '../errors.js';
 import type { TaskEvent, TaskInput } from '../machines/task.js';
 import { checkEngine, startTask, TaskSender, type Engine, type TaskRunner } from './engine.js';
-import {
-  MAX_CPUS,
-  type ExitEvent,
-  type ForkEvent,
-  type MigrateEvent,
-  type RuntimeEvent,
-  type SwitchEvent,
-  type TraceEvent,
-  type WakeupEvent,
+import type {
+  ExitEvent,
+  ForkEvent,
+  MigrateEvent,
+  RuntimeEvent,
+  SwitchEvent,
+  TraceEvent,
+  WakeupEvent,
 } from './events.js';
 import { FinishedTasks } from './finished-tasks.js';
 import { checkCompat, switchOut, type Compat } from './perf-compat.js';
-import { markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
+import { infoRow, markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
 import { anomaliesOf, TaskOrder, type AnomalyReport, type TaskRecord } from './records.js';
-import { CpuSlot, ReadingClock, TaskSlot } from './slots.js';
+import { checkPlace, CpuSlot, ReadingClock, TaskSlot } from './slots.js';
 import { addRuntime, sliceSteal, type StealEstimate } from './steal-estimate.js';
 
 /** Options of {@link Replay}. */
@@ -235,19 +233,10 @@ export class Replay {
   // The sample is usually the task its CPU switched in last: that slot is at hand, without a lookup.
   #sample(e: TraceEvent): TaskSlot {
     const { timeNs, cpu, tid } = e;
-    if (!(cpu >>> 0 === cpu && cpu < MAX_CPUS && Number.isInteger(timeNs) && timeNs >= 0)) {
-      throw new SchedacctError(
-        'invalid-argument',
-        `an event needs a CPU that is a whole number from 0 to MAX_CPUS − 1 (${String(MAX_CPUS - 1)}) and a time that is a whole number of ns ≥ 0, got cpu ${String(cpu)}, time ${String(timeNs)}`,
-      );
-    }
+    checkPlace(cpu, timeNs);
     if (timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = timeNs;
-    this.#now = this.#clock.reading(timeNs);
-    if (this.#clock.jumpNs !== 0) {
-      const message = `time jumped by ${String(this.#clock.jumpNs)} ns, too far for an exact gap; the jump is left out of every figure`;
-      this.ledger.recordAnomaly({ kind: 'time-jump', message, atNs: timeNs, cpu, line: e.line });
-    }
+    this.#now = this.#clock.reading(timeNs, this.ledger, cpu, e.line);
     const cpus = this.#cpus;
     const current = cpu < cpus.length ? (cpus[cpu] as CpuSlot).currentSlot : this.#cpu(cpu).currentSlot;
     const sample = current !== undefined && current.tid === tid && !current.finished ? current : this.#slot(tid);
@@ -287,14 +276,7 @@ export class Replay {
       this.#send(this.#runnerOf(target), 'wakeup', this.#now, target.stolenTotalNs, e.cpu, e.line);
     }
     if (!rows) return undefined;
-    return {
-      kind: 'wakeup',
-      timeNs: e.timeNs,
-      cpu: e.cpu,
-      tid: e.tid,
-      name: this.#name(e.tid),
-      target: this.#label(e.targetTid),
-    };
+    return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
   #migrate(e: MigrateEvent, rows: boolean): InfoRow | undefined {
@@ -306,16 +288,7 @@ export class Replay {
       this.#send(runner, 'migrate', this.#now, target.stolenTotalNs, e.origCpu, e.line, '', e.destCpu);
     }
     if (!rows) return undefined;
-    return {
-      kind: 'migrate',
-      timeNs: e.timeNs,
-      cpu: e.cpu,
-      tid: e.tid,
-      name: this.#name(e.tid),
-      target: this.#label(e.targetTid),
-      fromCpu: e.origCpu,
-      toCpu: e.destCpu,
-    };
+    return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
   // The waker's or migration thread's name on a wakeup or migration line.
@@ -402,7 +375,7 @@ export class Replay {
   /**
    * Every task as {@link Replay.tasks} lists them, one record at a time: what a report over millions of tasks reads,
    * as each record is made when it is reached and not held.
-   * @returns the tasks, in perf's thread order
+   * @yields {TaskRecord} the tasks, in perf's thread order
    */
   *eachTask(): Generator<TaskRecord, void, undefined> {
     const order = this.#taskOrder();

@@ -132,7 +132,7 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * lines (or its task records) all at once.
  * @param replay - a replay that has read the whole trace
  * @param format - see {@link SummaryFormat}
- * @returns the lines, in order
+ * @yields {string} the lines, in order
  * @example
  * ```ts
  * const { replay } = await readTrace([

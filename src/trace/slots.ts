@@ -3,8 +3,11 @@
  * @module
  * @internal
  */
+import type { Ledger } from '../accounting/ledger.js';
 import { MAX_SAFE_WHOLE } from '../accounting/reading.js';
+import { SchedacctError } from '../errors.js';
 import type { TaskRunner } from './engine.js';
+import { MAX_CPUS } from './events.js';
 import type { RuntimeWindow } from './steal-estimate.js';
 
 /**
@@ -69,9 +72,12 @@ export class ReadingClock {
 
   /**
    * @param timeNs - a trace time, a whole number of ns
+   * @param ledger - where a time jump is recorded (`time-jump`)
+   * @param cpu - the event's CPU, for the anomaly
+   * @param line - its line
    * @returns its reading
    */
-  reading(timeNs: number): number {
+  reading(timeNs: number, ledger: Ledger, cpu: number, line: number): number {
     if (Number.isNaN(this.#base)) this.#base = timeNs > 2 ** 52 ? timeNs - 2 ** 52 : 0;
     let ns = timeNs - this.#base - this.#jumpedNs;
     this.jumpNs = 0;
@@ -79,6 +85,8 @@ export class ReadingClock {
       this.jumpNs = ns - this.#lastNs;
       this.#jumpedNs += this.jumpNs;
       ns = this.#lastNs;
+      const message = `time jumped by ${String(this.jumpNs)} ns, too far for an exact gap; the jump is left out of every figure`;
+      ledger.recordAnomaly({ kind: 'time-jump', message, atNs: timeNs, cpu, line });
     }
     this.#lastNs = ns;
     return ns;
@@ -90,6 +98,22 @@ export class ReadingClock {
    */
   timeOf(reading: number): number {
     return reading + this.#base + this.#jumpedNs;
+  }
+}
+
+/**
+ * Checks where and when an event happened: misuse, as a reader gives any other CPU or time as a malformed line.
+ * @param cpu - its CPU: a whole number below {@link MAX_CPUS}, so one bad number cannot make the CPU table huge
+ * @param timeNs - its time: a whole number of ns ≥ 0
+ * @throws {@link SchedacctError} `invalid-argument` for either out of range
+ * @internal
+ */
+export function checkPlace(cpu: number, timeNs: number): void {
+  if (!(cpu >>> 0 === cpu && cpu < MAX_CPUS && Number.isInteger(timeNs) && timeNs >= 0)) {
+    throw new SchedacctError(
+      'invalid-argument',
+      `an event needs a CPU that is a whole number from 0 to MAX_CPUS − 1 (${String(MAX_CPUS - 1)}) and a time that is a whole number of ns ≥ 0, got cpu ${String(cpu)}, time ${String(timeNs)}`,
+    );
   }
 }
 
