@@ -4,9 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { Bench } from 'tinybench';
 import { addAccountingBench, SLICES } from './accounting.ts';
 import { addMachineBench, EVENTS } from './machines.ts';
+import { runMemoryBench } from './memory.ts';
 import { runReplayBench } from './replay.ts';
 
-const GROUPS = ['accounting', 'machines', 'replay'] as const;
+const GROUPS = ['accounting', 'machines', 'replay', 'memory'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Rate {
@@ -35,6 +36,10 @@ const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
 async function run(group: Group): Promise<void> {
   if (group === 'replay') {
     await runReplayBench();
+    return;
+  }
+  if (group === 'memory') {
+    runMemoryBench();
     return;
   }
   if (group === 'accounting') {

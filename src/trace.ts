@@ -8,7 +8,15 @@ export { MAX_CPUS } from './trace/events.js';
 export { COMPATS, perf61StateChar, switchOut } from './trace/perf-compat.js';
 export { readTrace } from './trace/read.js';
 export { Replay } from './trace/replay.js';
-export { msec, stolenLines, summaryLines, timehistHeader, timehistLine, timestamp } from './trace/report.js';
+export {
+  eachSummaryLine,
+  msec,
+  stolenLines,
+  summaryLines,
+  timehistHeader,
+  timehistLine,
+  timestamp,
+} from './trace/report.js';
 export { TimehistWriter } from './trace/timehist-writer.js';
 
 export { SchedacctError } from './errors.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat, SchedacctError } from '../src/index.ts';
-import { readTrace, Replay, summaryLines, timehistLine } from '../src/trace.ts';
+import { MAX_CPUS, readTrace, Replay, summaryLines, timehistLine } from '../src/trace.ts';
+import type { RuntimeEvent, SwitchEvent } from '../src/index.ts';
 import type { InfoRow, TimehistRow } from '../src/trace.ts';
 import { body, expectSameLines, fixture, gz, normSummary, TRACES } from './oracle.ts';
 
@@ -318,4 +319,135 @@ describe('a tid reused after its thread exited', () => {
     expect(replay.anomalies().details[0]).toMatchObject({ kind: 'lost-event', task: 7, line: 3 });
     expect(ledger.tasks().filter((t) => t.task === 7)).toHaveLength(2);
   });
+});
+
+describe('tid reuse: the new task is its own, the old one keeps its comm and figures', () => {
+  const at = (comm: string, tid: number, t: string, what: string) => `${comm} ${String(tid)} [000] ${t}: sched:${what}`;
+  const sw = (t: string, prev: string, prevTid: number, state: string, next: string, nextTid: number) =>
+    at(
+      prevTid === 0 ? 'swapper' : prev,
+      prevTid,
+      t,
+      `sched_switch: prev_comm=${prev} prev_pid=${String(prevTid)} prev_prio=120 prev_state=${state} ==> next_comm=${next} next_pid=${String(nextTid)} next_prio=120`,
+    );
+  const seven = async (lines: string[]) => {
+    const { replay } = await readTrace(lines, { compat: 'perf-6.1' });
+    const sevens = replay.tasks().filter((t) => t.tid === 7);
+    return { replay, sevens: sevens.map((t) => [t.comm, t.dead, t.totals.slices, t.totals.runNs]) };
+  };
+  const oldRuns = [sw('1.000000000', 'swapper/0', 0, 'R', 'old', 7), sw('2.000000000', 'old', 7, 'S', 'sh', 1)];
+  const newRuns = [
+    at('sh', 1, '3.200000000', 'sched_wakeup_new: comm=new pid=7 prio=120 target_cpu=000'),
+    sw('3.500000000', 'sh', 1, 'S', 'new', 7),
+    sw('4.000000000', 'new', 7, 'S', 'swapper/0', 0),
+  ];
+
+  it('a fork of a tid that has a task: that task ended (its last switch was lost)', async () => {
+    const fork = at('sh', 1, '3.000000000', 'sched_process_fork: comm=sh pid=1 child_comm=new child_pid=7');
+    const { sevens, replay } = await seven([...oldRuns, fork, ...newRuns]);
+    expect(sevens).toEqual([
+      ['old', true, 1, 1_000_000_000],
+      ['new', false, 1, 500_000_000],
+    ]);
+    expect(summaryLines(replay).join('\n')).toMatch(/new\[7\][^\n]*\n\nTerminated tasks:\n\s+old\[7\]/);
+  });
+
+  it('an exit, then a new task under the tid (wakeup_new) before the dead switch was seen', async () => {
+    const exit = at('old', 7, '1.500000000', 'sched_process_exit: comm=old pid=7 prio=120');
+    const { sevens } = await seven([oldRuns[0] as string, exit, oldRuns[1] as string, ...newRuns]);
+    expect(sevens).toEqual([
+      ['old', true, 1, 1_000_000_000],
+      ['new', false, 1, 500_000_000],
+    ]);
+  });
+});
+
+describe('bad times and CPUs are data; misuse throws', () => {
+  const shLoops = (): string[] => fixture('sh-loops.perf.txt').split('\n');
+
+  it('a gap too long for an exact number of ns is a time-jump anomaly; the replay goes on and the summary prints', async () => {
+    // sed '60,$s/ 706\./ 9100000./': from line 60 on, the times are 104 days later
+    const lines = shLoops().map((l, i) => (i + 1 >= 60 ? l.replace(/ 706\./, ' 9100000.') : l));
+    const { replay, ledger } = await readTrace(lines);
+    expect(ledger.anomalyCount('time-jump')).toBe(1);
+    expect(ledger.anomalies().find((a) => a.kind === 'time-jump')).toMatchObject({ line: 60 });
+    const summary = summaryLines(replay);
+    expect(summary.join('\n')).toMatch(/Total scheduling time \(msec\):\s+\d+\.\d{3} /);
+    expect(replay.schedulingNs).toBeLessThan(1e9); // the 104 days are left out
+    for (const t of replay.tasks())
+      for (const v of Object.values(t.totals)) if (typeof v === 'number') expect(v).toBeGreaterThanOrEqual(0);
+  });
+
+  it('an event on a CPU at or past MAX_CPUS is misuse that names MAX_CPUS; the CPU table never grows past it', () => {
+    const r = new Replay();
+    const wake = {
+      kind: 'wakeup',
+      variant: 'waking',
+      timeNs: 1,
+      cpu: MAX_CPUS - 1,
+      tid: 1,
+      comm: 'a',
+      line: 1,
+      targetTid: 2,
+      targetComm: 'b',
+      targetCpu: 0,
+    } as const;
+    r.apply(wake);
+    expect(r.cpus).toBe(MAX_CPUS);
+    for (const cpu of [MAX_CPUS, 100_000_000, 2 ** 32 - 1]) {
+      expect(() => r.push({ ...wake, cpu })).toThrow(SchedacctError);
+      expect(() => r.push({ ...wake, cpu })).toThrow(/MAX_CPUS/);
+    }
+    expect(r.cpus).toBe(MAX_CPUS);
+    expect(() => r.push({ ...wake, timeNs: 1.5 })).toThrow(SchedacctError);
+  });
+
+  it('a reversed trace prints no negative time: the scheduling time is the span of its switches', async () => {
+    const forward = await readTrace(shLoops());
+    const reversed = await readTrace(shLoops().reverse());
+    const total = (r: Replay) => summaryLines(r).find((l) => l.includes('Total scheduling time')) ?? '';
+    expect(total(reversed.replay)).not.toMatch(/-/);
+    expect(total(reversed.replay)).toBe(total(forward.replay));
+    expect(reversed.replay.outOfOrder).toBeGreaterThan(0);
+  });
+
+  it("all events at one time: the idle share of a zero window is what perf's printf gives (-nan), not NaN", async () => {
+    const lines = shLoops().map((l) => l.replace(/ 706\.\d{9}:/, ' 706.000000000:'));
+    const { replay } = await readTrace(lines);
+    const summary = summaryLines(replay).join('\n');
+    expect(summary).not.toMatch(/NaN/);
+    expect(summary).toMatch(/CPU {2}0 idle for {6}0\.000 {2}msec {2}\( {2}-nan%\)/);
+    expect(summary).toMatch(/Total scheduling time \(msec\): {2}0\.000/);
+  });
+});
+
+describe('a summary of many tasks', () => {
+  // Over ~125k lines, `out.push(...lines)` overflowed the stack (RangeError): 150k tasks with steal, each a line twice.
+  it('prints 150,000 finished tasks with their stolen time', () => {
+    const r = new Replay({ compat: 'perf-6.1' });
+    const n = 150_000;
+    // one event object each, refilled (the replay keeps none): the test's time goes to the replay, not to garbage
+    const sw = { kind: 'switch', cpu: 0, comm: 'w', line: 1, timeNs: 0, tid: 0 } as {
+      -readonly [K in keyof SwitchEvent]: SwitchEvent[K];
+    };
+    Object.assign(sw, { prevTid: 0, prevComm: 'w', prevState: 'R', nextTid: 0, nextComm: 'w' });
+    const rt = { kind: 'runtime', cpu: 0, comm: 'w', line: 1, timeNs: 0, tid: 0, targetTid: 0, runtimeNs: 600 } as {
+      -readonly [K in keyof RuntimeEvent]: RuntimeEvent[K];
+    };
+    let t = 1_000_000_000;
+    for (let tid = 1; tid <= n; tid++) {
+      Object.assign(sw, { timeNs: t, tid: 0, prevTid: 0, prevState: 'R', nextTid: tid });
+      r.apply(sw);
+      t += 1_000;
+      Object.assign(rt, { timeNs: t, tid, targetTid: tid });
+      r.apply(rt);
+      Object.assign(sw, { timeNs: t, tid, prevTid: tid, prevState: 'X', nextTid: 0 });
+      r.apply(sw);
+      t += 1_000;
+    }
+    const lines = summaryLines(r, { stolen: true });
+    expect(lines).toContain('    Total number of unique tasks: 150000');
+    expect(lines.filter((l) => /^\s+w\[\d+\]\s+0\.001\s+0\.000\s+0\.000$/.test(l))).toHaveLength(n); // stolen lines
+    expect(r.ledger.size).toBe(n + 1);
+  }, 120_000);
 });

@@ -14,6 +14,8 @@ import { SchedacctError } from '../errors.js';
  * - `impossible-transition`: an event the task's state does not allow (a dispatch while running); ignored.
  * - `lost-event`: a trace lost events (a switch-in perf never saw): what follows is charged as perf charges it.
  * - `malformed-line`: a trace line a reader could not parse; skipped.
+ * - `time-jump`: a trace time so far from the others that the gap holds no exact number of ns (over 2^53 ns, 104
+ *   days): the jump is left out of every slice, wait and delay, and the replay goes on.
  */
 export type AnomalyKind =
   | 'counter-backwards'
@@ -22,13 +24,14 @@ export type AnomalyKind =
   | 'snapshot-inconsistent'
   | 'impossible-transition'
   | 'lost-event'
-  | 'malformed-line';
+  | 'malformed-line'
+  | 'time-jump';
 
 /**
  * Every {@link AnomalyKind}, in a stable order for reports.
  * @example
  * ```ts
- * ANOMALY_KINDS.length; // 7
+ * ANOMALY_KINDS.length; // 8
  * ANOMALY_KINDS[0]; // 'counter-backwards'
  * ```
  */
@@ -40,6 +43,7 @@ export const ANOMALY_KINDS: readonly AnomalyKind[] = [
   'impossible-transition',
   'lost-event',
   'malformed-line',
+  'time-jump',
 ];
 
 /** One recorded anomaly, with whatever context the recorder knew. */

@@ -91,6 +91,7 @@ describe('Ledger', () => {
       'impossible-transition': 0,
       'lost-event': 0,
       'malformed-line': 0,
+      'time-jump': 0,
     });
     expect(ledger.anomalies().map((a) => a.atNs)).toEqual([0, 1]);
     const other = new Ledger();
@@ -157,5 +158,32 @@ describe('Ledger', () => {
     expect(ledger.tasks().map((t) => t.runNs)).toEqual([100, 50]);
     expect(ledger.account(7)).toBe(second);
     expect(ledger.totals()).toMatchObject({ runNs: 150, chargedNs: 140, stolenNs: 10, slices: 2 });
+  });
+
+  it('files a finished account as a compact row: the same totals, in the same order, and the object let go', () => {
+    const live = new Ledger();
+    const compact = new Ledger();
+    for (const ledger of [live, compact]) {
+      for (let task = 0; task < 10; task++) {
+        // the even ones are new tasks under ids 0 and 2, which end at once (in `compact`); the odd ones go on
+        const account = task % 2 === 0 ? ledger.open(task % 4) : ledger.account(task % 4);
+        account.addSlice(100 + task, task);
+        account.addSlice(7 * task, 0);
+        account.addWait('iowait', task);
+        account.addDelay(3);
+        if (ledger === compact && task % 2 === 0) ledger.finish(account);
+      }
+    }
+    expect(compact.size).toBe(7);
+    expect(compact.tasks()).toEqual(live.tasks());
+    expect(compact.accounts().map((a) => a.toJSON())).toEqual(live.tasks());
+    expect(compact.totals()).toEqual(live.totals());
+    expect(compact.get(0)).toEqual(live.get(0)); // task 8 (id 0) finished last: get finds its row
+    expect(compact.get(1)).toEqual(live.get(1));
+    const account = compact.account(3);
+    expect(() => compact.finish(new Ledger().account(3))).toThrow(SchedacctError);
+    compact.finish(account);
+    expect(() => compact.finish(account)).toThrow(/live account of this ledger/);
+    expect(() => compact.finishedTotals(99)).toThrow(SchedacctError);
   });
 });

@@ -8,6 +8,7 @@ import { SchedacctError } from '../errors.js';
 import { ANOMALY_KINDS, anomalyError, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
 import { checkNs, TaskAccount, type AccountRecord, type TaskTotals } from './account.js';
 import type { ConsistentReading } from './consistent-read.js';
+import { FinishedAccounts } from './finished.js';
 
 /** Options for a {@link Ledger}. */
 export interface LedgerOptions {
@@ -54,9 +55,12 @@ export interface ReadingContext {
  * ```
  */
 export class Ledger {
-  // Every account ever opened, in order, and the current one of each task.
-  readonly #all: TaskAccount[] = [];
+  // Live accounts with the order each was opened in, the current live one of each task, and the finished ones as
+  // compact rows (memory grows with live tasks, not with every task ever seen).
+  readonly #live = new Map<TaskAccount, number>();
   readonly #current = new Map<TaskId, TaskAccount>();
+  readonly #finished = new FinishedAccounts();
+  #opened = 0;
   readonly #anomalyCounts = new Map<AnomalyKind, number>();
   readonly #anomalies: Anomaly[] = [];
   readonly #maxDetails: number;
@@ -93,9 +97,56 @@ export class Ledger {
    */
   open(task: TaskId): TaskAccount {
     const account = new TaskAccount(task);
-    this.#all.push(account);
+    this.#live.set(account, this.#opened++);
     this.#current.set(task, account);
     return account;
+  }
+
+  /**
+   * Files the account of a task that ended as a compact row (112 bytes) and lets go of the object: the ledger's
+   * memory then grows with its live tasks only. Its figures stay in {@link Ledger.accounts}, {@link Ledger.tasks},
+   * {@link Ledger.get} (until the task's id opens a new account) and {@link Ledger.totals}; booking into the object
+   * afterwards changes nothing here, and `account(task)` opens a new account.
+   * @param account - a live account of this ledger
+   * @returns its row, for {@link Ledger.finishedTotals}
+   * @throws {@link SchedacctError} `invalid-argument` for an account this ledger does not hold live
+   * @example
+   * ```ts
+   * const ledger = new Ledger();
+   * const account = ledger.account(7);
+   * account.addSlice(1_000, 0);
+   * const row = ledger.finish(account);
+   * ledger.finishedTotals(row).runNs; // 1_000
+   * ledger.get(7)?.runNs; // 1_000
+   * ```
+   */
+  finish(account: TaskAccount): number {
+    const seq = this.#live.get(account);
+    if (seq === undefined) {
+      throw new SchedacctError(
+        'invalid-argument',
+        'finish needs a live account of this ledger (one it opened and has not finished yet)',
+      );
+    }
+    this.#live.delete(account);
+    if (this.#current.get(account.task) === account) this.#current.delete(account.task);
+    return this.#finished.add(account, seq);
+  }
+
+  /**
+   * A finished account's totals.
+   * @param row - what {@link Ledger.finish} returned
+   * @returns its totals
+   * @throws {@link SchedacctError} `invalid-argument` for a row this ledger did not give
+   */
+  finishedTotals(row: number): TaskTotals {
+    if (!(Number.isSafeInteger(row) && row >= 0 && row < this.#finished.size)) {
+      throw new SchedacctError(
+        'invalid-argument',
+        `row must be one Ledger.finish returned (0 to ${String(this.#finished.size - 1)}), got ${String(row)}`,
+      );
+    }
+    return this.#finished.totals(row);
   }
 
   /**
@@ -121,29 +172,55 @@ export class Ledger {
    * @returns its totals, or `undefined`
    */
   get(task: TaskId): TaskTotals | undefined {
-    return this.#current.get(task)?.toJSON();
+    const current = this.#current.get(task);
+    if (current !== undefined) return current.toJSON();
+    // a finished task: its latest row (a scan, as no map per finished task is kept)
+    const finished = this.#finished;
+    for (let row = finished.size - 1; row >= 0; row--) if (finished.task(row) === task) return finished.totals(row);
+    return undefined;
   }
 
   /** @returns every account's totals, in the order accounts were opened (a reused id appears once per task) */
   tasks(): TaskTotals[] {
-    return this.#all.map((a) => a.toJSON());
+    const out: TaskTotals[] = [];
+    for (const account of this.#inOrder()) out.push(account.toJSON());
+    return out;
   }
 
-  /** @returns every account, in the order they were opened (live objects: read, don't book into them) */
+  /**
+   * @returns every account, in the order they were opened: live ones as the objects themselves (read, don't book
+   *   into them), finished ones as copies rebuilt from their rows
+   */
   accounts(): readonly TaskAccount[] {
-    return this.#all;
+    return Array.from(this.#inOrder());
   }
 
   /** Number of accounts. */
   get size(): number {
-    return this.#all.length;
+    return this.#live.size + this.#finished.size;
   }
 
   /** @returns the sum over all accounts (task `'*'`) */
   totals(): TaskTotals {
     const sum = new TaskAccount('*');
-    for (const account of this.#all) sum.merge(account);
+    for (const account of this.#inOrder()) sum.merge(account);
     return sum.toJSON();
+  }
+
+  // Live and finished accounts merged by the order they were opened in.
+  *#inOrder(): Generator<TaskAccount> {
+    const finished = this.#finished;
+    const rows = new Uint32Array(finished.size);
+    for (let row = 0; row < rows.length; row++) rows[row] = row;
+    rows.sort((a, b) => finished.seq(a) - finished.seq(b));
+    let next = 0;
+    for (const [account, seq] of this.#live) {
+      for (; next < rows.length && finished.seq(rows[next] as number) < seq; next++) {
+        yield finished.account(rows[next] as number);
+      }
+      yield account;
+    }
+    for (; next < rows.length; next++) yield finished.account(rows[next] as number);
   }
 
   /**
@@ -211,7 +288,7 @@ export class Ledger {
    * @returns this ledger
    */
   merge(other: Ledger): this {
-    for (const account of other.#all) this.account(account.task).merge(account);
+    for (const account of other.#inOrder()) this.account(account.task).merge(account);
     for (const [kind, count] of other.#anomalyCounts)
       this.#anomalyCounts.set(kind, (this.#anomalyCounts.get(kind) ?? 0) + count);
     for (const anomaly of other.#anomalies) {

@@ -162,6 +162,7 @@ const MESSAGES: Record<AnomalyKind, string> = {
   'impossible-transition': 'an event the state does not allow; ignored',
   'lost-event': "the trace lost this task's switch-in (perf counts it too); charged as perf charges it",
   'malformed-line': 'a trace line that could not be parsed; skipped',
+  'time-jump': 'a time too far from the previous one for an exact gap; the jump is left out of every figure',
 };
 
 /**

@@ -8,7 +8,7 @@ import type { Replay } from '../trace/replay.js';
 import type { Engine } from '../trace/engine.js';
 import type { Compat } from '../trace/perf-compat.js';
 import type { InfoRow, TimehistRow } from '../trace/rows.js';
-import { summaryLines } from '../trace/report.js';
+import { eachSummaryLine } from '../trace/report.js';
 import { TimehistWriter } from '../trace/timehist-writer.js';
 import { EXIT_STATUS, oneOf, outputOpen, parseCommand, UsageError } from './args.js';
 
@@ -197,9 +197,27 @@ export async function runReplay(
   } else {
     // Under --compat perf-6.1 the report is perf's, line for line; otherwise the stolen-time section follows it.
     const stolen = options.compat !== 'perf-6.1';
-    write(`${summaryLines(result.replay, { state: options.report === 'state-summary', stolen }).join('\n')}\n`);
+    const lines = eachSummaryLine(result.replay, { state: options.report === 'state-summary', stolen });
+    await writeLines(lines, write, hold);
   }
   notes(result, warn);
+}
+
+// Lines out in batches, waiting while the output is full: a summary of millions of tasks is never held whole.
+async function writeLines(
+  lines: Iterable<string>,
+  write: (chunk: string) => void,
+  hold: (() => Promise<void> | undefined) | undefined,
+): Promise<void> {
+  let batch: string[] = [];
+  for (const line of lines) {
+    batch.push(line);
+    if (batch.length < 4096) continue;
+    write(`${batch.join('\n')}\n`);
+    batch = [];
+    await hold?.();
+  }
+  if (batch.length > 0) write(`${batch.join('\n')}\n`);
 }
 
 // What a JSON document ends with: the steal estimate, what was read and what went wrong.

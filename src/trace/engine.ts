@@ -30,6 +30,8 @@ export interface TaskRunner {
   readonly context: TaskContext;
   /** Whether the machine reached its final state. */
   readonly done: boolean;
+  /** Stops a machine the replay lets go of before its final state (an actor; the stepper needs nothing). */
+  readonly stop?: () => void;
 }
 
 /**
@@ -73,6 +75,9 @@ export function startTask(engine: Engine, input: TaskInput): TaskRunner {
     },
     get done() {
       return actor.getSnapshot().status === 'done';
+    },
+    stop: () => {
+      actor.stop();
     },
   };
 }

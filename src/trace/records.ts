@@ -5,7 +5,9 @@
 import type { Anomaly } from '../accounting/anomaly.js';
 import type { TaskTotals } from '../accounting/account.js';
 import type { Ledger } from '../accounting/ledger.js';
-import { threadBucket, type CpuSlot, type Finished, type TaskSlot } from './slots.js';
+import type { TaskRunner } from './engine.js';
+import type { FinishedTasks } from './finished-tasks.js';
+import { threadBucket, type CpuSlot, type TaskSlot } from './slots.js';
 
 /** Anomalies counted, with the first ones in detail. */
 export interface AnomalyReport {
@@ -34,45 +36,93 @@ export interface TaskRecord {
 }
 
 /**
- * Every task a machine ran for, idle tasks included, in perf's thread order.
- * @param finished - the tasks whose machines finished
- * @param tasks - the live slots, by tid
- * @param cpus - the CPUs, with their idle tasks
- * @returns the records
+ * Every task a machine ran for, idle tasks included, in perf's thread order: finished tasks (in the order they
+ * finished), then live ones, then the idle tasks, sorted stably by bucket, tid and CPU. Built once; each record is
+ * made when it is read, so a report over millions of finished tasks holds one at a time.
  * @internal
  */
-export function taskRecords(
-  finished: readonly Finished[],
-  tasks: ReadonlyMap<number, TaskSlot>,
-  cpus: readonly CpuSlot[],
-): TaskRecord[] {
-  const out: TaskRecord[] = finished.map((f) => ({
-    tid: f.tid,
-    cpu: -1,
-    comm: f.comm,
-    totals: f.account.toJSON(),
-    dead: true,
-    migrations: f.migrations,
-    parent: f.parent,
-  }));
-  for (const [tid, slot] of tasks) {
-    if (slot.runner === undefined) continue;
-    out.push({
-      tid,
-      cpu: -1,
-      comm: slot.comm ?? ':' + String(tid),
-      totals: slot.runner.context.account.toJSON(),
-      dead: slot.exited,
-      migrations: slot.migrations,
-      parent: slot.parent,
+export class TaskOrder {
+  readonly #finished: FinishedTasks;
+  readonly #ledger: Ledger;
+  readonly #live: TaskSlot[] = [];
+  readonly #idle: { readonly cpu: number; readonly runner: TaskRunner }[] = [];
+  readonly #order: Uint32Array;
+
+  /**
+   * @param finished - the tasks that finished
+   * @param ledger - where their accounts are
+   * @param tasks - the live slots, by tid
+   * @param cpus - the CPUs, with their idle tasks
+   */
+  constructor(finished: FinishedTasks, ledger: Ledger, tasks: ReadonlyMap<number, TaskSlot>, cpus: readonly CpuSlot[]) {
+    this.#finished = finished;
+    this.#ledger = ledger;
+    for (const slot of tasks.values()) if (slot.runner !== undefined) this.#live.push(slot);
+    cpus.forEach((slot, cpu) => {
+      if (slot.idle !== undefined) this.#idle.push({ cpu, runner: slot.idle });
     });
+    const f = finished.size;
+    const l = f + this.#live.length;
+    const n = l + this.#idle.length;
+    // the sort keys as columns, so the comparator reads typed arrays, not records
+    const tids = new Float64Array(n);
+    const idleCpus = new Int32Array(n).fill(-1);
+    for (let i = 0; i < f; i++) tids[i] = finished.tid(i);
+    for (let i = f; i < l; i++) tids[i] = (this.#live[i - f] as TaskSlot).tid;
+    for (let i = l; i < n; i++) idleCpus[i] = (this.#idle[i - l] as { cpu: number }).cpu;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => {
+      const ta = tids[a] as number;
+      const tb = tids[b] as number;
+      return (
+        threadBucket(ta) - threadBucket(tb) || ta - tb || (idleCpus[a] as number) - (idleCpus[b] as number) || a - b
+      );
+    });
+    this.#order = order;
   }
-  cpus.forEach((slot, cpu) => {
-    if (slot.idle === undefined) return;
-    const totals = slot.idle.context.account.toJSON();
-    out.push({ tid: 0, cpu, comm: '<idle>', totals, dead: false, migrations: 0, parent: -1 });
-  });
-  return out.sort((a, b) => threadBucket(a.tid) - threadBucket(b.tid) || a.tid - b.tid || a.cpu - b.cpu);
+
+  /** How many tasks. */
+  get length(): number {
+    return this.#order.length;
+  }
+
+  /**
+   * @param k - position in perf's order, 0 … length − 1
+   * @returns the task there
+   */
+  at(k: number): TaskRecord {
+    const i = this.#order[k] as number;
+    const finished = this.#finished;
+    const f = finished.size;
+    if (i < f) {
+      const totals = this.#ledger.finishedTotals(finished.accountRow(i));
+      return {
+        tid: finished.tid(i),
+        cpu: -1,
+        comm: finished.comm(i),
+        totals,
+        dead: true,
+        migrations: finished.migrations(i),
+        parent: finished.parent(i),
+      };
+    }
+    const slot = this.#live[i - f];
+    if (slot?.runner !== undefined) {
+      return {
+        tid: slot.tid,
+        cpu: -1,
+        comm: slot.comm ?? ':' + String(slot.tid),
+        totals: slot.runner.context.account.toJSON(),
+        dead: slot.exited,
+        migrations: slot.migrations,
+        parent: slot.parent,
+      };
+    }
+    const idle = this.#idle[i - f - this.#live.length] as { readonly cpu: number; readonly runner: TaskRunner };
+    const totals = idle.runner.context.account.toJSON();
+    return { tid: 0, cpu: idle.cpu, comm: '<idle>', totals, dead: false, migrations: 0, parent: -1 };
+  }
 }
 
 /**

@@ -11,10 +11,8 @@
  * inconsistency it causes is recorded as `lost-event`.
  * @module
  */
-import type { ReadingValue } from '../accounting/reading.js';
 import { Ledger } from '../accounting/ledger.js';
 import { stealState, type StealPolicy } from '../accounting/steal.js';
-import { SchedacctError } from '../errors.js';
 import type { TaskEvent, TaskInput } from '../machines/task.js';
 import { checkEngine, startTask, TaskSender, type Engine, type TaskRunner } from './engine.js';
 import type {
@@ -26,10 +24,11 @@ import type {
   TraceEvent,
   WakeupEvent,
 } from './events.js';
+import { FinishedTasks } from './finished-tasks.js';
 import { checkCompat, switchOut, type Compat } from './perf-compat.js';
-import { markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
-import { anomaliesOf, taskRecords, type AnomalyReport, type TaskRecord } from './records.js';
-import { CpuSlot, TaskSlot, type Finished } from './slots.js';
+import { infoRow, markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
+import { anomaliesOf, TaskOrder, type AnomalyReport, type TaskRecord } from './records.js';
+import { checkPlace, CpuSlot, ReadingClock, TaskSlot } from './slots.js';
 import { addRuntime, sliceSteal, type StealEstimate } from './steal-estimate.js';
 
 /** Options of {@link Replay}. */
@@ -68,7 +67,9 @@ export class Replay {
   readonly #countMigrations: boolean;
   readonly #tasks = new Map<number, TaskSlot>();
   readonly #cpus: CpuSlot[] = [];
-  readonly #finished: Finished[] = [];
+  readonly #finished = new FinishedTasks();
+  // perf's thread order, kept until the next event or finished task
+  #order: TaskOrder | undefined = undefined;
   readonly #mark: AccountMark = { waitNs: 0, delayNs: 0, runNs: 0, stolenNs: 0 };
   /** Steal estimated from `sched_stat_runtime`: slices that had runtime events, and the signed and clamped sums. */
   readonly steal: StealEstimate = { slices: 0, signedNs: 0, clampedNs: 0 };
@@ -77,6 +78,9 @@ export class Replay {
   firstSwitchNs = -1;
   /** Time of the last switch, ns. */
   lastSwitchNs = -1;
+  // The earliest and latest switch as readings: the window the summary's scheduling time spans.
+  #minSwitch = Number.POSITIVE_INFINITY;
+  #maxSwitch = Number.NEGATIVE_INFINITY;
   /** Events read, by kind. */
   readonly counts: Record<TraceEvent['kind'], number> = {
     switch: 0,
@@ -91,9 +95,8 @@ export class Replay {
   /** Switches whose outgoing task is not the one the CPU last switched in: lost events (perf's "context switch bugs"). */
   switchBugs = 0;
   #lastTime = -1;
-  // The machines' readings are ns since this base: 0 for every trace of a machine up less than 52 days, else its first
-  // event's time less 2^52 ns. So they stay safe integers (numbers, the fast path) past 104 days of uptime too.
-  #base = Number.NaN;
+  // The machines' readings: ns since a base, safe integers however long the machine was up, time jumps left out.
+  readonly #clock = new ReadingClock();
   readonly #sender: TaskSender;
 
   /**
@@ -126,6 +129,7 @@ export class Replay {
   }
 
   #cpu(cpu: number): CpuSlot {
+    // (cpu < MAX_CPUS, checked by #sample: the table never grows past it)
     while (this.#cpus.length <= cpu) this.#cpus.push(new CpuSlot());
     return this.#cpus[cpu] as CpuSlot;
   }
@@ -140,20 +144,22 @@ export class Replay {
     return runner;
   }
 
-  // A task whose machine finished is kept as its account and what the reports show of it; its tid starts afresh.
+  // A task that ended keeps a compact row (its account's in the ledger, what the reports show of it here); its
+  // machine and slot are let go, and its tid starts afresh.
   #finish(slot: TaskSlot, runner: TaskRunner): void {
-    const { tid, migrations, parent } = slot;
-    this.#finished.push({
-      tid,
-      comm: slot.comm ?? ':' + String(tid),
-      account: runner.context.account,
-      migrations,
-      parent,
-    });
+    const { tid } = slot;
+    const row = this.ledger.finish(runner.context.account);
+    this.#finished.add(tid, slot.comm ?? ':' + String(tid), slot.parent, slot.migrations, row);
+    runner.stop?.();
     slot.runner = undefined;
-    slot.migrations = 0;
-    slot.parent = -1;
-    slot.exited = false;
+    slot.finished = true;
+    if (this.#tasks.get(tid) === slot) this.#tasks.delete(tid);
+  }
+
+  // A new task under a tid whose task the trace never showed ending (its last switch lost): that one ended first.
+  #reused(tid: number): void {
+    const old = this.#tasks.get(tid);
+    if (old?.runner !== undefined) this.#finish(old, old.runner);
   }
 
   #idleRunner(slot: CpuSlot, cpu: number): TaskRunner {
@@ -161,8 +167,7 @@ export class Replay {
     return slot.idle;
   }
 
-  // Sends a task event whose readings are ns since #base, as numbers (no BigInt arithmetic) wherever they are safe
-  // integers.
+  // Sends a task event at a reading (see ReadingClock): a number, no BigInt arithmetic.
   #send(
     runner: TaskRunner,
     type: TaskEvent['type'],
@@ -175,18 +180,17 @@ export class Replay {
     untracked = false,
     lost = false,
   ): void {
-    const ns = at - this.#base;
-    // beyond 2^53 (a trace over 52 days long), a bigint: exact as the time itself, and slower
-    const counter: ReadingValue = Number.isSafeInteger(ns) ? ns : BigInt(ns);
-    this.#sender.send(runner, type, counter, stolenTotalNs, cpu, at, line, state, toCpu, untracked, lost);
+    const atNs = this.#clock.timeOf(at);
+    this.#sender.send(runner, type, at, stolenTotalNs, cpu, atNs, line, state, toCpu, untracked, lost);
   }
 
   /**
    * Applies one event.
    * @param event - the event
    * @returns the timehist row for a switch, the info row for a wakeup or migration, else undefined
-   * @throws {@link SchedacctError} `invalid-argument` for an event whose CPU is not a whole number ≥ 0 or whose time
-   *   is not finite; `strict-anomaly` at the first anomaly of a strict ledger
+   * @throws {@link SchedacctError} `invalid-argument` for an event whose CPU is not a whole number from 0 to
+   *   `MAX_CPUS` − 1 or whose time is not a whole number of ns ≥ 0; `strict-anomaly` at the first anomaly of a strict
+   *   ledger
    */
   push(event: TraceEvent): TimehistRow | InfoRow | undefined {
     return this.#apply(event, true);
@@ -203,6 +207,7 @@ export class Replay {
 
   #apply(e: TraceEvent, rows: boolean): TimehistRow | InfoRow | undefined {
     this.counts[e.kind]++;
+    this.#order = undefined;
     switch (e.kind) {
       case 'switch':
         return this.#switch(e, rows);
@@ -224,25 +229,23 @@ export class Replay {
     }
   }
 
-  // What every event says about its sample: the time (order check), the CPU, and the current task's comm. The
-  // sample is usually the task its CPU switched in last: that slot is at hand, without a lookup.
+  // What every event says about its sample: the time (order check, reading), the CPU, and the current task's comm.
+  // The sample is usually the task its CPU switched in last: that slot is at hand, without a lookup.
   #sample(e: TraceEvent): TaskSlot {
     const { timeNs, cpu, tid } = e;
-    if (!(cpu >>> 0 === cpu && Number.isFinite(timeNs))) {
-      throw new SchedacctError(
-        'invalid-argument',
-        `an event needs a CPU that is a whole number ≥ 0 and a finite time, got cpu ${String(cpu)}, time ${String(timeNs)}`,
-      );
-    }
-    if (Number.isNaN(this.#base)) this.#base = timeNs > 2 ** 52 ? timeNs - 2 ** 52 : 0;
+    checkPlace(cpu, timeNs);
     if (timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = timeNs;
+    this.#now = this.#clock.reading(timeNs, this.ledger, cpu, e.line);
     const cpus = this.#cpus;
     const current = cpu < cpus.length ? (cpus[cpu] as CpuSlot).currentSlot : this.#cpu(cpu).currentSlot;
-    const sample = current !== undefined && current.tid === tid ? current : this.#slot(tid);
+    const sample = current !== undefined && current.tid === tid && !current.finished ? current : this.#slot(tid);
     if (tid !== 0) sample.comm = e.comm;
     return sample;
   }
+
+  // The reading of the event #sample took last.
+  #now = 0;
 
   #runtime(e: RuntimeEvent): void {
     const sample = this.#sample(e);
@@ -251,6 +254,7 @@ export class Replay {
 
   #fork(e: ForkEvent): void {
     this.#sample(e);
+    this.#reused(e.childTid);
     const child = this.#slot(e.childTid);
     if (e.childComm !== '') child.comm = e.childComm;
     child.parent = e.parentTid;
@@ -265,20 +269,14 @@ export class Replay {
     this.#sample(e);
     if (e.variant === 'waking') this.#sawWaking = true;
     else if (e.variant === 'wakeup' && this.#sawWaking) return undefined; // perf ignores wakeup when waking exists
+    if (e.variant === 'wakeup_new') this.#reused(e.targetTid);
     const target = this.#slot(e.targetTid);
     if (e.targetComm !== '') target.comm = e.targetComm;
     if (target.onCpu < 0 && e.targetTid !== 0) {
-      this.#send(this.#runnerOf(target), 'wakeup', e.timeNs, target.stolenTotalNs, e.cpu, e.line);
+      this.#send(this.#runnerOf(target), 'wakeup', this.#now, target.stolenTotalNs, e.cpu, e.line);
     }
     if (!rows) return undefined;
-    return {
-      kind: 'wakeup',
-      timeNs: e.timeNs,
-      cpu: e.cpu,
-      tid: e.tid,
-      name: this.#name(e.tid),
-      target: this.#label(e.targetTid),
-    };
+    return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
   #migrate(e: MigrateEvent, rows: boolean): InfoRow | undefined {
@@ -287,19 +285,10 @@ export class Replay {
     if (this.#countMigrations) target.migrations++;
     if (target.onCpu < 0) {
       const runner = this.#runnerOf(target);
-      this.#send(runner, 'migrate', e.timeNs, target.stolenTotalNs, e.origCpu, e.line, '', e.destCpu);
+      this.#send(runner, 'migrate', this.#now, target.stolenTotalNs, e.origCpu, e.line, '', e.destCpu);
     }
     if (!rows) return undefined;
-    return {
-      kind: 'migrate',
-      timeNs: e.timeNs,
-      cpu: e.cpu,
-      tid: e.tid,
-      name: this.#name(e.tid),
-      target: this.#label(e.targetTid),
-      fromCpu: e.origCpu,
-      toCpu: e.destCpu,
-    };
+    return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
   // The waker's or migration thread's name on a wakeup or migration line.
@@ -318,8 +307,9 @@ export class Replay {
   }
 
   #switch(e: SwitchEvent, rows: boolean): TimehistRow | undefined {
-    const { timeNs: t, cpu, line, prevTid, nextTid } = e;
+    const { timeNs, cpu, line, prevTid, nextTid } = e;
     const prevSlot = this.#sample(e);
+    const t = this.#now;
     const slot = this.#cpus[cpu] as CpuSlot;
     const prev = e.tid; // perf attributes the row to the sample's thread (prevSlot is its record)
     const nextSlot = this.#slot(nextTid);
@@ -345,16 +335,20 @@ export class Replay {
     const out = switchOut(this.#compat, e.prevState, prev);
     this.#send(runner, out.type, t, stolenBefore + stolenSlice, cpu, line, out.blockState);
     if (out.dead && prevTid > 0) this.#slot(prevTid).exited = true;
-    if (this.firstSwitchNs < 0) this.firstSwitchNs = t;
-    this.lastSwitchNs = t;
+    if (this.firstSwitchNs < 0) this.firstSwitchNs = timeNs;
+    this.lastSwitchNs = timeNs;
+    if (t < this.#minSwitch) this.#minSwitch = t;
+    if (t > this.#maxSwitch) this.#maxSwitch = t;
     slot.tprev = t;
     if (prevSlot.onCpu === cpu) prevSlot.onCpu = -1;
     if (nextTid !== 0) nextSlot.onCpu = cpu;
     slot.currentSlot = nextSlot;
     const name = prev === 0 ? '<idle>' : (prevSlot.comm ?? ':' + String(prev));
     if (prev !== 0 && runner.done) this.#finish(prevSlot, runner);
+    // perf's exit handling: a dead task's last switch on another thread's sample (perf's −1) still ends it
+    else if (out.dead && prevTid > 0 && prevTid !== prev) this.#reused(prevTid);
     if (!rows) return undefined;
-    return rowFrom(account, this.#mark, t, cpu, prev, name, prev === 0 ? 'I' : out.stateChar, line);
+    return rowFrom(account, this.#mark, timeNs, cpu, prev, name, prev === 0 ? 'I' : out.stateChar, line);
   }
 
   /** Highest CPU number seen, plus one. */
@@ -362,9 +356,35 @@ export class Replay {
     return this.#cpus.length;
   }
 
+  /**
+   * The time the switches span, ns: from the earliest to the latest (whatever order the trace gave them in, as perf
+   * sorts them first), time jumps left out; never negative, 0 before two switches.
+   */
+  get schedulingNs(): number {
+    return this.#maxSwitch > this.#minSwitch ? this.#maxSwitch - this.#minSwitch : 0;
+  }
+
   /** @returns every task a machine ran for, idle tasks included, in perf's thread order */
   tasks(): TaskRecord[] {
-    return taskRecords(this.#finished, this.#tasks, this.#cpus);
+    const order = this.#taskOrder();
+    const out: TaskRecord[] = [];
+    for (let k = 0; k < order.length; k++) out.push(order.at(k));
+    return out;
+  }
+
+  /**
+   * Every task as {@link Replay.tasks} lists them, one record at a time: what a report over millions of tasks reads,
+   * as each record is made when it is reached and not held.
+   * @yields {TaskRecord} the tasks, in perf's thread order
+   */
+  *eachTask(): Generator<TaskRecord, void, undefined> {
+    const order = this.#taskOrder();
+    for (let k = 0; k < order.length; k++) yield order.at(k);
+  }
+
+  #taskOrder(): TaskOrder {
+    this.#order ??= new TaskOrder(this.#finished, this.ledger, this.#tasks, this.#cpus);
+    return this.#order;
   }
 
   /** @returns the anomalies the machines recorded (malformed lines are the reader's: see `ReadResult.malformed`) */

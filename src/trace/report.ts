@@ -2,6 +2,7 @@
  * Text reports in `perf sched timehist`'s columns and units: msec with three decimals, truncated.
  * @module
  */
+import type { TaskRecord } from './records.js';
 import type { Replay } from './replay.js';
 import type { InfoRow, TimehistRow } from './rows.js';
 
@@ -123,60 +124,95 @@ export interface SummaryFormat {
  * ```
  */
 export function summaryLines(replay: Replay, format: SummaryFormat = {}): string[] {
+  return Array.from(eachSummaryLine(replay, format));
+}
+
+/**
+ * The lines of {@link summaryLines}, one at a time: a summary of millions of tasks written out without holding its
+ * lines (or its task records) all at once.
+ * @param replay - a replay that has read the whole trace
+ * @param format - see {@link SummaryFormat}
+ * @yields {string} the lines, in order
+ * @example
+ * ```ts
+ * const { replay } = await readTrace([
+ *   'swapper 0 [000] 1.000000000: sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=sh next_pid=42 next_prio=120',
+ *   'sh 42 [000] 1.010000000: sched:sched_switch: prev_comm=sh prev_pid=42 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120',
+ * ]);
+ * let bytes = 0;
+ * for (const line of eachSummaryLine(replay)) bytes += line.length + 1;
+ * bytes > 0; // true
+ * ```
+ */
+export function* eachSummaryLine(replay: Replay, format: SummaryFormat = {}): Generator<string, void, undefined> {
   const state = format.state === true;
-  const out: string[] = [];
-  out.push('', state ? 'Wait-time summary' : 'Runtime summary');
-  out.push(
-    `${'comm'.padStart(COMM_WIDTH)}  parent   sched-in  ${state ? '   run-time      sleep      iowait     preempt       delay' : '   run-time    min-run     avg-run     max-run  stddev  migrations'}`,
-  );
-  out.push(
-    `${''.padStart(COMM_WIDTH)}            (count)       (msec)     (msec)      (msec)      (msec)       ${state ? '(msec)' : '%'}`,
-  );
-  out.push('-'.repeat(117));
-  const tasks = replay.tasks();
-  const idle = tasks.filter((t) => t.tid === 0);
-  const shown = tasks.filter((t) => t.tid !== 0 && t.totals.slices > 0);
-  let schedCount = 0;
-  let runTotal = 0;
-  const row = (t: (typeof shown)[number]): string => {
-    const c = t.totals;
-    schedCount += c.slices;
-    runTotal += c.runNs;
-    const head = `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)}   ${String(t.parent).padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
-    if (state) {
-      return `${head} ${msec(c.sleepNs)}  ${msec(c.iowaitNs)}  ${msec(c.preemptNs)}  ${msec(c.delayNs)}`;
+  yield '';
+  yield state ? 'Wait-time summary' : 'Runtime summary';
+  yield `${'comm'.padStart(COMM_WIDTH)}  parent   sched-in  ${state ? '   run-time      sleep      iowait     preempt       delay' : '   run-time    min-run     avg-run     max-run  stddev  migrations'}`;
+  yield `${''.padStart(COMM_WIDTH)}            (count)       (msec)     (msec)      (msec)      (msec)       ${state ? '(msec)' : '%'}`;
+  yield '-'.repeat(117);
+  const totals = { tasks: 0, schedCount: 0, runNs: 0 };
+  const idle: TaskRecord[] = [];
+  // perf lists the live tasks, then the terminated ones: two walks of the tasks, in thread order each time
+  for (const dead of [false, true]) {
+    if (dead) yield* ['', 'Terminated tasks:'];
+    const before = totals.tasks;
+    for (const t of replay.eachTask()) {
+      if (t.tid === 0 && !dead) idle.push(t);
+      if (t.tid === 0 || t.totals.slices === 0 || t.dead !== dead) continue;
+      totals.tasks++;
+      totals.schedCount += t.totals.slices;
+      totals.runNs += t.totals.runNs;
+      yield summaryRow(t, state);
     }
-    const mean = c.meanSliceNs;
-    // perf's stddev_stats: the standard error of the mean, relative to the mean, printed from a float.
-    const stddev = c.slices < 2 ? 0 : Math.sqrt(c.sliceVarianceNs2 / c.slices);
-    const rel = Math.fround(mean !== 0 ? (100 * stddev) / mean : 0);
-    return `${head}${msec(c.minSliceNs)}  ${msec(Math.trunc(mean))}  ${msec(c.maxSliceNs)}  ${rel.toFixed(2).padStart(5)}   ${String(t.migrations).padStart(5)}`;
-  };
-  const alive = shown.filter((t) => !t.dead);
-  const dead = shown.filter((t) => t.dead);
-  for (const t of alive) out.push(row(t));
-  if (alive.length === 0) out.push('<no still running tasks>');
-  out.push('', 'Terminated tasks:');
-  for (const t of dead) out.push(row(t));
-  if (dead.length === 0) out.push('<no terminated tasks>');
-  const histNs = replay.lastSwitchNs - replay.firstSwitchNs;
-  out.push('', 'Idle stats:');
-  for (let cpu = 0; cpu < replay.cpus; cpu++) {
-    const t = idle.find((x) => x.cpu === cpu);
-    if (t !== undefined && t.totals.slices > 0) {
-      schedCount += t.totals.slices;
-      out.push(
-        `    CPU ${String(cpu).padStart(2)} idle for ${msec(t.totals.runNs)}  msec  (${((100 * t.totals.runNs) / histNs).toFixed(2).padStart(6)}%)`,
-      );
-    } else out.push(`    CPU ${String(cpu).padStart(2)} idle entire time window`);
+    if (totals.tasks === before) yield dead ? '<no terminated tasks>' : '<no still running tasks>';
   }
-  out.push('');
-  out.push(`    Total number of unique tasks: ${String(shown.length)}`);
-  out.push(`Total number of context switches: ${String(schedCount)}`);
-  out.push(`           Total run time (msec): ${msec(runTotal, 2)}`);
-  out.push(`    Total scheduling time (msec): ${msec(histNs, 2)}  (x ${String(replay.cpus)})`);
-  if (format.stolen === true) out.push(...stolenLines(replay));
-  return out;
+  yield* idleLines(replay, idle, totals);
+  yield '';
+  yield `    Total number of unique tasks: ${String(totals.tasks)}`;
+  yield `Total number of context switches: ${String(totals.schedCount)}`;
+  yield `           Total run time (msec): ${msec(totals.runNs, 2)}`;
+  yield `    Total scheduling time (msec): ${msec(replay.schedulingNs, 2)}  (x ${String(replay.cpus)})`;
+  if (format.stolen === true) yield* eachStolenLine(replay);
+}
+
+// One task's line of the summary.
+function summaryRow(t: TaskRecord, state: boolean): string {
+  const c = t.totals;
+  const head = `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)}   ${String(t.parent).padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
+  if (state) {
+    return `${head} ${msec(c.sleepNs)}  ${msec(c.iowaitNs)}  ${msec(c.preemptNs)}  ${msec(c.delayNs)}`;
+  }
+  const mean = c.meanSliceNs;
+  // perf's stddev_stats: the standard error of the mean, relative to the mean, printed from a float.
+  const stddev = c.slices < 2 ? 0 : Math.sqrt(c.sliceVarianceNs2 / c.slices);
+  const rel = Math.fround(mean !== 0 ? (100 * stddev) / mean : 0);
+  return `${head}${msec(c.minSliceNs)}  ${msec(Math.trunc(mean))}  ${msec(c.maxSliceNs)}  ${rel.toFixed(2).padStart(5)}   ${String(t.migrations).padStart(5)}`;
+}
+
+// The idle stats, one line per CPU; idle switches count among the context switches.
+function* idleLines(
+  replay: Replay,
+  idle: readonly TaskRecord[],
+  totals: { schedCount: number },
+): Generator<string, void, undefined> {
+  const byCpu = new Map(idle.map((t) => [t.cpu, t]));
+  yield '';
+  yield 'Idle stats:';
+  for (let cpu = 0; cpu < replay.cpus; cpu++) {
+    const t = byCpu.get(cpu);
+    if (t !== undefined && t.totals.slices > 0) {
+      totals.schedCount += t.totals.slices;
+      const share = percent((100 * t.totals.runNs) / replay.schedulingNs);
+      yield `    CPU ${String(cpu).padStart(2)} idle for ${msec(t.totals.runNs)}  msec  (${share}%)`;
+    } else yield `    CPU ${String(cpu).padStart(2)} idle entire time window`;
+  }
+}
+
+// C's `%6.2f` as perf prints it: 0/0 (every switch at one time) is glibc's `-nan` on x86-64, x/0 is `inf`.
+function percent(value: number): string {
+  const text = Number.isNaN(value) ? '-nan' : value === Number.POSITIVE_INFINITY ? 'inf' : value.toFixed(2);
+  return text.padStart(6);
 }
 
 /**
@@ -194,26 +230,25 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * ```
  */
 export function stolenLines(replay: Replay): string[] {
-  const out = ['', 'Stolen time (wall run time minus the task clock of sched_stat_runtime, per slice; schedacct)'];
+  return Array.from(eachStolenLine(replay));
+}
+
+// The lines of stolenLines, one at a time.
+function* eachStolenLine(replay: Replay): Generator<string, void, undefined> {
+  yield '';
+  yield 'Stolen time (wall run time minus the task clock of sched_stat_runtime, per slice; schedacct)';
   if (replay.steal.slices === 0) {
-    out.push('  the trace has no sched_stat_runtime events: steal cannot be estimated');
-    return out;
+    yield '  the trace has no sched_stat_runtime events: steal cannot be estimated';
+    return;
   }
-  out.push(
-    `${'comm'.padStart(COMM_WIDTH)}   run-time      stolen     charged`,
-    `${''.padStart(COMM_WIDTH)}     (msec)      (msec)      (msec)`,
-  );
-  for (const t of replay.tasks()) {
+  yield `${'comm'.padStart(COMM_WIDTH)}   run-time      stolen     charged`;
+  yield `${''.padStart(COMM_WIDTH)}     (msec)      (msec)      (msec)`;
+  for (const t of replay.eachTask()) {
     const c = t.totals;
     if (t.tid === 0 || c.stolenNs === 0) continue;
-    out.push(
-      `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)} ${msec(c.runNs, 8)}  ${msec(c.stolenNs, 6)}  ${msec(c.chargedNs, 6)}`,
-    );
+    yield `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)} ${msec(c.runNs, 8)}  ${msec(c.stolenNs, 6)}  ${msec(c.chargedNs, 6)}`;
   }
   const s = replay.steal;
-  out.push(
-    '',
-    `  slices estimated: ${String(s.slices)}; steal charged (msec): ${msec(s.clampedNs, 2)}; signed sum (msec): ${(s.signedNs / 1e6).toFixed(3)}`,
-  );
-  return out;
+  yield '';
+  yield `  slices estimated: ${String(s.slices)}; steal charged (msec): ${msec(s.clampedNs, 2)}; signed sum (msec): ${(s.signedNs / 1e6).toFixed(3)}`;
 }

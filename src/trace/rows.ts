@@ -4,6 +4,7 @@
  * @module
  */
 import type { TaskAccount } from '../accounting/account.js';
+import type { MigrateEvent, WakeupEvent } from './events.js';
 
 /** One `sched_switch` row, as `perf sched timehist` prints it. */
 export interface TimehistRow {
@@ -116,4 +117,18 @@ export function rowFrom(
     state,
     line,
   };
+}
+
+/**
+ * The `-w` / `-M` line of a wakeup or migration.
+ * @param e - the event
+ * @param name - the sample's name
+ * @param target - the woken or migrated task's `comm[tid]`
+ * @returns the row
+ * @internal
+ */
+export function infoRow(e: WakeupEvent | MigrateEvent, name: string, target: string): InfoRow {
+  const { timeNs, cpu, tid } = e;
+  if (e.kind === 'wakeup') return { kind: 'wakeup', timeNs, cpu, tid, name, target };
+  return { kind: 'migrate', timeNs, cpu, tid, name, target, fromCpu: e.origCpu, toCpu: e.destCpu };
 }

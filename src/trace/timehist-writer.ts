@@ -22,6 +22,8 @@ const MIGRATED = encodeText('migrated: ');
 const CPU = encodeText(' cpu ');
 const ARROW = encodeText(' => ');
 const nameColumn = (label: string): Uint8Array => encodeText(label.padEnd(COMM_WIDTH));
+// Encoded columns kept per cache at most: a trace of millions of tids must not keep one per tid it ever showed.
+const CACHE_ENTRIES = 4096;
 const stateColumn = (state: string): Uint8Array => encodeText(`  ${state.padStart(5)}`);
 
 /**
@@ -228,6 +230,7 @@ export class TimehistWriter {
     const known = this.#names.get(row.tid);
     if (known !== undefined && known.name === row.name) return known.bytes;
     const bytes = nameColumn(`${row.name}[${String(row.tid)}]`);
+    if (known === undefined && this.#names.size >= CACHE_ENTRIES) this.#names.clear();
     this.#names.set(row.tid, { name: row.name, bytes });
     return bytes;
   }
@@ -236,6 +239,7 @@ export class TimehistWriter {
     let bytes = cache.get(text);
     if (bytes === undefined) {
       bytes = make(text);
+      if (cache.size >= CACHE_ENTRIES) cache.clear();
       cache.set(text, bytes);
     }
     return bytes;
