@@ -3,10 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { Bench } from 'tinybench';
 import { addAccountingBench, SLICES } from './accounting.ts';
+import { runLinesBench } from './lines.ts';
 import { addMachineBench, EVENTS } from './machines.ts';
 import { runReplayBench } from './replay.ts';
 
-const GROUPS = ['accounting', 'machines', 'replay'] as const;
+const GROUPS = ['accounting', 'machines', 'replay', 'lines'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Rate {
@@ -35,6 +36,10 @@ const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
 async function run(group: Group): Promise<void> {
   if (group === 'replay') {
     await runReplayBench();
+    return;
+  }
+  if (group === 'lines') {
+    runLinesBench();
     return;
   }
   if (group === 'accounting') {
