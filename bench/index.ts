@@ -3,11 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { Bench } from 'tinybench';
 import { addAccountingBench, SLICES } from './accounting.ts';
+import { runLinesBench } from './lines.ts';
 import { addMachineBench, EVENTS } from './machines.ts';
 import { runMemoryBench } from './memory.ts';
 import { runReplayBench } from './replay.ts';
 
-const GROUPS = ['accounting', 'machines', 'replay', 'memory'] as const;
+const GROUPS = ['accounting', 'machines', 'replay', 'lines', 'memory'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Rate {
@@ -40,6 +41,10 @@ async function run(group: Group): Promise<void> {
   }
   if (group === 'memory') {
     runMemoryBench();
+    return;
+  }
+  if (group === 'lines') {
+    runLinesBench();
     return;
   }
   if (group === 'accounting') {

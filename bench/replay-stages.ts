@@ -15,10 +15,13 @@ const [stage = '', file = ''] = process.argv.slice(2);
 // The file's lines, handed out one by one (1 MiB reads).
 function lines(onLine: (text: string) => void): number {
   let n = 0;
-  const splitter = new LineSplitter((text) => {
-    n++;
-    onLine(text);
-  });
+  const splitter = new LineSplitter(
+    (text) => {
+      n++;
+      onLine(text);
+    },
+    () => n++,
+  );
   const fd = openSync(file, 'r');
   const buf = new Uint8Array(1 << 20);
   try {

@@ -2,9 +2,64 @@
  * The `key=value` fields of a tracepoint's text (`prev_comm=sh prev_pid=42 … ==> next_comm=…`), read in one pass:
  * a key is a run of word characters followed by `=` at the start or after a space, and its value runs to the space
  * before the next key (so comms may hold spaces), without a trailing `==>` and without surrounding white space.
- * Shared by the perf script and ftrace readers.
+ * Shared by the perf script and ftrace readers, with the ranges every number read from a line must be in.
  * @module
  */
+import { MAX_CPUS } from './events.js';
+
+/**
+ * What a number read from a trace line is, which gives its range.
+ * @internal
+ */
+export type NumberKind = 'pid' | 'cpu' | 'ns';
+
+// pid_t is a C int: a pid or tid outside it is no task's.
+const PID_MIN = -(2 ** 31);
+const PID_MAX = 2 ** 31 - 1;
+
+const RANGE: Record<NumberKind, string> = {
+  pid: 'a pid is a pid_t, at most 2^31−1',
+  cpu: `a CPU number is below MAX_CPUS, ${String(MAX_CPUS)}`,
+  ns: 'at most 2^53−1 ns, about 104 days',
+};
+
+/**
+ * Whether a number read from a line is in its range: a pid or tid in `pid_t` (−2^31 … 2^31−1), a CPU number in
+ * 0 … `MAX_CPUS`−1, a time in ns a safe integer (0 … 2^53−1, about 104 days of uptime).
+ * @param value - the number (as read: perhaps rounded, perhaps Infinity)
+ * @param kind - what it is
+ * @returns true when in range
+ * @internal
+ */
+export function inRange(value: number, kind: NumberKind): boolean {
+  if (kind === 'pid') return value >= PID_MIN && value <= PID_MAX;
+  if (kind === 'cpu') return value >= 0 && value < MAX_CPUS;
+  return value >= 0 && Number.isSafeInteger(value);
+}
+
+/**
+ * Why a line is malformed when one of its numbers is out of range: the field, its text (cut short) and the bound.
+ * @param field - the field's name (`prev_pid`, `cpu`, `timestamp`)
+ * @param text - the number as the line wrote it
+ * @param kind - what it is
+ * @returns the reason
+ * @internal
+ */
+export function rangeReason(field: string, text: string, kind: NumberKind): string {
+  const shown = text.length > 24 ? `${text.slice(0, 20)}… (${String(text.length)} characters)` : text;
+  return `${field} ${shown} is out of range (${RANGE[kind]})`;
+}
+
+/**
+ * Whether a line is a comment or blank (`#…`, trace-cmd's `cpus=N`): no reader takes it for an event.
+ * @param line - the line
+ * @returns true for a comment or a blank line
+ * @internal
+ */
+export function isComment(line: string): boolean {
+  const t = line.trim();
+  return t === '' || t.startsWith('#') || /^cpus=\d+$/.test(t);
+}
 
 /**
  * White space as `String.prototype.trim` and `\s` see it.

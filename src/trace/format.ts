@@ -2,26 +2,19 @@
  * Telling a trace's text format from its first lines (a light module: no replay, no machines).
  * @module
  */
+import { isComment } from './fields.js';
+import { ftraceHead } from './ftrace.js';
+import { isPerfScriptHead } from './perf-script.js';
+export { isComment } from './fields.js';
 
 /** Trace text formats. */
 export type TraceFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
 
-const PERF_LINE = /^\s*.*?\s+-?\d+\s+\[\d+\]\s+\d+\.\d+:\s+(?:\d+\s+)?[\w-]+:[\w-]+:/;
-const FTRACE_LINE = /^\s*.+-\d+\s+(?:\(\s*[\d-]+\)\s+)?\[\d+\]\s+\S{4,5}\s+\d+\.\d+:\s+\w+:/;
-const TRACE_CMD_LINE = /^\s*.+-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/;
-
 /**
- * Whether a line is a comment or blank (`#…`, trace-cmd's `cpus=N`).
- * @param line - the line
- * @returns true for a comment or a blank line
- */
-export const isComment = (line: string): boolean => {
-  const t = line.trim();
-  return t === '' || t.startsWith('#') || /^cpus=\d+$/.test(t);
-};
-
-/**
- * Detects the format from the first lines (comments and blank lines are passed over).
+ * Detects the format from the first lines (comments and blank lines are passed over): the first line that reads as
+ * the head of one of them tells it (perf script's `COMM TID [CPU] TIME: SYSTEM:EVENT:`; ftrace's `COMM-PID [CPU]
+ * FLAGS TIME: EVENT:`, trace-cmd's without the flags and the tgid column). The heads are read by the formats' own
+ * one-pass readers, so detection takes time linear in the lines.
  * @param lines - the first lines of the trace
  * @returns the format, or undefined when no line looks like any of them
  * @example
@@ -34,9 +27,10 @@ export const isComment = (line: string): boolean => {
 export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
   for (const line of lines) {
     if (isComment(line)) continue;
-    if (PERF_LINE.test(line)) return 'perf-script';
-    if (FTRACE_LINE.test(line)) return 'ftrace';
-    if (TRACE_CMD_LINE.test(line)) return 'trace-cmd';
+    if (isPerfScriptHead(line)) return 'perf-script';
+    const head = ftraceHead(line);
+    if (head?.flags === true) return 'ftrace';
+    if (head !== undefined && !head.tgid) return 'trace-cmd';
   }
   return undefined;
 }

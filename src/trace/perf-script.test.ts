@@ -2,7 +2,12 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parsePerfScriptText as referenceParse } from '../../test/reference/regex-perf-script.ts';
+import {
+  headByRegex,
+  parseFields as referenceFields,
+  parsePerfScriptText as referenceParse,
+} from '../../test/reference/regex-perf-script.ts';
+import { inRange, isComment, type NumberKind } from './fields.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
 
 const fixture = (name: string): string => {
@@ -10,9 +15,65 @@ const fixture = (name: string): string => {
   return (name.endsWith('.gz') ? gunzipSync(data) : data).toString('utf8');
 };
 
-// The one-pass parser against the regular-expression parser it replaced (kept in test/reference as the oracle).
+// The numbers of each event the parser checks, in the order it reads them.
+const WAKEUP: readonly (readonly [string, NumberKind])[] = [
+  ['pid', 'pid'],
+  ['target_cpu', 'cpu'],
+];
+const CHECKED: Record<string, readonly (readonly [string, NumberKind])[]> = {
+  sched_switch: [
+    ['prev_pid', 'pid'],
+    ['next_pid', 'pid'],
+  ],
+  sched_waking: WAKEUP,
+  sched_wakeup: WAKEUP,
+  sched_wakeup_new: WAKEUP,
+  sched_migrate_task: [
+    ['pid', 'pid'],
+    ['orig_cpu', 'cpu'],
+    ['dest_cpu', 'cpu'],
+  ],
+  sched_process_fork: [
+    ['pid', 'pid'],
+    ['child_pid', 'pid'],
+  ],
+  sched_process_exit: [['pid', 'pid']],
+  sched_stat_runtime: [
+    ['pid', 'pid'],
+    ['runtime', 'ns'],
+  ],
+};
+
+// The first number of a line (by the reference's reading of it) that is out of the parser's range, if any.
+function outOfRange(text: string): string | undefined {
+  const h = headByRegex(text);
+  if (h === undefined) return undefined;
+  if (!inRange(h.cpu, 'cpu')) return 'cpu';
+  if (!inRange(h.timeNs, 'ns')) return 'timestamp';
+  if (!inRange(h.tid, 'pid')) return 'tid';
+  if (h.system !== 'sched') return undefined;
+  const fields = referenceFields(h.rest);
+  for (const [key, kind] of CHECKED[h.name] ?? []) {
+    const digits = kind === 'ns' ? /^\d+/.exec(fields.get(key) ?? '')?.[0] : fields.get(key);
+    if (digits !== undefined && /^-?\d+$/.test(digits) && !inRange(Number(digits), kind)) return key;
+  }
+  return undefined;
+}
+
+// The one-pass parser against the regular-expression parser it replaced (kept in test/reference as the oracle), with
+// what the parser adds: a number out of its range makes a line malformed (its reason naming the field; the rest of
+// its text is the parser's), and a comment line is skipped.
 function bothWays(text: string, line = 1): { parsed: LineResult; reference: LineResult } {
-  return { parsed: parsePerfScriptLine(text, line), reference: referenceParse(text, line) };
+  const parsed = parsePerfScriptLine(text, line);
+  let reference = referenceParse(text, line);
+  const field = outOfRange(text);
+  if (field !== undefined) {
+    const named = parsed.type === 'malformed' && new RegExp(`(^|: )${field} `).test(parsed.reason);
+    reference = { type: 'malformed', reason: named ? parsed.reason : `<${field} out of range>` };
+  } else if (reference.type === 'malformed' && reference.reason.startsWith('not COMM') && isComment(text)) {
+    reference = { type: 'skipped', name: '' };
+  }
+  return { parsed, reference };
 }
 
 describe('perf script parser: agrees with the regular-expression reference', () => {
@@ -231,7 +292,7 @@ describe('perf script parser: agrees with the regular-expression reference', () 
   fcTest.prop([line], { numRuns: 2000 })('on generated lines', (text) => {
     const { parsed, reference } = bothWays(text, 7);
     expect(parsed).toEqual(reference);
-    expect(parsed.type).toBe('event');
+    expect(parsed.type).toBe(outOfRange(text) === undefined ? 'event' : 'malformed'); // past 9007199 s: malformed
   });
 
   fcTest.prop([fc.string({ unit: fc.constantFrom('a', ' ', '1', '-', '[', ']', '.', ':', '=', '>', 'sched', '\t') })], {
@@ -239,5 +300,92 @@ describe('perf script parser: agrees with the regular-expression reference', () 
   })('on arbitrary text made of the characters that shape a line', (text) => {
     const { parsed, reference } = bothWays(text);
     expect(parsed).toEqual(reference);
+  });
+});
+
+describe('perf script parser: numbers out of their range make a line malformed (issue 12)', () => {
+  const at = (cpu: string, stamp = '706.387120057') =>
+    `     rcu_preempt    15 [${cpu}]   ${stamp}:       sched:sched_switch: prev_comm=rcu_preempt prev_pid=15 prev_prio=120 prev_state=I ==> next_comm=sh next_pid=6887 next_prio=120`;
+  const wake = (fields: string) => `sh 42 [001] 706.383245: sched:sched_waking: comm=cat ${fields}`;
+  const reason = (text: string): string => {
+    const r = parsePerfScriptLine(text, 1);
+    return r.type === 'malformed' ? r.reason : `not malformed: ${r.type}`;
+  };
+
+  it.each([
+    ['100000000', /^cpu 100000000 is out of range \(a CPU number is below MAX_CPUS, 8192\)$/],
+    ['1000000', /^cpu 1000000 /],
+    ['99999999999', /^cpu 99999999999 /],
+    ['8192', /^cpu 8192 /],
+  ])('the CPU column [%s]', (cpu, why) => {
+    expect(reason(at(cpu))).toMatch(why);
+  });
+
+  it('takes the last CPU number below MAX_CPUS, and the largest time and pid that are exact', () => {
+    expect(parsePerfScriptLine(at('8191'), 1)).toMatchObject({ type: 'event', event: { cpu: 8191 } });
+    expect(parsePerfScriptLine(at('000', '9007199.254740991'), 1)).toMatchObject({
+      event: { timeNs: Number.MAX_SAFE_INTEGER },
+    });
+    expect(parsePerfScriptLine(wake('pid=2147483647 target_cpu=001'), 1)).toMatchObject({
+      event: { targetTid: 2 ** 31 - 1 },
+    });
+  });
+
+  it.each([
+    ['9007199.254740992', /^timestamp 9007199\.254740992 is out of range \(at most 2\^53−1 ns, about 104 days\)$/],
+    ['706000000000.387120057', /^timestamp 706000000000\.387120057 /], // a 12-digit second
+    [`${'9'.repeat(400)}.387120057`, /^timestamp 9{20}… \(410 characters\) is out of range/],
+  ])('the timestamp %s', (stamp, why) => {
+    expect(reason(at('001', stamp))).toMatch(why);
+  });
+
+  it('pids beyond pid_t are malformed, not rounded into one task', () => {
+    expect(reason(wake('pid=99999999999999999999 prio=120 target_cpu=001'))).toBe(
+      'sched_waking: pid 99999999999999999999 is out of range (a pid is a pid_t, at most 2^31−1)',
+    );
+    expect(reason(wake('pid=99999999999999999998 prio=120 target_cpu=001'))).toMatch(/^sched_waking: pid 9+8 /);
+    expect(reason(wake('pid=2147483648 prio=120 target_cpu=001'))).toMatch(/pid 2147483648 is out of range/);
+    expect(reason(at('001').replace('next_pid=6887', 'next_pid=-2147483649'))).toMatch(/^sched_switch: next_pid /);
+    expect(reason('sh 99999999999 [001] 706.383245: sched:sched_waking: comm=cat pid=1 target_cpu=001')).toMatch(
+      /^tid 99999999999 /,
+    );
+  });
+
+  it('target_cpu, orig_cpu, dest_cpu below MAX_CPUS; runtime a safe ns count', () => {
+    expect(reason(wake('pid=43 prio=120 target_cpu=8192'))).toMatch(/^sched_waking: target_cpu 8192 is out of range/);
+    const migrate = (o: string, d: string) =>
+      `sh 42 [001] 706.383245: sched:sched_migrate_task: comm=cat pid=43 prio=120 orig_cpu=${o} dest_cpu=${d}`;
+    expect(reason(migrate('100000000', '1'))).toMatch(/^sched_migrate_task: orig_cpu 100000000 /);
+    expect(reason(migrate('1', '-1'))).toMatch(/^sched_migrate_task: dest_cpu -1 /);
+    expect(parsePerfScriptLine(migrate('1', '2'), 1).type).toBe('event');
+    const runtime = (ns: string) =>
+      `sh 42 [001] 706.383245: sched:sched_stat_runtime: comm=cat pid=43 runtime=${ns} [ns] vruntime=1 [ns]`;
+    expect(reason(runtime('9007199254740992'))).toMatch(/^sched_stat_runtime: runtime 9007199254740992 \[ns\] is out/);
+    expect(parsePerfScriptLine(runtime('9007199254740991'), 1)).toMatchObject({
+      event: { runtimeNs: Number.MAX_SAFE_INTEGER },
+    });
+  });
+
+  it('an out-of-range CPU in a line of another system is malformed too (the line is no line perf wrote)', () => {
+    expect(reason('  swapper     0 [100000000]   1.000001: irq:irq_handler_entry: irq=1 name=x')).toMatch(/^cpu /);
+  });
+});
+
+describe('perf script parser: comment lines (issue 12)', () => {
+  it.each([
+    '# ========',
+    '# captured on    : Tue Dec  1 10:00:00 2026',
+    '# cmdline : /usr/bin/perf sched record -- sleep 1',
+    '#',
+    '   # indented',
+    'cpus=2',
+  ])('%j is skipped, not malformed (perf script --header prints them)', (text) => {
+    expect(parsePerfScriptLine(text, 1)).toEqual({ type: 'skipped', name: '' });
+  });
+
+  it('a comm that starts with # still reads as an event', () => {
+    expect(
+      parsePerfScriptLine('#x 42 [001] 1.000001: sched:sched_process_exit: comm=x pid=42 prio=120', 1),
+    ).toMatchObject({ type: 'event', event: { comm: '#x', kind: 'exit' } });
   });
 });

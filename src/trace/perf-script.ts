@@ -2,10 +2,12 @@
  * Reader for `perf script` text (default fields): `COMM TID [CPU] SEC.FRAC: sched:EVENT: FIELDS`, with µs
  * (default) or ns (`--ns`) timestamps. The comm may contain spaces; the sample's comm and tid are the task current
  * on the CPU (for wakeups: the waker). One pass over the line, no regular expressions: the one perf script parser.
+ * Every number is checked against its range (`inRange` in fields.ts: pids in `pid_t`, CPUs below `MAX_CPUS`, times
+ * and runtimes at most 2^53−1 ns, about 104 days): a line with one outside it is malformed, never rounded.
  * @module
  */
 import type { TraceEvent } from './events.js';
-import { FieldScanner, isSpace, wholeAt } from './fields.js';
+import { FieldScanner, inRange, isComment, isSpace, rangeReason, wholeAt, type NumberKind } from './fields.js';
 
 /** A line that held an event this reader uses. */
 export interface EventLine {
@@ -14,7 +16,7 @@ export interface EventLine {
   /** The event. */
   readonly event: TraceEvent;
 }
-/** A line with an event this reader does not use (irq, hrtimer, …), or a blank line (empty name). */
+/** A line with an event this reader does not use (irq, hrtimer, …), or a comment or blank line (empty name). */
 export interface SkippedLine {
   /** Result kind. */
   readonly type: 'skipped';
@@ -32,7 +34,8 @@ export interface MalformedLine {
 export type LineResult = EventLine | SkippedLine | MalformedLine;
 
 /**
- * Parses `SEC.FRAC` into ns (a 6-digit fraction is µs, 9 digits ns).
+ * Parses `SEC.FRAC` into ns (a 6-digit fraction is µs, 9 digits ns). Exact up to 2^53−1 ns (about 104 days of
+ * uptime); past it the value is not a safe integer, and the readers give such a line as malformed.
  * @param sec - seconds
  * @param frac - fraction digits
  * @returns ns
@@ -57,6 +60,13 @@ interface Head {
   tid: number;
   cpu: number;
   timeNs: number;
+  /** Where the tid, the CPU and the time are written, for the reason a line is malformed when one is out of range. */
+  tidStart: number;
+  tidEnd: number;
+  cpuStart: number;
+  cpuEnd: number;
+  timeStart: number;
+  timeEnd: number;
   /** `SYSTEM` and `EVENT` of `SYSTEM:EVENT:`, as [start, end) in the line (sliced only when needed). */
   systemStart: number;
   systemEnd: number;
@@ -70,6 +80,12 @@ const head: Head = {
   tid: 0,
   cpu: 0,
   timeNs: 0,
+  tidStart: 0,
+  tidEnd: 0,
+  cpuStart: 0,
+  cpuEnd: 0,
+  timeStart: 0,
+  timeEnd: 0,
   systemStart: 0,
   systemEnd: 0,
   nameStart: 0,
@@ -140,6 +156,10 @@ function afterCpu(text: string, b: number): boolean {
   head.fields = i;
   head.cpu = digitsAt(text, cpuStart, cpuEnd);
   head.timeNs = timeAt(text, secStart, secEnd, fracStart, fracEnd);
+  head.cpuStart = cpuStart;
+  head.cpuEnd = cpuEnd;
+  head.timeStart = secStart;
+  head.timeEnd = fracEnd;
   return true;
 }
 
@@ -178,19 +198,49 @@ function readHead(text: string): boolean {
       return false;
     head.comm = commEnd > start ? text.slice(start, commEnd) : '';
     head.tid = wholeAt(text, tidStart, tidEnd, false) ?? 0;
+    head.tidStart = tidStart;
+    head.tidEnd = tidEnd;
     return true;
   }
   return false;
 }
 
+/**
+ * Whether a line reads as a perf script line (`COMM TID [CPU] SEC.FRAC: SYSTEM:EVENT:`), in time linear in it.
+ * @param text - the line
+ * @returns true when it does (whatever its numbers and fields)
+ * @internal
+ */
+export const isPerfScriptHead = (text: string): boolean => readHead(text);
+
 const fields = new FieldScanner();
 const bad = (name: string, what: string): MalformedLine => ({ type: 'malformed', reason: `${name}: ${what}` });
+
+// The first field of the line being read found out of its range, as the reason it is malformed ('' while none is).
+let rangeError = '';
+
+// A field's whole number; undefined when absent, not a whole number, or out of its range (then noted in rangeError).
+function num(f: FieldScanner, key: string, kind: NumberKind): number | undefined {
+  const v = kind === 'ns' ? f.leadingInt(key) : f.int(key);
+  if (v === undefined || inRange(v, kind)) return v;
+  rangeError ||= rangeReason(key, f.get(key) ?? '', kind);
+  return undefined;
+}
+
+// Why the head's CPU, time or tid is out of range, or '' when all three are in range.
+function headRangeError(text: string): string {
+  if (!inRange(head.cpu, 'cpu')) return rangeReason('cpu', text.slice(head.cpuStart, head.cpuEnd), 'cpu');
+  if (!inRange(head.timeNs, 'ns')) return rangeReason('timestamp', text.slice(head.timeStart, head.timeEnd), 'ns');
+  if (!inRange(head.tid, 'pid')) return rangeReason('tid', text.slice(head.tidStart, head.tidEnd), 'pid');
+  return '';
+}
 
 /**
  * Reads one line of `perf script` output.
  * @param text - the line, without its line end
  * @param line - its number (1-based), carried into the event
- * @returns the event, a skipped event name (irq, hrtimer, …), or why it is malformed; blank lines are skipped
+ * @returns the event, a skipped event name (irq, hrtimer, …), or why it is malformed (a number out of its range
+ *   too: the reason names the field and the bound); comment (`#…`) and blank lines are skipped with an empty name
  * @example
  * ```ts
  * const r = parsePerfScriptLine('sh 42 [001] 706.383245: sched:sched_waking: comm=cat pid=43 prio=120 target_cpu=001', 1);
@@ -199,9 +249,12 @@ const bad = (name: string, what: string): MalformedLine => ({ type: 'malformed',
  */
 export function parsePerfScriptLine(text: string, line: number): LineResult {
   if (!readHead(text)) {
-    if (text.trim() === '') return { type: 'skipped', name: '' };
+    // perf script --header prints `#` lines; a comm that starts with `#` still reads as a head above
+    if (isComment(text)) return { type: 'skipped', name: '' };
     return { type: 'malformed', reason: 'not COMM TID [CPU] TIME: EVENT: FIELDS' };
   }
+  const outOfRange = headRangeError(text);
+  if (outOfRange !== '') return { type: 'malformed', reason: outOfRange };
   const { comm, tid, cpu, timeNs } = head;
   const name = text.slice(head.nameStart, head.nameEnd);
   if (head.systemEnd - head.systemStart !== 5 || !text.startsWith('sched', head.systemStart)) {
@@ -209,13 +262,14 @@ export function parsePerfScriptLine(text: string, line: number): LineResult {
   }
   const f = fields;
   f.scan(text, head.fields);
+  rangeError = '';
   switch (name) {
     case 'sched_switch': {
-      const prevTid = f.int('prev_pid');
-      const nextTid = f.int('next_pid');
+      const prevTid = num(f, 'prev_pid', 'pid');
+      const nextTid = num(f, 'next_pid', 'pid');
       const prevState = f.get('prev_state');
       if (prevTid === undefined || nextTid === undefined || prevState === undefined)
-        return bad(name, 'needs prev_pid, prev_state, next_pid');
+        return bad(name, rangeError || 'needs prev_pid, prev_state, next_pid');
       const prevComm = f.get('prev_comm') ?? '';
       const nextComm = f.get('next_comm') ?? '';
       return {
@@ -226,22 +280,22 @@ export function parsePerfScriptLine(text: string, line: number): LineResult {
     case 'sched_waking':
     case 'sched_wakeup':
     case 'sched_wakeup_new': {
-      const targetTid = f.int('pid');
-      if (targetTid === undefined) return bad(name, 'needs pid');
+      const targetTid = num(f, 'pid', 'pid');
+      const targetCpu = num(f, 'target_cpu', 'cpu') ?? -1;
+      if (targetTid === undefined || rangeError !== '') return bad(name, rangeError || 'needs pid');
       const variant = name === 'sched_waking' ? 'waking' : name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
       const targetComm = f.get('comm') ?? '';
-      const targetCpu = f.int('target_cpu') ?? -1;
       return {
         type: 'event',
         event: { timeNs, cpu, tid, comm, line, kind: 'wakeup', variant, targetTid, targetComm, targetCpu },
       };
     }
     case 'sched_migrate_task': {
-      const targetTid = f.int('pid');
-      const origCpu = f.int('orig_cpu');
-      const destCpu = f.int('dest_cpu');
+      const targetTid = num(f, 'pid', 'pid');
+      const origCpu = num(f, 'orig_cpu', 'cpu');
+      const destCpu = num(f, 'dest_cpu', 'cpu');
       if (targetTid === undefined || origCpu === undefined || destCpu === undefined)
-        return bad(name, 'needs pid, orig_cpu, dest_cpu');
+        return bad(name, rangeError || 'needs pid, orig_cpu, dest_cpu');
       const targetComm = f.get('comm') ?? '';
       return {
         type: 'event',
@@ -249,21 +303,21 @@ export function parsePerfScriptLine(text: string, line: number): LineResult {
       };
     }
     case 'sched_process_fork': {
-      const parentTid = f.int('pid');
-      const childTid = f.int('child_pid');
-      if (parentTid === undefined || childTid === undefined) return bad(name, 'needs pid, child_pid');
+      const parentTid = num(f, 'pid', 'pid');
+      const childTid = num(f, 'child_pid', 'pid');
+      if (parentTid === undefined || childTid === undefined) return bad(name, rangeError || 'needs pid, child_pid');
       const childComm = f.get('child_comm') ?? '';
       return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'fork', parentTid, childTid, childComm } };
     }
     case 'sched_process_exit': {
-      const targetTid = f.int('pid');
-      if (targetTid === undefined) return bad(name, 'needs pid');
+      const targetTid = num(f, 'pid', 'pid');
+      if (targetTid === undefined) return bad(name, rangeError || 'needs pid');
       return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'exit', targetTid } };
     }
     case 'sched_stat_runtime': {
-      const targetTid = f.int('pid');
-      const runtimeNs = f.leadingInt('runtime');
-      if (targetTid === undefined || runtimeNs === undefined) return bad(name, 'needs pid, runtime');
+      const targetTid = num(f, 'pid', 'pid');
+      const runtimeNs = num(f, 'runtime', 'ns');
+      if (targetTid === undefined || runtimeNs === undefined) return bad(name, rangeError || 'needs pid, runtime');
       return { type: 'event', event: { timeNs, cpu, tid, comm, line, kind: 'runtime', targetTid, runtimeNs } };
     }
     default:

@@ -7,7 +7,7 @@
  */
 import type { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
-import { LineSplitter } from './bytes.js';
+import { LineSplitter, MAX_LINE_CHARS } from './bytes.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
 import { createFtraceParser } from './ftrace.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
@@ -41,8 +41,17 @@ export interface ReadResult {
   readonly lines: number;
   /** Events that are not scheduler events this reader uses (irq, hrtimer, …), by name. */
   readonly skipped: Readonly<Record<string, number>>;
+  /** Comment and blank lines (`#…`, as `perf script --header` and ftrace print them; trace-cmd's `cpus=N`): passed over. */
+  readonly comments: number;
   /** Malformed lines: count and the first ones with their line numbers (the ledger's `malformed-line` anomalies). */
   readonly malformed: AnomalyReport;
+}
+
+/** A line held while the format is not known yet: its text, or (overlong) none, the line being too long to hold. */
+interface HeadLine {
+  readonly line: number;
+  readonly text: string;
+  readonly overlong: boolean;
 }
 
 /** One line of a format: what it held. */
@@ -54,8 +63,11 @@ const PARSERS: Record<TraceFormat, () => LineParser> = {
   'trace-cmd': createFtraceParser,
 };
 
-// The format is told from the first 50 lines that are not comments (perf script --header prints one per CPU).
+// The format is told from the first 50 lines that are not comments (perf script --header prints one per CPU); the
+// comments before them are counted, not held.
 const DETECT_LINES = 50;
+
+const OVERLONG = `line longer than the ${String(MAX_LINE_CHARS)} characters a trace line may have (passed over)`;
 
 /**
  * Where a trace's lines go, one after the other: format detection from the first lines, parsing, the replay, and
@@ -65,16 +77,21 @@ const DETECT_LINES = 50;
 export class TraceSink {
   readonly replay: Replay;
   readonly #options: ReadOptions;
-  readonly #head: string[] = [];
+  readonly #head: HeadLine[] = [];
   #parse: LineParser | undefined;
   #format: TraceFormat | undefined;
   #n = 0;
-  #headLines = 0;
+  #comments = 0;
   readonly #skipped: Record<string, number> = {};
   readonly #onRow: ((row: TimehistRow | InfoRow) => void) | undefined;
-  readonly #splitter = new LineSplitter((text) => {
-    this.line(text);
-  });
+  readonly #splitter = new LineSplitter(
+    (text) => {
+      this.line(text);
+    },
+    () => {
+      this.#overlong();
+    },
+  );
 
   /** @param options - see {@link ReadOptions} */
   constructor(options: ReadOptions) {
@@ -90,10 +107,21 @@ export class TraceSink {
   line(text: string): void {
     const n = ++this.#n;
     if (this.#parse !== undefined) this.#result(this.#parse(text, n), n);
-    else {
-      this.#head.push(text);
-      if (!isComment(text) && ++this.#headLines >= DETECT_LINES) this.#detect();
-    }
+    else if (isComment(text)) this.#comments++;
+    else this.#hold({ line: n, text, overlong: false });
+  }
+
+  // A line longer than MAX_LINE_CHARS (its text was not kept): a malformed line.
+  #overlong(): void {
+    const n = ++this.#n;
+    if (this.#parse !== undefined)
+      this.replay.ledger.recordAnomaly({ kind: 'malformed-line', message: OVERLONG, line: n });
+    else this.#hold({ line: n, text: '', overlong: true });
+  }
+
+  #hold(line: HeadLine): void {
+    this.#head.push(line);
+    if (this.#head.length >= DETECT_LINES) this.#detect();
   }
 
   #result(r: LineResult, line: number): void {
@@ -104,7 +132,8 @@ export class TraceSink {
         if (row !== undefined) this.#onRow(row);
       }
     } else if (r.type === 'skipped') {
-      if (r.name !== '') this.#skipped[r.name] = (this.#skipped[r.name] ?? 0) + 1;
+      if (r.name === '') this.#comments++;
+      else this.#skipped[r.name] = (this.#skipped[r.name] ?? 0) + 1;
     } else this.replay.ledger.recordAnomaly({ kind: 'malformed-line', message: r.reason, line });
   }
 
@@ -117,9 +146,10 @@ export class TraceSink {
     this.#format = format;
     this.#parse = parse;
     this.#options.onFormat?.(format);
-    this.#head.forEach((l, i) => {
-      this.#result(parse(l, i + 1), i + 1);
-    });
+    for (const { line, text, overlong } of this.#head) {
+      if (overlong) this.replay.ledger.recordAnomaly({ kind: 'malformed-line', message: OVERLONG, line });
+      else this.#result(parse(text, line), line);
+    }
     this.#head.length = 0;
   }
 
@@ -133,11 +163,12 @@ export class TraceSink {
       return;
     }
     this.#splitter.end(); // a partial byte line before a text line is a line of its own
-    this.line(item);
+    if (item.length > MAX_LINE_CHARS) this.#overlong();
+    else this.line(item);
   }
 
   #detect(): void {
-    const format = detectFormat(this.#head);
+    const format = detectFormat(this.#head.map((l) => l.text));
     if (format === undefined) {
       throw new SchedacctError(
         'invalid-argument',
@@ -162,6 +193,7 @@ export class TraceSink {
       ledger,
       lines: this.#n,
       skipped: this.#skipped,
+      comments: this.#comments,
       malformed: anomaliesOf(ledger, (kind) => kind === 'malformed-line'),
     };
   }
@@ -170,7 +202,8 @@ export class TraceSink {
 /**
  * Reads and replays a trace, in bounded memory (rows go to `onRow`, nothing is kept per line).
  * @param input - the trace: its lines in order (strings, without line ends), or its bytes in chunks (`Uint8Array`,
- *   cut anywhere; lines end at `\n`, a `\r` before it is dropped)
+ *   cut anywhere; lines end at `\n`, a `\r` before it is dropped). A line longer than 65,536 characters is one
+ *   malformed line, passed over without being held; comment lines are counted (`comments`), not held
  * @param options - see {@link ReadOptions}
  * @returns the replay, its ledger, and what was skipped or malformed
  * @throws {@link SchedacctError} `invalid-argument` when the format cannot be recognised, `strict-anomaly` at the first

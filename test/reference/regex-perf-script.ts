@@ -53,7 +53,7 @@ function int(fields: Map<string, string>, key: string): number | undefined {
   return Number(v);
 }
 
-interface Head {
+export interface Head {
   readonly comm: string;
   readonly tid: number;
   readonly cpu: number;
@@ -63,7 +63,12 @@ interface Head {
   readonly rest: string;
 }
 
-function headByRegex(text: string): Head | undefined {
+/**
+ * The head of a line by the regular expression (the differential test checks the parser's bounds against it).
+ * @param text - the line
+ * @returns the head, or undefined
+ */
+export function headByRegex(text: string): Head | undefined {
   const m = HEAD.exec(text);
   if (m === null) return undefined;
   const [, comm = '', tidText = '', cpuText = '', sec = '', frac = '', system = '', name = '', rest = ''] = m;
