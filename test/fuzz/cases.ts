@@ -104,7 +104,7 @@ export const CATEGORIES: readonly Category[] = [
     name: 'many-tasks',
     weight: 0.05,
     make: (seed, scale) =>
-      generated('many-tasks', seed, pick(rngOf(seed), scale === 'test' ? [2000, 20_000] : [20_000, 200_000])),
+      generated('many-tasks', seed, pick(rngOf(seed), scale === 'test' ? [2000, 5000] : [20_000, 200_000])),
   },
   {
     name: 'tid-reuse',
