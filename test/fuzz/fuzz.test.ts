@@ -1,7 +1,7 @@
 // The seeded fuzz suite at test scale: whole traces of every reader (perf script, ftrace, trace-cmd) per category,
 // each judged by test/fuzz/oracle.ts in a worker process (an input that exhausts its heap is a crash with its seed).
 // A hang shows as this test's timeout. `npm run fuzz` runs the same categories at full scale, 100 000 inputs.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { CATEGORIES, inputSeed } from './cases.js';
 import { FAILURES } from './oracle.js';
 import { runJobs } from './pool.js';
@@ -33,7 +33,27 @@ describe('fuzz: whole traces through readTrace, judged by the oracle', () => {
           seed: inputSeed(SEED, i),
           scale: 'test',
         }));
-        const answers = await runJobs(jobs, { workers: 1, heapMb: 384 });
+        // Each kind of failure is printed as it comes, and the input in flight if the test times out (a hang).
+        const printed = new Set<string>();
+        let inFlight: Job | undefined;
+        onTestFailed(() => {
+          if (inFlight !== undefined) {
+            console.error(
+              `fuzz ${c.name}: in flight at the end: npm run fuzz -- --category ${c.name} --input ${String(inFlight.seed)}`,
+            );
+          }
+        });
+        const answers = await runJobs(jobs, {
+          workers: 1,
+          heapMb: 384,
+          onStart: (job) => (inFlight = job),
+          onAnswer: (a) => {
+            inFlight = undefined;
+            if (a.reproducer === undefined || printed.has(a.verdict.outcome)) return;
+            printed.add(a.verdict.outcome);
+            console.error(`fuzz ${c.name}: ${a.verdict.outcome}\n${a.reproducer}`);
+          },
+        });
         const failed = answers.filter((a) => FAILURES.includes(a.verdict.outcome));
         const kinds = new Map<string, string>();
         for (const a of failed) if (!kinds.has(a.verdict.outcome)) kinds.set(a.verdict.outcome, a.reproducer ?? '');

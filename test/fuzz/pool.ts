@@ -14,6 +14,8 @@ export interface PoolOptions {
   readonly hangMs?: number;
   /** Called with each answer as it comes. */
   readonly onAnswer?: (answer: Answer) => void;
+  /** Called as each job is given to a worker. */
+  readonly onStart?: (job: Job) => void;
 }
 
 const WORKER = new URL('./worker.ts', import.meta.url).pathname;
@@ -52,6 +54,7 @@ export function runJobs(jobs: readonly Job[], options: PoolOptions): Promise<Ans
           return;
         }
         child.send(current);
+        options.onStart?.(current);
         if (options.hangMs !== undefined) {
           timer = setTimeout(() => {
             hung = true;
