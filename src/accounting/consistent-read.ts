@@ -7,6 +7,7 @@
  */
 import { XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
 import { SchedacctError } from '../errors.js';
+import { checkFunction, checkObject, describe } from '../check.js';
 
 /** A counter reading paired with a stolen-time total. */
 export interface Reading {
@@ -50,9 +51,15 @@ function boundedRead(maxRetries: number, attempt: () => Attempt): ConsistentRead
 }
 
 function checkRetries(maxRetries: number): void {
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
+  if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
+    throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${describe(maxRetries)}`);
   }
+}
+
+function checkSource(source: unknown, guard: string): void {
+  checkObject('source', source);
+  checkFunction(`source.${guard}`, source[guard]);
+  checkFunction('source.readStolen', source.readStolen);
 }
 
 /**
@@ -62,7 +69,8 @@ function checkRetries(maxRetries: number): void {
  * @param readCounter - reads the raw counter
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the reading, with `retries` and `consistent`
- * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @throws {@link SchedacctError} `invalid-argument` for a reader that is not a function, or a `maxRetries` that is not
+ *   a whole number ≥ 0
  * @example
  * ```ts
  * const memory = new Uint8Array(ARM_PVTIME_SIZE); // the guest's view of its vCPU's PV-time structure
@@ -78,6 +86,8 @@ export function stableRead(
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): ConsistentReading {
+  checkFunction('readStolen', readStolen);
+  checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
     const s1 = readStolen();
@@ -102,7 +112,8 @@ export interface SeqcountStolen {
  * @param readCounter - reads the raw counter
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the snapshot, with `retries` and `consistent`
- * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @throws {@link SchedacctError} `invalid-argument` for a source without `readVersion` and `readStolen` functions,
+ *   a `readCounter` that is not a function, or a `maxRetries` that is not a whole number ≥ 0
  * @example
  * ```ts
  * let version = 4; // even: the host is not writing
@@ -117,6 +128,8 @@ export function seqcountRead(
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): ConsistentReading {
+  checkSource(source, 'readVersion');
+  checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
     const v1 = source.readVersion();
@@ -142,7 +155,8 @@ export interface UpdateBitStolen {
  * @param readCounter - reads the raw counter
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the snapshot, with `retries` and `consistent`
- * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @throws {@link SchedacctError} `invalid-argument` for a source without `readEntryTime` and `readStolen`
+ *   functions, a `readCounter` that is not a function, or a `maxRetries` that is not a whole number ≥ 0
  * @example
  * ```ts
  * const xen = { readEntryTime: () => 5_000_000n, readStolen: () => 2_000_000n };
@@ -156,6 +170,8 @@ export function updateBitRead(
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): ConsistentReading {
+  checkSource(source, 'readEntryTime');
+  checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
     const e1 = source.readEntryTime();

@@ -15,7 +15,8 @@ import {
   counterWidthForHz,
 } from './counter.js';
 import { calcMaxNs, schedClockParams, type SchedClockParams } from './mult-shift.js';
-import { isCount, toBigValue, type ReadingValue } from './reading.js';
+import { isCount, MAX_SAFE_WHOLE, toBigValue, type ReadingValue } from './reading.js';
+import { argError, checkBigint } from '../check.js';
 
 /** How counter ticks become nanoseconds. */
 export type ConversionMode = 'exact' | 'kernel';
@@ -36,7 +37,8 @@ export interface CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number;
+   *   `out-of-range` when the time between them is past 2^53 − 1 ns (104 days), more than a number holds exactly
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number;
   /**
@@ -47,6 +49,13 @@ export interface CounterConversion {
    * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
   nsOf(counter: ReadingValue): number;
+}
+
+// Elapsed ns as a number only where it is exact: a slice past 2^53 − 1 ns (104 days) is refused, never rounded.
+function exactNs(ns: number): number {
+  if (ns > MAX_SAFE_WHOLE)
+    throw argError('out-of-range', 'the time from before to after', 'at most 2^53 − 1 ns (104 days)', ns, 'split it');
+  return ns;
 }
 
 // floor(p / d) for whole numbers p < 2^53, exact (a double division can round up across an integer).
@@ -124,8 +133,10 @@ export class ExactConversion implements CounterConversion {
    * ns of an absolute tick count, truncated.
    * @param ticks - ticks since the counter's origin (not masked: pass an unwrapped value)
    * @returns `floor(ticks · 1e9 / counterHz)`
+   * @throws {@link SchedacctError} `invalid-argument` for ticks that are not a bigint
    */
   toNs(ticks: bigint): bigint {
+    checkBigint('ticks', ticks);
     return (ticks * this.num) / this.den;
   }
 
@@ -134,7 +145,8 @@ export class ExactConversion implements CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number;
+   *   `out-of-range` when the time between them is past 2^53 − 1 ns (104 days), more than a number holds exactly
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number {
     if (typeof before === 'number' && typeof after === 'number' && this.#numbers && isCount(before) && isCount(after)) {
@@ -143,7 +155,7 @@ export class ExactConversion implements CounterConversion {
       if (after <= this.#safeTicksN)
         return floorDiv(after * this.#numN, this.#denN) - floorDiv(before * this.#numN, this.#denN) + 0;
     }
-    return this.#elapsedBig(toBigValue(before), toBigValue(after));
+    return exactNs(this.#elapsedBig(toBigValue(before, 'before'), toBigValue(after, 'after')));
   }
 
   #elapsedBig(before: bigint, after: bigint): number {
@@ -169,7 +181,7 @@ export class ExactConversion implements CounterConversion {
    * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
   nsOf(counter: ReadingValue): number {
-    const c = toBigValue(counter);
+    const c = toBigValue(counter, 'counter');
     if (c < 0n || c > this.#safeTicks) return -1;
     return floorDiv(Number(c) * this.#numN, this.#denN);
   }
@@ -179,12 +191,16 @@ export class ExactConversion implements CounterConversion {
    * @param before - raw counter at the start
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS}
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is not a bigint; `out-of-range` for a time past
+   *   2^53 − 1 ns
    */
   elapsedSlow(before: bigint, after: bigint): number {
+    checkBigint('before', before);
+    checkBigint('after', after);
     const forward = (after - before) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
     const start = before & this.#mask;
-    return Number(((start + forward) * this.num) / this.den - (start * this.num) / this.den);
+    return exactNs(Number(((start + forward) * this.num) / this.den - (start * this.num) / this.den));
   }
 }
 
@@ -241,8 +257,10 @@ export class KernelConversion implements CounterConversion {
    * `sched_clock()` for an unwrapped tick count since counter 0.
    * @param ticks - ticks since the counter's origin (not masked: pass an unwrapped value)
    * @returns ns, as the kernel computes them
+   * @throws {@link SchedacctError} `invalid-argument` for ticks that are not a bigint
    */
   toNs(ticks: bigint): bigint {
+    checkBigint('ticks', ticks);
     const epochs = ticks / this.epochCycles;
     const cycles = ticks - epochs * this.epochCycles;
     return epochs * this.#epochNs + ((cycles * this.#mult) >> this.#shift);
@@ -255,7 +273,7 @@ export class KernelConversion implements CounterConversion {
    * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
   nsOf(counter: ReadingValue): number {
-    const c = toBigValue(counter);
+    const c = toBigValue(counter, 'counter');
     if (c < 0n || c > this.#mask) return -1;
     const ns = this.toNs(c);
     return ns <= MAX_SAFE_NS ? Number(ns) : -1;
@@ -266,13 +284,15 @@ export class KernelConversion implements CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number;
+   *   `out-of-range` when the time between them is past 2^53 − 1 ns (104 days), more than a number holds exactly
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number {
-    const forward = (toBigValue(after) - toBigValue(before)) & this.#mask;
+    const b = toBigValue(before, 'before');
+    const forward = (toBigValue(after, 'after') - b) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
-    const start = toBigValue(before) & this.#mask;
-    return Number(this.toNs(start + forward) - this.toNs(start));
+    const start = b & this.#mask;
+    return exactNs(Number(this.toNs(start + forward) - this.toNs(start)));
   }
 }
 

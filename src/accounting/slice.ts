@@ -4,11 +4,14 @@
  * machine's actions call it, and so does {@link SliceAccountant}.
  * @module
  */
-import type { Anomaly, AnomalyKind, TaskId } from './anomaly.js';
+import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
+import { checkTaskId } from './account.js';
+import { argError, checkFunction, checkInstance, checkObject, checkOneOf, checkOptionalWhole } from '../check.js';
+import { SchedacctError } from '../errors.js';
 import { COUNTER_BACKWARDS } from './counter.js';
 import { createConversion, type ConversionMode, type CounterConversion } from './conversion.js';
-import { type ReadingValue } from './reading.js';
-import type { Ledger } from './ledger.js';
+import { checkReadingValue, type ReadingValue } from './reading.js';
+import { Ledger } from './ledger.js';
 import type { Reading } from './consistent-read.js';
 import { accountSteal, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
 
@@ -51,7 +54,8 @@ export function sliceCharge(): SliceCharge {
  * @param endStolenTotalNs - the stolen total at switch-out
  * @param out - where the result goes (returned)
  * @returns `out`, filled in
- * @throws {@link SchedacctError} `invalid-argument` for a reading that is a number but not a safe integer
+ * @throws {@link SchedacctError} `invalid-argument` for a steal state, conversion or `out` that is not one, or a reading
+ *   that is neither a bigint nor a safe-integer number; `out-of-range` for a slice past 2^53 − 1 ns (104 days)
  * @example
  * ```ts
  * const steal = stealState('drop', 0);
@@ -67,7 +71,11 @@ export function chargeSlice(
   endStolenTotalNs: ReadingValue,
   out: SliceCharge,
 ): SliceCharge {
-  let elapsed = conversion.elapsedNs(startCounter, endCounter);
+  checkObject('steal', steal);
+  checkObject('conversion', conversion);
+  checkFunction('conversion.elapsedNs', conversion.elapsedNs);
+  checkObject('out', out);
+  let elapsed = sliceNs(conversion, startCounter, endCounter);
   out.counterBackwards = elapsed === COUNTER_BACKWARDS;
   if (out.counterBackwards) elapsed = 0;
   const stolen = accountSteal(steal, elapsed, endStolenTotalNs);
@@ -76,6 +84,18 @@ export function chargeSlice(
   out.stolenNs = stolen;
   out.chargedNs = elapsed - stolen;
   return out;
+}
+
+// The conversion's elapsed ns, its errors naming chargeSlice's parameters rather than the conversion's.
+function sliceNs(conversion: CounterConversion, startCounter: ReadingValue, endCounter: ReadingValue): number {
+  checkReadingValue(startCounter, 'startCounter');
+  checkReadingValue(endCounter, 'endCounter');
+  try {
+    return conversion.elapsedNs(startCounter, endCounter);
+  } catch (e) {
+    if (!(e instanceof SchedacctError) || e.code !== 'out-of-range') throw e;
+    throw new SchedacctError(e.code, e.message.replace('from before to after', 'from startCounter to endCounter'));
+  }
 }
 
 /** How a {@link SliceAccountant} is set up. */
@@ -117,14 +137,16 @@ export class SliceAccountant {
 
   /**
    * @param options - see {@link SliceAccountantOptions}
-   * @throws {@link SchedacctError} `invalid-argument` for a bad frequency, width or policy
+   * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, or a bad frequency, width,
+   *   conversion, policy or initial total
    */
   constructor(options: SliceAccountantOptions) {
+    checkObject('options', options);
     this.conversion =
       options.widthBits === undefined
         ? createConversion(options.conversion ?? 'exact', options.counterHz)
         : createConversion(options.conversion ?? 'exact', options.counterHz, options.widthBits);
-    this.steal = stealState(options.policy ?? 'drop', options.initialStolenTotalNs ?? 0n);
+    this.steal = stealState(options.policy ?? 'drop', checkedInitial(options.initialStolenTotalNs));
   }
 
   /**
@@ -132,8 +154,12 @@ export class SliceAccountant {
    * @param before - reading at the start of the slice
    * @param after - reading at the end of the slice
    * @returns ns charged to the task (also in {@link SliceAccountant.last})
+   * @throws {@link SchedacctError} `invalid-argument` for a reading that is not an object of a counter and a stolen
+   *   total, each a bigint or a safe-integer number; `out-of-range` for a slice past 2^53 − 1 ns
    */
   charge(before: Reading, after: Reading): number {
+    checkReading('before', before);
+    checkReading('after', after);
     const anomalies = this.anomalies;
     if (anomalies.length !== 0) anomalies.length = 0;
     if (before.stolenTotalNs !== this.steal.lastSeenNs) {
@@ -152,6 +178,22 @@ export class SliceAccountant {
     if (last.stealAnomaly !== null) anomalies.push(last.stealAnomaly);
     return last.chargedNs;
   }
+}
+
+function checkReading(param: string, reading: unknown): void {
+  checkObject(param, reading);
+  for (const field of ['counter', 'stolenTotalNs'] as const) {
+    const value = reading[field];
+    if (typeof value !== 'bigint' && !Number.isSafeInteger(value))
+      throw argError('invalid-argument', `${param}.${field}`, 'a bigint or a safe-integer number', value);
+  }
+}
+
+function checkedInitial(value: unknown): bigint | number {
+  if (value === undefined) return 0n;
+  if (typeof value !== 'bigint' && !Number.isSafeInteger(value))
+    throw argError('invalid-argument', 'options.initialStolenTotalNs', 'a bigint', value);
+  return value as bigint | number;
 }
 
 const MESSAGES: Record<AnomalyKind, string> = {
@@ -173,6 +215,8 @@ const MESSAGES: Record<AnomalyKind, string> = {
  * @param after - reading at switch-out
  * @param atNs - when the slice ended on the caller's timeline, for anomaly reports
  * @returns ns charged
+ * @throws {@link SchedacctError} `invalid-argument` for a ledger, task, accountant, reading or time that is not one;
+ *   `strict-anomaly` when the ledger is strict and the slice met an anomaly
  * @example
  * ```ts
  * const ledger = new Ledger();
@@ -189,6 +233,10 @@ export function bookSlice(
   after: Reading,
   atNs?: number,
 ): number {
+  checkInstance('ledger', ledger, Ledger, 'a Ledger');
+  checkTaskId('task', task);
+  checkInstance('accountant', accountant, SliceAccountant, 'a SliceAccountant');
+  checkOptionalWhole('atNs', atNs);
   const charged = accountant.charge(before, after);
   ledger.account(task).addSlice(accountant.last.elapsedNs, accountant.last.stolenNs);
   for (const kind of accountant.anomalies) {
@@ -203,11 +251,13 @@ export function bookSlice(
  * The sentence schedacct uses for an anomaly kind.
  * @param kind - the kind
  * @returns a short explanation of what happened and what was done
+ * @throws {@link SchedacctError} `invalid-argument` for a kind that is not an {@link AnomalyKind}
  * @example
  * ```ts
  * anomalyMessage('steal-backwards'); // 'stolen total went backwards; steal restarted from the new total'
  * ```
  */
 export function anomalyMessage(kind: AnomalyKind): string {
+  checkOneOf('kind', kind, ANOMALY_KINDS);
   return MESSAGES[kind];
 }

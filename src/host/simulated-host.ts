@@ -5,6 +5,8 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
+import { checkWhole } from '../check.js';
+import { MAX_SAFE_WHOLE } from '../accounting/reading.js';
 import { mulberry32 } from './prng.js';
 import {
   compileVcpuMachine,
@@ -259,13 +261,13 @@ export class SimulatedHost {
   /**
    * Moves host time forward, applying every host event on the way.
    * @param ns - host ns to advance by (≥ 0)
-   * @throws {@link SchedacctError} `invalid-argument` for negative or non-finite ns, or when following a clock
+   * @throws {@link SchedacctError} `invalid-argument` for ns that is not a whole number, or when following a clock;
+   *   `out-of-range` for a negative ns or one that takes host time past 2^53 − 1 ns
    */
   advance(ns: number): void {
     if (this.#clock !== undefined)
       throw new SchedacctError('invalid-argument', 'this host follows a clock: advance the clock instead');
-    if (!(ns >= 0 && Number.isFinite(ns)))
-      throw new SchedacctError('invalid-argument', `advance takes ns ≥ 0, got ${String(ns)}`);
+    checkWhole('ns', ns, 0, MAX_SAFE_WHOLE - this.#hostNs);
     this.#advanceTo(this.#hostNs + ns);
   }
 
