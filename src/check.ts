@@ -207,3 +207,30 @@ export function checkInstance<T>(
 ): asserts value is T {
   if (!(value instanceof type)) throw argError('invalid-argument', param, what, value);
 }
+
+/**
+ * Checks a machine definition (what `setup(…).createMachine(…)` returns): an object with a root state node.
+ * @param param - the parameter's name
+ * @param machine - the value
+ * @throws {@link SchedacctError} `invalid-argument` for anything else
+ * @internal
+ */
+export function checkMachine(param: string, machine: unknown): void {
+  checkObject(param, machine);
+  const root = machine.root;
+  if (typeof root !== 'object' || root === null || typeof (root as { states?: unknown }).states !== 'object')
+    throw argError('invalid-argument', param, 'an XState machine (setup(…).createMachine(…))', machine);
+}
+
+/**
+ * Checks shared implementations: an object with `guards` and `actions` objects (either may be asked for alone).
+ * @param param - the parameter's name
+ * @param impls - the value
+ * @param parts - which of `guards` and `actions` must be there
+ * @throws {@link SchedacctError} `invalid-argument` for anything else
+ * @internal
+ */
+export function checkImpls(param: string, impls: unknown, parts: readonly ('guards' | 'actions')[]): void {
+  checkObject(param, impls);
+  for (const part of parts) checkObject(`${param}.${part}`, impls[part]);
+}

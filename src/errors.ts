@@ -26,7 +26,7 @@ export class SchedacctError extends Error {
    * @param message - what was wrong and what to do about it
    */
   constructor(code: SchedacctErrorCode, message: string) {
-    super(message);
+    super(String(message)); // String: a symbol's message would make the constructor throw
     this.name = 'SchedacctError';
     this.code = code;
   }
@@ -56,9 +56,9 @@ export class AbiError extends SchedacctError {
    * @param message - what was wrong and what the ABI requires
    */
   constructor(abi: string, field: string, message: string) {
-    super('invalid-abi', `${abi}: ${field}: ${message}`);
+    super('invalid-abi', `${String(abi)}: ${String(field)}: ${String(message)}`);
     this.name = 'AbiError';
-    this.abi = abi;
-    this.field = field;
+    this.abi = String(abi);
+    this.field = String(field);
   }
 }

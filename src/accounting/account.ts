@@ -99,9 +99,10 @@ export function checkFigures(name: string, figures: object): void {
   for (const f of ['minSliceNs', 'maxSliceNs'] as const) checkNs(`${name}.${f}`, record[f] as number);
   if ((record.runNs as number) !== (record.chargedNs as number) + (record.stolenNs as number))
     throw argError('invalid-argument', `${name}.runNs`, `${name}.chargedNs + ${name}.stolenNs`, record.runNs);
-  for (const f of ['meanSliceNs', 'sliceSumSquaresNs2'] as const) {
+  // (a live account keeps its sum of squares private: only a record carries it)
+  for (const f of figures instanceof TaskAccount ? ['meanSliceNs'] : ['meanSliceNs', 'sliceSumSquaresNs2']) {
     const v = record[f];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
       throw argError('invalid-argument', `${name}.${f}`, 'a finite number ≥ 0', v);
   }
 }

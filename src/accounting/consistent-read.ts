@@ -7,7 +7,7 @@
  */
 import { XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
 import { SchedacctError } from '../errors.js';
-import { checkFunction, checkObject, describe } from '../check.js';
+import { argError, checkFunction, checkObject, describe } from '../check.js';
 
 /** A counter reading paired with a stolen-time total. */
 export interface Reading {
@@ -56,6 +56,17 @@ function checkRetries(maxRetries: number): void {
   }
 }
 
+// What a reader returned, refused unless it is what the protocol compares (a bigint; a version number).
+function bigintOf(reader: string, value: unknown): bigint {
+  if (typeof value !== 'bigint') throw argError('invalid-argument', reader, 'a function that returns a bigint', value);
+  return value;
+}
+
+function versionOf(value: unknown): number {
+  if (!Number.isInteger(value)) throw argError('invalid-argument', 'source.readVersion', 'a function returning a whole number', value);
+  return value as number;
+}
+
 function checkSource(source: unknown, guard: string): void {
   checkObject('source', source);
   checkFunction(`source.${guard}`, source[guard]);
@@ -90,9 +101,9 @@ export function stableRead(
   checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
-    const s1 = readStolen();
-    const counter = readCounter();
-    const s2 = readStolen();
+    const s1 = bigintOf('readStolen', readStolen());
+    const counter = bigintOf('readCounter', readCounter());
+    const s2 = bigintOf('readStolen', readStolen());
     return { counter, stolenTotalNs: s2, ok: s1 === s2 };
   });
 }
@@ -132,10 +143,10 @@ export function seqcountRead(
   checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
-    const v1 = source.readVersion();
-    const stolenTotalNs = source.readStolen();
-    const counter = readCounter();
-    const v2 = source.readVersion();
+    const v1 = versionOf(source.readVersion());
+    const stolenTotalNs = bigintOf('source.readStolen', source.readStolen());
+    const counter = bigintOf('readCounter', readCounter());
+    const v2 = versionOf(source.readVersion());
     return { counter, stolenTotalNs, ok: (v1 & 1) === 0 && v1 === v2 };
   });
 }
@@ -174,10 +185,10 @@ export function updateBitRead(
   checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
-    const e1 = source.readEntryTime();
-    const stolenTotalNs = source.readStolen();
-    const counter = readCounter();
-    const e2 = source.readEntryTime();
+    const e1 = bigintOf('source.readEntryTime', source.readEntryTime());
+    const stolenTotalNs = bigintOf('source.readStolen', source.readStolen());
+    const counter = bigintOf('readCounter', readCounter());
+    const e2 = bigintOf('source.readEntryTime', source.readEntryTime());
     return { counter, stolenTotalNs, ok: (e1 & XEN_UPDATE_BIT) === 0n && e1 === e2 };
   });
 }

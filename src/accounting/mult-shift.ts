@@ -115,6 +115,7 @@ export function schedClockParams(
   counterHz: number,
   widthBits: number = counterWidthForHz(counterHz),
 ): SchedClockParams {
+  checkHz(counterHz);
   const { mult, shift } = calcMultShift(counterHz, NSEC_PER_SEC, 3600);
   const mask = counterMask(widthBits);
   return {

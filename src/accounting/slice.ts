@@ -8,12 +8,12 @@ import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TaskId } from './an
 import { checkTaskId } from './account.js';
 import { argError, checkFunction, checkInstance, checkObject, checkOneOf, checkOptionalWhole } from '../check.js';
 import { SchedacctError } from '../errors.js';
-import { COUNTER_BACKWARDS } from './counter.js';
+import { checkHz, COUNTER_BACKWARDS } from './counter.js';
 import { createConversion, type ConversionMode, type CounterConversion } from './conversion.js';
 import { checkReadingValue, type ReadingValue } from './reading.js';
 import { Ledger } from './ledger.js';
 import type { Reading } from './consistent-read.js';
-import { accountSteal, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
+import { accountSteal, checkStealState, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
 
 /** What charging one slice gave (see {@link chargeSlice}). */
 export interface SliceCharge {
@@ -71,14 +71,15 @@ export function chargeSlice(
   endStolenTotalNs: ReadingValue,
   out: SliceCharge,
 ): SliceCharge {
-  checkObject('steal', steal);
+  checkStealState('steal', steal);
+  checkReadingValue(endStolenTotalNs, 'endStolenTotalNs');
   checkObject('conversion', conversion);
   checkFunction('conversion.elapsedNs', conversion.elapsedNs);
   checkObject('out', out);
   let elapsed = sliceNs(conversion, startCounter, endCounter);
   out.counterBackwards = elapsed === COUNTER_BACKWARDS;
   if (out.counterBackwards) elapsed = 0;
-  const stolen = accountSteal(steal, elapsed, endStolenTotalNs);
+  const stolen = sliceSteal(steal, elapsed, endStolenTotalNs);
   out.stealAnomaly = steal.lastAnomaly;
   out.elapsedNs = elapsed;
   out.stolenNs = stolen;
@@ -95,6 +96,16 @@ function sliceNs(conversion: CounterConversion, startCounter: ReadingValue, endC
   } catch (e) {
     if (!(e instanceof SchedacctError) || e.code !== 'out-of-range') throw e;
     throw new SchedacctError(e.code, e.message.replace('from before to after', 'from startCounter to endCounter'));
+  }
+}
+
+// accountSteal, its out-of-range error naming chargeSlice's parameter.
+function sliceSteal(steal: StealState, elapsedNs: number, endStolenTotalNs: ReadingValue): number {
+  try {
+    return accountSteal(steal, elapsedNs, endStolenTotalNs);
+  } catch (e) {
+    if (!(e instanceof SchedacctError) || e.code !== 'out-of-range') throw e;
+    throw new SchedacctError(e.code, `endStolenTotalNs: ${e.message}`);
   }
 }
 
@@ -142,6 +153,7 @@ export class SliceAccountant {
    */
   constructor(options: SliceAccountantOptions) {
     checkObject('options', options);
+    checkHz(options.counterHz, 'options.counterHz');
     this.conversion =
       options.widthBits === undefined
         ? createConversion(options.conversion ?? 'exact', options.counterHz)

@@ -91,10 +91,22 @@ export function nsBetween(earlier: ReadingValue, later: ReadingValue, param: str
 
 const MAX_SAFE_NS_BIG = BigInt(MAX_SAFE_WHOLE);
 
-// A steal state is a record: refuse anything else before writing into it.
-function checkState(param: string, state: unknown): void {
+/**
+ * Checks a steal state: a record with a policy, a last total and its counters, before anything is written into it.
+ * @param param - the parameter's name
+ * @param state - the value
+ * @throws {@link SchedacctError} `invalid-argument` naming the first field that is wrong
+ * @internal
+ */
+export function checkStealState(param: string, state: unknown): void {
   checkObject(param, state);
   checkOneOf(`${param}.policy`, state.policy, STEAL_POLICIES);
+  checkReadingValue(state.lastSeenNs as ReadingValue, `${param}.lastSeenNs`);
+  for (const f of ['observedNs', 'accountedNs', 'droppedNs', 'carriedNs'] as const) {
+    const v = state[f];
+    if (!(typeof v === 'number' && v >= 0 && v <= MAX_SAFE_WHOLE && v % 1 === 0))
+      throw argError('invalid-argument', `${param}.${f}`, 'a whole number of ns ≥ 0', v);
+  }
 }
 
 function restart(state: StealState, stolenTotalNs: ReadingValue): void {
@@ -125,7 +137,7 @@ function restart(state: StealState, stolenTotalNs: ReadingValue): void {
  * ```
  */
 export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: ReadingValue): number {
-  checkState('state', state);
+  checkStealState('state', state);
   if (!(typeof elapsedNs === 'number' && elapsedNs >= 0 && elapsedNs <= MAX_SAFE_WHOLE && elapsedNs % 1 === 0)) {
     throw new SchedacctError('invalid-argument', `elapsedNs must be a whole number of ns ≥ 0, got ${describe(elapsedNs)}`);
   }
@@ -163,7 +175,7 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
  * ```
  */
 export function skipSteal(state: StealState, stolenTotalNs: ReadingValue): void {
-  checkState('state', state);
+  checkStealState('state', state);
   checkReadingValue(stolenTotalNs, 'stolenTotalNs');
   state.lastAnomaly = null;
   if (stolenTotalNs < state.lastSeenNs) restart(state, stolenTotalNs);

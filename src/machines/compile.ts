@@ -5,6 +5,7 @@
  * guard and action comes from walking `machine.root`.
  * @module
  */
+import { checkImpls, checkMachine, checkObject, checkOptions, checkString } from '../check.js';
 import {
   type AnyStateMachine,
   type AnyStateNode,
@@ -82,6 +83,7 @@ export interface StepperInstance<C, E> {
    * Processes one event.
    * @param event - the event
    * @returns whether a transition was taken
+   * @throws {@link SchedacctError} `invalid-argument` for an event that is not an object with a string `type`
    */
   send(event: E): boolean;
 }
@@ -106,6 +108,7 @@ export interface CompiledMachine<C, E> {
    * Starts an instance at the machine's initial state.
    * @param context - the initial context (taken over and mutated)
    * @returns the instance
+   * @throws {@link SchedacctError} `invalid-argument` for a context that is not an object
    */
   start(context: C): StepperInstance<C, E>;
   /**
@@ -113,6 +116,8 @@ export interface CompiledMachine<C, E> {
    * @param value - the state value (as from an XState snapshot)
    * @param context - the context (taken over and mutated)
    * @returns the instance
+   * @throws {@link SchedacctError} `invalid-argument` for a context that is not an object, or a state the machine does
+   *   not have
    */
   resume(value: StateValue, context: C): StepperInstance<C, E>;
 }
@@ -173,6 +178,8 @@ class Stepper<C, E> implements StepperInstance<C, E> {
   }
 
   send(event: E): boolean {
+    checkObject('event', event);
+    checkString('event.type', event.type);
     const tables = this.#tables;
     if (tables.isDone[this.#leaf] === true) return false;
     const next = tables.step(this.#leaf, this.context, event);
@@ -222,6 +229,9 @@ export function compileMachine<C, E extends EventObject, G extends ParamsByName,
   impls: MachineImplementations<C, E, G, A>,
   options: CompileOptions = {},
 ): CompiledMachine<C, E> {
+  checkMachine('machine', machine);
+  checkImpls('impls', impls, ['guards', 'actions']);
+  checkOptions('options', options);
   const root = machine.root;
   const all = statesOf(root);
   const leaves = all.filter((n) => n.type === 'atomic' || n.type === 'final');
@@ -284,11 +294,13 @@ export function compileMachine<C, E extends EventObject, G extends ParamsByName,
     leaves: paths,
     generated: generated !== undefined,
     start(context: C): StepperInstance<C, E> {
+      checkObject('context', context);
       const init = { type: 'xstate.init' } as unknown as E;
       for (const a of rootEntry) a.impl(context, init, a.params);
       return instance(leafIndex.get(initialLeaf(root)) ?? 0, context);
     },
     resume(value: StateValue, context: C): StepperInstance<C, E> {
+      checkObject('context', context);
       const path = pathOf(value).join('.');
       const index = paths.findIndex((p) => p.join('.') === path);
       if (index < 0) throw new SchedacctError('invalid-argument', `no leaf state '${path}' in machine '${root.id}'`);

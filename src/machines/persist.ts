@@ -132,17 +132,20 @@ export function parseSnapshot(
   ledger: Ledger = new Ledger(),
 ): unknown {
   if (typeof machineOrText === 'string') {
+    if (typeof textOrLedger === 'string')
+      throw argError('invalid-argument', 'ledger', 'a Ledger (text second takes a machine first)', textOrLedger);
     if (textOrLedger !== undefined) checkInstance('ledger', textOrLedger, Ledger, 'a Ledger');
     return parseText(machineOrText, textOrLedger ?? ledger);
   }
-  checkObject('machine', machineOrText);
+  if (typeof machineOrText !== 'object' || machineOrText === null)
+    throw argError('invalid-argument', 'text', 'JSON text (or a machine, then its text)', machineOrText);
   checkString('text', textOrLedger);
   checkInstance('ledger', ledger, Ledger, 'a Ledger');
   const text = textOrLedger;
   const machine = machineOrText;
   if (typeof machine.resolveState !== 'function') throw argError('invalid-argument', 'machine', 'an XState machine', machine);
   const bad = (why: string): never => {
-    throw new SchedacctError('invalid-argument', `not a persisted snapshot of machine '${machine.id}': ${why}`);
+    throw new SchedacctError('invalid-argument', `text is not a persisted snapshot of machine '${machine.id}': ${why}`);
   };
   let parsed: unknown;
   try {

@@ -8,6 +8,7 @@
  * its halves agree and its k is c or c + 1.
  * @module
  */
+import { checkObject, checkOptionalBoolean, checkOptionalWhole, checkString } from '../check.js';
 import { Worker } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
 import {
@@ -145,7 +146,8 @@ function readers(
  * Runs the race.
  * @param options - see {@link RaceOptions}
  * @returns what each reader saw
- * @throws {@link SchedacctError} `invalid-argument` for an unknown ABI or a bad read count
+ * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, an unknown ABI, a read count
+ *   that is not a whole number ≥ 1, a `torn` that is not a boolean or a `maxRetries` that is not a whole number ≥ 0
  * @example
  * ```ts
  * const r = await runRace({ abi: 'x86', reads: 1_000_000 });
@@ -153,6 +155,11 @@ function readers(
  * ```
  */
 export async function runRace(options: RaceOptions): Promise<RaceResult> {
+  checkObject('options', options);
+  checkString('options.abi', options.abi);
+  checkOptionalWhole('options.reads', options.reads, 1);
+  checkOptionalBoolean('options.torn', options.torn);
+  checkOptionalWhole('options.maxRetries', options.maxRetries);
   const { abi } = options;
   if (!ABIS.includes(abi))
     throw new SchedacctError('invalid-argument', `--abi must be arm64, x86 or xen, got ${abi as string}`);

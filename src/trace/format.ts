@@ -2,6 +2,7 @@
  * Telling a trace's text format from its first lines (a light module: no replay, no machines).
  * @module
  */
+import { argError } from '../check.js';
 
 /** Trace text formats. */
 export type TraceFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
@@ -24,6 +25,7 @@ export const isComment = (line: string): boolean => {
  * Detects the format from the first lines (comments and blank lines are passed over).
  * @param lines - the first lines of the trace
  * @returns the format, or undefined when no line looks like any of them
+ * @throws {@link SchedacctError} `invalid-argument` for lines that are not an array of strings
  * @example
  * ```ts
  * detectFormat(['# tracer: nop', '  ping-1234  [001] d..2.  100.000500: sched_switch: prev_comm=ping']); // 'ftrace'
@@ -32,6 +34,8 @@ export const isComment = (line: string): boolean => {
  * ```
  */
 export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
+  if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string'))
+    throw argError('invalid-argument', 'lines', 'an array of strings', lines);
   for (const line of lines) {
     if (isComment(line)) continue;
     if (PERF_LINE.test(line)) return 'perf-script';

@@ -4,6 +4,7 @@
  * on the CPU (for wakeups: the waker). One pass over the line, no regular expressions: the one perf script parser.
  * @module
  */
+import { checkString, checkWhole } from '../check.js';
 import type { TraceEvent } from './events.js';
 import { FieldScanner, isSpace, wholeAt } from './fields.js';
 
@@ -36,12 +37,15 @@ export type LineResult = EventLine | SkippedLine | MalformedLine;
  * @param sec - seconds
  * @param frac - fraction digits
  * @returns ns
+ * @throws {@link SchedacctError} `invalid-argument` for a part that is not a string
  * @example
  * ```ts
  * parseTimestampNs('706', '383245'); // 706_383_245_000
  * ```
  */
 export function parseTimestampNs(sec: string, frac: string): number {
+  checkString('sec', sec);
+  checkString('frac', frac);
   return Number(sec) * 1e9 + Number(frac.length >= 9 ? frac.slice(0, 9) : frac.padEnd(9, '0'));
 }
 
@@ -191,6 +195,7 @@ const bad = (name: string, what: string): MalformedLine => ({ type: 'malformed',
  * @param text - the line, without its line end
  * @param line - its number (1-based), carried into the event
  * @returns the event, a skipped event name (irq, hrtimer, …), or why it is malformed; blank lines are skipped
+ * @throws {@link SchedacctError} `invalid-argument` for text that is not a string or a line number that is not a whole number ≥ 0
  * @example
  * ```ts
  * const r = parsePerfScriptLine('sh 42 [001] 706.383245: sched:sched_waking: comm=cat pid=43 prio=120 target_cpu=001', 1);
@@ -198,6 +203,8 @@ const bad = (name: string, what: string): MalformedLine => ({ type: 'malformed',
  * ```
  */
 export function parsePerfScriptLine(text: string, line: number): LineResult {
+  checkString('text', text);
+  checkWhole('line', line);
   if (!readHead(text)) {
     if (text.trim() === '') return { type: 'skipped', name: '' };
     return { type: 'malformed', reason: 'not COMM TID [CPU] TIME: EVENT: FIELDS' };

@@ -8,6 +8,7 @@
 import type { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import { LineSplitter } from './bytes.js';
+import { checkInput, checkReadOptions } from './check-trace.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
 import { createFtraceParser } from './ftrace.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
@@ -173,7 +174,9 @@ export class TraceSink {
  *   cut anywhere; lines end at `\n`, a `\r` before it is dropped)
  * @param options - see {@link ReadOptions}
  * @returns the replay, its ledger, and what was skipped or malformed
- * @throws {@link SchedacctError} `invalid-argument` when the format cannot be recognised, `strict-anomaly` at the first
+ * @throws {@link SchedacctError} `invalid-argument` for an input that is not an iterable of lines or byte chunks, or
+ *   options that are not a replay's (a callback that is not a function, say); `invalid-argument` when the format cannot
+ *   be recognised, `strict-anomaly` at the first
  *   malformed line or anomaly with `strict`
  * @example
  * ```ts
@@ -189,6 +192,8 @@ export async function readTrace(
   input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
+  checkInput(input);
+  checkReadOptions(options);
   const sink = new TraceSink(options);
   const hold = options.hold;
   if (Symbol.asyncIterator in input) {

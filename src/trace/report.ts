@@ -2,7 +2,9 @@
  * Text reports in `perf sched timehist`'s columns and units: msec with three decimals, truncated.
  * @module
  */
-import type { Replay } from './replay.js';
+import { checkRow } from './check-trace.js';
+import { checkFinite, checkInstance, checkOptions, checkWhole } from '../check.js';
+import { Replay } from './replay.js';
 import type { InfoRow, TimehistRow } from './rows.js';
 
 /**
@@ -10,6 +12,7 @@ import type { InfoRow, TimehistRow } from './rows.js';
  * @param ns - nanoseconds
  * @param width - width of the msec part
  * @returns e.g. `     2.357`
+ * @throws {@link SchedacctError} `invalid-argument` for an `ns` that is not a finite number or a `width` that is not a whole number from 0 to 64
  * @example
  * ```ts
  * msec(2_357_999); // '     2.357'
@@ -17,6 +20,8 @@ import type { InfoRow, TimehistRow } from './rows.js';
  * ```
  */
 export function msec(ns: number, width = 6): string {
+  checkFinite('ns', ns);
+  checkWhole('width', width, 0, 64);
   const ms = Math.floor(ns / 1e6);
   const us = Math.floor((ns - ms * 1e6) / 1e3);
   return `${String(ms).padStart(width)}.${String(us).padStart(3, '0')}`;
@@ -26,12 +31,14 @@ export function msec(ns: number, width = 6): string {
  * perf's `timestamp__scnprintf_usec`: seconds with six decimals, truncated.
  * @param ns - nanoseconds
  * @returns e.g. `706.383245`
+ * @throws {@link SchedacctError} `invalid-argument` for an `ns` that is not a finite number
  * @example
  * ```ts
  * timestamp(706_383_245_678); // '706.383245'
  * ```
  */
 export function timestamp(ns: number): string {
+  checkFinite('ns', ns);
   const sec = Math.floor(ns / 1e9);
   const us = Math.floor((ns - sec * 1e9) / 1e3);
   return `${String(sec)}.${String(us).padStart(6, '0')}`;
@@ -55,6 +62,7 @@ export const COMM_WIDTH = 30;
  * The header lines of the timehist report.
  * @param format - see {@link TimehistFormat}
  * @returns three lines
+ * @throws {@link SchedacctError} `invalid-argument` for a format that is not an object
  * @example
  * ```ts
  * timehistHeader()[0]; // '           time    cpu  task name                       wait time  sch delay   run time'
@@ -62,6 +70,7 @@ export const COMM_WIDTH = 30;
  * ```
  */
 export function timehistHeader(format: TimehistFormat = {}): string[] {
+  checkOptions('format', format);
   const state = format.state === true;
   return [
     `           time    cpu  ${'task name'.padEnd(COMM_WIDTH)}  wait time  sch delay   run time${state ? '  state' : ''}`,
@@ -75,6 +84,7 @@ export function timehistHeader(format: TimehistFormat = {}): string[] {
  * @param row - a switch row or a wakeup / migration line
  * @param format - see {@link TimehistFormat}
  * @returns the line
+ * @throws {@link SchedacctError} `invalid-argument` for a row that is not a timehist or info row, or a format that is not an object
  * @example
  * ```ts
  * const row = { timeNs: 706_383_245_000, cpu: 1, tid: 42, name: 'sh', waitNs: 250_000, delayNs: 12_345, runNs: 2_357_999 };
@@ -83,6 +93,8 @@ export function timehistHeader(format: TimehistFormat = {}): string[] {
  * ```
  */
 export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat = {}): string {
+  checkRow('row', row);
+  checkOptions('format', format);
   const head = `${timestamp(row.timeNs).padStart(15)} [${String(row.cpu).padStart(4, '0')}]  `;
   const name = row.tid === 0 ? row.name : `${row.name}[${String(row.tid)}]`;
   if ('kind' in row) {
@@ -111,6 +123,7 @@ export interface SummaryFormat {
  * @param replay - a replay that has read the whole trace
  * @param format - see {@link SummaryFormat}
  * @returns the lines
+ * @throws {@link SchedacctError} `invalid-argument` for a replay that is not a Replay, or a format that is not an object
  * @example
  * ```ts
  * const { replay } = await readTrace([
@@ -123,6 +136,8 @@ export interface SummaryFormat {
  * ```
  */
 export function summaryLines(replay: Replay, format: SummaryFormat = {}): string[] {
+  checkInstance('replay', replay, Replay, 'a Replay');
+  checkOptions('format', format);
   const state = format.state === true;
   const out: string[] = [];
   out.push('', state ? 'Wait-time summary' : 'Runtime summary');
@@ -183,6 +198,7 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * The stolen-time section: per task, steal estimated from `sched_stat_runtime` and what was charged.
  * @param replay - a replay that has read the whole trace
  * @returns the lines
+ * @throws {@link SchedacctError} `invalid-argument` for a replay that is not a Replay
  * @example
  * ```ts
  * const { replay } = await readTrace([
@@ -194,6 +210,7 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * ```
  */
 export function stolenLines(replay: Replay): string[] {
+  checkInstance('replay', replay, Replay, 'a Replay');
   const out = ['', 'Stolen time (wall run time minus the task clock of sched_stat_runtime, per slice; schedacct)'];
   if (replay.steal.slices === 0) {
     out.push('  the trace has no sched_stat_runtime events: steal cannot be estimated');
