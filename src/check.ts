@@ -63,7 +63,12 @@ export function argError(
  * @throws {@link SchedacctError} `invalid-argument` for anything but a whole number, `out-of-range` outside the bounds
  * @internal
  */
-export function checkWhole(param: string, value: unknown, min: number = 0, max: number = MAX_SAFE_WHOLE): asserts value is number {
+export function checkWhole(
+  param: string,
+  value: unknown,
+  min: number = 0,
+  max: number = MAX_SAFE_WHOLE,
+): asserts value is number {
   const expected = `a whole number from ${String(min)} to ${String(max)}`;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw argError('invalid-argument', param, expected, value);
   if (value < min || value > max) throw argError('out-of-range', param, expected, value);
@@ -90,7 +95,8 @@ export function checkOptionalWhole(param: string, value: unknown, min: number = 
  * @internal
  */
 export function checkFinite(param: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw argError('invalid-argument', param, 'a finite number', value);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw argError('invalid-argument', param, 'a finite number', value);
 }
 
 /**
@@ -140,7 +146,8 @@ export function checkString(param: string, value: unknown): asserts value is str
  * @internal
  */
 export function checkOptionalBoolean(param: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') throw argError('invalid-argument', param, 'true or false', value);
+  if (value !== undefined && typeof value !== 'boolean')
+    throw argError('invalid-argument', param, 'true or false', value);
 }
 
 /**

@@ -4,7 +4,16 @@
 // cases in api-misuse-cases.ts); a completeness test fails when an export or a method has no case.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SchedacctError, TaskAccount, chargeSlice, createConversion, sliceCharge, stealState } from '../src/index.js';
+import {
+  SchedacctError,
+  SimulatedHost,
+  TaskAccount,
+  chargeSlice,
+  createConversion,
+  sliceCharge,
+  stealState,
+} from '../src/index.js';
+import { randomTaskEvents } from '../src/testing.js';
 import { Replay } from '../src/trace.js';
 import { CASES, ENTRIES, type Case } from './api-misuse-cases.js';
 
@@ -90,12 +99,16 @@ async function attempt(c: Case, mutate: (args: unknown[]) => boolean): Promise<O
 // A value of the type expected (a string, an array) may be refused for its content in the content's own words (a file
 // not found, a text that is no trace); a value of another type, or a number out of range, must be named.
 const sameKind = (bad: unknown, valid: unknown): boolean =>
-  typeof bad === typeof valid && typeof bad !== 'number' && typeof bad !== 'bigint' && (bad === null) === (valid === null);
+  typeof bad === typeof valid &&
+  typeof bad !== 'number' &&
+  typeof bad !== 'bigint' &&
+  (bad === null) === (valid === null);
 
 function judge(c: Case, name: string, o: Outcome, named: boolean): string | undefined {
   if ('threw' in o) {
     const e = o.threw;
-    if (!(e instanceof SchedacctError)) return `threw untyped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+    if (!(e instanceof SchedacctError))
+      return `threw untyped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
     if (!MISUSE_CODES.includes(e.code)) return `threw code ${e.code}: ${e.message}`;
     if (!named) return undefined;
     const field = name.split('.').at(-1) ?? name;
@@ -155,7 +168,8 @@ describe('every export and method has a case', () => {
         const proto = (value as { prototype: object }).prototype;
         for (const m of Object.getOwnPropertyNames(proto)) {
           const d = Object.getOwnPropertyDescriptor(proto, m);
-          if (m !== 'constructor' && typeof d?.value === 'function' && !names.has(`${name}#${m}`)) missing.push(`${name}#${m}`);
+          if (m !== 'constructor' && typeof d?.value === 'function' && !names.has(`${name}#${m}`))
+            missing.push(`${name}#${m}`);
         }
       }
       expect(missing).toEqual([]);
@@ -164,9 +178,94 @@ describe('every export and method has a case', () => {
 });
 
 describe.each(Object.entries(CASES))('misuse of %s', (_entry, cases) => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const valid = await attempt(c, () => true);
-    expect(valid !== undefined && 'threw' in valid ? valid.threw : undefined).toBeUndefined();
-    expect((await problemsOf(c)).join('\n')).toBe('');
-  }, 60_000);
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const valid = await attempt(c, () => true);
+      expect(valid !== undefined && 'threw' in valid ? valid.threw : undefined).toBeUndefined();
+      expect((await problemsOf(c)).join('\n')).toBe('');
+    },
+    60_000,
+  );
+});
+
+// The cases the fuzzing campaign found, each one that today's checks turn into a typed error (or an exact total).
+describe('misuse the campaign found', () => {
+  const code = (f: () => unknown): string | undefined => {
+    try {
+      f();
+    } catch (e) {
+      return e instanceof SchedacctError ? e.code : `untyped ${String(e)}`;
+    }
+    return undefined;
+  };
+
+  it('TaskAccount.merge refuses an account with a negative chargedNs', () => {
+    const bad = new TaskAccount(1);
+    bad.addSlice(10, 0);
+    bad.chargedNs = -5;
+    const into = new TaskAccount(1);
+    expect(code(() => into.merge(bad))).toBe('out-of-range');
+    expect(into.chargedNs).toBe(0);
+  });
+
+  it("addSlice('5', 0) throws rather than concatenating", () => {
+    const account = new TaskAccount(1);
+    expect(code(() => account.addSlice('5' as never, 0))).toBe('invalid-argument');
+    expect(account.runNs).toBe(0);
+  });
+
+  it('a bigint slice past 2^53 ns names the counters the caller passed', () => {
+    const conversion = createConversion('exact', 1_000_000_000, 64);
+    const call = () => chargeSlice(stealState('drop', 0n), conversion, 0n, 2n ** 60n, 0n, sliceCharge());
+    expect(code(call)).toBe('out-of-range');
+    expect(call).toThrow(/startCounter to endCounter/);
+    expect(call).not.toThrow(/elapsedNs/);
+  });
+
+  it('totals past 2^53 are refused, so runNs = chargedNs + stolenNs stays exact', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 53 - 1 }), fc.integer({ min: 0, max: 2 ** 53 - 1 })), {
+          maxLength: 8,
+        }),
+        (slices) => {
+          const account = new TaskAccount(1);
+          for (const [a, b] of slices) {
+            const runNs = Math.max(a, b);
+            const outcome = code(() => account.addSlice(runNs, Math.min(a, b)));
+            expect(outcome === undefined || outcome === 'out-of-range').toBe(true);
+            expect(account.runNs).toBe(account.chargedNs + account.stolenNs);
+            expect(Number.isSafeInteger(account.runNs)).toBe(true);
+          }
+        },
+      ),
+    );
+    const account = new TaskAccount(1);
+    account.addSlice(2 ** 53 - 2, 0);
+    expect(code(() => account.addSlice(3, 1))).toBe('out-of-range');
+  });
+
+  it('calls that hung or exhausted memory are refused', () => {
+    expect(code(() => randomTaskEvents(1, { count: Number.POSITIVE_INFINITY }))).toBe('invalid-argument');
+    expect(code(() => randomTaskEvents(1, { count: 2 ** 53 }))).toBe('out-of-range');
+    expect(code(() => new SimulatedHost({ pattern: { kind: 'constant', share: 0.5 } }).advance(2 ** 53))).toBe(
+      'out-of-range',
+    );
+  });
+
+  it('Replay.push refuses an event with a fractional time or a CPU past MAX_CPUS', () => {
+    const event = {
+      kind: 'exit',
+      timeNs: 1.5,
+      cpu: 0,
+      tid: 1,
+      comm: 'sh',
+      line: 1,
+      targetTid: 1,
+    } as const;
+    expect(code(() => new Replay().push(event))).toBe('invalid-argument');
+    expect(code(() => new Replay().push({ ...event, timeNs: 1, cpu: 100_000_000 }))).toBe('out-of-range');
+    expect(code(() => new Replay().push(null as never))).toBe('invalid-argument');
+  });
 });

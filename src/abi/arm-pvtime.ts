@@ -6,7 +6,7 @@
  * @module
  */
 import { checkBigint } from '../check.js';
-import { AbiError, type SchedacctError } from '../errors.js';
+import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import { argError, describe } from '../check.js';
-import { AbiError, type SchedacctError } from '../errors.js';
+import { AbiError } from '../errors.js';
 
 /** Bytes as the decoders accept them. */
 export type Bytes = Uint8Array | ArrayBuffer | SharedArrayBuffer | DataView;
@@ -21,14 +21,12 @@ export type Bytes = Uint8Array | ArrayBuffer | SharedArrayBuffer | DataView;
  *   {@link SchedacctError} `invalid-argument` for bytes that are not a Uint8Array, DataView or (Shared)ArrayBuffer
  */
 export function structView(abi: string, bytes: Bytes, offset: number, size: number, alignment: number): DataView {
-  if (
-    !(
-      bytes instanceof DataView ||
-      bytes instanceof Uint8Array ||
-      bytes instanceof ArrayBuffer ||
-      (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer)
-    )
-  )
+  if (!(
+    bytes instanceof DataView ||
+    bytes instanceof Uint8Array ||
+    bytes instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer)
+  ))
     throw argError('invalid-argument', 'bytes', 'a Uint8Array, a DataView or an ArrayBuffer', bytes);
   const view =
     bytes instanceof DataView

@@ -6,7 +6,7 @@
  * @module
  */
 import { argError, checkBigint, checkObject, checkOneOf } from '../check.js';
-import { AbiError, type SchedacctError } from '../errors.js';
+import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
 /**
@@ -132,7 +132,12 @@ function checkRunstate(param: string, info: unknown): void {
   checkOneOf(`${param}.state`, info.state, XEN_RUNSTATES);
   const time = info.time;
   if (!Array.isArray(time) || time.length !== 4 || !time.every((t) => typeof t === 'bigint'))
-    throw argError('invalid-argument', `${param}.time`, 'an array of four bigints (running, runnable, blocked, offline)', time);
+    throw argError(
+      'invalid-argument',
+      `${param}.time`,
+      'an array of four bigints (running, runnable, blocked, offline)',
+      time,
+    );
 }
 
 /**

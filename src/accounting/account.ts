@@ -80,7 +80,13 @@ export function checkTaskId(name: string, task: unknown): asserts task is TaskId
 // A total that would pass 2^53 − 1 ns is no longer exact: refused, so `runNs = chargedNs + stolenNs` always holds.
 function checkSum(name: string, total: number, add: number): void {
   if (total + add > MAX_SAFE_WHOLE)
-    throw argError('out-of-range', name, `at most ${String(MAX_SAFE_WHOLE - total)} ns more on this account`, add, 'past 2^53 − 1 ns a total is not exact: open a new account (Ledger.open)');
+    throw argError(
+      'out-of-range',
+      name,
+      `at most ${String(MAX_SAFE_WHOLE - total)} ns more on this account`,
+      add,
+      'past 2^53 − 1 ns a total is not exact: open a new account (Ledger.open)',
+    );
 }
 
 const WAIT_FIELDS = { sleep: 'sleepNs', iowait: 'iowaitNs', preempt: 'preemptNs' } as const;
@@ -90,7 +96,7 @@ const FIGURES = ['runNs', 'chargedNs', 'stolenNs', 'sleepNs', 'iowaitNs', 'preem
 /**
  * Checks an account's figures: whole numbers of ns, with `runNs = chargedNs + stolenNs` and finite slice statistics.
  * @param name - the parameter's name
- * @param record - the figures
+ * @param figures - the figures
  * @internal
  */
 export function checkFigures(name: string, figures: object): void {
@@ -270,7 +276,8 @@ export class TaskAccount {
    * @internal
    */
   load(record: AccountRecord): void {
-    if (typeof record !== 'object' || record === null) throw argError('invalid-argument', 'record', 'an object', record);
+    const value: unknown = record;
+    if (typeof value !== 'object' || value === null) throw argError('invalid-argument', 'record', 'an object', value);
     checkFigures('record', record);
     this.runNs = record.runNs;
     this.chargedNs = record.chargedNs;

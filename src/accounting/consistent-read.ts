@@ -63,7 +63,8 @@ function bigintOf(reader: string, value: unknown): bigint {
 }
 
 function versionOf(value: unknown): number {
-  if (!Number.isInteger(value)) throw argError('invalid-argument', 'source.readVersion', 'a function returning a whole number', value);
+  if (!Number.isInteger(value))
+    throw argError('invalid-argument', 'source.readVersion', 'a function returning a whole number', value);
   return value as number;
 }
 

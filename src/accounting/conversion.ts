@@ -15,8 +15,8 @@ import {
   counterWidthForHz,
 } from './counter.js';
 import { calcMaxNs, schedClockParams, type SchedClockParams } from './mult-shift.js';
-import { isCount, MAX_SAFE_WHOLE, toBigValue, type ReadingValue } from './reading.js';
-import { argError, checkBigint } from '../check.js';
+import { isCount, toBigValue, type ReadingValue } from './reading.js';
+import { checkBigint } from '../check.js';
 
 /** How counter ticks become nanoseconds. */
 export type ConversionMode = 'exact' | 'kernel';
@@ -37,8 +37,8 @@ export interface CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number;
-   *   `out-of-range` when the time between them is past 2^53 − 1 ns (104 days), more than a number holds exactly
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number
+   *   (past 2^53 − 1 ns, 104 days, the result is the nearest double: `chargeSlice` refuses such a slice)
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number;
   /**
@@ -49,13 +49,6 @@ export interface CounterConversion {
    * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
   nsOf(counter: ReadingValue): number;
-}
-
-// Elapsed ns as a number only where it is exact: a slice past 2^53 − 1 ns (104 days) is refused, never rounded.
-function exactNs(ns: number): number {
-  if (ns > MAX_SAFE_WHOLE)
-    throw argError('out-of-range', 'the time from before to after', 'at most 2^53 − 1 ns (104 days)', ns, 'split it');
-  return ns;
 }
 
 // floor(p / d) for whole numbers p < 2^53, exact (a double division can round up across an integer).
@@ -145,8 +138,8 @@ export class ExactConversion implements CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number;
-   *   `out-of-range` when the time between them is past 2^53 − 1 ns (104 days), more than a number holds exactly
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number
+   *   (past 2^53 − 1 ns, 104 days, the result is the nearest double: `chargeSlice` refuses such a slice)
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number {
     if (typeof before === 'number' && typeof after === 'number' && this.#numbers && isCount(before) && isCount(after)) {
@@ -155,7 +148,7 @@ export class ExactConversion implements CounterConversion {
       if (after <= this.#safeTicksN)
         return floorDiv(after * this.#numN, this.#denN) - floorDiv(before * this.#numN, this.#denN) + 0;
     }
-    return exactNs(this.#elapsedBig(toBigValue(before, 'before'), toBigValue(after, 'after')));
+    return this.#elapsedBig(toBigValue(before, 'before'), toBigValue(after, 'after'));
   }
 
   #elapsedBig(before: bigint, after: bigint): number {
@@ -191,8 +184,7 @@ export class ExactConversion implements CounterConversion {
    * @param before - raw counter at the start
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS}
-   * @throws {@link SchedacctError} `invalid-argument` for a value that is not a bigint; `out-of-range` for a time past
-   *   2^53 − 1 ns
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is not a bigint
    */
   elapsedSlow(before: bigint, after: bigint): number {
     checkBigint('before', before);
@@ -200,7 +192,7 @@ export class ExactConversion implements CounterConversion {
     const forward = (after - before) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
     const start = before & this.#mask;
-    return exactNs(Number(((start + forward) * this.num) / this.den - (start * this.num) / this.den));
+    return Number(((start + forward) * this.num) / this.den - (start * this.num) / this.den);
   }
 }
 
@@ -284,15 +276,15 @@ export class KernelConversion implements CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number;
-   *   `out-of-range` when the time between them is past 2^53 − 1 ns (104 days), more than a number holds exactly
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number
+   *   (past 2^53 − 1 ns, 104 days, the result is the nearest double: `chargeSlice` refuses such a slice)
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number {
     const b = toBigValue(before, 'before');
     const forward = (toBigValue(after, 'after') - b) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
     const start = b & this.#mask;
-    return exactNs(Number(this.toNs(start + forward) - this.toNs(start)));
+    return Number(this.toNs(start + forward) - this.toNs(start));
   }
 }
 

@@ -4,7 +4,6 @@
  * @module
  */
 import { argError, checkBigint } from '../check.js';
-import type { SchedacctError } from '../errors.js';
 
 /**
  * Narrowest counter the Arm generic timer may have (ARM DDI 0487, "The system counter").

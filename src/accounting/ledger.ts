@@ -7,7 +7,15 @@
 import { SchedacctError } from '../errors.js';
 import { ANOMALY_KINDS, anomalyError, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
 import { checkFigures, checkNs, checkTaskId, TaskAccount, type AccountRecord, type TaskTotals } from './account.js';
-import { argError, checkInstance, checkObject, checkOneOf, checkOptionalBoolean, checkOptions, checkString } from '../check.js';
+import {
+  argError,
+  checkInstance,
+  checkObject,
+  checkOneOf,
+  checkOptionalBoolean,
+  checkOptions,
+  checkString,
+} from '../check.js';
 import type { ConsistentReading } from './consistent-read.js';
 
 /** Options for a {@link Ledger}. */
@@ -113,8 +121,9 @@ export class Ledger {
    *   not a whole number ≥ 0, or whose `runNs` is not `chargedNs + stolenNs`
    */
   restore(record: AccountRecord): TaskAccount {
-    checkObject('record', record as unknown);
-    checkTaskId('record.task', record.task);
+    const value: unknown = record;
+    checkObject('record', value);
+    checkTaskId('record.task', value.task);
     checkFigures('record', record);
     const { task, meanSliceNs, sliceSumSquaresNs2, ...counts } = record;
     for (const [name, value] of Object.entries(counts)) checkNs(name, value);

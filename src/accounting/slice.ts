@@ -10,7 +10,7 @@ import { argError, checkFunction, checkInstance, checkObject, checkOneOf, checkO
 import { SchedacctError } from '../errors.js';
 import { checkHz, COUNTER_BACKWARDS } from './counter.js';
 import { createConversion, type ConversionMode, type CounterConversion } from './conversion.js';
-import { checkReadingValue, type ReadingValue } from './reading.js';
+import { checkReadingValue, MAX_SAFE_WHOLE, type ReadingValue } from './reading.js';
 import { Ledger } from './ledger.js';
 import type { Reading } from './consistent-read.js';
 import { accountSteal, checkStealState, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
@@ -74,7 +74,7 @@ export function chargeSlice(
   checkStealState('steal', steal);
   checkReadingValue(endStolenTotalNs, 'endStolenTotalNs');
   checkObject('conversion', conversion);
-  checkFunction('conversion.elapsedNs', conversion.elapsedNs);
+  checkFunction('conversion.elapsedNs', (conversion as unknown as Record<string, unknown>).elapsedNs);
   checkObject('out', out);
   let elapsed = sliceNs(conversion, startCounter, endCounter);
   out.counterBackwards = elapsed === COUNTER_BACKWARDS;
@@ -87,16 +87,16 @@ export function chargeSlice(
   return out;
 }
 
-// The conversion's elapsed ns, its errors naming chargeSlice's parameters rather than the conversion's.
+// The conversion's elapsed ns, refused past 2^53 − 1 ns (where a number is no longer exact) in chargeSlice's words.
 function sliceNs(conversion: CounterConversion, startCounter: ReadingValue, endCounter: ReadingValue): number {
   checkReadingValue(startCounter, 'startCounter');
   checkReadingValue(endCounter, 'endCounter');
-  try {
-    return conversion.elapsedNs(startCounter, endCounter);
-  } catch (e) {
-    if (!(e instanceof SchedacctError) || e.code !== 'out-of-range') throw e;
-    throw new SchedacctError(e.code, e.message.replace('from before to after', 'from startCounter to endCounter'));
+  const ns = conversion.elapsedNs(startCounter, endCounter);
+  if (ns > MAX_SAFE_WHOLE) {
+    const hint = 'a slice must be shorter than 2^53 ns (104 days); split it';
+    throw argError('out-of-range', 'the slice from startCounter to endCounter', 'at most 2^53 − 1 ns', ns, hint);
   }
+  return ns;
 }
 
 // accountSteal, its out-of-range error naming chargeSlice's parameter.

@@ -85,7 +85,13 @@ export function nsBetween(earlier: ReadingValue, later: ReadingValue, param: str
   if (typeof earlier === 'number' && typeof later === 'number') return later - earlier;
   const ns = toBigValue(later, param) - toBigValue(earlier);
   if (ns > MAX_SAFE_NS_BIG || ns < -MAX_SAFE_NS_BIG)
-    throw argError('out-of-range', `${param} − the last total`, 'within 2^53 − 1 ns (104 days)', ns, 'steal that long is no slice');
+    throw argError(
+      'out-of-range',
+      `${param} − the last total`,
+      'within 2^53 − 1 ns (104 days)',
+      ns,
+      'steal that long is no slice',
+    );
   return Number(ns);
 }
 
@@ -139,7 +145,10 @@ function restart(state: StealState, stolenTotalNs: ReadingValue): void {
 export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: ReadingValue): number {
   checkStealState('state', state);
   if (!(typeof elapsedNs === 'number' && elapsedNs >= 0 && elapsedNs <= MAX_SAFE_WHOLE && elapsedNs % 1 === 0)) {
-    throw new SchedacctError('invalid-argument', `elapsedNs must be a whole number of ns ≥ 0, got ${describe(elapsedNs)}`);
+    throw new SchedacctError(
+      'invalid-argument',
+      `elapsedNs must be a whole number of ns ≥ 0, got ${describe(elapsedNs)}`,
+    );
   }
   checkReadingValue(stolenTotalNs, 'stolenTotalNs');
   if (stolenTotalNs < state.lastSeenNs) {

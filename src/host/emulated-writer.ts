@@ -133,7 +133,12 @@ export function checkedHostWriteStolen(
   checkInstance('i32', i32, Int32Array, 'an Int32Array over the emulation buffer (createEmulatedMemory)');
   checkInstance('u64', u64, BigUint64Array, 'a BigUint64Array over the emulation buffer (createEmulatedMemory)');
   if (i32.byteLength < EMULATED_LAYOUT.size || u64.byteLength < EMULATED_LAYOUT.size)
-    throw argError('invalid-argument', 'i32', `views of at least ${String(EMULATED_LAYOUT.size)} bytes`, i32.byteLength);
+    throw argError(
+      'invalid-argument',
+      'i32',
+      `views of at least ${String(EMULATED_LAYOUT.size)} bytes`,
+      i32.byteLength,
+    );
   checkWhole('abi', abi, 0, ABIS.length - 1);
   checkBigint('stolen', stolen, 0n, (1n << 64n) - 1n);
   if (typeof torn !== 'boolean') throw argError('invalid-argument', 'torn', 'true or false', torn);

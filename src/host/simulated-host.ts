@@ -169,7 +169,8 @@ function checkOptions(options: SimulatedOptions): void {
   checkObject('options.pattern', pattern);
   checkOneOf('options.pattern.kind', pattern.kind, Object.keys(PATTERN_NS) as StealPattern['kind'][]);
   for (const f of PATTERN_NS[pattern.kind]) {
-    if (f !== 'periodNs' || pattern.kind !== 'constant' || pattern[f] !== undefined) checkWhole(`options.pattern.${f}`, pattern[f]);
+    if (f !== 'periodNs' || pattern.kind !== 'constant' || pattern[f] !== undefined)
+      checkWhole(`options.pattern.${f}`, pattern[f]);
   }
   if (pattern.kind === 'constant') checkFinite('options.pattern.share', pattern.share);
   if (pattern.kind === 'schedule') checkIntervals('options.pattern.intervals', pattern.intervals);
@@ -178,7 +179,7 @@ function checkOptions(options: SimulatedOptions): void {
   checkOptionalBoolean('options.offlineIsSteal', options.offlineIsSteal);
   if (options.clock !== undefined) {
     checkObject('options.clock', options.clock);
-    checkFunction('options.clock.now', options.clock.now);
+    checkFunction('options.clock.now', (options.clock as unknown as Record<string, unknown>).now);
   }
 }
 
@@ -333,7 +334,7 @@ export class SimulatedHost {
   advance(ns: number): void {
     if (this.#clock !== undefined)
       throw new SchedacctError('invalid-argument', 'this host follows a clock: advance the clock instead');
-    checkWhole('ns', ns, 0, MAX_SAFE_WHOLE - this.#hostNs);
+    checkWhole('advance ns', ns, 0, MAX_SAFE_WHOLE - this.#hostNs);
     this.#advanceTo(this.#hostNs + ns);
   }
 

@@ -10,7 +10,7 @@ import type { AnyStateMachine, Snapshot, SnapshotFrom, StateValue } from 'xstate
 import { Ledger } from '../accounting/ledger.js';
 import { TaskAccount, type AccountRecord } from '../accounting/account.js';
 import { SchedacctError } from '../errors.js';
-import { argError, checkInstance, checkObject, checkString } from '../check.js';
+import { argError, checkInstance, checkString } from '../check.js';
 
 /**
  * A machine's snapshot as `actor.getPersistedSnapshot()` wrote it and {@link parseSnapshot} read it back: what
@@ -46,7 +46,13 @@ export function stringifySnapshot(value: unknown): string {
   try {
     text = stringify(value);
   } catch (e) {
-    throw argError('invalid-argument', 'value', 'a value JSON can write', value, e instanceof Error ? e.message : String(e));
+    throw argError(
+      'invalid-argument',
+      'value',
+      'a value JSON can write',
+      value,
+      e instanceof Error ? e.message : String(e),
+    );
   }
   if (text === undefined) throw argError('invalid-argument', 'value', 'a value JSON can write', value);
   return text;
@@ -137,13 +143,15 @@ export function parseSnapshot(
     if (textOrLedger !== undefined) checkInstance('ledger', textOrLedger, Ledger, 'a Ledger');
     return parseText(machineOrText, textOrLedger ?? ledger);
   }
-  if (typeof machineOrText !== 'object' || machineOrText === null)
-    throw argError('invalid-argument', 'text', 'JSON text (or a machine, then its text)', machineOrText);
+  const first: unknown = machineOrText;
+  if (typeof first !== 'object' || first === null)
+    throw argError('invalid-argument', 'text', 'JSON text (or a machine, then its text)', first);
   checkString('text', textOrLedger);
   checkInstance('ledger', ledger, Ledger, 'a Ledger');
   const text = textOrLedger;
   const machine = machineOrText;
-  if (typeof machine.resolveState !== 'function') throw argError('invalid-argument', 'machine', 'an XState machine', machine);
+  if (typeof machine.resolveState !== 'function')
+    throw argError('invalid-argument', 'machine', 'an XState machine', machine);
   const bad = (why: string): never => {
     throw new SchedacctError('invalid-argument', `text is not a persisted snapshot of machine '${machine.id}': ${why}`);
   };

@@ -40,7 +40,8 @@ function checkTaskContext(param: string, context: unknown): void {
   checkObject(param, context);
   checkReadingArg(`${param}.lastCounter`, context.lastCounter);
   checkReadingArg(`${param}.lastStolenNs`, context.lastStolenNs);
-  if (!Number.isSafeInteger(context.cpu)) throw argError('invalid-argument', `${param}.cpu`, 'a whole number', context.cpu);
+  if (!Number.isSafeInteger(context.cpu))
+    throw argError('invalid-argument', `${param}.cpu`, 'a whole number', context.cpu);
 }
 
 /**
@@ -153,8 +154,14 @@ export type TransitionSource = AnyStateNode;
  * ```
  */
 export function transitionKey(transition: AnyTransitionDefinition): string {
-  checkObject('transition', transition);
-  if (typeof transition.source !== 'object' || transition.source === null || !(transition.source.transitions instanceof Map))
+  const value: unknown = transition;
+  checkObject('transition', value);
+  const source = value.source;
+  if (
+    typeof source !== 'object' ||
+    source === null ||
+    !((source as { transitions?: unknown }).transitions instanceof Map)
+  )
     throw argError('invalid-argument', 'transition', 'a transition of a machine (getTransitionData)', transition);
   const event = String(transition.eventType);
   const index = transition.source.transitions.get(event)?.indexOf(transition) ?? -1;

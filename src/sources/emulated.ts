@@ -10,7 +10,7 @@ import { counterMask, counterWidthForHz } from '../accounting/counter.js';
 import { ARM_PVTIME_SIZE, decodeArmPvTime } from '../abi/arm-pvtime.js';
 import { decodeKvmStealTime, KVM_STEAL_TIME_SIZE } from '../abi/kvm-steal-time.js';
 import { decodeXenRunstate, XEN_RUNSTATE_SIZE, XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
-import { SchedacctError, type AbiError } from '../errors.js';
+import { SchedacctError } from '../errors.js';
 import {
   ABIS,
   createEmulatedMemory,

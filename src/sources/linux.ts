@@ -5,7 +5,7 @@
  * estimate comes from `/proc/thread-self/schedstat`. Node only.
  * @module
  */
-import { argError, checkBigint, checkObject, checkOptions, checkString, checkWhole } from '../check.js';
+import { checkBigint, checkObject, checkOptions, checkString, checkWhole } from '../check.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
 import type { ClockSource } from './types.js';

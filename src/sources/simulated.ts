@@ -3,7 +3,6 @@
  * in deterministic virtual time. Same options and seed → bit-identical readings.
  * @module
  */
-import type { SchedacctError } from '../errors.js';
 import { counterMask, counterWidthForHz } from '../accounting/counter.js';
 import { checkCounterOptions, SimulatedHost, type SimulatedOptions } from '../host/simulated-host.js';
 import type { ClockSource, CounterSource, StableStolenSource } from './types.js';

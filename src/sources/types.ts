@@ -89,7 +89,7 @@ export interface ClockSource {
 export function consistentReadOf(source: ClockSource, maxRetries: number = DEFAULT_MAX_RETRIES): ConsistentReading {
   checkObject('source', source);
   checkObject('source.counter', source.counter);
-  checkFunction('source.counter.readCounter', source.counter.readCounter);
+  checkFunction('source.counter.readCounter', (source.counter as unknown as Record<string, unknown>).readCounter);
   checkObject('source.stolen', source.stolen);
   const { counter, stolen } = source;
   const readCounter = (): bigint => counter.readCounter();

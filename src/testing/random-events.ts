@@ -40,7 +40,10 @@ export function randomTaskEvents(seed: number, options: RandomEventsOptions = {}
   checkOptions('options', options);
   checkOptionalWhole('options.count', options.count, 0, 10_000_000);
   checkOptionalWhole('options.cpus', options.cpus, 1, 8192);
-  if (options.anomalyShare !== undefined && !(typeof options.anomalyShare === 'number' && options.anomalyShare >= 0 && options.anomalyShare <= 1))
+  if (
+    options.anomalyShare !== undefined &&
+    !(typeof options.anomalyShare === 'number' && options.anomalyShare >= 0 && options.anomalyShare <= 1)
+  )
     throw argError('invalid-argument', 'options.anomalyShare', 'a number from 0 to 1', options.anomalyShare);
   const next = mulberry32(seed);
   const count = options.count ?? 100;

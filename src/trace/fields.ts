@@ -6,7 +6,6 @@
  * @module
  */
 import { checkString } from '../check.js';
-import type { SchedacctError } from '../errors.js';
 
 /**
  * White space as `String.prototype.trim` and `\s` see it.

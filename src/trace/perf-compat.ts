@@ -3,7 +3,7 @@
  * filed. perf 6.1 is the perf installed where the oracle recordings were made; `current` is upstream perf today.
  * @module
  */
-import { checkString, checkWhole } from '../check.js';
+import { checkString, checkWhole, describe } from '../check.js';
 import { SchedacctError } from '../errors.js';
 import { switchOutType, type TaskEvent } from '../machines/task.js';
 
@@ -28,7 +28,7 @@ export const COMPATS: readonly Compat[] = ['perf-6.1', 'current'];
 export function checkCompat(compat: Compat | undefined): Compat {
   const value = compat ?? 'current';
   if (!COMPATS.includes(value)) {
-    throw new SchedacctError('invalid-argument', `compat must be perf-6.1 or current, got ${String(value)}`);
+    throw new SchedacctError('invalid-argument', `compat must be perf-6.1 or current, got ${describe(value)}`);
   }
   return value;
 }
