@@ -160,6 +160,7 @@ class Stepper<C, E> implements StepperInstance<C, E> {
   #leaf: number;
 
   constructor(tables: StepperTables<C, E>, leaf: number, context: C) {
+    checkObject('context', context);
     this.#tables = tables;
     this.#leaf = leaf;
     this.context = context;
@@ -187,6 +188,14 @@ class Stepper<C, E> implements StepperInstance<C, E> {
     this.#leaf = next;
     return true;
   }
+}
+
+// compileMachine's arguments checked, and the machine's root.
+function checkedRoot(machine: MachineDefinition, impls: unknown, options: unknown): AnyStateNode {
+  checkMachine('machine', machine);
+  checkImpls('impls', impls, ['guards', 'actions']);
+  checkOptions('options', options);
+  return machine.root;
 }
 
 // Every state node of a machine, the root first; throws for what the stepper does not run.
@@ -229,10 +238,7 @@ export function compileMachine<C, E extends EventObject, G extends ParamsByName,
   impls: MachineImplementations<C, E, G, A>,
   options: CompileOptions = {},
 ): CompiledMachine<C, E> {
-  checkMachine('machine', machine);
-  checkImpls('impls', impls, ['guards', 'actions']);
-  checkOptions('options', options);
-  const root = machine.root;
+  const root = checkedRoot(machine, impls, options);
   const all = statesOf(root);
   const leaves = all.filter((n) => n.type === 'atomic' || n.type === 'final');
   const leafIndex = new Map(leaves.map((n, i) => [n, i]));
@@ -294,13 +300,11 @@ export function compileMachine<C, E extends EventObject, G extends ParamsByName,
     leaves: paths,
     generated: generated !== undefined,
     start(context: C): StepperInstance<C, E> {
-      checkObject('context', context);
       const init = { type: 'xstate.init' } as unknown as E;
       for (const a of rootEntry) a.impl(context, init, a.params);
       return instance(leafIndex.get(initialLeaf(root)) ?? 0, context);
     },
     resume(value: StateValue, context: C): StepperInstance<C, E> {
-      checkObject('context', context);
       const path = pathOf(value).join('.');
       const index = paths.findIndex((p) => p.join('.') === path);
       if (index < 0) throw new SchedacctError('invalid-argument', `no leaf state '${path}' in machine '${root.id}'`);

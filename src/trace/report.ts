@@ -3,8 +3,8 @@
  * @module
  */
 import { checkRow } from './check-trace.js';
-import { argError, checkInstance, checkOptions, checkWhole } from '../check.js';
-import { Replay } from './replay.js';
+import { argError, checkOptions, checkWhole } from '../check.js';
+import type { Replay } from './replay.js';
 import type { InfoRow, TimehistRow } from './rows.js';
 
 /**
@@ -25,6 +25,13 @@ export function msec(ns: number, width = 6): string {
   const ms = Math.floor(ns / 1e6);
   const us = Math.floor((ns - ms * 1e6) / 1e3);
   return `${String(ms).padStart(width)}.${String(us).padStart(3, '0')}`;
+}
+
+// A replay, told by its shape: importing the class would load the machines before a command needs them.
+function checkReplay(replay: unknown): void {
+  const r = replay as Partial<Record<string, unknown>> | null;
+  if (typeof r !== 'object' || r === null || typeof r.tasks !== 'function' || typeof r.anomalies !== 'function')
+    throw argError('invalid-argument', 'replay', 'a Replay', replay);
 }
 
 // Any number prints, as perf's formats print it (the report tests hold every value); only a non-number is misuse.
@@ -141,7 +148,7 @@ export interface SummaryFormat {
  * ```
  */
 export function summaryLines(replay: Replay, format: SummaryFormat = {}): string[] {
-  checkInstance('replay', replay, Replay, 'a Replay');
+  checkReplay(replay);
   checkOptions('format', format);
   const state = format.state === true;
   const out: string[] = [];
@@ -215,7 +222,7 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * ```
  */
 export function stolenLines(replay: Replay): string[] {
-  checkInstance('replay', replay, Replay, 'a Replay');
+  checkReplay(replay);
   const out = ['', 'Stolen time (wall run time minus the task clock of sched_stat_runtime, per slice; schedacct)'];
   if (replay.steal.slices === 0) {
     out.push('  the trace has no sched_stat_runtime events: steal cannot be estimated');
