@@ -105,14 +105,30 @@ const MAX_SAFE_NS_BIG = BigInt(MAX_SAFE_WHOLE);
  * @internal
  */
 export function checkStealState(param: string, state: unknown): void {
+  if (isStealState(state)) return;
   checkObject(param, state);
   checkOneOf(`${param}.policy`, state.policy, STEAL_POLICIES);
   checkReadingValue(state.lastSeenNs as ReadingValue, `${param}.lastSeenNs`);
   for (const f of ['observedNs', 'accountedNs', 'droppedNs', 'carriedNs'] as const) {
-    const v = state[f];
-    if (!(typeof v === 'number' && v >= 0 && v <= MAX_SAFE_WHOLE && v % 1 === 0))
-      throw argError('invalid-argument', `${param}.${f}`, 'a whole number of ns ≥ 0', v);
+    if (!isWholeNs(state[f])) throw argError('invalid-argument', `${param}.${f}`, 'a whole number of ns ≥ 0', state[f]);
   }
+}
+
+const isWholeNs = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= MAX_SAFE_WHOLE && v % 1 === 0;
+
+// The fast test every slice takes (direct fields, no loops); the slow one above only runs to say what is wrong.
+function isStealState(state: unknown): boolean {
+  if (typeof state !== 'object' || state === null) return false;
+  const s = state as Partial<StealState>;
+  const seen = s.lastSeenNs;
+  return (
+    (s.policy === 'carry' || s.policy === 'drop') &&
+    (typeof seen === 'bigint' || Number.isSafeInteger(seen)) &&
+    isWholeNs(s.observedNs) &&
+    isWholeNs(s.accountedNs) &&
+    isWholeNs(s.droppedNs) &&
+    isWholeNs(s.carriedNs)
+  );
 }
 
 function restart(state: StealState, stolenTotalNs: ReadingValue): void {
