@@ -5,6 +5,9 @@
  * @module
  */
 
+// A message part as text, a symbol's too (a template literal or `new Error(symbol)` would throw on it).
+const text = (value: unknown): string => String(value);
+
 /** Machine-readable reason a {@link SchedacctError} was thrown. */
 export type SchedacctErrorCode =
   'invalid-argument' | 'out-of-range' | 'strict-anomaly' | 'unsupported' | 'invalid-abi' | 'unavailable';
@@ -26,7 +29,7 @@ export class SchedacctError extends Error {
    * @param message - what was wrong and what to do about it
    */
   constructor(code: SchedacctErrorCode, message: string) {
-    super(message);
+    super(text(message));
     this.name = 'SchedacctError';
     this.code = code;
   }
@@ -56,9 +59,9 @@ export class AbiError extends SchedacctError {
    * @param message - what was wrong and what the ABI requires
    */
   constructor(abi: string, field: string, message: string) {
-    super('invalid-abi', `${abi}: ${field}: ${message}`);
+    super('invalid-abi', `${text(abi)}: ${text(field)}: ${text(message)}`);
     this.name = 'AbiError';
-    this.abi = abi;
-    this.field = field;
+    this.abi = text(abi);
+    this.field = text(field);
   }
 }

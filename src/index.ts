@@ -96,7 +96,7 @@ export {
 } from './abi/xen-runstate.js';
 
 // Backends and the hosts behind them
-export { ABIS, createEmulatedMemory, hostWriteStolen } from './host/emulated-writer.js';
+export { ABIS, checkedHostWriteStolen as hostWriteStolen, createEmulatedMemory } from './host/emulated-writer.js';
 export { SimulatedHost } from './host/simulated-host.js';
 export { createEmulatedSource, decodeEmulated } from './sources/emulated.js';
 export { createSimulatedSource } from './sources/simulated.js';

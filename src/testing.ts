@@ -7,6 +7,7 @@
 export { sourceContract } from './testing/contract.js';
 export { randomTaskEvents } from './testing/random-events.js';
 export { nextReading, READING_VARIANTS, taskEventsFrom, transitionKey, transitionKeys } from './machines/testing.js';
+export { SchedacctError } from './errors.js';
 
 export type { ContractCheck, ContractOptions } from './testing/contract.js';
 export type { RandomEventsOptions } from './testing/random-events.js';

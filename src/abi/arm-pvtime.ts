@@ -5,6 +5,7 @@
  * The host writes `stolen_time` with one single-copy-atomic store; the guest reads it once.
  * @module
  */
+import { checkBigint } from '../check.js';
 import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
@@ -98,7 +99,8 @@ export function decodeArmPvTime(bytes: Bytes, offset = 0): ArmPvTime {
  * @param bytes - memory to write into
  * @param stolenNs - stolen time, ns (u64)
  * @param offset - the structure's offset (default 0)
- * @throws {@link AbiError} for size or alignment; `stolen_time` when the value does not fit a u64
+ * @throws {@link AbiError} for size or alignment; `stolen_time` when the value does not fit a u64;
+ *   {@link SchedacctError} `invalid-argument` for bytes or a `stolenNs` of the wrong type
  * @example
  * ```ts
  * const memory = new Uint8Array(ARM_PVTIME_SIZE); // the page the host shares with the guest
@@ -108,8 +110,9 @@ export function decodeArmPvTime(bytes: Bytes, offset = 0): ArmPvTime {
  */
 export function encodeArmPvTime(bytes: Bytes, stolenNs: bigint, offset = 0): void {
   const view = structView(ARM_PVTIME, bytes, offset, ARM_PVTIME_SIZE, ARM_PVTIME_ALIGN);
+  checkBigint('stolenNs', stolenNs);
   if (stolenNs < 0n || stolenNs >= 1n << 64n)
-    throw new AbiError(ARM_PVTIME, 'stolen_time', `must fit a u64, got ${String(stolenNs)}`);
+    throw new AbiError(ARM_PVTIME, 'stolen_time', `stolenNs must fit a u64, got ${String(stolenNs)}`);
   for (let i = 0; i < ARM_PVTIME_SIZE; i++) view.setUint8(i, 0);
   view.setBigUint64(ARM_PVTIME_STOLEN_OFFSET, stolenNs, true);
 }

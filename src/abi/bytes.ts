@@ -3,6 +3,7 @@
  * ABI's alignment allows.
  * @module
  */
+import { argError, describe } from '../check.js';
 import { AbiError } from '../errors.js';
 
 /** Bytes as the decoders accept them. */
@@ -16,9 +17,17 @@ export type Bytes = Uint8Array | ArrayBuffer | SharedArrayBuffer | DataView;
  * @param size - the structure's size
  * @param alignment - the ABI's alignment
  * @returns a view of exactly the structure
- * @throws {@link AbiError} `size` when the bytes are too short (or, for a whole buffer, not exactly `size`), `alignment`
+ * @throws {@link AbiError} `size` when the bytes are too short (or, for a whole buffer, not exactly `size`), `alignment`;
+ *   {@link SchedacctError} `invalid-argument` for bytes that are not a Uint8Array, DataView or (Shared)ArrayBuffer
  */
 export function structView(abi: string, bytes: Bytes, offset: number, size: number, alignment: number): DataView {
+  if (!(
+    bytes instanceof DataView ||
+    bytes instanceof Uint8Array ||
+    bytes instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer)
+  ))
+    throw argError('invalid-argument', 'bytes', 'a Uint8Array, a DataView or an ArrayBuffer', bytes);
   const view =
     bytes instanceof DataView
       ? bytes
@@ -26,7 +35,7 @@ export function structView(abi: string, bytes: Bytes, offset: number, size: numb
         ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
         : new DataView(bytes);
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new AbiError(abi, 'offset', `must be a whole number ≥ 0, got ${String(offset)}`);
+    throw new AbiError(abi, 'offset', `must be a whole number ≥ 0, got ${describe(offset)}`);
   }
   if (offset === 0 && view.byteLength !== size && view.byteLength < size) {
     throw new AbiError(abi, 'size', `the structure is ${String(size)} bytes, got ${String(view.byteLength)}`);

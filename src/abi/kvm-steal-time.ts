@@ -4,6 +4,7 @@
  * The host makes `version` odd, writes, and makes it even; the guest retries while it is odd or changed.
  * @module
  */
+import { checkBigint, checkObject, checkWhole, describe } from '../check.js';
 import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
@@ -143,10 +144,14 @@ export function decodeKvmStealTime(bytes: Bytes, offset = 0): KvmStealTime {
  */
 export function encodeKvmStealTime(bytes: Bytes, fields: Omit<KvmStealTime, 'flags'>, offset = 0): void {
   const view = structView(KVM_STEAL_TIME, bytes, offset, KVM_STEAL_TIME_SIZE, KVM_STEAL_TIME_ALIGN);
-  if (fields.stealNs < 0n || fields.stealNs >= 1n << 64n) throw new AbiError(KVM_STEAL_TIME, 'steal', 'must fit a u64');
+  checkObject('fields', fields);
+  checkBigint('fields.stealNs', fields.stealNs);
+  if (fields.stealNs < 0n || fields.stealNs >= 1n << 64n)
+    throw new AbiError(KVM_STEAL_TIME, 'steal', `fields.stealNs must fit a u64, got ${String(fields.stealNs)}`);
   if (!Number.isInteger(fields.version) || fields.version < 0 || fields.version > 0xffff_ffff) {
-    throw new AbiError(KVM_STEAL_TIME, 'version', 'must fit a u32');
+    throw new AbiError(KVM_STEAL_TIME, 'version', `fields.version must fit a u32, got ${describe(fields.version)}`);
   }
+  checkWhole('fields.preempted', fields.preempted, 0, 0xff);
   for (let i = 0; i < KVM_STEAL_TIME_SIZE; i++) view.setUint8(i, 0);
   view.setBigUint64(KVM_STEAL_OFFSET, fields.stealNs, true);
   view.setUint32(KVM_VERSION_OFFSET, fields.version, true);

@@ -5,6 +5,7 @@
  * `state_entry_time` has the update bit or changed across the read.
  * @module
  */
+import { argError, checkBigint, checkObject, checkOneOf } from '../check.js';
 import { AbiError } from '../errors.js';
 import { checkZero, structView, type Bytes } from './bytes.js';
 
@@ -114,13 +115,29 @@ export function decodeXenRunstate(bytes: Bytes, offset = 0): XenRunstateInfo {
  * Steal from a runstate: time runnable plus time offline.
  * @param info - the decoded structure
  * @returns stolen ns
+ * @throws {@link SchedacctError} `invalid-argument` for an `info` without a known state and four bigint times
  * @example
  * ```ts
  * xenSteal({ state: 'running', stateEntryTime: 0n, time: [8_000_000n, 1_500_000n, 3_000_000n, 500_000n] }); // 2_000_000n: runnable + offline
  * ```
  */
 export function xenSteal(info: XenRunstateInfo): bigint {
+  checkRunstate('info', info);
   return info.time[1] + info.time[3];
+}
+
+// A runstate as the caller gave it: its state one of XEN_RUNSTATES, its four times bigints.
+function checkRunstate(param: string, info: unknown): void {
+  checkObject(param, info);
+  checkOneOf(`${param}.state`, info.state, XEN_RUNSTATES);
+  const time = info.time;
+  if (!Array.isArray(time) || time.length !== 4 || !time.every((t) => typeof t === 'bigint'))
+    throw argError(
+      'invalid-argument',
+      `${param}.time`,
+      'an array of four bigints (running, runnable, blocked, offline)',
+      time,
+    );
 }
 
 /**
@@ -128,7 +145,8 @@ export function xenSteal(info: XenRunstateInfo): bigint {
  * @param bytes - memory to write into
  * @param info - the fields
  * @param offset - the structure's offset (default 0)
- * @throws {@link AbiError} for size, alignment or a value that does not fit its field
+ * @throws {@link AbiError} for size, alignment or a value that does not fit its field; {@link SchedacctError}
+ *   `invalid-argument` for an `info` without a known state and four bigint times
  * @example
  * ```ts
  * const memory = new Uint8Array(XEN_RUNSTATE_SIZE);
@@ -138,6 +156,8 @@ export function xenSteal(info: XenRunstateInfo): bigint {
  */
 export function encodeXenRunstate(bytes: Bytes, info: XenRunstateInfo, offset = 0): void {
   const view = structView(XEN_RUNSTATE, bytes, offset, XEN_RUNSTATE_SIZE, XEN_RUNSTATE_ALIGN);
+  checkRunstate('info', info);
+  checkBigint('info.stateEntryTime', info.stateEntryTime, 0n, (1n << 64n) - 1n);
   for (let i = 0; i < XEN_RUNSTATE_SIZE; i++) view.setUint8(i, 0);
   view.setInt32(0, XEN_RUNSTATES.indexOf(info.state), true);
   view.setBigUint64(XEN_ENTRY_TIME_OFFSET, info.stateEntryTime, true);

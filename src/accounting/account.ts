@@ -6,6 +6,7 @@
 import { SchedacctError } from '../errors.js';
 import type { TaskId } from './anomaly.js';
 import { MAX_SAFE_WHOLE } from './reading.js';
+import { argError } from '../check.js';
 
 /** Why a task was off the CPU: voluntary sleep (S, I…), uninterruptible wait (D), or preemption (R). */
 export type WaitKind = 'sleep' | 'iowait' | 'preempt';
@@ -59,8 +60,56 @@ export interface AccountRecord extends Omit<TaskTotals, 'sliceVarianceNs2'> {
  * @internal
  */
 export function checkNs(name: string, ns: number): void {
-  if (!(ns >= 0 && ns <= MAX_SAFE_WHOLE)) {
-    throw new SchedacctError('invalid-argument', `${name} must be a finite number of ns ≥ 0, got ${String(ns)}`);
+  if (!(typeof ns === 'number' && ns >= 0 && ns <= MAX_SAFE_WHOLE && ns % 1 === 0)) {
+    const code = typeof ns === 'number' && ns % 1 === 0 && !Number.isNaN(ns) ? 'out-of-range' : 'invalid-argument';
+    throw argError(code, name, 'a whole number of ns from 0 to 2^53 − 1', ns);
+  }
+}
+
+/**
+ * Checks a task id: a safe integer (a Linux tid; perf's −1 included) or a string.
+ * @param name - the parameter's name
+ * @param task - the value
+ * @internal
+ */
+export function checkTaskId(name: string, task: unknown): asserts task is TaskId {
+  if (typeof task !== 'string' && !Number.isSafeInteger(task))
+    throw argError('invalid-argument', name, 'a task id (a safe integer or a string)', task);
+}
+
+// A total that would pass 2^53 − 1 ns is no longer exact: refused, so `runNs = chargedNs + stolenNs` always holds.
+function checkSum(name: string, total: number, add: number): void {
+  if (total + add > MAX_SAFE_WHOLE)
+    throw argError(
+      'out-of-range',
+      name,
+      `at most ${String(MAX_SAFE_WHOLE - total)} ns more on this account`,
+      add,
+      'past 2^53 − 1 ns a total is not exact: open a new account (Ledger.open)',
+    );
+}
+
+const WAIT_FIELDS = { sleep: 'sleepNs', iowait: 'iowaitNs', preempt: 'preemptNs' } as const;
+
+const FIGURES = ['runNs', 'chargedNs', 'stolenNs', 'sleepNs', 'iowaitNs', 'preemptNs', 'delayNs', 'slices'] as const;
+
+/**
+ * Checks an account's figures: whole numbers of ns, with `runNs = chargedNs + stolenNs` and finite slice statistics.
+ * @param name - the parameter's name
+ * @param figures - the figures
+ * @internal
+ */
+export function checkFigures(name: string, figures: object): void {
+  const record = figures as Readonly<Record<string, unknown>>;
+  for (const f of FIGURES) checkNs(`${name}.${f}`, record[f] as number);
+  for (const f of ['minSliceNs', 'maxSliceNs'] as const) checkNs(`${name}.${f}`, record[f] as number);
+  if ((record.runNs as number) !== (record.chargedNs as number) + (record.stolenNs as number))
+    throw argError('invalid-argument', `${name}.runNs`, `${name}.chargedNs + ${name}.stolenNs`, record.runNs);
+  // (a live account keeps its sum of squares private: only a record carries it)
+  for (const f of figures instanceof TaskAccount ? ['meanSliceNs'] : ['meanSliceNs', 'sliceSumSquaresNs2']) {
+    const v = record[f];
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      throw argError('invalid-argument', `${name}.${f}`, 'a finite number ≥ 0', v);
   }
 }
 
@@ -102,8 +151,12 @@ export class TaskAccount {
   // Welford's sum of squared deviations from the mean: the variance is #m2 / (slices − 1).
   #m2 = 0;
 
-  /** @param task - the task this account is for */
+  /**
+   * @param task - the task this account is for
+   * @throws {@link SchedacctError} `invalid-argument` for a task id that is neither a safe integer nor a string
+   */
   constructor(task: TaskId) {
+    checkTaskId('task', task);
     this.task = task;
   }
 
@@ -116,7 +169,8 @@ export class TaskAccount {
    * Adds one run slice.
    * @param runNs - wall time of the slice
    * @param stolenNs - steal inside it (0 to `runNs`); the task is charged `runNs − stolenNs`
-   * @throws {@link SchedacctError} `invalid-argument` for negative values or steal beyond the slice
+   * @throws {@link SchedacctError} `invalid-argument` for values that are not whole numbers ≥ 0 or steal beyond the
+   *   slice; `out-of-range` when a total would pass 2^53 − 1 ns, past which it would not be exact
    */
   addSlice(runNs: number, stolenNs: number): void {
     checkNs('runNs', runNs);
@@ -127,6 +181,7 @@ export class TaskAccount {
         `stolenNs (${String(stolenNs)}) exceeds the slice (${String(runNs)} ns): clamp steal first (chargeSlice)`,
       );
     }
+    checkSum('runNs', this.runNs, runNs);
     this.runNs += runNs;
     this.stolenNs += stolenNs;
     this.chargedNs += runNs - stolenNs;
@@ -142,40 +197,40 @@ export class TaskAccount {
    * Adds time off the CPU.
    * @param kind - why the task waited
    * @param ns - how long
-   * @throws {@link SchedacctError} `invalid-argument` for a negative time or unknown kind
+   * @throws {@link SchedacctError} `invalid-argument` for a time that is not a whole number ≥ 0 or an unknown kind;
+   *   `out-of-range` when the total would pass 2^53 − 1 ns
    */
   addWait(kind: WaitKind, ns: number): void {
     checkNs('wait ns', ns);
-    switch (kind) {
-      case 'sleep':
-        this.sleepNs += ns;
-        break;
-      case 'iowait':
-        this.iowaitNs += ns;
-        break;
-      case 'preempt':
-        this.preemptNs += ns;
-        break;
-      default:
-        throw new SchedacctError('invalid-argument', `wait kind must be sleep, iowait or preempt, got ${String(kind)}`);
-    }
+    const field = Object.hasOwn(WAIT_FIELDS, kind) ? WAIT_FIELDS[kind] : undefined;
+    if (typeof kind !== 'string' || field === undefined)
+      throw argError('invalid-argument', 'wait kind', "'sleep', 'iowait' or 'preempt'", kind);
+    checkSum('wait ns', this[field], ns);
+    this[field] += ns;
   }
 
   /**
    * Adds scheduling delay (runnable → running).
    * @param ns - how long
-   * @throws {@link SchedacctError} `invalid-argument` for a negative time
+   * @throws {@link SchedacctError} `invalid-argument` for a time that is not a whole number ≥ 0; `out-of-range` when
+   *   the total would pass 2^53 − 1 ns
    */
   addDelay(ns: number): void {
     checkNs('delay ns', ns);
+    checkSum('delay ns', this.delayNs, ns);
     this.delayNs += ns;
   }
 
   /**
    * Folds another account into this one (slice statistics combine exactly: Chan et al.).
    * @param other - the account to add (left unchanged)
+   * @throws {@link SchedacctError} `invalid-argument` for anything but a TaskAccount, or one whose figures are not whole
+   *   numbers ≥ 0 with `runNs = chargedNs + stolenNs`; `out-of-range` when a sum would pass 2^53 − 1 ns
    */
   merge(other: TaskAccount): void {
+    if (!(other instanceof TaskAccount)) throw argError('invalid-argument', 'other', 'a TaskAccount', other);
+    checkFigures('other', other);
+    for (const f of FIGURES) checkSum(`other.${f}`, this[f], other[f]);
     this.runNs += other.runNs;
     this.chargedNs += other.chargedNs;
     this.stolenNs += other.stolenNs;
@@ -217,9 +272,13 @@ export class TaskAccount {
   /**
    * Sets this account to a persisted one's figures.
    * @param record - what {@link TaskAccount.toRecord} gave
+   * @throws {@link SchedacctError} `invalid-argument` for a record whose figures are not an account's
    * @internal
    */
   load(record: AccountRecord): void {
+    const value: unknown = record;
+    if (typeof value !== 'object' || value === null) throw argError('invalid-argument', 'record', 'an object', value);
+    checkFigures('record', record);
     this.runNs = record.runNs;
     this.chargedNs = record.chargedNs;
     this.stolenNs = record.stolenNs;

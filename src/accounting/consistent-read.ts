@@ -7,6 +7,7 @@
  */
 import { XEN_UPDATE_BIT } from '../abi/xen-runstate.js';
 import { SchedacctError } from '../errors.js';
+import { argError, checkFunction, checkObject, describe } from '../check.js';
 
 /** A counter reading paired with a stolen-time total. */
 export interface Reading {
@@ -50,9 +51,27 @@ function boundedRead(maxRetries: number, attempt: () => Attempt): ConsistentRead
 }
 
 function checkRetries(maxRetries: number): void {
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
+  if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
+    throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${describe(maxRetries)}`);
   }
+}
+
+// What a reader returned, refused unless it is what the protocol compares (a bigint; a version number).
+function bigintOf(reader: string, value: unknown): bigint {
+  if (typeof value !== 'bigint') throw argError('invalid-argument', reader, 'a function that returns a bigint', value);
+  return value;
+}
+
+function versionOf(value: unknown): number {
+  if (!Number.isInteger(value))
+    throw argError('invalid-argument', 'source.readVersion', 'a function returning a whole number', value);
+  return value as number;
+}
+
+function checkSource(source: unknown, guard: string): void {
+  checkObject('source', source);
+  checkFunction(`source.${guard}`, source[guard]);
+  checkFunction('source.readStolen', source.readStolen);
 }
 
 /**
@@ -62,7 +81,8 @@ function checkRetries(maxRetries: number): void {
  * @param readCounter - reads the raw counter
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the reading, with `retries` and `consistent`
- * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @throws {@link SchedacctError} `invalid-argument` for a reader that is not a function, or a `maxRetries` that is not
+ *   a whole number ≥ 0
  * @example
  * ```ts
  * const memory = new Uint8Array(ARM_PVTIME_SIZE); // the guest's view of its vCPU's PV-time structure
@@ -78,11 +98,13 @@ export function stableRead(
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): ConsistentReading {
+  checkFunction('readStolen', readStolen);
+  checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
-    const s1 = readStolen();
-    const counter = readCounter();
-    const s2 = readStolen();
+    const s1 = bigintOf('readStolen', readStolen());
+    const counter = bigintOf('readCounter', readCounter());
+    const s2 = bigintOf('readStolen', readStolen());
     return { counter, stolenTotalNs: s2, ok: s1 === s2 };
   });
 }
@@ -102,7 +124,8 @@ export interface SeqcountStolen {
  * @param readCounter - reads the raw counter
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the snapshot, with `retries` and `consistent`
- * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @throws {@link SchedacctError} `invalid-argument` for a source without `readVersion` and `readStolen` functions,
+ *   a `readCounter` that is not a function, or a `maxRetries` that is not a whole number ≥ 0
  * @example
  * ```ts
  * let version = 4; // even: the host is not writing
@@ -117,12 +140,14 @@ export function seqcountRead(
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): ConsistentReading {
+  checkSource(source, 'readVersion');
+  checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
-    const v1 = source.readVersion();
-    const stolenTotalNs = source.readStolen();
-    const counter = readCounter();
-    const v2 = source.readVersion();
+    const v1 = versionOf(source.readVersion());
+    const stolenTotalNs = bigintOf('source.readStolen', source.readStolen());
+    const counter = bigintOf('readCounter', readCounter());
+    const v2 = versionOf(source.readVersion());
     return { counter, stolenTotalNs, ok: (v1 & 1) === 0 && v1 === v2 };
   });
 }
@@ -142,7 +167,8 @@ export interface UpdateBitStolen {
  * @param readCounter - reads the raw counter
  * @param maxRetries - retries allowed after the first attempt (default {@link DEFAULT_MAX_RETRIES})
  * @returns the snapshot, with `retries` and `consistent`
- * @throws {@link SchedacctError} `invalid-argument` for a negative or fractional `maxRetries`
+ * @throws {@link SchedacctError} `invalid-argument` for a source without `readEntryTime` and `readStolen`
+ *   functions, a `readCounter` that is not a function, or a `maxRetries` that is not a whole number ≥ 0
  * @example
  * ```ts
  * const xen = { readEntryTime: () => 5_000_000n, readStolen: () => 2_000_000n };
@@ -156,12 +182,14 @@ export function updateBitRead(
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): ConsistentReading {
+  checkSource(source, 'readEntryTime');
+  checkFunction('readCounter', readCounter);
   checkRetries(maxRetries);
   return boundedRead(maxRetries, () => {
-    const e1 = source.readEntryTime();
-    const stolenTotalNs = source.readStolen();
-    const counter = readCounter();
-    const e2 = source.readEntryTime();
+    const e1 = bigintOf('source.readEntryTime', source.readEntryTime());
+    const stolenTotalNs = bigintOf('source.readStolen', source.readStolen());
+    const counter = bigintOf('readCounter', readCounter());
+    const e2 = bigintOf('source.readEntryTime', source.readEntryTime());
     return { counter, stolenTotalNs, ok: (e1 & XEN_UPDATE_BIT) === 0n && e1 === e2 };
   });
 }

@@ -16,6 +16,7 @@ import {
 } from './counter.js';
 import { calcMaxNs, schedClockParams, type SchedClockParams } from './mult-shift.js';
 import { isCount, toBigValue, type ReadingValue } from './reading.js';
+import { checkBigint } from '../check.js';
 
 /** How counter ticks become nanoseconds. */
 export type ConversionMode = 'exact' | 'kernel';
@@ -36,7 +37,8 @@ export interface CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number
+   *   (past 2^53 − 1 ns, 104 days, the result is the nearest double: `chargeSlice` refuses such a slice)
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number;
   /**
@@ -124,8 +126,10 @@ export class ExactConversion implements CounterConversion {
    * ns of an absolute tick count, truncated.
    * @param ticks - ticks since the counter's origin (not masked: pass an unwrapped value)
    * @returns `floor(ticks · 1e9 / counterHz)`
+   * @throws {@link SchedacctError} `invalid-argument` for ticks that are not a bigint
    */
   toNs(ticks: bigint): bigint {
+    checkBigint('ticks', ticks);
     return (ticks * this.num) / this.den;
   }
 
@@ -134,7 +138,8 @@ export class ExactConversion implements CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number
+   *   (past 2^53 − 1 ns, 104 days, the result is the nearest double: `chargeSlice` refuses such a slice)
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number {
     if (typeof before === 'number' && typeof after === 'number' && this.#numbers && isCount(before) && isCount(after)) {
@@ -143,7 +148,7 @@ export class ExactConversion implements CounterConversion {
       if (after <= this.#safeTicksN)
         return floorDiv(after * this.#numN, this.#denN) - floorDiv(before * this.#numN, this.#denN) + 0;
     }
-    return this.#elapsedBig(toBigValue(before), toBigValue(after));
+    return this.#elapsedBig(toBigValue(before, 'before'), toBigValue(after, 'after'));
   }
 
   #elapsedBig(before: bigint, after: bigint): number {
@@ -169,7 +174,7 @@ export class ExactConversion implements CounterConversion {
    * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
   nsOf(counter: ReadingValue): number {
-    const c = toBigValue(counter);
+    const c = toBigValue(counter, 'counter');
     if (c < 0n || c > this.#safeTicks) return -1;
     return floorDiv(Number(c) * this.#numN, this.#denN);
   }
@@ -179,8 +184,11 @@ export class ExactConversion implements CounterConversion {
    * @param before - raw counter at the start
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS}
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is not a bigint
    */
   elapsedSlow(before: bigint, after: bigint): number {
+    checkBigint('before', before);
+    checkBigint('after', after);
     const forward = (after - before) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
     const start = before & this.#mask;
@@ -241,8 +249,10 @@ export class KernelConversion implements CounterConversion {
    * `sched_clock()` for an unwrapped tick count since counter 0.
    * @param ticks - ticks since the counter's origin (not masked: pass an unwrapped value)
    * @returns ns, as the kernel computes them
+   * @throws {@link SchedacctError} `invalid-argument` for ticks that are not a bigint
    */
   toNs(ticks: bigint): bigint {
+    checkBigint('ticks', ticks);
     const epochs = ticks / this.epochCycles;
     const cycles = ticks - epochs * this.epochCycles;
     return epochs * this.#epochNs + ((cycles * this.#mult) >> this.#shift);
@@ -255,7 +265,7 @@ export class KernelConversion implements CounterConversion {
    * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
    */
   nsOf(counter: ReadingValue): number {
-    const c = toBigValue(counter);
+    const c = toBigValue(counter, 'counter');
     if (c < 0n || c > this.#mask) return -1;
     const ns = this.toNs(c);
     return ns <= MAX_SAFE_NS ? Number(ns) : -1;
@@ -266,12 +276,14 @@ export class KernelConversion implements CounterConversion {
    * @param before - raw counter at the start (a bigint, or a safe-integer number: see {@link ReadingValue})
    * @param after - raw counter at the end
    * @returns ns elapsed, or {@link COUNTER_BACKWARDS} when `after` is before `before`
-   * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+   * @throws {@link SchedacctError} `invalid-argument` for a value that is neither a bigint nor a safe-integer number
+   *   (past 2^53 − 1 ns, 104 days, the result is the nearest double: `chargeSlice` refuses such a slice)
    */
   elapsedNs(before: ReadingValue, after: ReadingValue): number {
-    const forward = (toBigValue(after) - toBigValue(before)) & this.#mask;
+    const b = toBigValue(before, 'before');
+    const forward = (toBigValue(after, 'after') - b) & this.#mask;
     if (forward >= this.#half) return COUNTER_BACKWARDS;
-    const start = toBigValue(before) & this.#mask;
+    const start = b & this.#mask;
     return Number(this.toNs(start + forward) - this.toNs(start));
   }
 }

@@ -3,7 +3,7 @@
  * drifts, and a kernel-identical one using Linux's `mult`/`shift` (`clocks_calc_mult_shift`, `sched_clock`).
  * @module
  */
-import { SchedacctError } from '../errors.js';
+import { argError, checkBigint } from '../check.js';
 
 /**
  * Narrowest counter the Arm generic timer may have (ARM DDI 0487, "The system counter").
@@ -48,14 +48,12 @@ export const MIN_ROLLOVER_SECS: bigint = 40n * 365n * 24n * 3600n;
 /**
  * Checks a counter frequency.
  * @param counterHz - Hz
+ * @param param - the caller's name for it
  * @internal
  */
-export function checkHz(counterHz: number): void {
+export function checkHz(counterHz: number, param: string = 'counterHz'): void {
   if (!Number.isSafeInteger(counterHz) || counterHz <= 0) {
-    throw new SchedacctError(
-      'invalid-argument',
-      `counterHz must be a positive whole number of Hz (CNTFRQ_EL0), got ${String(counterHz)}`,
-    );
+    throw argError('invalid-argument', param, 'a positive whole number of Hz (CNTFRQ_EL0)', counterHz);
   }
 }
 
@@ -66,10 +64,8 @@ export function checkHz(counterHz: number): void {
  */
 export function checkWidth(widthBits: number): void {
   if (!Number.isInteger(widthBits) || widthBits < 1 || widthBits > MAX_COUNTER_WIDTH) {
-    throw new SchedacctError(
-      'out-of-range',
-      `counter width must be a whole number of bits from 1 to 64 (Arm: 56–64), got ${String(widthBits)}`,
-    );
+    const code = typeof widthBits === 'number' && Number.isInteger(widthBits) ? 'out-of-range' : 'invalid-argument';
+    throw argError(code, 'widthBits', 'a whole number of bits from 1 to 64 (Arm: 56–64)', widthBits);
   }
 }
 
@@ -124,7 +120,8 @@ export function counterMask(widthBits: number): bigint {
  * @param after - later raw counter value
  * @param widthBits - counter width, 1 to 64 (default 64)
  * @returns ticks elapsed (≥ 0), or a negative count when the counter went backwards
- * @throws {@link SchedacctError} `out-of-range` for a width outside 1–64
+ * @throws {@link SchedacctError} `invalid-argument` for a counter value that is not a bigint; `out-of-range` for a
+ *   width outside 1–64
  * @example
  * ```ts
  * counterDelta(0xff_ffff_ffff_fff0n, 0x10n, 56); // 32n, across the 56-bit wrap
@@ -132,6 +129,8 @@ export function counterMask(widthBits: number): bigint {
  * ```
  */
 export function counterDelta(before: bigint, after: bigint, widthBits: number = MAX_COUNTER_WIDTH): bigint {
+  checkBigint('before', before);
+  checkBigint('after', after);
   const mask = counterMask(widthBits);
   const forward = (after - before) & mask;
   const half = 1n << BigInt(widthBits - 1);

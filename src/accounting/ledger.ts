@@ -6,7 +6,16 @@
  */
 import { SchedacctError } from '../errors.js';
 import { ANOMALY_KINDS, anomalyError, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
-import { checkNs, TaskAccount, type AccountRecord, type TaskTotals } from './account.js';
+import { checkFigures, checkNs, checkTaskId, TaskAccount, type AccountRecord, type TaskTotals } from './account.js';
+import {
+  argError,
+  checkInstance,
+  checkObject,
+  checkOneOf,
+  checkOptionalBoolean,
+  checkOptions,
+  checkString,
+} from '../check.js';
 import type { ConsistentReading } from './consistent-read.js';
 import { FinishedAccounts } from './finished.js';
 
@@ -69,9 +78,12 @@ export class Ledger {
 
   /**
    * @param options - see {@link LedgerOptions}
-   * @throws {@link SchedacctError} `invalid-argument` for a negative `maxAnomalyDetails`
+   * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, a `maxAnomalyDetails` that is
+   *   not a whole number ≥ 0 or a `strict` that is not a boolean
    */
   constructor(options: LedgerOptions = {}) {
+    checkOptions('options', options);
+    checkOptionalBoolean('options.strict', options.strict);
     const max = options.maxAnomalyDetails ?? DEFAULT_ANOMALY_DETAILS;
     if (!Number.isInteger(max) || max < 0) {
       throw new SchedacctError('invalid-argument', `maxAnomalyDetails must be a whole number ≥ 0, got ${String(max)}`);
@@ -84,8 +96,10 @@ export class Ledger {
    * The task's current account, opened on first use. Hold on to it in hot loops.
    * @param task - the task
    * @returns its mutable account
+   * @throws {@link SchedacctError} `invalid-argument` for a task id that is neither a safe integer nor a string
    */
   account(task: TaskId): TaskAccount {
+    checkTaskId('task', task);
     return this.#current.get(task) ?? this.open(task);
   }
 
@@ -94,6 +108,7 @@ export class Ledger {
    * exited). The earlier account keeps its totals and stays in {@link Ledger.accounts}; the new one is current.
    * @param task - the task
    * @returns its new account
+   * @throws {@link SchedacctError} `invalid-argument` for a task id that is neither a safe integer nor a string
    */
   open(task: TaskId): TaskAccount {
     const account = new TaskAccount(task);
@@ -153,9 +168,14 @@ export class Ledger {
    * Opens an account with a persisted account's figures (restoring a persisted machine, see `parseSnapshot`).
    * @param record - what {@link TaskAccount.toRecord} gave
    * @returns the new account, current for its task
-   * @throws {@link SchedacctError} `invalid-argument` for a record with a figure that is not a finite number ≥ 0
+   * @throws {@link SchedacctError} `invalid-argument` for a record that is not an object, or one with a figure that is
+   *   not a whole number ≥ 0, or whose `runNs` is not `chargedNs + stolenNs`
    */
   restore(record: AccountRecord): TaskAccount {
+    const value: unknown = record;
+    checkObject('record', value);
+    checkTaskId('record.task', value.task);
+    checkFigures('record', record);
     const { task, meanSliceNs, sliceSumSquaresNs2, ...counts } = record;
     for (const [name, value] of Object.entries(counts)) checkNs(name, value);
     if (!(Number.isFinite(meanSliceNs) && Number.isFinite(sliceSumSquaresNs2))) {
@@ -170,8 +190,10 @@ export class Ledger {
    * A task's totals (its current account), if it has any.
    * @param task - the task
    * @returns its totals, or `undefined`
+   * @throws {@link SchedacctError} `invalid-argument` for a task id that is neither a safe integer nor a string
    */
   get(task: TaskId): TaskTotals | undefined {
+    checkTaskId('task', task);
     const current = this.#current.get(task);
     if (current !== undefined) return current.toJSON();
     // a finished task: its latest row (a scan, as no map per finished task is kept)
@@ -226,9 +248,13 @@ export class Ledger {
   /**
    * Records an anomaly: counted always, kept in detail up to `maxAnomalyDetails`.
    * @param anomaly - what happened
-   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict`
+   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict`; `invalid-argument` for an anomaly that
+   *   is not an object with a known `kind` and a `message`
    */
   recordAnomaly(anomaly: Anomaly): void {
+    checkObject('anomaly', anomaly);
+    checkOneOf('anomaly.kind', anomaly.kind, ANOMALY_KINDS);
+    checkString('anomaly.message', anomaly.message);
     if (this.strict) throw anomalyError(anomaly);
     this.#anomalyCounts.set(anomaly.kind, (this.#anomalyCounts.get(anomaly.kind) ?? 0) + 1);
     if (this.#anomalies.length < this.#maxDetails) this.#anomalies.push(anomaly);
@@ -239,7 +265,8 @@ export class Ledger {
    * @param reading - what the reader returned
    * @param context - the task, time and CPU to report with it
    * @returns whether the reading was consistent
-   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict` and the reading was not consistent
+   * @throws {@link SchedacctError} `strict-anomaly` when the ledger is `strict` and the reading was not consistent;
+   *   `invalid-argument` for a reading that is not an object with a boolean `consistent`, or a context that is not one
    * @example
    * ```ts
    * const ledger = new Ledger();
@@ -248,6 +275,10 @@ export class Ledger {
    * ```
    */
   checkReading(reading: ConsistentReading, context: ReadingContext = {}): boolean {
+    checkObject('reading', reading);
+    if (typeof reading.consistent !== 'boolean')
+      throw argError('invalid-argument', 'reading.consistent', 'true or false', reading.consistent);
+    checkOptions('context', context);
     if (reading.consistent) return true;
     this.recordAnomaly({
       ...context,
@@ -261,8 +292,10 @@ export class Ledger {
    * How many anomalies were recorded.
    * @param kind - count only this kind (default: all)
    * @returns the count
+   * @throws {@link SchedacctError} `invalid-argument` for a kind that is not an {@link AnomalyKind}
    */
   anomalyCount(kind?: AnomalyKind): number {
+    if (kind !== undefined) checkOneOf('kind', kind, ANOMALY_KINDS);
     if (kind !== undefined) return this.#anomalyCounts.get(kind) ?? 0;
     let n = 0;
     for (const count of this.#anomalyCounts.values()) n += count;
@@ -286,8 +319,11 @@ export class Ledger {
    * added.
    * @param other - the ledger to add (left unchanged)
    * @returns this ledger
+   * @throws {@link SchedacctError} `invalid-argument` for anything but a Ledger; `out-of-range` when a sum would pass
+   *   2^53 − 1 ns
    */
   merge(other: Ledger): this {
+    checkInstance('other', other, Ledger, 'a Ledger');
     for (const account of other.#inOrder()) this.account(account.task).merge(account);
     for (const [kind, count] of other.#anomalyCounts)
       this.#anomalyCounts.set(kind, (this.#anomalyCounts.get(kind) ?? 0) + count);

@@ -4,6 +4,7 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
+import { checkBigint, checkWhole } from '../check.js';
 import { NSEC_PER_SEC, U64_MASK, checkHz, counterMask, counterWidthForHz } from './counter.js';
 
 /** Kernel cycles→ns conversion factors: `ns = (cycles * mult) >> shift`. */
@@ -28,8 +29,8 @@ export interface MultShift {
  * ```
  */
 export function calcMultShift(fromHz: number, toHz: number, maxSec: number): MultShift {
-  checkHz(fromHz);
-  checkHz(toHz);
+  checkHz(fromHz, 'fromHz');
+  checkHz(toHz, 'toHz');
   if (!Number.isSafeInteger(maxSec) || maxSec <= 0) {
     throw new SchedacctError('invalid-argument', `maxSec must be a positive whole number, got ${String(maxSec)}`);
   }
@@ -66,6 +67,8 @@ export interface MaxNs {
  * @param maxAdj - the most NTP may adjust `mult` by (0 for `sched_clock`)
  * @param mask - counter mask ({@link counterMask})
  * @returns the kernel's `max_nsecs` (halved) and `max_cycles`
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for a `mult` that is not a u32 > 0, a `shift`
+ *   outside 0–63, a `maxAdj` outside 0 to `mult − 1`, or a `mask` that is not a bigint from 1 to 2^64 − 1
  * @example
  * ```ts
  * const { mult, shift } = calcMultShift(24_000_000, 1e9, 3600);
@@ -73,6 +76,10 @@ export interface MaxNs {
  * ```
  */
 export function calcMaxNs(mult: number, shift: number, maxAdj: number, mask: bigint): MaxNs {
+  checkWhole('mult', mult, 1, 0xffff_ffff);
+  checkWhole('shift', shift, 0, 63);
+  checkWhole('maxAdj', maxAdj, 0, mult - 1);
+  checkBigint('mask', mask, 1n, U64_MASK);
   let maxCycles = U64_MASK / BigInt(mult + maxAdj);
   if (maxCycles > mask) maxCycles = mask;
   const maxNs = ((maxCycles * BigInt(mult - maxAdj)) & U64_MASK) >> BigInt(shift);
@@ -108,6 +115,7 @@ export function schedClockParams(
   counterHz: number,
   widthBits: number = counterWidthForHz(counterHz),
 ): SchedClockParams {
+  checkHz(counterHz);
   const { mult, shift } = calcMultShift(counterHz, NSEC_PER_SEC, 3600);
   const mask = counterMask(widthBits);
   return {

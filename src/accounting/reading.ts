@@ -25,32 +25,36 @@ export type ReadingValue = bigint | number;
 /**
  * A reading value as a bigint.
  * @param value - a bigint, or a number that is a safe integer
+ * @param param - the name the message gives the value (default `value`): the caller's parameter
  * @returns the value as a bigint
- * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+ * @throws {@link SchedacctError} `invalid-argument` for anything but a bigint or a number that is a safe integer
  * @example
  * ```ts
  * toBigValue(24_000_000); // 24_000_000n
  * ```
  */
-export function toBigValue(value: ReadingValue): bigint {
+export function toBigValue(value: ReadingValue, param: string = 'value'): bigint {
   if (typeof value === 'bigint') return value;
   if (!Number.isSafeInteger(value)) {
+    const got = typeof value === 'number' ? String(value) : `a ${typeof value}`;
     throw new SchedacctError(
       'invalid-argument',
-      `a counter or ns total given as a number must be a safe integer (pass a bigint past 2^53), got ${String(value)}`,
+      `${param} must be a bigint or a number that is a safe integer (pass a bigint past 2^53), got ${got}`,
     );
   }
   return BigInt(value);
 }
 
 /**
- * Refuses a number that is not a safe integer (misuse: a bigint holds any value, a number must hold this one exactly).
+ * Refuses anything but a bigint or a number that is a safe integer (a bigint holds any value, a number must hold this
+ * one exactly).
  * @param value - a reading value
- * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer
+ * @param param - the caller's name for it
+ * @throws {@link SchedacctError} `invalid-argument` for anything else
  * @internal
  */
-export function checkReadingValue(value: ReadingValue): void {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) toBigValue(value);
+export function checkReadingValue(value: ReadingValue, param: string = 'value'): void {
+  if (typeof value !== 'bigint' && !Number.isSafeInteger(value)) toBigValue(value, param);
 }
 
 /**

@@ -4,13 +4,16 @@
  * machine's actions call it, and so does {@link SliceAccountant}.
  * @module
  */
-import type { Anomaly, AnomalyKind, TaskId } from './anomaly.js';
-import { COUNTER_BACKWARDS } from './counter.js';
+import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TaskId } from './anomaly.js';
+import { checkTaskId } from './account.js';
+import { argError, checkFunction, checkInstance, checkObject, checkOneOf, checkOptionalWhole } from '../check.js';
+import { SchedacctError } from '../errors.js';
+import { checkHz, COUNTER_BACKWARDS } from './counter.js';
 import { createConversion, type ConversionMode, type CounterConversion } from './conversion.js';
-import { type ReadingValue } from './reading.js';
-import type { Ledger } from './ledger.js';
+import { checkReadingValue, MAX_SAFE_WHOLE, type ReadingValue } from './reading.js';
+import { Ledger } from './ledger.js';
 import type { Reading } from './consistent-read.js';
-import { accountSteal, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
+import { accountSteal, checkStealState, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
 
 /** What charging one slice gave (see {@link chargeSlice}). */
 export interface SliceCharge {
@@ -51,7 +54,8 @@ export function sliceCharge(): SliceCharge {
  * @param endStolenTotalNs - the stolen total at switch-out
  * @param out - where the result goes (returned)
  * @returns `out`, filled in
- * @throws {@link SchedacctError} `invalid-argument` for a reading that is a number but not a safe integer
+ * @throws {@link SchedacctError} `invalid-argument` for a steal state, conversion or `out` that is not one, or a reading
+ *   that is neither a bigint nor a safe-integer number; `out-of-range` for a slice past 2^53 − 1 ns (104 days)
  * @example
  * ```ts
  * const steal = stealState('drop', 0);
@@ -67,15 +71,42 @@ export function chargeSlice(
   endStolenTotalNs: ReadingValue,
   out: SliceCharge,
 ): SliceCharge {
-  let elapsed = conversion.elapsedNs(startCounter, endCounter);
+  checkStealState('steal', steal);
+  checkReadingValue(endStolenTotalNs, 'endStolenTotalNs');
+  checkObject('conversion', conversion);
+  checkFunction('conversion.elapsedNs', (conversion as unknown as Record<string, unknown>).elapsedNs);
+  checkObject('out', out);
+  let elapsed = sliceNs(conversion, startCounter, endCounter);
   out.counterBackwards = elapsed === COUNTER_BACKWARDS;
   if (out.counterBackwards) elapsed = 0;
-  const stolen = accountSteal(steal, elapsed, endStolenTotalNs);
+  const stolen = sliceSteal(steal, elapsed, endStolenTotalNs);
   out.stealAnomaly = steal.lastAnomaly;
   out.elapsedNs = elapsed;
   out.stolenNs = stolen;
   out.chargedNs = elapsed - stolen;
   return out;
+}
+
+// The conversion's elapsed ns, refused past 2^53 − 1 ns (where a number is no longer exact) in chargeSlice's words.
+function sliceNs(conversion: CounterConversion, startCounter: ReadingValue, endCounter: ReadingValue): number {
+  checkReadingValue(startCounter, 'startCounter');
+  checkReadingValue(endCounter, 'endCounter');
+  const ns = conversion.elapsedNs(startCounter, endCounter);
+  if (ns > MAX_SAFE_WHOLE) {
+    const hint = 'a slice must be shorter than 2^53 ns (104 days); split it';
+    throw argError('out-of-range', 'the slice from startCounter to endCounter', 'at most 2^53 − 1 ns', ns, hint);
+  }
+  return ns;
+}
+
+// accountSteal, its out-of-range error naming chargeSlice's parameter.
+function sliceSteal(steal: StealState, elapsedNs: number, endStolenTotalNs: ReadingValue): number {
+  try {
+    return accountSteal(steal, elapsedNs, endStolenTotalNs);
+  } catch (e) {
+    if (!(e instanceof SchedacctError) || e.code !== 'out-of-range') throw e;
+    throw new SchedacctError(e.code, `endStolenTotalNs: ${e.message}`);
+  }
 }
 
 /** How a {@link SliceAccountant} is set up. */
@@ -117,14 +148,17 @@ export class SliceAccountant {
 
   /**
    * @param options - see {@link SliceAccountantOptions}
-   * @throws {@link SchedacctError} `invalid-argument` for a bad frequency, width or policy
+   * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, or a bad frequency, width,
+   *   conversion, policy or initial total
    */
   constructor(options: SliceAccountantOptions) {
+    checkObject('options', options);
+    checkHz(options.counterHz, 'options.counterHz');
     this.conversion =
       options.widthBits === undefined
         ? createConversion(options.conversion ?? 'exact', options.counterHz)
         : createConversion(options.conversion ?? 'exact', options.counterHz, options.widthBits);
-    this.steal = stealState(options.policy ?? 'drop', options.initialStolenTotalNs ?? 0n);
+    this.steal = stealState(options.policy ?? 'drop', checkedInitial(options.initialStolenTotalNs));
   }
 
   /**
@@ -132,8 +166,12 @@ export class SliceAccountant {
    * @param before - reading at the start of the slice
    * @param after - reading at the end of the slice
    * @returns ns charged to the task (also in {@link SliceAccountant.last})
+   * @throws {@link SchedacctError} `invalid-argument` for a reading that is not an object of a counter and a stolen
+   *   total, each a bigint or a safe-integer number; `out-of-range` for a slice past 2^53 − 1 ns
    */
   charge(before: Reading, after: Reading): number {
+    checkReading('before', before);
+    checkReading('after', after);
     const anomalies = this.anomalies;
     if (anomalies.length !== 0) anomalies.length = 0;
     if (before.stolenTotalNs !== this.steal.lastSeenNs) {
@@ -152,6 +190,22 @@ export class SliceAccountant {
     if (last.stealAnomaly !== null) anomalies.push(last.stealAnomaly);
     return last.chargedNs;
   }
+}
+
+function checkReading(param: string, reading: unknown): void {
+  checkObject(param, reading);
+  for (const field of ['counter', 'stolenTotalNs'] as const) {
+    const value = reading[field];
+    if (typeof value !== 'bigint' && !Number.isSafeInteger(value))
+      throw argError('invalid-argument', `${param}.${field}`, 'a bigint or a safe-integer number', value);
+  }
+}
+
+function checkedInitial(value: unknown): bigint | number {
+  if (value === undefined) return 0n;
+  if (typeof value !== 'bigint' && !Number.isSafeInteger(value))
+    throw argError('invalid-argument', 'options.initialStolenTotalNs', 'a bigint', value);
+  return value as bigint | number;
 }
 
 const MESSAGES: Record<AnomalyKind, string> = {
@@ -174,6 +228,8 @@ const MESSAGES: Record<AnomalyKind, string> = {
  * @param after - reading at switch-out
  * @param atNs - when the slice ended on the caller's timeline, for anomaly reports
  * @returns ns charged
+ * @throws {@link SchedacctError} `invalid-argument` for a ledger, task, accountant, reading or time that is not one;
+ *   `strict-anomaly` when the ledger is strict and the slice met an anomaly
  * @example
  * ```ts
  * const ledger = new Ledger();
@@ -190,6 +246,10 @@ export function bookSlice(
   after: Reading,
   atNs?: number,
 ): number {
+  checkInstance('ledger', ledger, Ledger, 'a Ledger');
+  checkTaskId('task', task);
+  checkInstance('accountant', accountant, SliceAccountant, 'a SliceAccountant');
+  checkOptionalWhole('atNs', atNs);
   const charged = accountant.charge(before, after);
   ledger.account(task).addSlice(accountant.last.elapsedNs, accountant.last.stolenNs);
   for (const kind of accountant.anomalies) {
@@ -204,11 +264,13 @@ export function bookSlice(
  * The sentence schedacct uses for an anomaly kind.
  * @param kind - the kind
  * @returns a short explanation of what happened and what was done
+ * @throws {@link SchedacctError} `invalid-argument` for a kind that is not an {@link AnomalyKind}
  * @example
  * ```ts
  * anomalyMessage('steal-backwards'); // 'stolen total went backwards; steal restarted from the new total'
  * ```
  */
 export function anomalyMessage(kind: AnomalyKind): string {
+  checkOneOf('kind', kind, ANOMALY_KINDS);
   return MESSAGES[kind];
 }

@@ -6,6 +6,7 @@
 import { SchedacctError } from '../errors.js';
 import { checkReadingValue, MAX_SAFE_WHOLE, toBigValue, type ReadingValue } from './reading.js';
 import type { AnomalyKind } from './anomaly.js';
+import { argError, checkObject, checkOneOf, describe } from '../check.js';
 
 /**
  * What happens to steal beyond the elapsed time of the interval it appeared in.
@@ -58,10 +59,8 @@ export interface StealState {
  * ```
  */
 export function stealState(policy: StealPolicy, initialStolenNs: ReadingValue): StealState {
-  if (!STEAL_POLICIES.includes(policy)) {
-    throw new SchedacctError('invalid-argument', `steal policy must be 'carry' or 'drop', got ${policy as string}`);
-  }
-  checkReadingValue(initialStolenNs);
+  checkOneOf('steal policy', policy, STEAL_POLICIES);
+  checkReadingValue(initialStolenNs, 'initialStolenNs');
   return {
     policy,
     lastSeenNs: initialStolenNs,
@@ -77,12 +76,59 @@ export function stealState(policy: StealPolicy, initialStolenNs: ReadingValue): 
  * `later − earlier` as a number: a plain subtraction for two numbers, one BigInt subtraction otherwise.
  * @param earlier - the earlier total
  * @param later - the later total
+ * @param param - the caller's name for the later total
  * @returns the difference
- * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer, mixed with a bigint
+ * @throws {@link SchedacctError} `invalid-argument` for a number that is not a safe integer, mixed with a bigint;
+ *   `out-of-range` for a difference past 2^53 − 1 ns, which a number would not hold exactly
  */
-export function nsBetween(earlier: ReadingValue, later: ReadingValue): number {
+export function nsBetween(earlier: ReadingValue, later: ReadingValue, param: string = 'later'): number {
   if (typeof earlier === 'number' && typeof later === 'number') return later - earlier;
-  return Number(toBigValue(later) - toBigValue(earlier));
+  const ns = toBigValue(later, param) - toBigValue(earlier);
+  if (ns > MAX_SAFE_NS_BIG || ns < -MAX_SAFE_NS_BIG)
+    throw argError(
+      'out-of-range',
+      `${param} − the last total`,
+      'within 2^53 − 1 ns (104 days)',
+      ns,
+      'steal that long is no slice',
+    );
+  return Number(ns);
+}
+
+const MAX_SAFE_NS_BIG = BigInt(MAX_SAFE_WHOLE);
+
+/**
+ * Checks a steal state: a record with a policy, a last total and its counters, before anything is written into it.
+ * @param param - the parameter's name
+ * @param state - the value
+ * @throws {@link SchedacctError} `invalid-argument` naming the first field that is wrong
+ * @internal
+ */
+export function checkStealState(param: string, state: unknown): void {
+  if (isStealState(state)) return;
+  checkObject(param, state);
+  checkOneOf(`${param}.policy`, state.policy, STEAL_POLICIES);
+  checkReadingValue(state.lastSeenNs as ReadingValue, `${param}.lastSeenNs`);
+  for (const f of ['observedNs', 'accountedNs', 'droppedNs', 'carriedNs'] as const) {
+    if (!isWholeNs(state[f])) throw argError('invalid-argument', `${param}.${f}`, 'a whole number of ns ≥ 0', state[f]);
+  }
+}
+
+const isWholeNs = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= MAX_SAFE_WHOLE && v % 1 === 0;
+
+// The fast test every slice takes (direct fields, no loops); the slow one above only runs to say what is wrong.
+function isStealState(state: unknown): boolean {
+  if (typeof state !== 'object' || state === null) return false;
+  const s = state as Partial<StealState>;
+  const seen = s.lastSeenNs;
+  return (
+    (s.policy === 'carry' || s.policy === 'drop') &&
+    (typeof seen === 'bigint' || Number.isSafeInteger(seen)) &&
+    isWholeNs(s.observedNs) &&
+    isWholeNs(s.accountedNs) &&
+    isWholeNs(s.droppedNs) &&
+    isWholeNs(s.carriedNs)
+  );
 }
 
 function restart(state: StealState, stolenTotalNs: ReadingValue): void {
@@ -101,8 +147,9 @@ function restart(state: StealState, stolenTotalNs: ReadingValue): void {
  * @param stolenTotalNs - the stolen total read at the interval's end
  * @returns steal to subtract from the interval, 0 to `elapsedNs`; `state.lastAnomaly` says whether the total went
  *   backwards (`steal-backwards`: restarted from the new total) or jumped past the interval (`steal-exceeds-elapsed`)
- * @throws {@link SchedacctError} `invalid-argument` when `elapsedNs` is negative or not finite, or the total is a
- *   number that is not a safe integer
+ * @throws {@link SchedacctError} `invalid-argument` for a state that is not a steal state, an `elapsedNs` that is not a
+ *   whole number ≥ 0, or a total that is neither a bigint nor a safe integer; `out-of-range` for a total that grew by
+ *   more than 2^53 − 1 ns
  * @example
  * ```ts
  * const state = stealState('drop', 0n);
@@ -112,16 +159,21 @@ function restart(state: StealState, stolenTotalNs: ReadingValue): void {
  * ```
  */
 export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs: ReadingValue): number {
-  if (!(elapsedNs >= 0 && elapsedNs <= MAX_SAFE_WHOLE)) {
-    throw new SchedacctError('invalid-argument', `elapsedNs must be a finite number ≥ 0, got ${String(elapsedNs)}`);
+  checkStealState('state', state);
+  if (!(typeof elapsedNs === 'number' && elapsedNs >= 0 && elapsedNs <= MAX_SAFE_WHOLE && elapsedNs % 1 === 0)) {
+    throw new SchedacctError(
+      'invalid-argument',
+      `elapsedNs must be a whole number of ns ≥ 0, got ${describe(elapsedNs)}`,
+    );
   }
-  checkReadingValue(stolenTotalNs);
-  state.lastAnomaly = null;
+  checkReadingValue(stolenTotalNs, 'stolenTotalNs');
   if (stolenTotalNs < state.lastSeenNs) {
+    state.lastAnomaly = null;
     restart(state, stolenTotalNs);
     return 0;
   }
-  const observed = nsBetween(state.lastSeenNs, stolenTotalNs);
+  const observed = nsBetween(state.lastSeenNs, stolenTotalNs, 'stolenTotalNs');
+  state.lastAnomaly = null;
   state.lastSeenNs = stolenTotalNs;
   state.observedNs += observed;
   if (observed > elapsedNs) state.lastAnomaly = 'steal-exceeds-elapsed';
@@ -138,7 +190,8 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
  * someone else). Carried steal stays carried. A total below the last one sets `lastAnomaly` to `steal-backwards`.
  * @param state - the bookkeeping to update
  * @param stolenTotalNs - the stolen total now
- * @throws {@link SchedacctError} `invalid-argument` for a total that is a number but not a safe integer
+ * @throws {@link SchedacctError} `invalid-argument` for a state that is not a steal state, or a total that is neither a
+ *   bigint nor a safe integer
  * @example
  * ```ts
  * const state = stealState('carry', 0n);
@@ -147,7 +200,8 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
  * ```
  */
 export function skipSteal(state: StealState, stolenTotalNs: ReadingValue): void {
-  checkReadingValue(stolenTotalNs);
+  checkStealState('state', state);
+  checkReadingValue(stolenTotalNs, 'stolenTotalNs');
   state.lastAnomaly = null;
   if (stolenTotalNs < state.lastSeenNs) restart(state, stolenTotalNs);
   else state.lastSeenNs = stolenTotalNs;

@@ -3,6 +3,7 @@
  * every transition (event, guard, actions) is read from `machine.root`, so the diagram cannot drift from the code.
  * @module
  */
+import { checkMachine, checkOptions } from '../check.js';
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import type { MachineDefinition } from '../machines/compile.js';
 import { readAction, readGuard, type GuardRef } from '../machines/definition.js';
@@ -55,12 +56,15 @@ export interface MermaidOptions {
  * @param machine - any XState machine with named guards and actions
  * @param options - see {@link MermaidOptions}
  * @returns the diagram's text
+ * @throws {@link SchedacctError} `invalid-argument` for a machine that is not an XState machine, or options that are not an object
  * @example
  * ```ts
  * console.log(toMermaid(taskMachine)); // paste into any Mermaid renderer
  * ```
  */
 export function toMermaid(machine: MachineDefinition, options: MermaidOptions = {}): string {
+  checkMachine('machine', machine);
+  checkOptions('options', options);
   const root = machine.root;
   const lines = ['stateDiagram-v2'];
   const label = (event: string, t: AnyTransitionDefinition): string => {

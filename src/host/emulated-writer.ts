@@ -8,6 +8,7 @@ import { encodeArmPvTime } from '../abi/arm-pvtime.js';
 import { encodeKvmStealTime } from '../abi/kvm-steal-time.js';
 import { encodeXenRunstate } from '../abi/xen-runstate.js';
 import { SchedacctError } from '../errors.js';
+import { argError, checkBigint, checkInstance, checkWhole } from '../check.js';
 
 /** The hypervisor ABIs schedacct emulates. */
 export type Abi = 'arm64' | 'x86' | 'xen';
@@ -112,12 +113,49 @@ export function memoryViews(buffer: SharedArrayBuffer): EmulatedMemory {
  * @param stolen - the new total, ns
  * @param torn - write 64-bit values as two 32-bit halves
  * @param entryTime - Xen: the new `state_entry_time` (ns, without the update bit)
+ * @throws {@link SchedacctError} `invalid-argument` for views that are not the emulation's, an unknown ABI code, a
+ *   total or entry time that is not a bigint from 0 to 2^64 − 1, or a `torn` that is not a boolean
  * @example
  * ```ts
  * const memory = createEmulatedMemory('x86');
  * hostWriteStolen(memory.i32, memory.u64, ABIS.indexOf('x86'), 2_000_000n, false, 0n);
  * decodeEmulated(memory, 'x86'); // { stealNs: 2_000_000n, version: 2, flags: 0, preempted: 0 }: version went 1, then 2
  * ```
+ */
+export function checkedHostWriteStolen(
+  i32: Int32Array,
+  u64: BigUint64Array,
+  abi: number,
+  stolen: bigint,
+  torn: boolean,
+  entryTime: bigint,
+): void {
+  checkInstance('i32', i32, Int32Array, 'an Int32Array over the emulation buffer (createEmulatedMemory)');
+  checkInstance('u64', u64, BigUint64Array, 'a BigUint64Array over the emulation buffer (createEmulatedMemory)');
+  if (i32.byteLength < EMULATED_LAYOUT.size || u64.byteLength < EMULATED_LAYOUT.size)
+    throw argError(
+      'invalid-argument',
+      'i32',
+      `views of at least ${String(EMULATED_LAYOUT.size)} bytes`,
+      i32.byteLength,
+    );
+  checkWhole('abi', abi, 0, ABIS.length - 1);
+  checkBigint('stolen', stolen, 0n, (1n << 64n) - 1n);
+  if (typeof torn !== 'boolean') throw argError('invalid-argument', 'torn', 'true or false', torn);
+  checkBigint('entryTime', entryTime, 0n, (1n << 63n) - 1n);
+  hostWriteStolen(i32, u64, abi, stolen, torn, entryTime);
+}
+
+/**
+ * {@link checkedHostWriteStolen} without its checks, self-contained (no imports, no closures) so the worker thread of
+ * the race runs this very function (its source text).
+ * @param i32 - 32-bit view of the shared memory
+ * @param u64 - 64-bit view of the shared memory
+ * @param abi - 0 arm64, 1 x86, 2 xen
+ * @param stolen - the new total, ns
+ * @param torn - write 64-bit values as two 32-bit halves
+ * @param entryTime - Xen: the new `state_entry_time` (ns, without the update bit)
+ * @internal
  */
 export function hostWriteStolen(
   i32: Int32Array,

@@ -5,6 +5,19 @@
  * @module
  */
 import { SchedacctError } from '../errors.js';
+import {
+  argError,
+  checkBigint,
+  checkFinite,
+  checkFunction,
+  checkObject,
+  checkOneOf,
+  checkOptionalBoolean,
+  checkOptionalWhole,
+  checkWhole,
+} from '../check.js';
+import { MAX_SAFE_WHOLE } from '../accounting/reading.js';
+import { checkHz } from '../accounting/counter.js';
 import { mulberry32 } from './prng.js';
 import {
   compileVcpuMachine,
@@ -140,9 +153,60 @@ function* stealIntervals(pattern: StealPattern, seed: number): Generator<Interva
   }
 }
 
+const PATTERN_NS: Record<StealPattern['kind'], readonly string[]> = {
+  none: [],
+  constant: ['periodNs'],
+  periodic: ['periodNs', 'stealNs'],
+  bursts: ['onNs', 'offNs'],
+  random: ['meanRunNs', 'meanStealNs'],
+  schedule: [],
+};
+
+// The options' types, before the pattern's own rules (which compare numbers) run.
+function checkOptions(options: SimulatedOptions): void {
+  checkObject('options', options);
+  const pattern: unknown = options.pattern;
+  checkObject('options.pattern', pattern);
+  checkOneOf('options.pattern.kind', pattern.kind, Object.keys(PATTERN_NS) as StealPattern['kind'][]);
+  for (const f of PATTERN_NS[pattern.kind]) {
+    if (f !== 'periodNs' || pattern.kind !== 'constant' || pattern[f] !== undefined)
+      checkWhole(`options.pattern.${f}`, pattern[f]);
+  }
+  if (pattern.kind === 'constant') checkFinite('options.pattern.share', pattern.share);
+  if (pattern.kind === 'schedule') checkIntervals('options.pattern.intervals', pattern.intervals);
+  if (options.pauses !== undefined) checkIntervals('options.pauses', options.pauses);
+  checkOptionalWhole('options.seed', options.seed, 0, 0xffff_ffff);
+  checkOptionalBoolean('options.offlineIsSteal', options.offlineIsSteal);
+  if (options.clock !== undefined) {
+    checkObject('options.clock', options.clock);
+    checkFunction('options.clock.now', (options.clock as unknown as Record<string, unknown>).now);
+  }
+}
+
+/**
+ * Checks a source's counter options (frequency, width, start).
+ * @param options - the options
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for a bad frequency, width or start
+ * @internal
+ */
+export function checkCounterOptions(options: SimulatedOptions): void {
+  if (options.counterHz !== undefined) checkHz(options.counterHz, 'options.counterHz');
+  if (options.widthBits !== undefined) checkWhole('options.widthBits', options.widthBits, 1, 64);
+  if (options.counterStart !== undefined) checkBigint('options.counterStart', options.counterStart, 0n);
+}
+
+function checkIntervals(param: string, intervals: unknown): void {
+  if (!Array.isArray(intervals)) throw argError('invalid-argument', param, 'an array of { startNs, endNs }', intervals);
+  intervals.forEach((i: unknown, k) => {
+    checkObject(`${param}[${String(k)}]`, i);
+    checkWhole(`${param}[${String(k)}].startNs`, i.startNs);
+    checkWhole(`${param}[${String(k)}].endNs`, i.endNs);
+  });
+}
+
 function checkPattern(pattern: StealPattern): void {
   const bad = (why: string): never => {
-    throw new SchedacctError('invalid-argument', `steal pattern '${pattern.kind}': ${why}`);
+    throw new SchedacctError('invalid-argument', `options.pattern (steal pattern '${pattern.kind}'): ${why}`);
   };
   if (pattern.kind === 'constant' && !(pattern.share >= 0 && pattern.share < 1)) bad('share must be in [0, 1)');
   if (
@@ -183,8 +247,13 @@ export class SimulatedHost {
   #pausedSince = -1;
   readonly #clock: TimeBase | undefined;
 
-  /** @param options - see {@link SimulatedOptions} */
+  /**
+   * @param options - see {@link SimulatedOptions}
+   * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for options that are not an object, a pattern
+   *   of an unknown kind or with numbers outside its rules, pauses that are not sorted intervals, or a bad seed or clock
+   */
   constructor(options: SimulatedOptions) {
+    checkOptions(options);
     checkPattern(options.pattern);
     this.#clock = options.clock;
     this.#events = SimulatedHost.#merge(stealIntervals(options.pattern, options.seed ?? 1), options.pauses ?? []);
@@ -259,13 +328,13 @@ export class SimulatedHost {
   /**
    * Moves host time forward, applying every host event on the way.
    * @param ns - host ns to advance by (≥ 0)
-   * @throws {@link SchedacctError} `invalid-argument` for negative or non-finite ns, or when following a clock
+   * @throws {@link SchedacctError} `invalid-argument` for ns that is not a whole number, or when following a clock;
+   *   `out-of-range` for a negative ns or one that takes host time past 2^53 − 1 ns
    */
   advance(ns: number): void {
     if (this.#clock !== undefined)
       throw new SchedacctError('invalid-argument', 'this host follows a clock: advance the clock instead');
-    if (!(ns >= 0 && Number.isFinite(ns)))
-      throw new SchedacctError('invalid-argument', `advance takes ns ≥ 0, got ${String(ns)}`);
+    checkWhole('advance ns', ns, 0, MAX_SAFE_WHOLE - this.#hostNs);
     this.#advanceTo(this.#hostNs + ns);
   }
 

@@ -6,6 +6,7 @@
  * steal is `time[runnable] + time[offline]`).
  * @module
  */
+import { checkBigint, checkInstance, checkObject, checkOneOf, checkOptionalBoolean, checkWhole } from '../check.js';
 import { not, setup } from 'xstate';
 import type { Anomaly } from '../accounting/anomaly.js';
 import { Ledger } from '../accounting/ledger.js';
@@ -58,6 +59,8 @@ export interface VcpuInput {
 /** Where a vCPU's host time went. */
 export type VcpuBucket = 'running' | 'runnable' | 'paused' | 'offline';
 
+const VCPU_BUCKETS: readonly VcpuBucket[] = ['running', 'runnable', 'paused', 'offline'];
+
 /** The vCPU machine's context (flat). */
 export interface VcpuContext {
   /** The vCPU's index. */
@@ -93,6 +96,10 @@ export interface VcpuContext {
  * ```
  */
 export function createVcpuContext(input: VcpuInput): VcpuContext {
+  checkObject('input', input);
+  checkWhole('input.vcpu', input.vcpu);
+  checkOptionalBoolean('input.offlineIsSteal', input.offlineIsSteal);
+  if (input.ledger !== undefined) checkInstance('input.ledger', input.ledger, Ledger, 'a Ledger');
   const startNs = input.startNs ?? 0;
   if (!Number.isSafeInteger(startNs) || startNs < 0) {
     throw new SchedacctError('invalid-argument', `startNs must be a whole number ≥ 0, got ${String(startNs)}`);
@@ -118,6 +125,7 @@ export function createVcpuContext(input: VcpuInput): VcpuContext {
  * @param state - the vCPU's current state
  * @param atNs - host time, ns (≥ the last event's)
  * @returns the stolen total including the interval still in progress
+ * @throws {@link SchedacctError} `invalid-argument` for a context that is not a vCPU's, an unknown state, or an `atNs` that is not a whole number ≥ 0
  * @example
  * ```ts
  * const vcpu = compileVcpuMachine().start(createVcpuContext({ vcpu: 0 }));
@@ -127,6 +135,11 @@ export function createVcpuContext(input: VcpuInput): VcpuContext {
  * ```
  */
 export function stolenAt(context: VcpuContext, state: VcpuBucket, atNs: number): bigint {
+  checkObject('context', context);
+  checkBigint('context.stolenTotalNs', context.stolenTotalNs);
+  checkWhole('context.enteredNs', context.enteredNs);
+  checkOneOf('state', state, VCPU_BUCKETS);
+  checkWhole('atNs', atNs);
   const open = Math.max(0, atNs - context.enteredNs);
   const accruing = state === 'runnable' || (state === 'offline' && context.offlineIsSteal);
   return context.stolenTotalNs + (accruing ? BigInt(open) : 0n);

@@ -5,6 +5,7 @@
  * guard and action comes from walking `machine.root`.
  * @module
  */
+import { checkImpls, checkMachine, checkObject, checkOptions, checkString } from '../check.js';
 import {
   type AnyStateMachine,
   type AnyStateNode,
@@ -82,6 +83,7 @@ export interface StepperInstance<C, E> {
    * Processes one event.
    * @param event - the event
    * @returns whether a transition was taken
+   * @throws {@link SchedacctError} `invalid-argument` for an event that is not an object with a string `type`
    */
   send(event: E): boolean;
 }
@@ -106,6 +108,7 @@ export interface CompiledMachine<C, E> {
    * Starts an instance at the machine's initial state.
    * @param context - the initial context (taken over and mutated)
    * @returns the instance
+   * @throws {@link SchedacctError} `invalid-argument` for a context that is not an object
    */
   start(context: C): StepperInstance<C, E>;
   /**
@@ -113,6 +116,8 @@ export interface CompiledMachine<C, E> {
    * @param value - the state value (as from an XState snapshot)
    * @param context - the context (taken over and mutated)
    * @returns the instance
+   * @throws {@link SchedacctError} `invalid-argument` for a context that is not an object, or a state the machine does
+   *   not have
    */
   resume(value: StateValue, context: C): StepperInstance<C, E>;
 }
@@ -155,6 +160,7 @@ class Stepper<C, E> implements StepperInstance<C, E> {
   #leaf: number;
 
   constructor(tables: StepperTables<C, E>, leaf: number, context: C) {
+    checkObject('context', context);
     this.#tables = tables;
     this.#leaf = leaf;
     this.context = context;
@@ -173,6 +179,8 @@ class Stepper<C, E> implements StepperInstance<C, E> {
   }
 
   send(event: E): boolean {
+    checkObject('event', event);
+    checkString('event.type', event.type);
     const tables = this.#tables;
     if (tables.isDone[this.#leaf] === true) return false;
     const next = tables.step(this.#leaf, this.context, event);
@@ -180,6 +188,14 @@ class Stepper<C, E> implements StepperInstance<C, E> {
     this.#leaf = next;
     return true;
   }
+}
+
+// compileMachine's arguments checked, and the machine's root.
+function checkedRoot(machine: MachineDefinition, impls: unknown, options: unknown): AnyStateNode {
+  checkMachine('machine', machine);
+  checkImpls('impls', impls, ['guards', 'actions']);
+  checkOptions('options', options);
+  return machine.root;
 }
 
 // Every state node of a machine, the root first; throws for what the stepper does not run.
@@ -222,7 +238,7 @@ export function compileMachine<C, E extends EventObject, G extends ParamsByName,
   impls: MachineImplementations<C, E, G, A>,
   options: CompileOptions = {},
 ): CompiledMachine<C, E> {
-  const root = machine.root;
+  const root = checkedRoot(machine, impls, options);
   const all = statesOf(root);
   const leaves = all.filter((n) => n.type === 'atomic' || n.type === 'final');
   const leafIndex = new Map(leaves.map((n, i) => [n, i]));

@@ -3,6 +3,7 @@
  * called by the XState actor (through `setup({ guards, actions })`) and by the compiled stepper alike.
  * @module
  */
+import { checkImpls } from '../check.js';
 import { assign, type ActionFunction, type EventObject, type MachineContext, type ParameterizedObject } from 'xstate';
 
 /**
@@ -99,6 +100,7 @@ export function actionsByName<C, E>(impls: { readonly actions: object }): ByName
  * The guards for `setup({ guards })`: each calls the shared implementation.
  * @param impls - the shared implementations
  * @returns XState guard functions, by name
+ * @throws {@link SchedacctError} `invalid-argument` for implementations without a `guards` object
  * @example
  * ```ts
  * import { createActor, setup } from 'xstate';
@@ -118,6 +120,7 @@ export function actionsByName<C, E>(impls: { readonly actions: object }): ByName
 export function toXStateGuards<C, E, G extends ParamsByName>(
   impls: GuardImplementations<C, E, G>,
 ): XStateGuards<C, E, G> {
+  checkImpls('impls', impls, ['guards']);
   const out: Record<string, (args: XArgs<C, E>, params: unknown) => boolean> = {};
   for (const [name, impl] of Object.entries(guardsByName<C, E>(impls))) {
     if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);
@@ -131,6 +134,7 @@ export function toXStateGuards<C, E, G extends ParamsByName>(
  * `xstate/graph` and any snapshot you kept remain correct. This is what the package's machines use.
  * @param impls - the shared implementations
  * @returns XState actions, by name
+ * @throws {@link SchedacctError} `invalid-argument` for implementations without an `actions` object
  * @example
  * ```ts
  * import { createActor, setup } from 'xstate';
@@ -149,6 +153,7 @@ export function toXStateGuards<C, E, G extends ParamsByName>(
 export function toXStateActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
   impls: ActionImplementations<C, E, A>,
 ): XStateActions<C, E, A> {
+  checkImpls('impls', impls, ['actions']);
   const out: Record<string, unknown> = {};
   for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
     if (impl === undefined) continue;
@@ -167,6 +172,7 @@ export function toXStateActions<C extends MachineContext, E extends EventObject,
  * the purity of `machine.transition()` and `xstate/graph`, which apply several events to one snapshot.
  * @param impls - the shared implementations
  * @returns XState actions, by name
+ * @throws {@link SchedacctError} `invalid-argument` for implementations without an `actions` object
  * @example
  * ```ts
  * import { createActor } from 'xstate';
@@ -180,6 +186,7 @@ export function toXStateActions<C extends MachineContext, E extends EventObject,
 export function toXStateInPlaceActions<C extends MachineContext, E extends EventObject, A extends ParamsByName>(
   impls: ActionImplementations<C, E, A>,
 ): XStateActions<C, E, A> {
+  checkImpls('impls', impls, ['actions']);
   const out: Record<string, (args: XArgs<C, E>, params: unknown) => void> = {};
   for (const [name, impl] of Object.entries(actionsByName<C, E>(impls))) {
     if (impl !== undefined) out[name] = (args, params) => impl(args.context, args.event, params);

@@ -10,6 +10,7 @@ import type { AnyStateMachine, Snapshot, SnapshotFrom, StateValue } from 'xstate
 import { Ledger } from '../accounting/ledger.js';
 import { TaskAccount, type AccountRecord } from '../accounting/account.js';
 import { SchedacctError } from '../errors.js';
+import { argError, checkInstance, checkString } from '../check.js';
 
 /**
  * A machine's snapshot as `actor.getPersistedSnapshot()` wrote it and {@link parseSnapshot} read it back: what
@@ -27,6 +28,7 @@ export type PersistedSnapshot<TMachine extends AnyStateMachine> = Snapshot<unkno
  * JSON text of a value, BigInts included; task accounts as their figures, ledgers left out.
  * @param value - e.g. `actor.getPersistedSnapshot()`
  * @returns JSON text
+ * @throws {@link SchedacctError} `invalid-argument` for a value JSON cannot write (a cycle, a function at the top)
  * @example
  * ```ts
  * import { createActor } from 'xstate';
@@ -40,6 +42,23 @@ export type PersistedSnapshot<TMachine extends AnyStateMachine> = Snapshot<unkno
  * ```
  */
 export function stringifySnapshot(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = stringify(value);
+  } catch (e) {
+    throw argError(
+      'invalid-argument',
+      'value',
+      'a value JSON can write',
+      value,
+      e instanceof Error ? e.message : String(e),
+    );
+  }
+  if (text === undefined) throw argError('invalid-argument', 'value', 'a value JSON can write', value);
+  return text;
+}
+
+function stringify(value: unknown): string | undefined {
   // (the holder's own value: JSON.stringify applies toJSON before a replacer sees it)
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     const own = this[key];
@@ -65,6 +84,16 @@ function parseJson(text: string, ledger: Ledger): unknown {
   });
 }
 
+// JSON.parse's SyntaxError, and a restored account's, as the misuse they are.
+function parseText(text: string, ledger: Ledger): unknown {
+  try {
+    return parseJson(text, ledger);
+  } catch (e) {
+    if (e instanceof SchedacctError) throw e;
+    throw argError('invalid-argument', 'text', 'JSON text', text, e instanceof Error ? e.message : String(e));
+  }
+}
+
 const STATUSES: readonly unknown[] = ['active', 'done', 'error', 'stopped'];
 
 function isStateValue(value: unknown): value is StateValue {
@@ -79,7 +108,8 @@ function isStateValue(value: unknown): value is StateValue {
  * @param text - JSON text
  * @param ledger - where restored task accounts go (default: a new ledger)
  * @returns the value, BigInts and accounts restored
- * @throws SyntaxError for text that is not JSON
+ * @throws {@link SchedacctError} `invalid-argument` for text that is not a string of JSON, a ledger that is not a
+ *   Ledger, or an account in it whose figures are not an account's
  * @example
  * ```ts
  * const text = stringifySnapshot({ stolenTotalNs: 2_000_000n }); // '{"stolenTotalNs":{"$bigint":"2000000"}}'
@@ -108,12 +138,22 @@ export function parseSnapshot(
   ledger: Ledger = new Ledger(),
 ): unknown {
   if (typeof machineOrText === 'string') {
-    return parseJson(machineOrText, textOrLedger instanceof Ledger ? textOrLedger : ledger);
+    if (typeof textOrLedger === 'string')
+      throw argError('invalid-argument', 'ledger', 'a Ledger (text second takes a machine first)', textOrLedger);
+    if (textOrLedger !== undefined) checkInstance('ledger', textOrLedger, Ledger, 'a Ledger');
+    return parseText(machineOrText, textOrLedger ?? ledger);
   }
-  const text = typeof textOrLedger === 'string' ? textOrLedger : '';
+  const first: unknown = machineOrText;
+  if (typeof first !== 'object' || first === null)
+    throw argError('invalid-argument', 'text', 'JSON text (or a machine, then its text)', first);
+  checkString('text', textOrLedger);
+  checkInstance('ledger', ledger, Ledger, 'a Ledger');
+  const text = textOrLedger;
   const machine = machineOrText;
+  if (typeof machine.resolveState !== 'function')
+    throw argError('invalid-argument', 'machine', 'an XState machine', machine);
   const bad = (why: string): never => {
-    throw new SchedacctError('invalid-argument', `not a persisted snapshot of machine '${machine.id}': ${why}`);
+    throw new SchedacctError('invalid-argument', `text is not a persisted snapshot of machine '${machine.id}': ${why}`);
   };
   let parsed: unknown;
   try {

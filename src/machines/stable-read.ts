@@ -5,6 +5,7 @@
  * `stableRead` in the accounting core.
  * @module
  */
+import { checkFunction, checkOptions } from '../check.js';
 import { setup } from 'xstate';
 import { DEFAULT_MAX_RETRIES, type ConsistentReading } from '../accounting/consistent-read.js';
 import { SchedacctError } from '../errors.js';
@@ -56,6 +57,7 @@ export interface StableReadContext {
  * ```
  */
 export function createStableReadContext(input: StableReadInput = {}): StableReadContext {
+  checkOptions('input', input);
   const maxRetries = input.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new SchedacctError('invalid-argument', `maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
@@ -217,6 +219,8 @@ export function stableReadByMachine(
   readCounter: () => bigint,
   maxRetries: number = DEFAULT_MAX_RETRIES,
 ): ConsistentReading {
+  checkFunction('readStolen', readStolen);
+  checkFunction('readCounter', readCounter);
   compiled ??= compileMachine(stableReadMachine, stableReadImplementations);
   const run = compiled.start(createStableReadContext({ maxRetries }));
   while (!run.done) {

@@ -2,9 +2,10 @@
  * The task machine's context: a task's lifecycle marks and steal bookkeeping, and the ledger account it books into.
  * @module
  */
-import type { TaskAccount, TaskTotals } from '../accounting/account.js';
+import { checkInstance, checkObject, checkOptionalBoolean } from '../check.js';
+import { checkTaskId, TaskAccount, type TaskTotals } from '../accounting/account.js';
 import type { TaskId } from '../accounting/anomaly.js';
-import { counterWidthForHz } from '../accounting/counter.js';
+import { checkHz, counterWidthForHz } from '../accounting/counter.js';
 import type { ConversionMode } from '../accounting/conversion.js';
 import { Ledger } from '../accounting/ledger.js';
 import type { ReadingValue } from '../accounting/reading.js';
@@ -68,6 +69,11 @@ export interface TaskContext extends StealState {
  * ```
  */
 export function createTaskContext(input: TaskInput): TaskContext {
+  checkObject('input', input);
+  checkTaskId('input.task', input.task);
+  checkHz(input.counterHz, 'input.counterHz');
+  checkOptionalBoolean('input.delayAfterPreempt', input.delayAfterPreempt);
+  if (input.ledger !== undefined) checkInstance('input.ledger', input.ledger, Ledger, 'a Ledger');
   const widthBits = input.widthBits ?? counterWidthForHz(input.counterHz);
   const conversion = input.conversion ?? 'exact';
   conversionFor(conversion, input.counterHz, widthBits); // validates frequency, width and mode now
@@ -109,6 +115,7 @@ export function createTaskContext(input: TaskInput): TaskContext {
  * The task's totals, as its account in the ledger holds them.
  * @param context - a task machine's context
  * @returns its totals
+ * @throws {@link SchedacctError} `invalid-argument` for a context that is not a task machine's
  * @example
  * ```ts
  * const task = compileTaskMachine().start(createTaskContext({ task: 42, counterHz: 24_000_000 }));
@@ -118,5 +125,7 @@ export function createTaskContext(input: TaskInput): TaskContext {
  * ```
  */
 export function taskTotals(context: TaskContext): TaskTotals {
+  checkObject('context', context);
+  checkInstance('context.account', context.account, TaskAccount, "a TaskAccount (a task machine's context)");
   return context.account.toJSON();
 }

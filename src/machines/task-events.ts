@@ -3,6 +3,7 @@
  * each with the reading taken when it happened.
  * @module
  */
+import { checkObject, checkReadingArg, checkString, checkWhole } from '../check.js';
 import type { TaskId } from '../accounting/anomaly.js';
 import type { WaitKind } from '../accounting/account.js';
 import type { ConversionMode } from '../accounting/conversion.js';
@@ -142,6 +143,7 @@ export type OffKind = WaitKind | 'none';
  * @param state - the state letter(s)
  * @param reading - the reading at the switch
  * @returns the event to send
+ * @throws {@link SchedacctError} `invalid-argument` for a state that is not a string, or a reading without a counter, a stolen total and a CPU
  * @example
  * ```ts
  * switchOutEvent('D', { counter: 240_000n, stolenTotalNs: 0n, cpu: 0 }); // { type: 'block', reading: { … }, state: 'D' }
@@ -149,6 +151,11 @@ export type OffKind = WaitKind | 'none';
  * ```
  */
 export function switchOutEvent(state: string, reading: TaskReading): TaskEvent {
+  checkString('state', state);
+  checkObject('reading', reading);
+  checkReadingArg('reading.counter', reading.counter);
+  checkReadingArg('reading.stolenTotalNs', reading.stolenTotalNs);
+  checkWhole('reading.cpu', reading.cpu);
   const type = switchOutType(state);
   return type === 'block' ? { type, reading, state } : { type, reading };
 }
@@ -157,6 +164,7 @@ export function switchOutEvent(state: string, reading: TaskReading): TaskEvent {
  * The type of {@link switchOutEvent} for a kernel state letter: `R…` preempt, `X…`/`Z…`/`x…` exit, anything else block.
  * @param state - the state letter(s)
  * @returns the event type
+ * @throws {@link SchedacctError} `invalid-argument` for a state that is not a string
  * @example
  * ```ts
  * switchOutType('R+'); // 'preempt'
@@ -165,6 +173,7 @@ export function switchOutEvent(state: string, reading: TaskReading): TaskEvent {
  * ```
  */
 export function switchOutType(state: string): 'preempt' | 'exit' | 'block' {
+  checkString('state', state);
   const c = state.charCodeAt(0);
   if (c === 82) return 'preempt'; // R
   if (c === 88 || c === 90 || c === 120) return 'exit'; // X Z x

@@ -4,6 +4,7 @@
  * drivers against the model.
  * @module
  */
+import { argError, checkMachine, checkObject, checkOneOf, checkReadingArg } from '../check.js';
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import type { ReadingValue } from '../accounting/reading.js';
 import type { MachineDefinition } from './compile.js';
@@ -34,12 +35,22 @@ function plus(value: ReadingValue, delta: number): ReadingValue {
   return sum < 0n ? 0n : sum;
 }
 
+// A task context as far as the readings go: its last counter and stolen total, and its CPU.
+function checkTaskContext(param: string, context: unknown): void {
+  checkObject(param, context);
+  checkReadingArg(`${param}.lastCounter`, context.lastCounter);
+  checkReadingArg(`${param}.lastStolenNs`, context.lastStolenNs);
+  if (!Number.isSafeInteger(context.cpu))
+    throw argError('invalid-argument', `${param}.cpu`, 'a whole number', context.cpu);
+}
+
 /**
  * A reading relative to the context's last one: 1000 ticks later with 100 ns stolen, or the given anomaly. Its
  * values are bigints or numbers as the context's last reading was.
  * @param context - the task's context
  * @param variant - which kind of reading
  * @returns the reading
+ * @throws {@link SchedacctError} `invalid-argument` for a context that is not a task machine's or an unknown variant
  * @example
  * ```ts
  * const task = compileTaskMachine().start(createTaskContext({ task: 42, counterHz: 24_000_000 }));
@@ -49,6 +60,8 @@ function plus(value: ReadingValue, delta: number): ReadingValue {
  * ```
  */
 export function nextReading(context: TaskContext, variant: ReadingVariant): TaskReading {
+  checkTaskContext('context', context);
+  checkOneOf('variant', variant, READING_VARIANTS);
   const counter = context.lastCounter;
   const stolen = context.lastStolenNs;
   const cpu = context.cpu < 0 ? 0 : context.cpu;
@@ -70,6 +83,7 @@ export function nextReading(context: TaskContext, variant: ReadingVariant): Task
  * Every task event type with every reading variant (and both kinds of block), relative to the context.
  * @param context - the task's context
  * @returns the events
+ * @throws {@link SchedacctError} `invalid-argument` for a context that is not a task machine's
  * @example
  * ```ts
  * const events = taskEventsFrom(createTaskContext({ task: 42, counterHz: 24_000_000 }));
@@ -77,6 +91,7 @@ export function nextReading(context: TaskContext, variant: ReadingVariant): Task
  * ```
  */
 export function taskEventsFrom(context: TaskContext): TaskEvent[] {
+  checkTaskContext('context', context);
   const out: TaskEvent[] = [];
   for (const variant of READING_VARIANTS) {
     const reading = nextReading(context, variant);
@@ -98,6 +113,7 @@ export function taskEventsFrom(context: TaskContext): TaskEvent[] {
  * A stable key for each transition definition: `source id:event:index`.
  * @param machine - the machine
  * @returns every transition's key, in definition order
+ * @throws {@link SchedacctError} `invalid-argument` for a machine that is not an XState machine
  * @example
  * ```ts
  * transitionKeys(stableReadMachine);
@@ -105,6 +121,7 @@ export function taskEventsFrom(context: TaskContext): TaskEvent[] {
  * ```
  */
 export function transitionKeys(machine: MachineDefinition): string[] {
+  checkMachine('machine', machine);
   const keys: string[] = [];
   const walk = (node: AnyStateNode): void => {
     for (const [event, transitions] of node.transitions)
@@ -125,6 +142,7 @@ export type TransitionSource = AnyStateNode;
  * The key (as {@link transitionKeys} writes it) of a transition definition.
  * @param transition - a transition definition, as `machine.getTransitionData` returns it
  * @returns its key
+ * @throws {@link SchedacctError} `invalid-argument` for a value that is not a transition of a machine
  * @example
  * ```ts
  * import { createActor } from 'xstate';
@@ -136,6 +154,15 @@ export type TransitionSource = AnyStateNode;
  * ```
  */
 export function transitionKey(transition: AnyTransitionDefinition): string {
+  const value: unknown = transition;
+  checkObject('transition', value);
+  const source = value.source;
+  if (
+    typeof source !== 'object' ||
+    source === null ||
+    !((source as { transitions?: unknown }).transitions instanceof Map)
+  )
+    throw argError('invalid-argument', 'transition', 'a transition of a machine (getTransitionData)', transition);
   const event = String(transition.eventType);
   const index = transition.source.transitions.get(event)?.indexOf(transition) ?? -1;
   return `${transition.source.id}:${event}:${String(index)}`;

@@ -20,7 +20,8 @@ import {
   type Abi,
   type EmulatedMemory,
 } from '../host/emulated-writer.js';
-import { SimulatedHost, type SimulatedOptions } from '../host/simulated-host.js';
+import { checkCounterOptions, SimulatedHost, type SimulatedOptions } from '../host/simulated-host.js';
+import { argError, checkObject, checkOneOf, checkOptionalBoolean } from '../check.js';
 import type { ClockSource, CounterSource, StolenSource } from './types.js';
 
 /**
@@ -86,6 +87,8 @@ export function emulatedStolen(mem: EmulatedMemory, abi: Abi): StolenSource {
  * @param mem - the shared memory
  * @param abi - which structure it holds
  * @returns the decoded fields
+ * @throws {@link SchedacctError} `invalid-argument` for memory that is not the emulation's or an unknown ABI; {@link AbiError} for a
+ *   structure that breaks its ABI
  * @example
  * ```ts
  * const src = createEmulatedSource({ abi: 'arm64', pattern: { kind: 'constant', share: 0.25 } });
@@ -97,6 +100,10 @@ export function decodeEmulated(
   mem: EmulatedMemory,
   abi: Abi,
 ): ReturnType<typeof decodeArmPvTime | typeof decodeKvmStealTime | typeof decodeXenRunstate> {
+  checkObject('mem', mem);
+  if (!(mem.buffer instanceof SharedArrayBuffer) || mem.buffer.byteLength < EMULATED_LAYOUT.size)
+    throw argError('invalid-argument', 'mem.buffer', 'the emulation buffer (createEmulatedMemory)', mem.buffer);
+  checkOneOf('abi', abi, ABIS);
   const bytes = new Uint8Array(
     mem.buffer,
     EMULATED_LAYOUT.struct,
@@ -129,6 +136,7 @@ export interface EmulatedSource extends ClockSource {
  * both from the shared memory.
  * @param options - see {@link EmulatedOptions}
  * @returns a backend with the shared `memory`
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for bad options (see {@link SimulatedHost}), frequency, width or start
  * @example
  * ```ts
  * const src = createEmulatedSource({ abi: 'x86', pattern: { kind: 'constant', share: 0.25 } });
@@ -137,8 +145,12 @@ export interface EmulatedSource extends ClockSource {
  * ```
  */
 export function createEmulatedSource(options: EmulatedOptions): EmulatedSource {
+  checkObject('options', options);
+  checkOneOf('options.abi', options.abi, ABIS);
+  checkOptionalBoolean('options.torn', options.torn);
   const memory = createEmulatedMemory(options.abi);
   const host = new SimulatedHost(options);
+  checkCounterOptions(options);
   const counterHz = options.counterHz ?? 24_000_000;
   const widthBits = options.widthBits ?? counterWidthForHz(counterHz);
   const mask = counterMask(widthBits);

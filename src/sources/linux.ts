@@ -5,6 +5,7 @@
  * estimate comes from `/proc/thread-self/schedstat`. Node only.
  * @module
  */
+import { checkBigint, checkObject, checkOptions, checkString, checkWhole } from '../check.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
 import type { ClockSource } from './types.js';
@@ -61,6 +62,7 @@ export interface ProcStatCpu {
  * ```
  */
 export function parseProcStat(text: string): ProcStatCpu[] {
+  checkString('text', text);
   const out: ProcStatCpu[] = [];
   for (const line of text.split('\n')) {
     const m = /^cpu(\d*)\s+(.*)$/.exec(line);
@@ -92,7 +94,8 @@ function readProcFile(path: string, what: string): string {
  * Reads and parses `/proc/stat`.
  * @param path - the file (default `/proc/stat`)
  * @returns one entry per `cpu` line
- * @throws {@link SchedacctError} `unavailable` when the file does not exist
+ * @throws {@link SchedacctError} `unavailable` when the file does not exist; `invalid-argument` for a path that is not a
+ *   string
  * @example
  * ```ts
  * const all = readProcStat().find((c) => c.cpu === 'all');
@@ -100,6 +103,7 @@ function readProcFile(path: string, what: string): string {
  * ```
  */
 export function readProcStat(path = '/proc/stat'): ProcStatCpu[] {
+  checkString('path', path);
   return parseProcStat(readProcFile(path, 'the real backend'));
 }
 
@@ -115,7 +119,8 @@ export interface LinuxSourceOptions {
  * The real backend: `CLOCK_MONOTONIC` and `/proc/stat` steal.
  * @param options - see {@link LinuxSourceOptions}
  * @returns a backend (no `advance`: real time passes by itself)
- * @throws {@link SchedacctError} `unavailable` without `/proc/stat`; `invalid-argument` for a CPU it does not list
+ * @throws {@link SchedacctError} `unavailable` without `/proc/stat`; `invalid-argument` for a CPU it does not list, or
+ *   options that are not an object with a whole-number or `'all'` CPU and a string path
  * @example
  * ```ts
  * const linux = createLinuxSource(); // CLOCK_MONOTONIC and the summary line of /proc/stat
@@ -124,6 +129,9 @@ export interface LinuxSourceOptions {
  * ```
  */
 export function createLinuxSource(options: LinuxSourceOptions = {}): ClockSource {
+  checkOptions('options', options);
+  if (options.procStat !== undefined) checkString('options.procStat', options.procStat);
+  if (options.cpu !== undefined && options.cpu !== 'all') checkWhole('options.cpu', options.cpu);
   const path = options.procStat ?? '/proc/stat';
   const cpu = options.cpu ?? 'all';
   const find = (): ProcStatCpu => {
@@ -153,7 +161,8 @@ export interface ThreadSchedstat {
  * Reads the calling thread's schedstat.
  * @param path - the file (default `/proc/thread-self/schedstat`)
  * @returns the three numbers
- * @throws {@link SchedacctError} `unavailable` when the file does not exist (no procfs, or CONFIG_SCHEDSTATS off)
+ * @throws {@link SchedacctError} `unavailable` when the file does not exist (no procfs, or CONFIG_SCHEDSTATS off);
+ *   `invalid-argument` for a path that is not a string
  * @example
  * ```ts
  * const before = readThreadSchedstat();
@@ -161,10 +170,17 @@ export interface ThreadSchedstat {
  * ```
  */
 export function readThreadSchedstat(path = '/proc/thread-self/schedstat'): ThreadSchedstat {
+  checkString('path', path);
   const fields = readProcFile(path, 'the per-thread estimate').trim().split(/\s+/);
   if (fields.length < 3 || !fields.every((f) => /^\d+$/.test(f)))
     throw new SchedacctError('invalid-argument', `${path}: expected three numbers`);
   return { runNs: BigInt(fields[0] ?? 0), runDelayNs: BigInt(fields[1] ?? 0), timeslices: Number(fields[2]) };
+}
+
+function checkSchedstat(param: string, stat: unknown): void {
+  checkObject(param, stat);
+  checkBigint(`${param}.runNs`, stat.runNs, 0n);
+  checkBigint(`${param}.runDelayNs`, stat.runDelayNs, 0n);
 }
 
 /**
@@ -175,6 +191,7 @@ export function readThreadSchedstat(path = '/proc/thread-self/schedstat'): Threa
  * @param before - schedstat at the start
  * @param after - schedstat at the end
  * @returns estimated steal, ns (never negative)
+ * @throws {@link SchedacctError} `invalid-argument` for a wall time that is not a whole number of ns ≥ 0, or schedstats whose times are not bigints ≥ 0
  * @example
  * ```ts
  * const before = { runNs: 0n, runDelayNs: 0n, timeslices: 0 };
@@ -183,6 +200,9 @@ export function readThreadSchedstat(path = '/proc/thread-self/schedstat'): Threa
  * ```
  */
 export function estimateThreadSteal(wallNs: number, before: ThreadSchedstat, after: ThreadSchedstat): number {
+  checkWhole('wallNs', wallNs);
+  checkSchedstat('before', before);
+  checkSchedstat('after', after);
   const accounted = Number(after.runNs - before.runNs + (after.runDelayNs - before.runDelayNs));
   return Math.max(0, wallNs - accounted);
 }

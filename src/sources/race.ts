@@ -12,6 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ConsistentReading } from '../accounting/consistent-read.js';
+import { checkObject, checkOptionalBoolean, checkOptionalWhole, checkString } from '../check.js';
 import { SchedacctError } from '../errors.js';
 import {
   ABIS,
@@ -199,6 +200,11 @@ async function raceWorker(
 }
 
 function checkOptions(options: RaceOptions): void {
+  checkObject('options', options);
+  checkString('options.abi', options.abi);
+  checkOptionalWhole('options.reads', options.reads, 1);
+  checkOptionalBoolean('options.torn', options.torn);
+  checkOptionalWhole('options.maxRetries', options.maxRetries);
   const { abi, seed, maxRetries, reader } = options;
   if (!ABIS.includes(abi))
     throw new SchedacctError('invalid-argument', `--abi must be arm64, x86 or xen, got ${abi as string}`);

@@ -4,7 +4,7 @@
  * @module
  */
 import { counterMask, counterWidthForHz } from '../accounting/counter.js';
-import { SimulatedHost, type SimulatedOptions } from '../host/simulated-host.js';
+import { checkCounterOptions, SimulatedHost, type SimulatedOptions } from '../host/simulated-host.js';
 import type { ClockSource, CounterSource, StableStolenSource } from './types.js';
 
 /** The simulated backend, with its host. */
@@ -17,6 +17,7 @@ export interface SimulatedSource extends ClockSource {
  * The simulated backend: a counter at `counterHz` following the guest's time, and the host's stolen total.
  * @param options - see {@link SimulatedOptions}
  * @returns a backend; `advance(ns)` moves host time
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for bad options (see {@link SimulatedHost}), frequency, width or start
  * @example
  * ```ts
  * const src = createSimulatedSource({ pattern: { kind: 'constant', share: 0.25 } });
@@ -26,6 +27,7 @@ export interface SimulatedSource extends ClockSource {
  */
 export function createSimulatedSource(options: SimulatedOptions): SimulatedSource {
   const host = new SimulatedHost(options);
+  checkCounterOptions(options);
   const counterHz = options.counterHz ?? 24_000_000;
   const widthBits = options.widthBits ?? counterWidthForHz(counterHz);
   const mask = counterMask(widthBits);

@@ -2,6 +2,7 @@
  * The two small interfaces every backend implements, and the snapshot each one's protocol gives.
  * @module
  */
+import { checkFunction, checkObject } from '../check.js';
 import {
   seqcountRead,
   stableRead,
@@ -86,6 +87,10 @@ export interface ClockSource {
  * ```
  */
 export function consistentReadOf(source: ClockSource, maxRetries: number = DEFAULT_MAX_RETRIES): ConsistentReading {
+  checkObject('source', source);
+  checkObject('source.counter', source.counter);
+  checkFunction('source.counter.readCounter', (source.counter as unknown as Record<string, unknown>).readCounter);
+  checkObject('source.stolen', source.stolen);
   const { counter, stolen } = source;
   const readCounter = (): bigint => counter.readCounter();
   switch (stolen.protocol) {

@@ -5,6 +5,7 @@
  * theirs.
  * @module
  */
+import { checkFunction, checkOptionalWhole, checkOptions } from '../check.js';
 import { counterDelta } from '../accounting/counter.js';
 import { SliceAccountant } from '../accounting/slice.js';
 import type { ConsistentReading } from '../accounting/consistent-read.js';
@@ -48,6 +49,7 @@ function check(ok: boolean, what: () => string): void {
  * @param factory - makes a fresh backend
  * @param options - see {@link ContractOptions}
  * @returns the checks
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for a factory that is not a function, or options that are not an object with 1 to 10 000 000 steps of at least 1 ns and a `wait` function
  * @example
  * ```ts
  * const checks = sourceContract(() => createSimulatedSource({ pattern: { kind: 'constant', share: 0.1 } }), { steps: 40 });
@@ -56,6 +58,11 @@ function check(ok: boolean, what: () => string): void {
  * ```
  */
 export function sourceContract(factory: () => ClockSource, options: ContractOptions = {}): ContractCheck[] {
+  checkFunction('factory', factory);
+  checkOptions('options', options);
+  checkOptionalWhole('options.steps', options.steps, 1, 10_000_000);
+  checkOptionalWhole('options.stepNs', options.stepNs, 1);
+  if (options.wait !== undefined) checkFunction('options.wait', options.wait);
   const steps = options.steps ?? 400;
   const stepNs = options.stepNs ?? 250_000;
   const wait = options.wait ?? busyWait;

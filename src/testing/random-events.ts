@@ -4,6 +4,7 @@
  * source shows now and then (a counter or stolen total going back, a steal jump, an inconsistent read).
  * @module
  */
+import { argError, checkOptionalWhole, checkOptions, checkWhole } from '../check.js';
 import { mulberry32 } from '../host/prng.js';
 import type { TaskEvent, TaskReading } from '../machines/task.js';
 
@@ -25,6 +26,7 @@ const STATES = ['S', 'D', 'I'] as const;
  * @param seed - any whole number
  * @param options - see {@link RandomEventsOptions}
  * @returns the events, in order
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for a seed that is not a u32, or options that are not an object with a count up to 10 000 000, 1 to 8192 CPUs and an anomaly share from 0 to 1
  * @example
  * ```ts
  * const events = randomTaskEvents(42, { count: 50 });
@@ -34,6 +36,15 @@ const STATES = ['S', 'D', 'I'] as const;
  * ```
  */
 export function randomTaskEvents(seed: number, options: RandomEventsOptions = {}): TaskEvent[] {
+  checkWhole('seed', seed, 0, 0xffff_ffff);
+  checkOptions('options', options);
+  checkOptionalWhole('options.count', options.count, 0, 10_000_000);
+  checkOptionalWhole('options.cpus', options.cpus, 1, 8192);
+  if (
+    options.anomalyShare !== undefined &&
+    !(typeof options.anomalyShare === 'number' && options.anomalyShare >= 0 && options.anomalyShare <= 1)
+  )
+    throw argError('invalid-argument', 'options.anomalyShare', 'a number from 0 to 1', options.anomalyShare);
   const next = mulberry32(seed);
   const count = options.count ?? 100;
   const cpus = options.cpus ?? 2;

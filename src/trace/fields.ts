@@ -5,6 +5,7 @@
  * Shared by the perf script and ftrace readers, with the ranges every number read from a line must be in.
  * @module
  */
+import { checkString } from '../check.js';
 import { MAX_CPUS } from './events.js';
 
 /**
@@ -231,12 +232,14 @@ const shared = new FieldScanner();
  * Field values of `key=value` pairs; values run to the next ` key=` (comms may contain spaces).
  * @param text - the fields part of a line
  * @returns values by key
+ * @throws {@link SchedacctError} `invalid-argument` for text that is not a string
  * @example
  * ```ts
  * parseFields('comm=Web Content pid=42 prio=120').get('comm'); // 'Web Content'
  * ```
  */
 export function parseFields(text: string): Map<string, string> {
+  checkString('text', text);
   shared.scan(text);
   return shared.toMap();
 }

@@ -4,6 +4,7 @@
  * are refused with a message that says what to do, and every way of failing to read throws a {@link SchedacctError}.
  * @module
  */
+import { checkString } from '../check.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
 
@@ -184,7 +185,8 @@ async function* linesOf(path: string): AsyncGenerator<string> {
  * @returns the chunks; reading them throws a {@link SchedacctError} `unsupported` for perf.data (with the
  *   `perf script` command that converts it), `invalid-argument` for an empty input and for truncated or corrupt
  *   gzip data, `unavailable` when the file cannot be read
- * @throws {@link SchedacctError} `invalid-argument` when the file does not exist, is a directory or cannot be read
+ * @throws {@link SchedacctError} `invalid-argument` for a path that is not a string, or when the file does not exist, is
+ *   a directory or cannot be read
  * @example
  * ```ts
  * const { format, ledger } = await readTrace(traceBytes('fixtures/perf/pingpong.perf.txt.gz')); // gunzipped on the way
@@ -193,6 +195,7 @@ async function* linesOf(path: string): AsyncGenerator<string> {
  * ```
  */
 export function traceBytes(path: string): AsyncIterable<Uint8Array> {
+  checkString('path', path);
   check(path);
   return bytesOf(path);
 }
@@ -201,7 +204,8 @@ export function traceBytes(path: string): AsyncIterable<Uint8Array> {
  * Streams the lines of a trace.
  * @param path - a file (gzip-compressed or not), or `-` for standard input
  * @returns the lines, without their line ends; reading them throws as reading {@link traceBytes} does
- * @throws {@link SchedacctError} `invalid-argument` when the file does not exist, is a directory or cannot be read
+ * @throws {@link SchedacctError} `invalid-argument` for a path that is not a string, or when the file does not exist, is
+ *   a directory or cannot be read
  * @example
  * ```ts
  * let lines = 0;
@@ -210,6 +214,7 @@ export function traceBytes(path: string): AsyncIterable<Uint8Array> {
  * ```
  */
 export function traceLines(path: string): AsyncIterable<string> {
+  checkString('path', path);
   check(path);
   return linesOf(path);
 }

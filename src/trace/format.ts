@@ -2,6 +2,7 @@
  * Telling a trace's text format from its first lines (a light module: no replay, no machines).
  * @module
  */
+import { argError } from '../check.js';
 import { isComment } from './fields.js';
 import { ftraceHead } from './ftrace.js';
 import { isPerfScriptHead } from './perf-script.js';
@@ -17,6 +18,7 @@ export type TraceFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
  * one-pass readers, so detection takes time linear in the lines.
  * @param lines - the first lines of the trace
  * @returns the format, or undefined when no line looks like any of them
+ * @throws {@link SchedacctError} `invalid-argument` for lines that are not an array of strings
  * @example
  * ```ts
  * detectFormat(['# tracer: nop', '  ping-1234  [001] d..2.  100.000500: sched_switch: prev_comm=ping']); // 'ftrace'
@@ -25,6 +27,8 @@ export type TraceFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
  * ```
  */
 export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
+  if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string'))
+    throw argError('invalid-argument', 'lines', 'an array of strings', lines);
   for (const line of lines) {
     if (isComment(line)) continue;
     if (isPerfScriptHead(line)) return 'perf-script';

@@ -8,6 +8,7 @@
  * malformed.
  * @module
  */
+import { checkWhole } from '../check.js';
 import type { TraceEvent } from './events.js';
 import { inRange, isComment, isSpace, parseFields, rangeReason, type NumberKind } from './fields.js';
 import { parseTimestampNs, type LineResult } from './perf-script.js';
@@ -164,6 +165,7 @@ const COMPACT_WAKEUP = /^(.+):(-?\d+) \[(-?\d+)\](?: success=\d+)? CPU:(\d+)/;
  * t, then exit states (0x10, 0x20) and TASK_DEAD (0x40 on kernels before 4.14: `x`).
  * @param raw - the number
  * @returns letters as `sched_switch` prints them
+ * @throws {@link SchedacctError} `invalid-argument` for a state that is not a whole number ≥ 0
  * @example
  * ```ts
  * decodeRawState(0); // 'R'
@@ -172,6 +174,7 @@ const COMPACT_WAKEUP = /^(.+):(-?\d+) \[(-?\d+)\](?: success=\d+)? CPU:(\d+)/;
  * ```
  */
 export function decodeRawState(raw: number): string {
+  checkWhole('raw', raw);
   if (raw === 0) return 'R';
   if ((raw & 0xff) === 0) return 'R+';
   if (raw & 0x1) return 'S';

@@ -3,6 +3,7 @@
  * filed. perf 6.1 is the perf installed where the oracle recordings were made; `current` is upstream perf today.
  * @module
  */
+import { checkString, checkWhole, describe } from '../check.js';
 import { SchedacctError } from '../errors.js';
 import { switchOutType, type TaskEvent } from '../machines/task.js';
 
@@ -27,7 +28,7 @@ export const COMPATS: readonly Compat[] = ['perf-6.1', 'current'];
 export function checkCompat(compat: Compat | undefined): Compat {
   const value = compat ?? 'current';
   if (!COMPATS.includes(value)) {
-    throw new SchedacctError('invalid-argument', `compat must be perf-6.1 or current, got ${value as string}`);
+    throw new SchedacctError('invalid-argument', `compat must be perf-6.1 or current, got ${describe(value)}`);
   }
   return value;
 }
@@ -52,6 +53,7 @@ const REPORT_BITS: Readonly<Record<string, number>> = {
  * kernels, e.g. `D|K`) use their lowest bit.
  * @param prevState - the letters as printed
  * @returns perf 6.1's character
+ * @throws {@link SchedacctError} `invalid-argument` for a state that is not a string
  * @example
  * ```ts
  * perf61StateChar('R+'); // 'W'
@@ -59,6 +61,7 @@ const REPORT_BITS: Readonly<Record<string, number>> = {
  * ```
  */
 export function perf61StateChar(prevState: string): string {
+  checkString('prevState', prevState);
   let char = perf61Chars.get(prevState);
   if (char === undefined) {
     char = perf61Char(prevState);
@@ -102,6 +105,7 @@ export interface SwitchOut {
  * @param prevState - the letters `sched_switch` printed
  * @param tid - the task the row is for
  * @returns how to file it
+ * @throws {@link SchedacctError} `invalid-argument` for an unknown compat, a state that is not a string or a tid that is not a safe integer ≥ −1
  * @example
  * ```ts
  * switchOut('current', 'R+', 42); // { type: 'preempt', blockState: '', stateChar: 'R', dead: false }
@@ -110,6 +114,8 @@ export interface SwitchOut {
  * ```
  */
 export function switchOut(compat: Compat, prevState: string, tid: number): SwitchOut {
+  checkString('prevState', prevState);
+  checkWhole('tid', tid, -1);
   const perf61 = compat === 'perf-6.1';
   const stateChar = perf61 ? perf61StateChar(prevState) : (prevState[0] ?? 'R');
   const first = prevState.charCodeAt(0);

@@ -6,6 +6,7 @@
  * and runtimes at most 2^53−1 ns, about 104 days): a line with one outside it is malformed, never rounded.
  * @module
  */
+import { checkString, checkWhole } from '../check.js';
 import type { TraceEvent } from './events.js';
 import { FieldScanner, inRange, isComment, isSpace, rangeReason, wholeAt, type NumberKind } from './fields.js';
 
@@ -39,12 +40,15 @@ export type LineResult = EventLine | SkippedLine | MalformedLine;
  * @param sec - seconds
  * @param frac - fraction digits
  * @returns ns
+ * @throws {@link SchedacctError} `invalid-argument` for a part that is not a string
  * @example
  * ```ts
  * parseTimestampNs('706', '383245'); // 706_383_245_000
  * ```
  */
 export function parseTimestampNs(sec: string, frac: string): number {
+  checkString('sec', sec);
+  checkString('frac', frac);
   return Number(sec) * 1e9 + Number(frac.length >= 9 ? frac.slice(0, 9) : frac.padEnd(9, '0'));
 }
 
@@ -241,6 +245,7 @@ function headRangeError(text: string): string {
  * @param line - its number (1-based), carried into the event
  * @returns the event, a skipped event name (irq, hrtimer, …), or why it is malformed (a number out of its range
  *   too: the reason names the field and the bound); comment (`#…`) and blank lines are skipped with an empty name
+ * @throws {@link SchedacctError} `invalid-argument` for text that is not a string or a line number that is not a whole number ≥ 0
  * @example
  * ```ts
  * const r = parsePerfScriptLine('sh 42 [001] 706.383245: sched:sched_waking: comm=cat pid=43 prio=120 target_cpu=001', 1);
@@ -248,6 +253,8 @@ function headRangeError(text: string): string {
  * ```
  */
 export function parsePerfScriptLine(text: string, line: number): LineResult {
+  checkString('text', text);
+  checkWhole('line', line);
   if (!readHead(text)) {
     // perf script --header prints `#` lines; a comm that starts with `#` still reads as a head above
     if (isComment(text)) return { type: 'skipped', name: '' };

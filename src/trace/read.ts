@@ -8,6 +8,7 @@
 import type { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import { LineSplitter, MAX_LINE_CHARS } from './bytes.js';
+import { checkInput, checkReadOptions } from './check-trace.js';
 import { detectFormat, isComment, type TraceFormat } from './format.js';
 import { createFtraceParser } from './ftrace.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
@@ -206,7 +207,9 @@ export class TraceSink {
  *   malformed line, passed over without being held; comment lines are counted (`comments`), not held
  * @param options - see {@link ReadOptions}
  * @returns the replay, its ledger, and what was skipped or malformed
- * @throws {@link SchedacctError} `invalid-argument` when the format cannot be recognised, `strict-anomaly` at the first
+ * @throws {@link SchedacctError} `invalid-argument` for an input that is not an iterable of lines or byte chunks, or
+ *   options that are not a replay's (a callback that is not a function, say); `invalid-argument` when the format cannot
+ *   be recognised, `strict-anomaly` at the first
  *   malformed line or anomaly with `strict`
  * @example
  * ```ts
@@ -222,6 +225,8 @@ export async function readTrace(
   input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
+  checkInput(input);
+  checkReadOptions(options);
   const sink = new TraceSink(options);
   const hold = options.hold;
   if (Symbol.asyncIterator in input) {

@@ -13,6 +13,7 @@
  */
 import { Ledger } from '../accounting/ledger.js';
 import { stealState, type StealPolicy } from '../accounting/steal.js';
+import { checkReplayOptions, checkTraceEvent } from './check-trace.js';
 import type { TaskEvent, TaskInput } from '../machines/task.js';
 import { checkEngine, startTask, TaskSender, type Engine, type TaskRunner } from './engine.js';
 import type {
@@ -101,9 +102,11 @@ export class Replay {
 
   /**
    * @param options - see {@link ReplayOptions}
-   * @throws {@link SchedacctError} `invalid-argument` for an unknown compat, engine or policy
+   * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, an unknown compat, engine or
+   *   policy, a `strict` or `migrations` that is not a boolean, or a `ledger` that is not a Ledger
    */
   constructor(options: ReplayOptions = {}) {
+    checkReplayOptions(options);
     this.#compat = checkCompat(options.compat);
     this.#engine = checkEngine(options.engine);
     this.ledger = options.ledger ?? new Ledger({ strict: options.strict ?? false });
@@ -188,11 +191,12 @@ export class Replay {
    * Applies one event.
    * @param event - the event
    * @returns the timehist row for a switch, the info row for a wakeup or migration, else undefined
-   * @throws {@link SchedacctError} `invalid-argument` for an event whose CPU is not a whole number from 0 to
-   *   `MAX_CPUS` − 1 or whose time is not a whole number of ns ≥ 0; `strict-anomaly` at the first anomaly of a strict
-   *   ledger
+   * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for an event that is not one (an unknown kind,
+   *   a time that is not a whole number of ns, a CPU at or above `MAX_CPUS`, a tid or comm of the wrong type);
+   *   `strict-anomaly` at the first anomaly of a strict ledger
    */
   push(event: TraceEvent): TimehistRow | InfoRow | undefined {
+    checkTraceEvent('event', event);
     return this.#apply(event, true);
   }
 
@@ -202,6 +206,7 @@ export class Replay {
    * @throws {@link SchedacctError} as {@link Replay.push}
    */
   apply(event: TraceEvent): void {
+    checkTraceEvent('event', event);
     this.#apply(event, false);
   }
 

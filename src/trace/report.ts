@@ -2,6 +2,8 @@
  * Text reports in `perf sched timehist`'s columns and units: msec with three decimals, truncated.
  * @module
  */
+import { checkRow } from './check-trace.js';
+import { argError, checkOptions, checkWhole } from '../check.js';
 import type { TaskRecord } from './records.js';
 import type { Replay } from './replay.js';
 import type { InfoRow, TimehistRow } from './rows.js';
@@ -11,6 +13,7 @@ import type { InfoRow, TimehistRow } from './rows.js';
  * @param ns - nanoseconds
  * @param width - width of the msec part
  * @returns e.g. `     2.357`
+ * @throws {@link SchedacctError} `invalid-argument` for an `ns` that is not a number or a `width` that is not a whole number from 0 to 64
  * @example
  * ```ts
  * msec(2_357_999); // '     2.357'
@@ -18,21 +21,37 @@ import type { InfoRow, TimehistRow } from './rows.js';
  * ```
  */
 export function msec(ns: number, width = 6): string {
+  checkNumber('ns', ns);
+  checkWhole('width', width, 0, 64);
   const ms = Math.floor(ns / 1e6);
   const us = Math.floor((ns - ms * 1e6) / 1e3);
   return `${String(ms).padStart(width)}.${String(us).padStart(3, '0')}`;
+}
+
+// A replay, told by its shape: importing the class would load the machines before a command needs them.
+function checkReplay(replay: unknown): void {
+  const r = replay as Partial<Record<string, unknown>> | null;
+  if (typeof r !== 'object' || r === null || typeof r.tasks !== 'function' || typeof r.anomalies !== 'function')
+    throw argError('invalid-argument', 'replay', 'a Replay', replay);
+}
+
+// Any number prints, as perf's formats print it (the report tests hold every value); only a non-number is misuse.
+function checkNumber(param: string, value: unknown): void {
+  if (typeof value !== 'number') throw argError('invalid-argument', param, 'a number', value);
 }
 
 /**
  * perf's `timestamp__scnprintf_usec`: seconds with six decimals, truncated.
  * @param ns - nanoseconds
  * @returns e.g. `706.383245`
+ * @throws {@link SchedacctError} `invalid-argument` for an `ns` that is not a number
  * @example
  * ```ts
  * timestamp(706_383_245_678); // '706.383245'
  * ```
  */
 export function timestamp(ns: number): string {
+  checkNumber('ns', ns);
   const sec = Math.floor(ns / 1e9);
   const us = Math.floor((ns - sec * 1e9) / 1e3);
   return `${String(sec)}.${String(us).padStart(6, '0')}`;
@@ -56,6 +75,7 @@ export const COMM_WIDTH = 30;
  * The header lines of the timehist report.
  * @param format - see {@link TimehistFormat}
  * @returns three lines
+ * @throws {@link SchedacctError} `invalid-argument` for a format that is not an object
  * @example
  * ```ts
  * timehistHeader()[0]; // '           time    cpu  task name                       wait time  sch delay   run time'
@@ -63,6 +83,7 @@ export const COMM_WIDTH = 30;
  * ```
  */
 export function timehistHeader(format: TimehistFormat = {}): string[] {
+  checkOptions('format', format);
   const state = format.state === true;
   return [
     `           time    cpu  ${'task name'.padEnd(COMM_WIDTH)}  wait time  sch delay   run time${state ? '  state' : ''}`,
@@ -76,6 +97,7 @@ export function timehistHeader(format: TimehistFormat = {}): string[] {
  * @param row - a switch row or a wakeup / migration line
  * @param format - see {@link TimehistFormat}
  * @returns the line
+ * @throws {@link SchedacctError} `invalid-argument` for a row that is not a timehist or info row, or a format that is not an object
  * @example
  * ```ts
  * const row = { timeNs: 706_383_245_000, cpu: 1, tid: 42, name: 'sh', waitNs: 250_000, delayNs: 12_345, runNs: 2_357_999 };
@@ -84,6 +106,8 @@ export function timehistHeader(format: TimehistFormat = {}): string[] {
  * ```
  */
 export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat = {}): string {
+  checkRow('row', row);
+  checkOptions('format', format);
   const head = `${timestamp(row.timeNs).padStart(15)} [${String(row.cpu).padStart(4, '0')}]  `;
   const name = row.tid === 0 ? row.name : `${row.name}[${String(row.tid)}]`;
   if ('kind' in row) {
@@ -112,6 +136,7 @@ export interface SummaryFormat {
  * @param replay - a replay that has read the whole trace
  * @param format - see {@link SummaryFormat}
  * @returns the lines
+ * @throws {@link SchedacctError} `invalid-argument` for a replay that is not a Replay, or a format that is not an object
  * @example
  * ```ts
  * const { replay } = await readTrace([
@@ -124,6 +149,8 @@ export interface SummaryFormat {
  * ```
  */
 export function summaryLines(replay: Replay, format: SummaryFormat = {}): string[] {
+  checkReplay(replay);
+  checkOptions('format', format);
   return Array.from(eachSummaryLine(replay, format));
 }
 
@@ -219,6 +246,7 @@ function percent(value: number): string {
  * The stolen-time section: per task, steal estimated from `sched_stat_runtime` and what was charged.
  * @param replay - a replay that has read the whole trace
  * @returns the lines
+ * @throws {@link SchedacctError} `invalid-argument` for a replay that is not a Replay
  * @example
  * ```ts
  * const { replay } = await readTrace([
@@ -230,6 +258,7 @@ function percent(value: number): string {
  * ```
  */
 export function stolenLines(replay: Replay): string[] {
+  checkReplay(replay);
   return Array.from(eachStolenLine(replay));
 }
 

@@ -2,6 +2,8 @@
  * The timehist report written as UTF-8 bytes, row by row, with no string per row: what the CLI prints.
  * @module
  */
+import { checkRow } from './check-trace.js';
+import { checkFunction, checkOptions } from '../check.js';
 import { isCount } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import { encodeText } from './bytes.js';
@@ -62,6 +64,8 @@ export class TimehistWriter {
    * @throws {@link SchedacctError} `invalid-argument` when `bufferBytes` is not a whole number ≥ 1
    */
   constructor(out: (bytes: Uint8Array) => void, format: TimehistFormat = {}, bufferBytes: number = 1 << 16) {
+    checkFunction('out', out);
+    checkOptions('format', format);
     if (!(Number.isSafeInteger(bufferBytes) && bufferBytes >= 1)) {
       throw new SchedacctError(
         'invalid-argument',
@@ -82,8 +86,10 @@ export class TimehistWriter {
   /**
    * Writes one row's line.
    * @param row - a switch row or a wakeup / migration line
+   * @throws {@link SchedacctError} `invalid-argument` for a row that is not a timehist or info row
    */
   row(row: TimehistRow | InfoRow): void {
+    checkRow('row', row);
     if ('kind' in row) {
       this.#infoRow(row);
       return;
