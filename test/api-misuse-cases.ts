@@ -411,6 +411,13 @@ export const CASES: Record<string, Case[]> = {
     fn('perf61StateChar', trace.perf61StateChar, ['prevState'], () => ['R+']),
     fn('readTrace', trace.readTrace, ['input', 'options'], () => [[LINE], { compat: 'current', strict: false }]),
     fn('stolenLines', trace.stolenLines, ['replay'], () => [replay()], { deep: [] }),
+    fn(
+      'eachSummaryLine',
+      (...a: unknown[]) => Array.from(trace.eachSummaryLine(...(a as [trace.Replay]))),
+      ['replay', 'format'],
+      () => [replay(), { state: true }],
+      { deep: [1] },
+    ),
     fn('summaryLines', trace.summaryLines, ['replay', 'format'], () => [replay(), { state: true }], { deep: [1] }),
     fn('switchOut', trace.switchOut, ['compat', 'prevState', 'tid'], () => ['current', 'R+', 42]),
     fn('timehistHeader', trace.timehistHeader, ['format'], () => [{ state: true }]),
@@ -433,6 +440,13 @@ export const CASES: Record<string, Case[]> = {
       },
       ['event'],
       () => [switchEvent()],
+    ),
+    method(
+      'Replay#eachTask',
+      replay,
+      (r) => Array.from(r.eachTask()),
+      [],
+      () => [],
     ),
     method(
       'Replay#tasks',
@@ -548,6 +562,25 @@ function ledgerCases(): Case[] {
       (l, a) => l.restore(...(a as [root.AccountRecord])),
       ['record'],
       () => [account().toRecord()],
+    ),
+    method(
+      `${L}finish`,
+      withAnomaly,
+      // 'live' stands for a live account of this ledger (the valid argument); any other value is passed as it is
+      (l, a) => l.finish(a[0] === 'live' ? l.account(1) : (a[0] as root.TaskAccount)),
+      ['account'],
+      () => ['live'],
+    ),
+    method(
+      `${L}finishedTotals`,
+      () => {
+        const l = withAnomaly();
+        l.finish(l.account(1));
+        return l;
+      },
+      (l, a) => l.finishedTotals(...(a as [number])),
+      ['row'],
+      () => [0],
     ),
     method(
       `${L}get`,

@@ -6,7 +6,7 @@
 import type { Anomaly, AnomalyKind } from '../accounting/anomaly.js';
 import { COUNTER_BACKWARDS } from '../accounting/counter.js';
 import type { CounterConversion } from '../accounting/conversion.js';
-import { checkReadingValue, type ReadingValue } from '../accounting/reading.js';
+import { checkReadingValue, MAX_SAFE_WHOLE, type ReadingValue } from '../accounting/reading.js';
 import { anomalyMessage, chargeSlice, sliceCharge } from '../accounting/slice.js';
 import { nsBetween, skipSteal } from '../accounting/steal.js';
 import type { GuardImpl, MachineImplementations } from './compile.js';
@@ -57,6 +57,17 @@ function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, messa
     ...(r.line === undefined ? {} : { line: r.line }),
   };
   context.ledger.recordAnomaly(anomaly);
+}
+
+// The account's total each wait kind adds to.
+const WAIT_TOTAL = { sleep: 'sleepNs', iowait: 'iowaitNs', preempt: 'preemptNs' } as const;
+
+// Whether a total has room for ns more and stays exact; a trace whose times make a task's total pass 2^53 − 1 ns
+// is data: the part is left out, as a `time-jump` anomaly (the account would throw, as for misuse).
+function fits(c: TaskContext, e: TaskEvent, total: number, ns: number): boolean {
+  if (total + ns <= MAX_SAFE_WHOLE) return true;
+  record(c, e, 'time-jump', `a total would pass 2^53 − 1 ns (not exact): ${String(ns)} ns left out`);
+  return false;
 }
 
 // The one slice result the chargeSlice action fills (an action runs to its end before the next starts).
@@ -166,11 +177,17 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent,
         c.offKind = 'none';
         c.ready = false;
       }
-      if (c.offKind !== 'none') c.account.addWait(c.offKind, elapsedSince(c, c.offCounter, e));
-      if (c.ready) c.account.addDelay(elapsedSince(c, c.readyCounter, e));
-      else if (c.offKind === 'preempt' && c.delayAfterPreempt) {
-        c.account.addDelay(elapsedSince(c, c.offCounter, e));
+      const a = c.account;
+      if (c.offKind !== 'none') {
+        const ns = elapsedSince(c, c.offCounter, e);
+        if (fits(c, e, a[WAIT_TOTAL[c.offKind]], ns)) a.addWait(c.offKind, ns);
       }
+      const delay = c.ready
+        ? elapsedSince(c, c.readyCounter, e)
+        : c.offKind === 'preempt' && c.delayAfterPreempt
+          ? elapsedSince(c, c.offCounter, e)
+          : -1;
+      if (delay >= 0 && fits(c, e, a.delayNs, delay)) a.addDelay(delay);
       c.offKind = 'none';
       c.ready = false;
       c.sliceCounter = now;
@@ -180,7 +197,7 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent,
     chargeSlice: (c, e) => {
       const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
       chargeSlice(c, conversion, c.sliceCounter, e.reading.counter, e.reading.stolenTotalNs, charge);
-      c.account.addSlice(charge.elapsedNs, charge.stolenNs);
+      if (fits(c, e, c.account.runNs, charge.elapsedNs)) c.account.addSlice(charge.elapsedNs, charge.stolenNs);
     },
     // Marks when and how the task left the CPU (its next switch-in books the wait under this kind).
     leaveCpu: (c, e, params) => {

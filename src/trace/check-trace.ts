@@ -17,6 +17,7 @@ import {
 import { Ledger } from '../accounting/ledger.js';
 import type { ReplayOptions } from './replay.js';
 import type { ReadOptions } from './read.js';
+import { SchedacctError } from '../errors.js';
 import { MAX_CPUS, type TraceEvent } from './events.js';
 import type { InfoRow, TimehistRow } from './rows.js';
 
@@ -25,7 +26,7 @@ const VARIANTS: readonly string[] = ['waking', 'wakeup', 'wakeup_new'];
 // Per kind, its fields beyond the base: tids (safe integers, perf's −1 included), CPUs, strings, ns.
 const FIELDS: Record<TraceEvent['kind'], { tids: string[]; cpus: string[]; texts: string[]; ns: string[] }> = {
   switch: { tids: ['prevTid', 'nextTid'], cpus: [], texts: ['prevComm', 'prevState', 'nextComm'], ns: [] },
-  wakeup: { tids: ['targetTid'], cpus: ['targetCpu'], texts: ['targetComm'], ns: [] },
+  wakeup: { tids: ['targetTid'], cpus: [], texts: ['targetComm'], ns: [] },
   migrate: { tids: ['targetTid'], cpus: ['origCpu', 'destCpu'], texts: ['targetComm'], ns: [] },
   fork: { tids: ['parentTid', 'childTid'], cpus: [], texts: ['childComm'], ns: [] },
   exit: { tids: ['targetTid'], cpus: [], texts: [], ns: [] },
@@ -56,7 +57,7 @@ function isEvent(e: unknown): boolean {
     case 'wakeup':
       return (
         isTid(r.targetTid) &&
-        isCpu(r.targetCpu) &&
+        (r.targetCpu === -1 || isCpu(r.targetCpu)) &&
         typeof r.targetComm === 'string' &&
         VARIANTS.includes(r.variant as string)
       );
@@ -73,6 +74,16 @@ function isEvent(e: unknown): boolean {
   }
 }
 
+// A CPU: a whole number, and below MAX_CPUS (so one bad number cannot make the replay's CPU table huge).
+function checkCpu(name: string, value: unknown): void {
+  checkWhole(name, value, 0);
+  if (value >= MAX_CPUS)
+    throw new SchedacctError(
+      'out-of-range',
+      `${name} must be below MAX_CPUS (${String(MAX_CPUS)}), got ${String(value)}: give no event for a CPU past it`,
+    );
+}
+
 /**
  * Checks an event handed to the replay: its kind, a whole time in ns, a CPU below {@link MAX_CPUS}, tids, comms.
  * @param param - the parameter's name
@@ -85,11 +96,13 @@ export function checkTraceEvent(param: string, event: unknown): void {
   checkObject(param, event);
   checkOneOf(`${param}.kind`, event.kind, KINDS);
   checkWhole(`${param}.timeNs`, event.timeNs, 0, Number.MAX_VALUE);
-  checkWhole(`${param}.cpu`, event.cpu, 0, MAX_CPUS - 1);
+  checkCpu(`${param}.cpu`, event.cpu);
   checkWhole(`${param}.line`, event.line);
   const f = FIELDS[event.kind];
   for (const k of ['tid', ...f.tids]) checkWhole(`${param}.${k}`, event[k], -1);
-  for (const k of f.cpus) checkWhole(`${param}.${k}`, event[k], 0, MAX_CPUS - 1);
+  for (const k of f.cpus) checkCpu(`${param}.${k}`, event[k]);
+  // a wakeup whose line names no target CPU has -1 (unknown)
+  if (event.kind === 'wakeup' && event.targetCpu !== -1) checkCpu(`${param}.targetCpu`, event.targetCpu);
   for (const k of ['comm', ...f.texts]) checkString(`${param}.${k}`, event[k]);
   for (const k of f.ns) checkWhole(`${param}.${k}`, event[k]);
   if (event.kind === 'wakeup') checkOneOf(`${param}.variant`, event.variant, VARIANTS);

@@ -53,7 +53,7 @@ export interface WakeupEvent extends TraceEventBase {
   readonly targetTid: number;
   /** Its comm. */
   readonly targetComm: string;
-  /** CPU it will run on. */
+  /** CPU it will run on; -1 when the line does not say. */
   readonly targetCpu: number;
 }
 

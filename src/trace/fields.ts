@@ -14,18 +14,18 @@ import { MAX_CPUS } from './events.js';
  */
 export type NumberKind = 'pid' | 'cpu' | 'ns';
 
-// pid_t is a C int: a pid or tid outside it is no task's.
-const PID_MIN = -(2 ** 31);
+// pid_t is a C int: a pid or tid outside it is no task's; below -1 neither.
+const PID_MIN = -1; // (-1: perf's 'no task'; no other negative pid is a task's)
 const PID_MAX = 2 ** 31 - 1;
 
 const RANGE: Record<NumberKind, string> = {
-  pid: 'a pid is a pid_t, at most 2^31−1',
+  pid: 'a pid is -1 or a pid_t ≥ 0, at most 2^31−1',
   cpu: `a CPU number is below MAX_CPUS, ${String(MAX_CPUS)}`,
   ns: 'at most 2^53−1 ns, about 104 days',
 };
 
 /**
- * Whether a number read from a line is in its range: a pid or tid in `pid_t` (−2^31 … 2^31−1), a CPU number in
+ * Whether a number read from a line is in its range: a pid or tid in −1 … 2^31−1 (`pid_t`, -1 for none), a CPU number in
  * 0 … `MAX_CPUS`−1, a time in ns a safe integer (0 … 2^53−1, about 104 days of uptime).
  * @param value - the number (as read: perhaps rounded, perhaps Infinity)
  * @param kind - what it is

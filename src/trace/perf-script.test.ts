@@ -341,11 +341,12 @@ describe('perf script parser: numbers out of their range make a line malformed (
 
   it('pids beyond pid_t are malformed, not rounded into one task', () => {
     expect(reason(wake('pid=99999999999999999999 prio=120 target_cpu=001'))).toBe(
-      'sched_waking: pid 99999999999999999999 is out of range (a pid is a pid_t, at most 2^31−1)',
+      'sched_waking: pid 99999999999999999999 is out of range (a pid is -1 or a pid_t ≥ 0, at most 2^31−1)',
     );
     expect(reason(wake('pid=99999999999999999998 prio=120 target_cpu=001'))).toMatch(/^sched_waking: pid 9+8 /);
     expect(reason(wake('pid=2147483648 prio=120 target_cpu=001'))).toMatch(/pid 2147483648 is out of range/);
     expect(reason(at('001').replace('next_pid=6887', 'next_pid=-2147483649'))).toMatch(/^sched_switch: next_pid /);
+    expect(reason(at('001').replace('next_pid=6887', 'next_pid=-2'))).toMatch(/^sched_switch: next_pid -2 /); // -1 only
     expect(reason('sh 99999999999 [001] 706.383245: sched:sched_waking: comm=cat pid=1 target_cpu=001')).toMatch(
       /^tid 99999999999 /,
     );

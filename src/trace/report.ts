@@ -159,7 +159,8 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * lines (or its task records) all at once.
  * @param replay - a replay that has read the whole trace
  * @param format - see {@link SummaryFormat}
- * @yields {string} the lines, in order
+ * @returns the lines, in order, one at a time
+ * @throws {@link SchedacctError} `invalid-argument` for a replay that is not a Replay, or a format that is not an object
  * @example
  * ```ts
  * const { replay } = await readTrace([
@@ -171,7 +172,13 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
  * bytes > 0; // true
  * ```
  */
-export function* eachSummaryLine(replay: Replay, format: SummaryFormat = {}): Generator<string, void, undefined> {
+export function eachSummaryLine(replay: Replay, format: SummaryFormat = {}): Generator<string, void, undefined> {
+  checkReplay(replay); // here, not in the generator: misuse throws at the call, not at the first line
+  checkOptions('format', format);
+  return summaryGenerator(replay, format);
+}
+
+function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<string, void, undefined> {
   const state = format.state === true;
   yield '';
   yield state ? 'Wait-time summary' : 'Runtime summary';
