@@ -5,7 +5,7 @@
  * @internal
  */
 import type { TaskId } from './anomaly.js';
-import { TaskAccount, type TaskTotals } from './account.js';
+import { TaskAccount, type AccountRecord, type TaskTotals } from './account.js';
 
 // One row: the order the account was opened in, the task (NaN for a string id), then the account's figures.
 const SEQ = 0;
@@ -102,24 +102,12 @@ export class FinishedAccounts {
    * @returns its totals, as `TaskAccount.toJSON` gave them when it finished
    */
   totals(row: number): TaskTotals {
-    const c = this.#chunks[Math.floor(row / CHUNK_ROWS)] as Float64Array;
-    const at = (row % CHUNK_ROWS) * WIDTH;
-    const slices = c[at + SLICES] as number;
+    const r = this.#record(row);
     // the figures TaskAccount.toJSON gives, its variance by the same expression
+    const { sliceSumSquaresNs2, ...figures } = r;
     return Object.freeze({
-      task: this.task(row),
-      runNs: c[at + RUN] as number,
-      chargedNs: c[at + CHARGED] as number,
-      stolenNs: c[at + STOLEN] as number,
-      sleepNs: c[at + SLEEP] as number,
-      iowaitNs: c[at + IOWAIT] as number,
-      preemptNs: c[at + PREEMPT] as number,
-      delayNs: c[at + DELAY] as number,
-      slices,
-      minSliceNs: c[at + MIN] as number,
-      maxSliceNs: c[at + MAX] as number,
-      meanSliceNs: c[at + MEAN] as number,
-      sliceVarianceNs2: slices < 2 ? 0 : (c[at + M2] as number) / (slices - 1),
+      ...figures,
+      sliceVarianceNs2: r.slices < 2 ? 0 : sliceSumSquaresNs2 / (r.slices - 1),
     });
   }
 
@@ -128,11 +116,17 @@ export class FinishedAccounts {
    * @returns a new account with its figures (a copy: booking into it changes nothing here)
    */
   account(row: number): TaskAccount {
+    const account = new TaskAccount(this.task(row));
+    account.load(this.#record(row));
+    return account;
+  }
+
+  // A row's figures, as TaskAccount.toRecord gives them.
+  #record(row: number): AccountRecord {
     const c = this.#chunks[Math.floor(row / CHUNK_ROWS)] as Float64Array;
     const at = (row % CHUNK_ROWS) * WIDTH;
-    const account = new TaskAccount(this.task(row));
-    account.load({
-      task: account.task,
+    return {
+      task: this.task(row),
       runNs: c[at + RUN] as number,
       chargedNs: c[at + CHARGED] as number,
       stolenNs: c[at + STOLEN] as number,
@@ -145,8 +139,7 @@ export class FinishedAccounts {
       maxSliceNs: c[at + MAX] as number,
       meanSliceNs: c[at + MEAN] as number,
       sliceSumSquaresNs2: c[at + M2] as number,
-    });
-    return account;
+    };
   }
 
   #cell(row: number, column: number): number {
