@@ -1,0 +1,377 @@
+/**
+ * The simulator's contracts: the scenario as a user writes it (JSON, user units) and as it is resolved (every default
+ * filled in, still user units, so it can travel with the results), the scheduler-policy interface a run queue
+ * implements, the observer a run reports its scheduling events to, and what a run returns.
+ *
+ * The flow: `resolveScenario` (scenario.ts) → `simulate` (engine) → task machines → ledger → reports. Times inside the
+ * engine are integer ns on the host's timeline; guest time is host time minus whole-VM pauses.
+ * @module
+ */
+import type { Ledger } from '../accounting/ledger.js';
+import type { TaskTotals } from '../accounting/account.js';
+
+/** A scheduler policy shipped with schedacct. */
+export type PolicyName = 'eevdf' | 'cfs' | 'rr' | 'fifo';
+
+/**
+ * How the guest's run-queue clock treats steal (`update_rq_clock_task`): `drop` excess steal (Linux since
+ * 108ad0999085), `carry` it into later updates (before), or `none`: a kernel without paravirt steal accounting, which
+ * charges tasks wall time (every experiment's baseline).
+ */
+export type AccountingPolicy = 'drop' | 'carry' | 'none';
+
+/** The hypervisor ABI the guest reads its stolen total through. */
+export type SimAbi = 'x86' | 'arm64' | 'xen';
+
+/** A span of time in ms from the start of the run (fractions allowed; resolved to whole ns). */
+export interface MsInterval {
+  /** Start, ms. */
+  readonly startMs: number;
+  /** End, ms (exclusive). */
+  readonly endMs: number;
+}
+
+/** How the host steals from one vCPU (µs and ms in scenario units). */
+export type StealSpec =
+  | { readonly kind: 'none' }
+  /** `share` of every `periodUs` (default 1000) stolen at the end of the period. */
+  | { readonly kind: 'constant'; readonly share: number; readonly periodUs?: number }
+  /** `stealUs` at the end of every `periodUs` (e.g. 3600 of every 12000: the resonant case). */
+  | { readonly kind: 'periodic'; readonly periodUs: number; readonly stealUs: number; readonly phaseUs?: number }
+  /** Exponential run and steal lengths with these means, from the host's own PRNG stream. */
+  | { readonly kind: 'random'; readonly meanRunUs: number; readonly meanStealUs: number }
+  /** Exactly these steal intervals (sorted, not overlapping). */
+  | { readonly kind: 'intervals'; readonly intervals: readonly MsInterval[] }
+  /**
+   * A host recording: the vCPU thread's run-queue delay (KVM's steal: the time the thread was runnable but not
+   * running) in a `perf sched record` of the host, read as perf script or ftrace text.
+   */
+  | { readonly kind: 'trace'; readonly file: string; readonly tid: number };
+
+/** A distribution of lengths, µs, sampled from the task's own PRNG stream. */
+export type Distribution =
+  | { readonly dist: 'fixed'; readonly us: number }
+  | { readonly dist: 'uniform'; readonly minUs: number; readonly maxUs: number }
+  | { readonly dist: 'exponential'; readonly meanUs: number }
+  | { readonly dist: 'lognormal'; readonly medianUs: number; readonly sigma: number };
+
+/** One step of a `phases` workload: run `runUs` of task-clock time, then sleep `sleepUs` (0: stay runnable). */
+export interface Phase {
+  /** Task-clock time to run, µs (> 0). */
+  readonly runUs: number;
+  /** Sleep after it, µs (≥ 0). */
+  readonly sleepUs: number;
+  /** How many times in a row (default 1). */
+  readonly times?: number;
+}
+
+/** What a task does. Run lengths are task-clock time (what `CLOCK_THREAD_CPUTIME_ID` shows), as `periodic.c` uses. */
+export type Workload =
+  /** Always runnable (a hog). */
+  | { readonly kind: 'cpu' }
+  /** Run `runUs` of task-clock time, then sleep `sleepUs`, repeated (`traces/kernel/periodic.c`). */
+  | { readonly kind: 'periodic'; readonly runUs: number; readonly sleepUs: number }
+  /** Random run and sleep lengths. */
+  | { readonly kind: 'bursts'; readonly run: Distribution; readonly sleep: Distribution }
+  /** The phases in order; `loop` (default true) starts again after the last. */
+  | { readonly kind: 'phases'; readonly phases: readonly Phase[]; readonly loop?: boolean }
+  /**
+   * Each run and sleep of a task in a replayed trace (perf script or ftrace text), selected by `tid` or `comm`;
+   * the task exits after its last run unless `loop`.
+   */
+  | {
+      readonly kind: 'trace';
+      readonly file: string;
+      readonly tid?: number;
+      readonly comm?: string;
+      readonly loop?: boolean;
+    };
+
+/** A group of tasks as the scenario gives them. */
+export interface TaskSpec {
+  /** The comm (≤ 15 characters, as the kernel keeps it). */
+  readonly name: string;
+  /** Nice value, −20..19 (fair policies; default 0). */
+  readonly nice?: number;
+  /** Real-time priority 1..99 (rr, fifo; default 50). */
+  readonly priority?: number;
+  /** CPUs it may run on (default all). */
+  readonly cpus?: readonly number[];
+  /** How many such tasks (default 1); each gets its own tid and PRNG stream. */
+  readonly count?: number;
+  /** When it is created, ms (default 0). */
+  readonly startMs?: number;
+  /** When it exits, ms (default: runs to the end). */
+  readonly stopMs?: number;
+  /** What it does. */
+  readonly workload: Workload;
+}
+
+/** The host's side of a scenario. */
+export interface HostSpec {
+  /**
+   * Steal by vCPU index: keys `"0"`, `"1"`, … and `"*"` for every vCPU without its own (default none).
+   */
+  readonly steal?: Readonly<Record<string, StealSpec>>;
+  /** Whole-VM pauses (migration, suspend): nothing runs, the guest's clock stops, not steal. */
+  readonly pauses?: readonly MsInterval[];
+  /** The ABI the guest reads steal through (default `x86`). */
+  readonly abi?: SimAbi;
+}
+
+/** A scenario as a user writes it (JSON). Keys are a user-facing contract: keep them stable. */
+export interface Scenario {
+  /** Kernel version, `"6.18"` (default): picks the policy's rules (EEVDF ≥ 6.6, base slice by version). */
+  readonly kernel?: string;
+  /** Scheduler policy (default: `eevdf` for kernels ≥ 6.6, `cfs` before), or a path to a policy module. */
+  readonly policy?: string;
+  /** Tick rate, Hz (default 250). */
+  readonly hz?: number;
+  /** vCPUs (default 1). */
+  readonly cpus?: number;
+  /** Simulated time, ms (default 1000). */
+  readonly durationMs?: number;
+  /** Seed (default 1). */
+  readonly seed?: number;
+  /** The run-queue clock's steal policy (default `drop`). */
+  readonly accounting?: AccountingPolicy;
+  /** The host: steal, pauses, ABI. */
+  readonly host?: HostSpec;
+  /** The tasks. */
+  readonly tasks: readonly TaskSpec[];
+}
+
+/** A task group with its defaults filled in. */
+export interface ResolvedTaskSpec {
+  readonly name: string;
+  readonly nice: number;
+  readonly priority: number;
+  /** Sorted, distinct, each < cpus. */
+  readonly cpus: readonly number[];
+  readonly count: number;
+  readonly startMs: number;
+  /** `null`: runs to the end. */
+  readonly stopMs: number | null;
+  readonly workload: Workload;
+}
+
+/** A scenario with every default filled in (what a result echoes, so it says what produced it). */
+export interface ResolvedScenario {
+  readonly kernel: string;
+  readonly policy: string;
+  readonly hz: number;
+  readonly cpus: number;
+  readonly durationMs: number;
+  readonly seed: number;
+  readonly accounting: AccountingPolicy;
+  readonly host: {
+    /** One per vCPU, index = vCPU. */
+    readonly steal: readonly StealSpec[];
+    readonly pauses: readonly MsInterval[];
+    readonly abi: SimAbi;
+  };
+  readonly tasks: readonly ResolvedTaskSpec[];
+}
+
+/** A kernel version as the policies see it. */
+export interface KernelVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** What a policy's run queues know of the machine. */
+export interface PolicyEnv {
+  /** vCPUs. */
+  readonly cpus: number;
+  /** Tick rate, Hz. */
+  readonly hz: number;
+  /** ns per tick (`TICK_NSEC`). */
+  readonly tickNs: number;
+  /** The kernel version the rules are taken from. */
+  readonly kernel: KernelVersion;
+}
+
+/** A task as a scheduler policy sees it. `sched` is the policy's own per-task state (the kernel's `sched_entity`). */
+export interface SchedTask {
+  /** Thread id. */
+  readonly tid: number;
+  /** Comm. */
+  readonly name: string;
+  /** Nice, −20..19. */
+  readonly nice: number;
+  /** Real-time priority (rr, fifo), 1..99. */
+  readonly priority: number;
+  /** `sched_prio_to_weight[nice + 20]`. */
+  readonly weight: number;
+  /** The policy's own state for the task (set and read only by the policy). */
+  sched: unknown;
+}
+
+/** Why a task is enqueued. */
+export interface EnqueueFlags {
+  /** It was asleep and is woken (`ENQUEUE_WAKEUP`). */
+  readonly wakeup: boolean;
+  /** It is new (`ENQUEUE_INITIAL`: fork). */
+  readonly initial: boolean;
+  /** It comes from another CPU (`ENQUEUE_MIGRATED`). */
+  readonly migrated: boolean;
+}
+
+/**
+ * One CPU's run queue of a scheduler policy: the kernel's `sched_class` hooks for one `rq`. `nowNs` is always the
+ * CPU's task clock (`rq_clock_task`: wall time minus the steal the accounting policy removed), never decreasing.
+ * The engine calls, for a CPU:
+ * - a task becomes runnable here: `enqueue`; for a wakeup, then `wakeupPreempt` (true: reschedule now);
+ * - the current task blocks or exits, or a queued task migrates away: `dequeue` (the current task included);
+ * - a reschedule (tick said so, wakeup preemption, the current task blocked): `pickNext`, which puts the previous
+ *   current back if it is still queued and returns the task to run (possibly the same), or undefined (idle);
+ * - every tick while a task runs: `tick` (update the current task's runtime; true: reschedule).
+ */
+export interface RunQueue {
+  /** The task on the CPU, if any. */
+  readonly current: SchedTask | undefined;
+  /** Runnable tasks here, the current one included. */
+  readonly nrRunning: number;
+  /**
+   * Adds a runnable task (not running).
+   * @param task - the task
+   * @param nowNs - task clock
+   * @param flags - why
+   */
+  enqueue(task: SchedTask, nowNs: number, flags: EnqueueFlags): void;
+  /**
+   * Removes a task: the current one (it sleeps or exits; the CPU then has no current until `pickNext`) or a queued
+   * one (it migrates).
+   * @param task - the task
+   * @param nowNs - task clock
+   * @param sleep - it goes to sleep (`DEQUEUE_SLEEP`), rather than moving or exiting
+   */
+  dequeue(task: SchedTask, nowNs: number, sleep: boolean): void;
+  /**
+   * Picks the task to run next.
+   * @param nowNs - task clock
+   * @returns the task, or undefined to idle
+   */
+  pickNext(nowNs: number): SchedTask | undefined;
+  /**
+   * The tick: charges the current task up to now and says whether it should give up the CPU.
+   * @param nowNs - task clock
+   * @returns true to reschedule
+   */
+  tick(nowNs: number): boolean;
+  /**
+   * After a wakeup enqueued `task`: should it preempt the current task (`check_preempt_wakeup` / `wakeup_preempt`)?
+   * @param task - the woken task
+   * @param nowNs - task clock
+   * @returns true to reschedule now
+   */
+  wakeupPreempt(task: SchedTask, nowNs: number): boolean;
+  /**
+   * The queued tasks that could move to another CPU (not the current one), for the load balancer.
+   * @returns them
+   */
+  queued(): Iterable<SchedTask>;
+}
+
+/** A scheduler policy: a module that makes run queues. A user's own policy file exports one as `default`. */
+export interface SchedPolicy {
+  /** Its name, as outputs show it. */
+  readonly name: string;
+  /** Whether tasks are real-time (their `priority` counts; their prio shows as `99 − priority` in traces). */
+  readonly realtime: boolean;
+  /**
+   * Makes one CPU's run queue.
+   * @param cpu - the CPU
+   * @param env - the machine
+   * @returns the run queue
+   */
+  createRunQueue(cpu: number, env: PolicyEnv): RunQueue;
+}
+
+/** A task as the observer sees it. */
+export interface SimTaskRef {
+  /** Thread id (the first task is 1000, then in scenario order). */
+  readonly tid: number;
+  /** Comm. */
+  readonly name: string;
+  /** The kernel prio traces show: 120 + nice (fair), 99 − priority (rt). */
+  readonly prio: number;
+}
+
+/**
+ * What a run reports as it goes, in non-decreasing guest time (`atNs`: guest ns, which stops during pauses): the
+ * scheduling events a `perf sched record` of the guest would hold. The ftrace writer and the metrics are observers.
+ */
+export interface SimObserver {
+  /** A task was created (`sched_wakeup_new`) on `cpu`. */
+  onCreate?(atNs: number, cpu: number, task: SimTaskRef): void;
+  /** `task` was woken (`sched_waking`) by code on `cpu`, to run on `targetCpu`. */
+  onWakeup?(atNs: number, cpu: number, task: SimTaskRef, targetCpu: number): void;
+  /** `task` moved (`sched_migrate_task`). */
+  onMigrate?(atNs: number, task: SimTaskRef, fromCpu: number, toCpu: number): void;
+  /**
+   * A task's runtime was charged (`sched_stat_runtime`, at each `update_curr`): task-clock ns since the last one.
+   */
+  onRuntime?(atNs: number, cpu: number, task: SimTaskRef, runtimeNs: number): void;
+  /**
+   * A context switch on `cpu` (`sched_switch`); undefined is the idle task. `prevState`: `R` preempted, `S` asleep,
+   * `X` exited.
+   */
+  onSwitch?(
+    atNs: number,
+    cpu: number,
+    prev: SimTaskRef | undefined,
+    prevState: 'R' | 'S' | 'X',
+    next: SimTaskRef | undefined,
+  ): void;
+}
+
+/** One task's outcome. */
+export interface SimTaskResult {
+  /** Comm. */
+  readonly name: string;
+  /** Thread id. */
+  readonly tid: number;
+  /** Nice. */
+  readonly nice: number;
+  /** Real-time priority. */
+  readonly priority: number;
+  /** Its weight. */
+  readonly weight: number;
+  /** Its totals from the ledger (runNs wall, chargedNs what the scheduler charged, stolenNs steal subtracted). */
+  readonly totals: TaskTotals;
+  /** Real CPU: wall run time minus what the host really stole during its slices (whatever the guest accounted). */
+  readonly realNs: number;
+  /** Migrations. */
+  readonly migrations: number;
+}
+
+/** One vCPU's outcome; `busyNs + idleNs + stolenNs + pausedNs = elapsed` (host time). */
+export interface SimVcpuResult {
+  /** Its index. */
+  readonly vcpu: number;
+  /** Host time running a task. */
+  readonly busyNs: number;
+  /** Host time running idle. */
+  readonly idleNs: number;
+  /** Host time stolen (the vCPU runnable on the host). */
+  readonly stolenNs: number;
+  /** Host time the VM was paused. */
+  readonly pausedNs: number;
+}
+
+/** What a run returns. */
+export interface SimResult {
+  /** The resolved scenario it ran. */
+  readonly scenario: ResolvedScenario;
+  /** The ledger every task booked into. */
+  readonly ledger: Ledger;
+  /** Every task, in tid order. */
+  readonly tasks: readonly SimTaskResult[];
+  /** Every vCPU, by index. */
+  readonly vcpus: readonly SimVcpuResult[];
+  /** Host time simulated, ns. */
+  readonly elapsedNs: number;
+  /** Scheduling events processed (switches, wakeups, ticks, migrations). */
+  readonly events: number;
+}
