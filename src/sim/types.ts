@@ -375,3 +375,42 @@ export interface SimResult {
   /** Scheduling events processed (switches, wakeups, ticks, migrations). */
   readonly events: number;
 }
+
+/** A span of time, whole ns. */
+export interface NsInterval {
+  /** Start, ns. */
+  readonly startNs: number;
+  /** End, ns (exclusive). */
+  readonly endNs: number;
+}
+
+/** One run and the sleep after it, as a `trace` workload replays them. */
+export interface Segment {
+  /** Task-clock time to run, ns (> 0). */
+  readonly runNs: number;
+  /** Sleep after it, ns (≥ 0). */
+  readonly sleepNs: number;
+}
+
+/**
+ * What a scenario refers to outside itself, loaded before a run (files are read by `loadInputs`, so the engine does no
+ * I/O): a host trace's steal intervals by vCPU, and a `trace` workload's segments by task-group index.
+ */
+export interface SimInputs {
+  /** Steal intervals of vCPUs whose steal is `trace`, by vCPU index. */
+  readonly hostSteal: ReadonlyMap<number, readonly NsInterval[]>;
+  /** Segments of task groups whose workload is `trace`, by index in `tasks`. */
+  readonly taskSegments: ReadonlyMap<number, readonly Segment[]>;
+}
+
+/** Options of `simulate`. */
+export interface SimulateOptions {
+  /** How the task machines run: `compiled` (default) or `xstate` (the same results, slower). */
+  readonly engine?: 'compiled' | 'xstate';
+  /** The policy to run (default: the shipped one the scenario names). */
+  readonly policy?: SchedPolicy;
+  /** Loaded inputs (required when the scenario has `trace` steal or workloads). */
+  readonly inputs?: SimInputs;
+  /** Who hears the scheduling events. */
+  readonly observer?: SimObserver;
+}
