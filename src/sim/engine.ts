@@ -1,0 +1,450 @@
+/**
+ * The discrete-event engine: host events (steal, pauses) drive each vCPU machine; guest events (ticks, burst ends,
+ * sleep timers, task starts and stops) drive the policy's run queues and the task machines. Events are keyed by host
+ * ns and taken in insertion order at equal times; the guest sees host time minus pauses. Nothing runs on a CPU whose
+ * vCPU is stolen or whose VM is paused: a tick, a timer or a wakeup due there is deferred until it runs again (a
+ * missed tick fires once, at once); a wakeup placed on such a CPU is enqueued there when it runs again (as a wake
+ * list drained by the IPI). A running task's burst end is planned from its remaining task-clock work and planned
+ * again when its CPU runs again. Task `startMs` and `stopMs` are guest time. Every switch, wakeup, creation,
+ * migration and exit goes to the task's machine with a reading `{counter: guest ns, stolenTotalNs, cpu}` and to the
+ * observer, in non-decreasing guest time. Zero switch cost.
+ * @module
+ */
+import type { Ledger } from '../accounting/ledger.js';
+import { SchedacctError } from '../errors.js';
+import { TaskSender, type Engine as MachineEngine } from '../trace/engine.js';
+import { findPull, placeTask } from './balance.js';
+import { createTasks, SimTask, TaskState } from './engine-task.js';
+import { EventQueue } from './event-queue.js';
+import { GuestCpu } from './guest.js';
+import { msToNs, nsIntervals, stealIntervals, TimeMap, VcpuHost, vcpuEvents } from './host.js';
+import type {
+  EnqueueFlags,
+  PolicyEnv,
+  ResolvedScenario,
+  SchedPolicy,
+  SchedTask,
+  SimInputs,
+  SimObserver,
+} from './types.js';
+
+// Event kinds.
+const HOST = 1;
+const TICK = 2;
+const END = 3;
+const TIMER = 4;
+const START = 5;
+const STOP = 6;
+// Deferred operations on a frozen CPU.
+const OP_TIMER = 1;
+const OP_WAKE = 2;
+const OP_NEW = 3;
+const OP_STOP = 4;
+
+const WAKE: EnqueueFlags = { wakeup: true, initial: false, migrated: false };
+const WAKE_MIGRATED: EnqueueFlags = { wakeup: true, initial: false, migrated: true };
+const NEW_TASK: EnqueueFlags = { wakeup: false, initial: true, migrated: false };
+const MIGRATED: EnqueueFlags = { wakeup: false, initial: false, migrated: true };
+
+/** What the engine is given. */
+export interface EngineSetup {
+  /** The run. */
+  readonly scenario: ResolvedScenario;
+  /** The scheduler policy. */
+  readonly policy: SchedPolicy;
+  /** What its run queues know of the machine. */
+  readonly env: PolicyEnv;
+  /** How the machines run. */
+  readonly engine: MachineEngine;
+  /** The run's one ledger. */
+  readonly ledger: Ledger;
+  /** Loaded inputs. */
+  readonly inputs: SimInputs | undefined;
+  /** Who hears the scheduling events. */
+  readonly observer: SimObserver | undefined;
+}
+
+/**
+ * One run of a scenario.
+ * @internal
+ */
+export class SimEngine {
+  readonly #q = new EventQueue(256);
+  /** The guest CPUs. */
+  readonly cpus: readonly GuestCpu[];
+  /** The tasks, in tid order. */
+  readonly tasks: readonly SimTask[];
+  readonly #time: TimeMap;
+  readonly #sender: TaskSender;
+  readonly #obs: SimObserver;
+  readonly #tickNs: number;
+  readonly #endNs: number;
+  readonly #allows = (task: SchedTask, cpu: number): boolean => this.#taskOf(task).allowed[cpu] === 1;
+  #h = 0;
+  #g = 0;
+  /** Scheduling events processed. */
+  events = 0;
+
+  /** @param setup - see {@link EngineSetup} */
+  constructor(setup: EngineSetup) {
+    const { scenario, policy, env } = setup;
+    const pauses = nsIntervals(scenario.host.pauses);
+    this.#time = new TimeMap(pauses);
+    this.cpus = Array.from({ length: scenario.cpus }, (_, i) => {
+      const spec = scenario.host.steal[i] ?? { kind: 'none' };
+      const events = vcpuEvents(stealIntervals(spec, i, scenario.seed, setup.inputs), pauses);
+      const host = new VcpuHost(i, events, scenario.host.abi, setup.engine);
+      return new GuestCpu(i, policy.createRunQueue(i, env), host, scenario.accounting);
+    });
+    this.tasks = createTasks(scenario, policy.realtime, setup, setup.inputs);
+    this.#sender = new TaskSender(setup.engine);
+    this.#obs = setup.observer ?? {};
+    this.#tickNs = env.tickNs;
+    this.#endNs = msToNs(scenario.durationMs);
+  }
+
+  /**
+   * Runs to the scenario's end.
+   * @returns the host ns simulated
+   */
+  run(): number {
+    const q = this.#q;
+    for (const c of this.cpus) if (c.host.pending !== undefined) q.push(c.host.pending.atNs, HOST, c.index);
+    for (const t of this.tasks) {
+      q.push(this.#time.host(msToNs(t.spec.startMs)), START, t.index);
+      if (t.spec.stopMs !== null) q.push(this.#time.host(msToNs(t.spec.stopMs)), STOP, t.index);
+    }
+    while (q.nextTime < this.#endNs) {
+      q.pop();
+      this.#h = q.time;
+      this.#g = this.#time.guest(q.time);
+      this.#step(q.kind, q.target, q.seq);
+    }
+    this.#h = this.#endNs;
+    for (const c of this.cpus) this.#phase(c);
+    for (const t of this.tasks) t.runner.stop?.();
+    return this.#endNs;
+  }
+
+  #step(kind: number, target: number, seq: number): void {
+    switch (kind) {
+      case HOST: {
+        this.#host(this.cpus[target] as GuestCpu);
+        return;
+      }
+      case TICK: {
+        const c = this.cpus[target] as GuestCpu;
+        if (seq !== c.tickSeq) return;
+        c.tickSeq = -1;
+        if (c.frozen) c.tickMissed = true;
+        else this.#tick(c);
+        return;
+      }
+      case END: {
+        const c = this.cpus[target] as GuestCpu;
+        if (seq !== c.endSeq) return;
+        c.endSeq = -1;
+        this.#planEnd(c);
+        return;
+      }
+      case TIMER: {
+        const t = this.tasks[target] as SimTask;
+        if (seq !== t.timerSeq) return;
+        t.timerSeq = -1;
+        this.#op(this.cpus[t.cpu] as GuestCpu, OP_TIMER, t);
+        return;
+      }
+      case START: {
+        this.#start(this.tasks[target] as SimTask);
+        return;
+      }
+      case STOP: {
+        this.#stop(this.tasks[target] as SimTask);
+        return;
+      }
+    }
+  }
+
+  // An operation on CPU c: now, or when c runs again.
+  #op(c: GuestCpu, op: number, t: SimTask): void {
+    if (c.frozen) {
+      c.pending.push(op, t.index);
+      if (op === OP_WAKE || op === OP_NEW) c.pendingEnqueues++;
+      return;
+    }
+    if (op === OP_TIMER) {
+      if (t.state === TaskState.Sleeping) this.#wakeup(t, c.index);
+    } else if (op === OP_WAKE || op === OP_NEW) {
+      if (t.state === TaskState.Waking) this.#enqueue(c, t, op === OP_NEW);
+    } else this.#stop(t);
+  }
+
+  #host(c: GuestCpu): void {
+    const vh = c.host;
+    const type = vh.pending?.type;
+    if (type === 'deschedule' || type === 'pause') {
+      this.#phase(c);
+      c.frozen = true;
+      c.endSeq = -1;
+      vh.apply();
+    } else {
+      vh.apply();
+      if (type === 'schedule' || type === 'resume') {
+        this.#phase(c);
+        c.frozen = false;
+        c.published = true;
+      }
+    }
+    if (vh.pending !== undefined) this.#q.push(vh.pending.atNs, HOST, c.index);
+    if (type === 'schedule' || type === 'resume') this.#thaw(c);
+  }
+
+  // The CPU runs again: its missed tick, then its deferred work, then its task's burst goes on.
+  #thaw(c: GuestCpu): void {
+    if (c.tickMissed) {
+      c.tickMissed = false;
+      if (c.curr >= 0) this.#tick(c);
+    }
+    const pending = c.pending;
+    for (let i = 0; i < pending.length; i += 2)
+      this.#op(c, pending[i] as number, this.tasks[pending[i + 1] as number] as SimTask);
+    pending.length = 0;
+    c.pendingEnqueues = 0;
+    if (c.curr >= 0 && c.endSeq < 0) this.#planEnd(c);
+  }
+
+  #tick(c: GuestCpu): void {
+    this.events++;
+    this.#updateCurr(c);
+    let resched = c.rq.tick(c.clockTaskNs);
+    const pull = findPull(this.cpus, c.index, 2, this.#allows);
+    if (pull !== undefined) resched = this.#migrate(this.#taskOf(pull.task), pull.from, c.index) || resched;
+    if (resched) this.#schedule(c, this.tasks[c.curr], 'R');
+    if (c.curr >= 0 && c.tickSeq < 0) this.#armTick(c);
+    this.#kickIdle();
+  }
+
+  // The NO_HZ idle balance a busy CPU's tick kicks: each idle CPU pulls one queued task it may run.
+  #kickIdle(): void {
+    for (const i of this.cpus) {
+      if (i.frozen || i.curr >= 0 || i.load > 0) continue;
+      const pull = findPull(this.cpus, i.index, 1, this.#allows);
+      if (pull === undefined) continue;
+      this.#migrate(this.#taskOf(pull.task), pull.from, i.index);
+      this.#schedule(i, undefined, 'R');
+    }
+  }
+
+  #armTick(c: GuestCpu): void {
+    const next = (Math.floor(this.#g / this.#tickNs) + 1) * this.#tickNs;
+    c.tickSeq = this.#q.push(this.#time.host(next), TICK, c.index);
+  }
+
+  #start(t: SimTask): void {
+    if (t.state !== TaskState.New) return;
+    this.events++;
+    if (t.workload.next()) {
+      t.burstEndNs = t.workload.runNs;
+      t.sleepAfterNs = t.workload.sleepNs;
+    } else t.sleepAfterNs = -1; // nothing to run: it exits when it first runs
+    const target = placeTask(this.cpus, t.allowed, -1);
+    t.cpu = target;
+    t.state = TaskState.Waking;
+    this.#obs.onCreate?.(this.#g, target, t.ref);
+    this.#send(t, 'create', target);
+    this.#op(this.cpus[target] as GuestCpu, OP_NEW, t);
+  }
+
+  #stop(t: SimTask): void {
+    const c = this.cpus[t.cpu];
+    switch (t.state) {
+      case TaskState.New:
+        t.state = TaskState.Exited; // stopped before it started: never created
+        return;
+      case TaskState.Sleeping:
+      case TaskState.Waking:
+        this.events++;
+        t.timerSeq = -1;
+        t.state = TaskState.Exited;
+        this.#send(t, 'exit', t.cpu);
+        return;
+      case TaskState.Queued:
+      case TaskState.Running:
+        if (c === undefined) return;
+        if (c.frozen) {
+          this.#op(c, OP_STOP, t);
+          return;
+        }
+        this.events++;
+        this.#updateCurr(c);
+        c.rq.dequeue(t.sched, c.clockTaskNs, false);
+        if (t.state === TaskState.Running) {
+          this.#leave(c, t, 'X');
+          return;
+        }
+        t.state = TaskState.Exited;
+        this.#send(t, 'exit', t.cpu);
+        return;
+      case TaskState.Exited:
+        return;
+    }
+  }
+
+  #wakeup(t: SimTask, waker: number): void {
+    this.events++;
+    const target = placeTask(this.cpus, t.allowed, t.cpu);
+    this.#obs.onWakeup?.(this.#g, waker, t.ref, target);
+    this.#send(t, 'wakeup', target);
+    t.migrated = t.cpu !== target;
+    if (t.migrated) this.#moved(t, t.cpu, target);
+    t.state = TaskState.Waking;
+    this.#op(this.cpus[target] as GuestCpu, OP_WAKE, t);
+  }
+
+  #moved(t: SimTask, from: number, to: number): void {
+    this.#sender.send(t.runner, 'migrate', this.#g, t.stolenTotalNs, from, this.#g, 0, '', to, false, false);
+    this.#obs.onMigrate?.(this.#g, t.ref, from, to);
+    t.migrations++;
+    t.cpu = to;
+  }
+
+  #enqueue(c: GuestCpu, t: SimTask, initial: boolean): void {
+    this.#updateCurr(c);
+    t.state = TaskState.Queued;
+    c.rq.enqueue(t.sched, c.clockTaskNs, initial ? NEW_TASK : t.migrated ? WAKE_MIGRATED : WAKE);
+    if (c.curr < 0) this.#schedule(c, undefined, 'R');
+    else if (c.rq.wakeupPreempt(t.sched, c.clockTaskNs)) this.#schedule(c, this.tasks[c.curr], 'R');
+  }
+
+  // Moves a queued task between CPUs (balance); true when it should preempt the destination's current task.
+  #migrate(t: SimTask, from: number, to: number): boolean {
+    this.events++;
+    const src = this.cpus[from] as GuestCpu;
+    const dst = this.cpus[to] as GuestCpu;
+    this.#updateCurr(src);
+    src.rq.dequeue(t.sched, src.clockTaskNs, false);
+    this.#moved(t, from, to);
+    this.#updateCurr(dst);
+    dst.rq.enqueue(t.sched, dst.clockTaskNs, MIGRATED);
+    return dst.curr >= 0 && dst.rq.wakeupPreempt(t.sched, dst.clockTaskNs);
+  }
+
+  // A reschedule on c: `prev` left the CPU (R: still queued; S, X: dequeued already).
+  #schedule(c: GuestCpu, prev: SimTask | undefined, prevState: 'R' | 'S' | 'X'): void {
+    this.#updateCurr(c);
+    let picked = c.rq.pickNext(c.clockTaskNs);
+    if (picked === undefined) {
+      const pull = findPull(this.cpus, c.index, 1, this.#allows);
+      if (pull !== undefined) {
+        this.#migrate(this.#taskOf(pull.task), pull.from, c.index);
+        picked = c.rq.pickNext(c.clockTaskNs);
+      }
+    }
+    const next = picked === undefined ? undefined : this.#taskOf(picked);
+    if (next === prev && prevState === 'R') return;
+    this.#switch(c, prev, prevState, next);
+  }
+
+  #switch(c: GuestCpu, prev: SimTask | undefined, prevState: 'R' | 'S' | 'X', next: SimTask | undefined): void {
+    this.events++;
+    this.#phase(c);
+    const g = this.#g;
+    if (prev !== undefined) {
+      prev.stolenTotalNs += c.stolenReadNs - prev.sliceStolenBaseNs;
+      const type = prevState === 'R' ? 'preempt' : prevState === 'S' ? 'block' : 'exit';
+      this.#sender.send(prev.runner, type, g, prev.stolenTotalNs, c.index, g, 0, prevState, -1, false, false);
+      prev.realNs += prev.realOpenNs;
+      prev.realOpenNs = 0;
+      if (prevState === 'R') prev.state = TaskState.Queued;
+      c.endSeq = -1;
+    }
+    this.#obs.onSwitch?.(g, c.index, prev?.ref, prevState, next?.ref);
+    if (next === undefined) {
+      c.curr = -1;
+      c.tickSeq = -1;
+      c.tickMissed = false;
+      return;
+    }
+    c.curr = next.index;
+    next.state = TaskState.Running;
+    next.cpu = c.index;
+    next.sliceStolenBaseNs = c.stolenReadNs;
+    c.execStartNs = c.clockTaskNs;
+    this.#send(next, 'dispatch', c.index);
+    if (c.tickSeq < 0) this.#armTick(c);
+    this.#planEnd(c);
+  }
+
+  // The current task's burst: ended (go on, sleep or exit) or its end planned from the work left.
+  #planEnd(c: GuestCpu): void {
+    const t = this.tasks[c.curr];
+    if (t === undefined || t.burstEndNs === Infinity) return;
+    this.#updateCurr(c);
+    const left = t.burstEndNs - t.taskClockNs;
+    if (left > 0) {
+      c.endSeq = this.#q.push(this.#time.host(this.#g + left), END, c.index);
+      return;
+    }
+    const sleep = t.sleepAfterNs;
+    if (sleep < 0 || !t.workload.next()) {
+      this.#exit(c, t);
+      return;
+    }
+    t.burstEndNs = t.taskClockNs + t.workload.runNs;
+    t.sleepAfterNs = t.workload.sleepNs;
+    if (sleep === 0) {
+      this.#planEnd(c);
+      return;
+    }
+    this.events++;
+    c.rq.dequeue(t.sched, c.clockTaskNs, true);
+    t.timerSeq = this.#q.push(this.#time.host(this.#g + sleep), TIMER, t.index);
+    this.#leave(c, t, 'S');
+  }
+
+  #exit(c: GuestCpu, t: SimTask): void {
+    this.events++;
+    c.rq.dequeue(t.sched, c.clockTaskNs, false);
+    this.#leave(c, t, 'X');
+  }
+
+  // The current task, dequeued, leaves the CPU asleep or dead.
+  #leave(c: GuestCpu, t: SimTask, state: 'S' | 'X'): void {
+    t.state = state === 'S' ? TaskState.Sleeping : TaskState.Exited;
+    this.#schedule(c, t, state);
+  }
+
+  // update_rq_clock and update_curr at the current guest time.
+  #updateCurr(c: GuestCpu): void {
+    const ran = c.update(this.#g);
+    if (ran <= 0 || c.curr < 0) return;
+    const t = this.tasks[c.curr] as SimTask;
+    t.taskClockNs += ran;
+    this.#obs.onRuntime?.(this.#g, c.index, t.ref, ran);
+  }
+
+  // Host time since c's last busy, idle or frozen stretch began, into its bucket.
+  #phase(c: GuestCpu): void {
+    const ns = this.#h - c.sinceNs;
+    c.sinceNs = this.#h;
+    if (c.frozen) return;
+    if (c.curr < 0) {
+      c.idleNs += ns;
+      return;
+    }
+    c.busyNs += ns;
+    (this.tasks[c.curr] as SimTask).realOpenNs += ns;
+  }
+
+  #send(t: SimTask, type: 'create' | 'wakeup' | 'dispatch' | 'exit', cpu: number): void {
+    this.#sender.send(t.runner, type, this.#g, t.stolenTotalNs, cpu, this.#g, 0, '', -1, false, false);
+  }
+
+  #taskOf(s: SchedTask): SimTask {
+    const t = this.tasks[s.tid - 1000];
+    if (t?.sched !== s) {
+      throw new SchedacctError('invalid-argument', `the policy returned a task the engine did not give it (${s.tid})`);
+    }
+    return t;
+  }
+}
