@@ -2,8 +2,9 @@
  * Where tasks run: placement at fork and wakeup, and a simple load balancer. Not the kernel's (no scheduling domains,
  * no PELT load, no capacity); the rules, in full:
  * - **Placement** (fork and wakeup, `select_task_rq`): the task's previous CPU if its affinity allows it and it is
- *   idle (nothing runnable there); otherwise the allowed CPU with the fewest runnable tasks, ties to the previous
- *   CPU, then to the lowest index. A new task has no previous CPU.
+ *   idle (nothing runnable there, and its vCPU not stolen or paused: `available_idle_cpu` asks `vcpu_is_preempted`);
+ *   otherwise the allowed CPU with the fewest runnable tasks, at equal numbers one whose vCPU runs, ties to the
+ *   previous CPU, then to the lowest index. A new task has no previous CPU.
  * - **Periodic balance** (at each tick of a CPU): if another CPU has at least 2 more runnable tasks, pull one of its
  *   queued (not running) tasks that may run here; the busiest such CPU first, ties to the lowest index.
  * - **Idle balance** (`newidle_balance`, when a CPU is about to go idle; and the NO_HZ idle balance, which each tick
@@ -27,15 +28,16 @@ import type { SchedTask } from './types.js';
  */
 export function placeTask(cpus: readonly GuestCpu[], allowed: Uint8Array, prev: number): number {
   const prevCpu = prev >= 0 ? cpus[prev] : undefined;
-  if (prevCpu !== undefined && allowed[prev] === 1 && prevCpu.load === 0) return prev;
+  if (prevCpu !== undefined && allowed[prev] === 1 && prevCpu.load === 0 && !prevCpu.frozen) return prev;
   let best = -1;
-  let bestLoad = Infinity;
+  let bestKey = Infinity;
   for (let i = 0; i < cpus.length; i++) {
     if (allowed[i] !== 1) continue;
-    const load = (cpus[i] as GuestCpu).load;
-    if (load < bestLoad || (load === bestLoad && i === prev)) {
+    const c = cpus[i] as GuestCpu;
+    const key = 2 * c.load + (c.frozen ? 1 : 0); // fewest runnable; at equal load, a running vCPU first
+    if (key < bestKey || (key === bestKey && i === prev)) {
       best = i;
-      bestLoad = load;
+      bestKey = key;
     }
   }
   return best;

@@ -9,8 +9,71 @@ import type { Ledger } from '../accounting/ledger.js';
 import { startTask, type Engine as MachineEngine, type TaskRunner } from '../trace/engine.js';
 import { NICE_TO_WEIGHT } from './guest.js';
 import { stream } from './random.js';
-import type { ResolvedScenario, ResolvedTaskSpec, SchedTask, SimInputs, SimTaskRef } from './types.js';
+import type {
+  EnqueueFlags,
+  PolicyEnv,
+  ResolvedScenario,
+  ResolvedTaskSpec,
+  SchedPolicy,
+  SchedTask,
+  SimInputs,
+  SimObserver,
+  SimTaskRef,
+} from './types.js';
 import { WorkloadRunner } from './workloads.js';
+
+// Event kinds.
+/** @internal */
+export const HOST = 1;
+/** @internal */
+export const TICK = 2;
+/** @internal */
+export const END = 3;
+/** @internal */
+export const TIMER = 4;
+/** @internal */
+export const START = 5;
+/** @internal */
+export const STOP = 6;
+// Deferred operations on a frozen CPU.
+/** @internal */
+export const OP_TIMER = 1;
+/** @internal */
+export const OP_WAKE = 2;
+/** @internal */
+export const OP_NEW = 3;
+/** @internal */
+export const OP_STOP = 4;
+
+/** @internal */
+export const WAKE: EnqueueFlags = { wakeup: true, initial: false, migrated: false };
+/** @internal */
+export const WAKE_MIGRATED: EnqueueFlags = { wakeup: true, initial: false, migrated: true };
+/** @internal */
+export const NEW_TASK: EnqueueFlags = { wakeup: false, initial: true, migrated: false };
+/** @internal */
+export const MIGRATED: EnqueueFlags = { wakeup: false, initial: false, migrated: true };
+
+/**
+ * What the engine is given.
+ * @internal
+ */
+export interface EngineSetup {
+  /** The run. */
+  readonly scenario: ResolvedScenario;
+  /** The scheduler policy. */
+  readonly policy: SchedPolicy;
+  /** What its run queues know of the machine. */
+  readonly env: PolicyEnv;
+  /** How the machines run. */
+  readonly engine: MachineEngine;
+  /** The run's one ledger. */
+  readonly ledger: Ledger;
+  /** Loaded inputs. */
+  readonly inputs: SimInputs | undefined;
+  /** Who hears the scheduling events. */
+  readonly observer: SimObserver | undefined;
+}
 
 /**
  * Where a task is in its life, as the engine sees it.

@@ -10,59 +10,33 @@
  * observer, in non-decreasing guest time. Zero switch cost.
  * @module
  */
-import type { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
-import { TaskSender, type Engine as MachineEngine } from '../trace/engine.js';
+import { TaskSender } from '../trace/engine.js';
 import { findPull, placeTask } from './balance.js';
-import { createTasks, SimTask, TaskState } from './engine-task.js';
+import {
+  createTasks,
+  END,
+  HOST,
+  MIGRATED,
+  NEW_TASK,
+  OP_NEW,
+  OP_STOP,
+  OP_TIMER,
+  OP_WAKE,
+  SimTask,
+  START,
+  STOP,
+  TaskState,
+  TICK,
+  TIMER,
+  WAKE,
+  WAKE_MIGRATED,
+  type EngineSetup,
+} from './engine-task.js';
 import { EventQueue } from './event-queue.js';
 import { GuestCpu } from './guest.js';
 import { msToNs, nsIntervals, stealIntervals, TimeMap, VcpuHost, vcpuEvents } from './host.js';
-import type {
-  EnqueueFlags,
-  PolicyEnv,
-  ResolvedScenario,
-  SchedPolicy,
-  SchedTask,
-  SimInputs,
-  SimObserver,
-} from './types.js';
-
-// Event kinds.
-const HOST = 1;
-const TICK = 2;
-const END = 3;
-const TIMER = 4;
-const START = 5;
-const STOP = 6;
-// Deferred operations on a frozen CPU.
-const OP_TIMER = 1;
-const OP_WAKE = 2;
-const OP_NEW = 3;
-const OP_STOP = 4;
-
-const WAKE: EnqueueFlags = { wakeup: true, initial: false, migrated: false };
-const WAKE_MIGRATED: EnqueueFlags = { wakeup: true, initial: false, migrated: true };
-const NEW_TASK: EnqueueFlags = { wakeup: false, initial: true, migrated: false };
-const MIGRATED: EnqueueFlags = { wakeup: false, initial: false, migrated: true };
-
-/** What the engine is given. */
-export interface EngineSetup {
-  /** The run. */
-  readonly scenario: ResolvedScenario;
-  /** The scheduler policy. */
-  readonly policy: SchedPolicy;
-  /** What its run queues know of the machine. */
-  readonly env: PolicyEnv;
-  /** How the machines run. */
-  readonly engine: MachineEngine;
-  /** The run's one ledger. */
-  readonly ledger: Ledger;
-  /** Loaded inputs. */
-  readonly inputs: SimInputs | undefined;
-  /** Who hears the scheduling events. */
-  readonly observer: SimObserver | undefined;
-}
+import type { SchedTask, SimObserver } from './types.js';
 
 /**
  * One run of a scenario.
@@ -127,41 +101,25 @@ export class SimEngine {
   }
 
   #step(kind: number, target: number, seq: number): void {
-    switch (kind) {
-      case HOST: {
-        this.#host(this.cpus[target] as GuestCpu);
-        return;
-      }
-      case TICK: {
-        const c = this.cpus[target] as GuestCpu;
-        if (seq !== c.tickSeq) return;
-        c.tickSeq = -1;
-        if (c.frozen) c.tickMissed = true;
-        else this.#tick(c);
-        return;
-      }
-      case END: {
-        const c = this.cpus[target] as GuestCpu;
-        if (seq !== c.endSeq) return;
-        c.endSeq = -1;
-        this.#planEnd(c);
-        return;
-      }
-      case TIMER: {
-        const t = this.tasks[target] as SimTask;
-        if (seq !== t.timerSeq) return;
-        t.timerSeq = -1;
-        this.#op(this.cpus[t.cpu] as GuestCpu, OP_TIMER, t);
-        return;
-      }
-      case START: {
-        this.#start(this.tasks[target] as SimTask);
-        return;
-      }
-      case STOP: {
-        this.#stop(this.tasks[target] as SimTask);
-        return;
-      }
+    if (kind === HOST) this.#host(this.cpus[target] as GuestCpu);
+    else if (kind === START) this.#start(this.tasks[target] as SimTask);
+    else if (kind === STOP) this.#stop(this.tasks[target] as SimTask);
+    else if (kind === TIMER) {
+      const t = this.tasks[target] as SimTask;
+      if (seq !== t.timerSeq) return; // cancelled
+      t.timerSeq = -1;
+      this.#op(this.cpus[t.cpu] as GuestCpu, OP_TIMER, t);
+    } else if (kind === END) {
+      const c = this.cpus[target] as GuestCpu;
+      if (seq !== c.endSeq) return; // re-planned
+      c.endSeq = -1;
+      this.#planEnd(c);
+    } else {
+      const c = this.cpus[target] as GuestCpu;
+      if (seq !== c.tickSeq) return; // stopped (idle)
+      c.tickSeq = -1;
+      if (c.frozen) c.tickMissed = true;
+      else this.#tick(c);
     }
   }
 
@@ -256,38 +214,29 @@ export class SimEngine {
   }
 
   #stop(t: SimTask): void {
-    const c = this.cpus[t.cpu];
-    switch (t.state) {
-      case TaskState.New:
-        t.state = TaskState.Exited; // stopped before it started: never created
-        return;
-      case TaskState.Sleeping:
-      case TaskState.Waking:
-        this.events++;
-        t.timerSeq = -1;
-        t.state = TaskState.Exited;
-        this.#send(t, 'exit', t.cpu);
-        return;
-      case TaskState.Queued:
-      case TaskState.Running:
-        if (c === undefined) return;
-        if (c.frozen) {
-          this.#op(c, OP_STOP, t);
-          return;
-        }
-        this.events++;
-        this.#updateCurr(c);
-        c.rq.dequeue(t.sched, c.clockTaskNs, false);
-        if (t.state === TaskState.Running) {
-          this.#leave(c, t, 'X');
-          return;
-        }
-        t.state = TaskState.Exited;
-        this.#send(t, 'exit', t.cpu);
-        return;
-      case TaskState.Exited:
-        return;
+    if (t.state === TaskState.Exited) return;
+    if (t.state === TaskState.New) {
+      t.state = TaskState.Exited; // stopped before it started: never created
+      return;
     }
+    const c = this.cpus[t.cpu] as GuestCpu;
+    const queued = t.state === TaskState.Queued || t.state === TaskState.Running;
+    if (queued && c.frozen) {
+      this.#op(c, OP_STOP, t); // it exits when its CPU runs again
+      return;
+    }
+    this.events++;
+    if (queued) {
+      this.#updateCurr(c);
+      c.rq.dequeue(t.sched, c.clockTaskNs, false);
+    }
+    if (t.state === TaskState.Running) {
+      this.#leave(c, t, 'X');
+      return;
+    }
+    t.timerSeq = -1;
+    t.state = TaskState.Exited;
+    this.#send(t, 'exit', t.cpu);
   }
 
   #wakeup(t: SimTask, waker: number): void {
@@ -423,17 +372,9 @@ export class SimEngine {
     this.#obs.onRuntime?.(this.#g, c.index, t.ref, ran);
   }
 
-  // Host time since c's last busy, idle or frozen stretch began, into its bucket.
   #phase(c: GuestCpu): void {
-    const ns = this.#h - c.sinceNs;
-    c.sinceNs = this.#h;
-    if (c.frozen) return;
-    if (c.curr < 0) {
-      c.idleNs += ns;
-      return;
-    }
-    c.busyNs += ns;
-    (this.tasks[c.curr] as SimTask).realOpenNs += ns;
+    const open = c.phase(this.#h);
+    if (open > 0) (this.tasks[c.curr] as SimTask).realOpenNs += open;
   }
 
   #send(t: SimTask, type: 'create' | 'wakeup' | 'dispatch' | 'exit', cpu: number): void {

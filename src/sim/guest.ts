@@ -112,6 +112,23 @@ export class GuestCpu {
     return ran;
   }
 
+  /**
+   * Closes the busy, idle or frozen stretch at host ns `nowNs` into its bucket (frozen time is the vCPU machine's).
+   * @param nowNs - host ns
+   * @returns the busy ns added (the current task's real CPU), 0 when idle or frozen
+   */
+  phase(nowNs: number): number {
+    const ns = nowNs - this.sinceNs;
+    this.sinceNs = nowNs;
+    if (this.frozen) return 0;
+    if (this.curr < 0) {
+      this.idleNs += ns;
+      return 0;
+    }
+    this.busyNs += ns;
+    return ns;
+  }
+
   /** Runnable tasks here for placement and balance: the run queue's and the deferred enqueues. */
   get load(): number {
     return this.rq.nrRunning + this.pendingEnqueues;
