@@ -269,3 +269,34 @@ describe('determinism', () => {
     },
   );
 });
+
+describe('inputs and misuse', () => {
+  it('a trace workload replays its loaded segments, then exits', () => {
+    const segments = [
+      { runNs: 2_000_000, sleepNs: 3_000_000 },
+      { runNs: 1_000_000, sleepNs: 0 },
+    ];
+    const inputs = { hostSteal: new Map(), taskSegments: new Map([[0, segments]]) };
+    const { calls, observer } = recorder();
+    const r = run(
+      { durationMs: 50, tasks: [{ name: 'replayed', workload: { kind: 'trace', file: 'x.txt' } }] },
+      { inputs, observer },
+    );
+    expect(r.tasks[0]?.totals).toMatchObject({ runNs: 3_000_000, slices: 2, sleepNs: 3_000_000 });
+    expect(calls.filter((c) => c[0] === 'switch' && c[3] === 1000).map((c) => [c[1], c[4]])).toEqual([
+      [2_000_000, 'S'],
+      [6_000_000, 'X'],
+    ]);
+  });
+
+  it('trace steal and workloads need their inputs; a module policy needs options.policy; engines are two', () => {
+    const trace = { kind: 'trace', file: 'x.txt' } as const;
+    expect(() => run({ tasks: [{ name: 't', workload: trace }] })).toThrow(/options\.inputs\.taskSegments/);
+    const hostTrace = { kind: 'trace', file: 'host.txt', tid: 1 } as const;
+    expect(() => run({ steal: [hostTrace], tasks: [{ name: 't', workload: { kind: 'cpu' } }] })).toThrow(/hostSteal/);
+    const scenario = resolved({ policy: './mine.js', tasks: [{ name: 't', workload: { kind: 'cpu' } }] });
+    expect(() => simulate(scenario)).toThrow(/options\.policy/);
+    expect(() => simulate(scenario, { policy: toyPolicy(), engine: 'fast' as 'compiled' })).toThrow(/engine/);
+    expect(() => simulate({ ...scenario, cpus: 0 }, { policy: toyPolicy() })).toThrow(/cpus/);
+  });
+});
