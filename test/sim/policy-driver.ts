@@ -97,7 +97,8 @@ export function runDriver(opts: DriverOptions): DriverResult {
   while (nowNs < opts.durationNs) {
     let t = Math.min(nextTickNs, opts.durationNs);
     if (running !== undefined && running.remainingNs !== Infinity) t = Math.min(t, nowNs + running.remainingNs);
-    for (const s of states) if (s.wakeAtNs > nowNs || (!created.has(s) && s.wakeAtNs >= nowNs)) t = Math.min(t, s.wakeAtNs);
+    for (const s of states)
+      if (s.wakeAtNs > nowNs || (!created.has(s) && s.wakeAtNs >= nowNs)) t = Math.min(t, s.wakeAtNs);
     if (running !== undefined) {
       running.result.runNs += t - nowNs;
       running.remainingNs -= t - nowNs;
@@ -137,7 +138,8 @@ export function runDriver(opts: DriverOptions): DriverResult {
   return out;
 }
 
-export const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+export const mean = (xs: readonly number[]): number =>
+  xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export function shares(result: DriverResult): number[] {
   const total = result.tasks.reduce((a, t) => a + t.runNs, 0);

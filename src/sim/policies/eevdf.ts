@@ -125,13 +125,19 @@ export class EevdfRunQueue implements RunQueue {
     };
   }
 
-  /** @returns the running task (not one that blocked or is delayed) */
+  /**
+   * The running task (not one that blocked or is delayed).
+   * @returns it
+   */
   get current(): SchedTask | undefined {
     const c = this.#curr;
     return c !== undefined && c.onRq && !c.delayed ? c.task : undefined;
   }
 
-  /** @returns runnable tasks, the current one included, delayed sleepers not */
+  /**
+   * Runnable tasks, the current one included, delayed sleepers not.
+   * @returns how many
+   */
   get nrRunning(): number {
     return this.#nrQueued - this.#nrDelayed;
   }
@@ -147,7 +153,10 @@ export class EevdfRunQueue implements RunQueue {
     const se = entityOf(task);
     if (se.onRq) {
       if (!se.delayed) throw new SchedacctError('invalid-argument', `task ${String(task.tid)} is already queued`);
-      if (se.rq === this) return this.#requeueDelayed(se);
+      if (se.rq === this) {
+        this.#requeueDelayed(se);
+        return;
+      }
       se.rq?.finishDelayed(se);
     }
     this.#updateCurr(nowNs);
@@ -169,7 +178,10 @@ export class EevdfRunQueue implements RunQueue {
     const se = task.sched;
     if (!(se instanceof EevdfEntity) || se.rq !== this || !se.onRq)
       throw new SchedacctError('invalid-argument', `task ${String(task.tid)} is not queued on CPU ${String(this.cpu)}`);
-    if (se.delayed) return this.finishDelayed(se);
+    if (se.delayed) {
+      this.finishDelayed(se);
+      return;
+    }
     this.#updateCurr(nowNs);
     if (this.#rules.delayDequeue && sleep && !this.#eligible(se.vruntime)) {
       se.delayed = true;

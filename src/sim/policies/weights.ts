@@ -1,7 +1,8 @@
 /**
  * The kernel's nice-to-weight tables, verbatim from Linux `kernel/sched/core.c` (`sched_prio_to_weight`,
  * `sched_prio_to_wmult`; unchanged since 2.6.23 apart from the names): index = nice + 20. A weight is the
- * scale-down value (`scale_load_down`, NICE_0_LOAD = 1024); `wmult` is 2^32 / weight rounded down, the inverse
+ * scale-down value (`scale_load_down`, NICE_0_LOAD = 1024); `wmult` is 2^32 / weight within one unit (13 entries are
+ * rounded up, e.g. 76040 for 56483, so it is the table, not a formula, that must be used), the inverse
  * `calc_delta_fair` multiplies by for a task (`set_load_weight` stores it as `load.inv_weight`).
  * @module
  */
@@ -16,32 +17,23 @@ import { argError, checkWhole } from '../../check.js';
  * ```
  */
 export const SCHED_PRIO_TO_WEIGHT: readonly number[] = Object.freeze([
-  /* -20 */ 88761, 71755, 56483, 46273, 36291,
-  /* -15 */ 29154, 23254, 18705, 14949, 11916,
-  /* -10 */ 9548, 7620, 6100, 4904, 3906,
-  /*  -5 */ 3121, 2501, 1991, 1586, 1277,
-  /*   0 */ 1024, 820, 655, 526, 423,
-  /*   5 */ 335, 272, 215, 172, 137,
-  /*  10 */ 110, 87, 70, 56, 45,
-  /*  15 */ 36, 29, 23, 18, 15,
+  /* -20 */ 88761, 71755, 56483, 46273, 36291, /* -15 */ 29154, 23254, 18705, 14949, 11916, /* -10 */ 9548, 7620, 6100,
+  4904, 3906, /*  -5 */ 3121, 2501, 1991, 1586, 1277, /*   0 */ 1024, 820, 655, 526, 423, /*   5 */ 335, 272, 215, 172,
+  137, /*  10 */ 110, 87, 70, 56, 45, /*  15 */ 36, 29, 23, 18, 15,
 ]);
 
 /**
- * `sched_prio_to_wmult[40]`: 2^32 / weight, precalculated so `__calc_delta` multiplies instead of dividing.
+ * `sched_prio_to_wmult[40]`: 2^32 / weight (within one), precalculated so `__calc_delta` multiplies, not divides.
  * @example
  * ```ts
  * SCHED_PRIO_TO_WMULT[20]; // 4194304 = 2^32 / 1024
  * ```
  */
 export const SCHED_PRIO_TO_WMULT: readonly number[] = Object.freeze([
-  /* -20 */ 48388, 59856, 76040, 92818, 118348,
-  /* -15 */ 147320, 184698, 229616, 287308, 360437,
-  /* -10 */ 449829, 563644, 704093, 875809, 1099582,
-  /*  -5 */ 1376151, 1717300, 2157191, 2708050, 3363326,
-  /*   0 */ 4194304, 5237765, 6557202, 8165337, 10153587,
-  /*   5 */ 12820798, 15790321, 19976592, 24970740, 31350126,
-  /*  10 */ 39045157, 49367440, 61356676, 76695844, 95443717,
-  /*  15 */ 119304647, 148102320, 186737708, 238609294, 286331153,
+  /* -20 */ 48388, 59856, 76040, 92818, 118348, /* -15 */ 147320, 184698, 229616, 287308, 360437, /* -10 */ 449829,
+  563644, 704093, 875809, 1099582, /*  -5 */ 1376151, 1717300, 2157191, 2708050, 3363326, /*   0 */ 4194304, 5237765,
+  6557202, 8165337, 10153587, /*   5 */ 12820798, 15790321, 19976592, 24970740, 31350126, /*  10 */ 39045157, 49367440,
+  61356676, 76695844, 95443717, /*  15 */ 119304647, 148102320, 186737708, 238609294, 286331153,
 ]);
 
 /** The weight of nice 0 after `scale_load_down` (`NICE_0_LOAD` on a 64-bit kernel is this << 10). */
@@ -68,7 +60,7 @@ export function weightOfNice(nice: number): number {
 /**
  * The inverse weight of a nice value (`sched_prio_to_wmult[nice + 20]`).
  * @param nice - −20..19
- * @returns 2^32 / weight, rounded down
+ * @returns 2^32 / weight as the kernel's table has it
  * @throws {@link SchedacctError} `out-of-range` outside −20..19
  * @example
  * ```ts
