@@ -1,14 +1,20 @@
 // The targets measured from each kernel recording agree with what perf itself printed for it (perf sched timehist -s
 // and --state, perf 6.1, in fixtures/kernel): the numbers the simulator is compared with are perf's, not ours.
 import { describe, expect, it } from 'vitest';
+import { traceLines } from '../../src/trace/file.js';
+import { parsePerfScriptLine } from '../../src/trace/perf-script.js';
+import type { SimTaskRef } from '../../src/sim/types.js';
 import {
+  kernelFixture,
   measureRecording,
   ms3,
   perfSummaryRows,
   RECORDINGS,
   TARGET_COMMS,
+  TargetObserver,
   type Recording,
   type RecordingName,
+  type TargetFigures,
 } from './kernel-targets.js';
 
 // What the shell started in each recording, in tid order (fixtures/kernel/README.md): comm and nice.
@@ -89,6 +95,32 @@ describe.each(RECORDINGS)('kernel recording %s', (name) => {
       expect(t.delayNs + t.firstDelayNs).toBe(totals.get(t.tid)?.delayNs);
       expect(t.wakeups).toBeLessThanOrEqual(t.switches - 1);
     }
+  });
+});
+
+// The observer that measures a simulation, fed the recording's own switches and wakeups, measures what the replay
+// measured: the simulation and the kernel are counted by one rule.
+describe.each(RECORDINGS)('TargetObserver on recording %s', (name) => {
+  it('gives the replay figures of every target (run, switches, max slice, delays after wakeups)', async () => {
+    const observer = new TargetObserver();
+    const ref = (tid: number, comm: string): SimTaskRef | undefined =>
+      tid === 0 ? undefined : { tid, name: comm, prio: 120 };
+    let n = 0;
+    for await (const line of traceLines(kernelFixture(`${name}.perf.txt.gz`))) {
+      const got = parsePerfScriptLine(line, ++n);
+      if (got.type !== 'event') continue;
+      const e = got.event;
+      // perf takes the task switched out from the sample's thread, not from prev_pid (they differ in a lost event)
+      if (e.kind === 'switch')
+        observer.onSwitch(e.timeNs, e.cpu, ref(e.tid, e.comm), e.prevState, ref(e.nextTid, e.nextComm));
+      else if (e.kind === 'wakeup' && e.variant !== 'wakeup_new')
+        observer.onWakeup(e.timeNs, e.cpu, { tid: e.targetTid, name: e.targetComm, prio: 120 });
+    }
+    const { targets } = await recording(name);
+    const tids = new Set(targets.map((t) => t.tid));
+    const observed = observer.targets().filter((t) => tids.has(t.tid));
+    const pick = (t: TargetFigures) => [t.tid, t.runNs, t.switches, t.maxSliceNs, t.delayNs, t.wakeups, t.share];
+    expect(observed.map(pick)).toEqual(targets.map(pick));
   });
 });
 

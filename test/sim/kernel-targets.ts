@@ -1,13 +1,13 @@
 // What the real kernel did in each recording of fixtures/kernel (Linux 6.18, 2 vCPUs, HZ=250): for the target tasks
 // (the hog and periodic programs pinned to CPU 1), their share of the targets' run time, switches, mean run slice and
 // mean scheduling delay after a wakeup, measured by replaying the recording through the library. The same figures
-// are measured on a simulation by an observer (TargetObserver), so both sides are counted the same way: a slice runs
-// from a switch-in to the next switch-out of the task (what perf sees), a delay from a wakeup to the switch-in after it.
+// are measured on a simulation by an observer (TargetObserver) with perf's rules, so both sides are counted the same
+// way: a run is from the CPU's previous switch to the task's switch-out, a delay from its first wakeup to its run.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { traceLines } from '../../src/trace/file.js';
 import { readTrace } from '../../src/trace/read.js';
-import type { TimehistRow } from '../../src/trace/rows.js';
+import type { InfoRow, TimehistRow } from '../../src/trace/rows.js';
 import type { SimObserver, SimTaskRef } from '../../src/sim/types.js';
 
 /** The recordings, in the order the docs' comparison table lists them. */
@@ -118,15 +118,26 @@ export interface Recording {
   >;
 }
 
-// prio of a switched-out task, from the raw line (the rows do not carry it)
-const PRIO = /prev_comm=(\S+) prev_pid=(\d+) prev_prio=(\d+)/;
+// prio and state of a switched-out task, from the raw line (rows carry neither prio nor the raw state: perf 6.1's
+// state column shows a preempted task's `R+` as `W`)
+const SWITCH = /prev_comm=\S+ prev_pid=(\d+) prev_prio=(\d+) prev_state=(\S+)/;
 
-/** Lines of a trace, noting each switched-out target's prio on the way. */
-async function* noting(lines: AsyncIterable<string>, prio: Map<number, number>): AsyncGenerator<string> {
+/** What the raw lines tell that the rows do not: each target's prio, and each switch line's raw state, by line. */
+interface Noted {
+  readonly prio: Map<number, number>;
+  readonly stateAt: Map<number, string>;
+}
+
+/** Lines of a trace, noting on the way what {@link Noted} holds. */
+async function* noting(lines: AsyncIterable<string>, noted: Noted): AsyncGenerator<string> {
+  let n = 0;
   for await (const line of lines) {
-    if (line.includes('prev_comm=hog') || line.includes('prev_comm=periodic')) {
-      const m = PRIO.exec(line);
-      if (m !== null) prio.set(Number(m[2]), Number(m[3]));
+    n++;
+    const m = line.includes('sched_switch:') ? SWITCH.exec(line) : null;
+    if (m !== null) {
+      noted.stateAt.set(n, m[3] ?? '');
+      if (line.includes('prev_comm=hog') || line.includes('prev_comm=periodic'))
+        noted.prio.set(Number(m[1]), Number(m[2]));
     }
     yield line;
   }
@@ -138,13 +149,14 @@ async function* noting(lines: AsyncIterable<string>, prio: Map<number, number>):
  * @returns its targets' figures and the replay's totals of them
  */
 export async function measureRecording(name: RecordingName): Promise<Recording> {
-  const prio = new Map<number, number>();
+  const noted: Noted = { prio: new Map(), stateAt: new Map() };
   const sums = new Map<number, Sums>();
   const lastState = new Map<number, string>();
-  const onRow = (row: TimehistRow | { kind: string }): void => {
-    if ('kind' in row) return;
-    const r = row as TimehistRow;
-    if (r.tid <= 0) return;
+  const onRow = (r: TimehistRow | InfoRow): void => {
+    if ('kind' in r || r.tid <= 0) return;
+    // (the reader holds the first lines until it knows the format: the state is looked up by line)
+    const state = noted.stateAt.get(r.line);
+    if (state === undefined) throw new Error(`row of line ${String(r.line)}, which is not a switch`);
     let s = sums.get(r.tid);
     if (s === undefined) sums.set(r.tid, (s = newSums(r.name, 0)));
     s.comm = r.name;
@@ -160,16 +172,16 @@ export async function measureRecording(name: RecordingName): Promise<Recording> 
       s.delayNs += r.delayNs;
       s.wakeups++;
     }
-    lastState.set(r.tid, r.state);
+    lastState.set(r.tid, state);
   };
-  const lines = noting(traceLines(kernelFixture(`${name}.perf.txt.gz`)), prio);
+  const lines = noting(traceLines(kernelFixture(`${name}.perf.txt.gz`)), noted);
   const { replay } = await readTrace(lines, { compat: 'perf-6.1', onRow });
   const tids = [...sums.entries()]
     .filter(([, s]) => TARGET_COMMS.includes(s.comm) && s.cpus.size === 1 && s.cpus.has(TARGET_CPU))
     .map(([tid]) => tid);
   for (const tid of tids) {
     const s = sums.get(tid);
-    if (s !== undefined) s.nice = (prio.get(tid) ?? 120) - 120;
+    if (s !== undefined) s.nice = (noted.prio.get(tid) ?? 120) - 120;
   }
   const totals = new Map(
     replay
@@ -186,48 +198,44 @@ export async function measureRecording(name: RecordingName): Promise<Recording> 
  */
 export class TargetObserver implements SimObserver {
   readonly #sums = new Map<number, Sums>();
-  // per CPU: the running task and when it was switched in
-  readonly #running = new Map<number, { tid: number; sinceNs: number }>();
-  // tasks woken and not yet run: when
+  // per CPU: its previous switch (perf's tprev: a run is the time from it to the task's switch-out)
+  readonly #lastSwitchNs = new Map<number, number>();
+  // per task: the state it last left the CPU in, and its first wakeup since (perf's ready_to_run)
+  readonly #lastState = new Map<number, string>();
   readonly #wokenAt = new Map<number, number>();
 
   #of(task: SimTaskRef): Sums {
     let s = this.#sums.get(task.tid);
     if (s === undefined) this.#sums.set(task.tid, (s = newSums(task.name, task.prio - 120)));
+    s.comm = task.name;
     return s;
   }
 
   onWakeup(atNs: number, _cpu: number, task: SimTaskRef): void {
     this.#of(task);
-    this.#wokenAt.set(task.tid, atNs);
+    if (!this.#wokenAt.has(task.tid)) this.#wokenAt.set(task.tid, atNs);
   }
 
-  onSwitch(
-    atNs: number,
-    cpu: number,
-    prev: SimTaskRef | undefined,
-    _state: string,
-    next: SimTaskRef | undefined,
-  ): void {
-    const was = this.#running.get(cpu);
-    if (prev !== undefined && was !== undefined && was.tid === prev.tid) {
-      const s = this.#of(prev);
-      const slice = atNs - was.sinceNs;
-      s.runNs += slice;
-      s.switches++;
-      s.maxSliceNs = Math.max(s.maxSliceNs, slice);
-      s.cpus.add(cpu);
-    }
-    this.#running.delete(cpu);
-    if (next === undefined) return;
-    const s = this.#of(next);
-    const woken = this.#wokenAt.get(next.tid);
-    if (woken !== undefined) {
-      s.delayNs += atNs - woken;
+  onSwitch(atNs: number, cpu: number, prev: SimTaskRef | undefined, state: string, next: SimTaskRef | undefined): void {
+    const tprev = this.#lastSwitchNs.get(cpu);
+    this.#lastSwitchNs.set(cpu, atNs);
+    this.#of(next ?? prev ?? { tid: 0, name: '', prio: 120 });
+    if (prev === undefined || tprev === undefined) return;
+    const s = this.#of(prev);
+    const slice = atNs - tprev;
+    s.runNs += slice;
+    s.switches++;
+    s.maxSliceNs = Math.max(s.maxSliceNs, slice);
+    s.cpus.add(cpu);
+    const before = this.#lastState.get(prev.tid);
+    const woken = this.#wokenAt.get(prev.tid);
+    if (before === undefined) s.firstDelayNs = woken !== undefined && woken <= tprev ? tprev - woken : 0;
+    else if (!before.startsWith('R')) {
+      s.delayNs += woken !== undefined && woken <= tprev ? tprev - woken : 0;
       s.wakeups++;
-      this.#wokenAt.delete(next.tid);
     }
-    this.#running.set(cpu, { tid: next.tid, sinceNs: atNs });
+    this.#lastState.set(prev.tid, state);
+    this.#wokenAt.delete(prev.tid);
   }
 
   /**
