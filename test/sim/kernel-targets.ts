@@ -203,6 +203,20 @@ export class TargetObserver implements SimObserver {
   // per task: the state it last left the CPU in, and its first wakeup since (perf's ready_to_run)
   readonly #lastState = new Map<number, string>();
   readonly #wokenAt = new Map<number, number>();
+  // per CPU: the task switched in last (0: idle)
+  readonly #current = new Map<number, number>();
+
+  /**
+   * A run still going at the end, which perf's rules do not count (no switch-out ends it).
+   * @param tid - the task
+   * @param endNs - the end of the run, guest ns
+   * @returns its length so far, ns (0 when the task is not on a CPU)
+   */
+  openRunNs(tid: number, endNs: number): number {
+    for (const [cpu, current] of this.#current)
+      if (current === tid) return endNs - (this.#lastSwitchNs.get(cpu) ?? endNs);
+    return 0;
+  }
 
   #of(task: SimTaskRef): Sums {
     let s = this.#sums.get(task.tid);
@@ -219,6 +233,7 @@ export class TargetObserver implements SimObserver {
   onSwitch(atNs: number, cpu: number, prev: SimTaskRef | undefined, state: string, next: SimTaskRef | undefined): void {
     const tprev = this.#lastSwitchNs.get(cpu);
     this.#lastSwitchNs.set(cpu, atNs);
+    this.#current.set(cpu, next?.tid ?? 0);
     this.#of(next ?? prev ?? { tid: 0, name: '', prio: 120 });
     if (prev === undefined || tprev === undefined) return;
     const s = this.#of(prev);
