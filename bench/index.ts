@@ -7,8 +7,9 @@ import { runLinesBench } from './lines.ts';
 import { addMachineBench, EVENTS } from './machines.ts';
 import { runMemoryBench } from './memory.ts';
 import { runReplayBench } from './replay.ts';
+import { runSimulateBench } from './simulate.ts';
 
-const GROUPS = ['accounting', 'machines', 'replay', 'lines', 'memory'] as const;
+const GROUPS = ['accounting', 'machines', 'replay', 'lines', 'memory', 'simulate'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Rate {
@@ -41,6 +42,10 @@ async function run(group: Group): Promise<void> {
   }
   if (group === 'memory') {
     runMemoryBench();
+    return;
+  }
+  if (group === 'simulate') {
+    await runSimulateBench();
     return;
   }
   if (group === 'lines') {
