@@ -196,10 +196,10 @@ export function readHost(
   cpus: number | undefined,
   durationMs: number | undefined,
 ): ResolvedHost | undefined {
-  const r = issues.object('host', value ?? {}, ['steal', 'pauses', 'abi']);
+  const r = issues.object('host', value === undefined ? {} : value, ['steal', 'pauses', 'abi']);
   if (r === undefined) return undefined;
-  const steal = readStealMap(issues, r.steal ?? {}, cpus, durationMs);
-  const pauses = readIntervals(issues, 'host.pauses', r.pauses ?? [], durationMs);
+  const steal = readStealMap(issues, r.steal === undefined ? {} : r.steal, cpus, durationMs);
+  const pauses = readIntervals(issues, 'host.pauses', r.pauses === undefined ? [] : r.pauses, durationMs);
   const abi = issues.choice('host.abi', r.abi, ABIS, 'x86');
   return steal === undefined || pauses === undefined || abi === undefined ? undefined : { steal, pauses, abi };
 }

@@ -50,7 +50,7 @@ export const MAX_SIM_CPUS: number = MAX_CPUS;
 
 // The kernel, and whether it was right (a wrong one is reported once, and the policy is not checked against it).
 function readKernel(issues: Issues, value: unknown): { text: string; version: KernelVersion } | undefined {
-  const text = value ?? '6.18';
+  const text = value === undefined ? '6.18' : value; // (null is no default: JSON's null is a value)
   if (typeof text === 'string') {
     try {
       return { text, version: parseKernel(text) };
