@@ -12,7 +12,13 @@ import { MAX_SEED, resolveScenario } from './scenario.js';
 import type { ResolvedScenario, Scenario } from './types.js';
 export { parseAssignment, parsePath, setPath, type PathStep } from './scenario-path.js';
 
-/** schedacct's version, part of every run's id (a test keeps it equal to package.json's). */
+/**
+ * schedacct's version, part of every run's id (a test keeps it equal to package.json's).
+ * @example
+ * ```ts
+ * SCHEDACCT_VERSION; // '0.1.0'
+ * ```
+ */
 export const SCHEDACCT_VERSION = '0.1.0';
 
 /** The most runs one expansion may make (axes × seeds). */
@@ -81,12 +87,7 @@ function canonical(value: unknown, at: string, seen: Set<unknown>): string {
 /**
  * FNV-1a, 64-bit, of a text's UTF-8 bytes.
  * @param text - the text
- * @returns 16 hex digits
- * @example
- * ```ts
- * fnv1a64(''); // 'cbf29ce484222325'
- * fnv1a64('a'); // 'af63dc4c8601ec8c'
- * ```
+ * @returns 16 hex digits (`fnv1a64('')` is `cbf29ce484222325`)
  * @internal
  */
 export function fnv1a64(text: string): string {

@@ -12,10 +12,6 @@ import type { KernelVersion, PolicyName } from './types.js';
  * @param text - the version
  * @returns its major and minor number
  * @throws {@link SchedacctError} `invalid-argument` for anything but `MAJOR.MINOR[.PATCH]` from 3.0 on
- * @example
- * ```ts
- * parseKernel('6.18'); // { major: 6, minor: 18 }
- * ```
  * @internal
  */
 export function parseKernel(text: string): KernelVersion {
@@ -34,10 +30,6 @@ export function parseKernel(text: string): KernelVersion {
  * The policy a kernel schedules normal tasks with: EEVDF from 6.6, CFS before.
  * @param kernel - the version
  * @returns `eevdf` or `cfs`
- * @example
- * ```ts
- * defaultPolicy({ major: 6, minor: 5 }); // 'cfs'
- * ```
  * @internal
  */
 export function defaultPolicy(kernel: KernelVersion): PolicyName {
@@ -49,10 +41,6 @@ export function defaultPolicy(kernel: KernelVersion): PolicyName {
  * @param policy - the policy
  * @param kernel - the version
  * @returns true when the kernel has it
- * @example
- * ```ts
- * policyAllowed('cfs', { major: 6, minor: 18 }); // false
- * ```
  * @internal
  */
 export function policyAllowed(policy: PolicyName, kernel: KernelVersion): boolean {

@@ -20,7 +20,13 @@ import type {
 } from './types.js';
 export { ScenarioError, type ScenarioIssue } from './scenario-check.js';
 
-/** The keys of a scenario (a user-facing contract: keep them stable). */
+/**
+ * The keys of a scenario (a user-facing contract: keep them stable).
+ * @example
+ * ```ts
+ * SCENARIO_KEYS.includes('durationMs'); // true
+ * ```
+ */
 export const SCENARIO_KEYS: readonly (keyof Scenario)[] = [
   'kernel',
   'policy',
