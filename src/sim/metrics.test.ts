@@ -70,8 +70,8 @@ describe('SimMetrics', () => {
     m.onSwitch(4_100, 0, a, 'R', b); // b waited 4 100; a preempted
     m.onSwitch(8_100, 0, b, 'S', a); // a waited 4 000; b sleeps
     m.onSwitch(9_000, 0, a, 'S', undefined);
-    m.onWakeup(20_000, 0, b, 0);
-    m.onWakeup(20_500, 1, b, 0); // a second wakeup of a runnable task does not restart its delay
+    m.onWakeup(20_000, 0, b);
+    m.onWakeup(20_500, 1, b); // a second wakeup of a runnable task does not restart its delay
     m.onSwitch(21_000, 0, undefined, 'R', b); // b waited 1 000 since its wakeup, not the 12 900 it slept
     expect(m.task(1000)?.switches).toBe(2);
     expect(m.task(1001)?.switches).toBe(2);

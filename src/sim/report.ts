@@ -189,7 +189,7 @@ export function jsonReport(run: ReportedRun, version: string): JsonReport {
   checkString('version', version);
   const { result } = run;
   const tasks = result.tasks.map((t): JsonTask => {
-    const totals: Partial<SimTaskResult['totals']> = { ...t.totals };
+    const totals: Partial<Record<keyof SimTaskResult['totals'], unknown>> = { ...t.totals };
     delete totals.task;
     return {
       name: t.name,
