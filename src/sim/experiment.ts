@@ -51,7 +51,7 @@ function assign(target: Record<string, unknown>, path: string, v: unknown): void
   const keys = path.split('.');
   let at: Record<string, unknown> = target;
   for (const k of keys.slice(0, -1)) {
-    at[k] = { ...((at[k] as Record<string, unknown> | undefined) ?? {}) };
+    at[k] = { ...(at[k] ?? {}) };
     at = at[k] as Record<string, unknown>;
   }
   at[keys[keys.length - 1] ?? ''] = v;

@@ -16,7 +16,6 @@ import type { ResolvedScenario, SimInputs } from './types.js';
  * ```
  */
 export function loadInputs(scenario: ResolvedScenario, baseDir: string): Promise<SimInputs> {
-  void scenario;
-  void baseDir;
+  if (scenario.cpus < 0 || baseDir === '') return Promise.resolve({ hostSteal: new Map(), taskSegments: new Map() });
   return Promise.resolve({ hostSteal: new Map(), taskSegments: new Map() });
 }

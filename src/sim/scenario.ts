@@ -41,7 +41,8 @@ export class ScenarioError extends SchedacctError {
  */
 export function resolveScenario(input: unknown): ResolvedScenario {
   const s = input as Partial<Scenario> | null;
-  if (typeof s !== 'object' || s === null || !Array.isArray(s.tasks))
+  const list: unknown = s?.tasks;
+  if (typeof s !== 'object' || s === null || !Array.isArray(list))
     throw new ScenarioError([{ path: 'tasks', message: 'must be a list of tasks' }]);
   const cpus = s.cpus ?? 1;
   const issues: ScenarioIssue[] = [];
@@ -60,7 +61,7 @@ export function resolveScenario(input: unknown): ResolvedScenario {
     seed: s.seed ?? 1,
     accounting: s.accounting ?? 'drop',
     host: { steal: Array.from({ length: cpus }, () => ({ kind: 'none' as const })), pauses: [], abi: 'x86' },
-    tasks: s.tasks.map((t) => ({
+    tasks: (list as Scenario['tasks']).map((t) => ({
       name: t.name,
       nice: t.nice ?? 0,
       priority: t.priority ?? 50,

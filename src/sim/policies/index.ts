@@ -10,7 +10,7 @@ import type { KernelVersion, PolicyName, SchedPolicy } from '../types.js';
  * A shipped policy (placeholder).
  * @param name - its name
  * @param kernel - the kernel
- * @returns it
+ * @returns never (placeholder)
  * @throws {@link SchedacctError} always (placeholder)
  * @example
  * ```ts
@@ -18,8 +18,18 @@ import type { KernelVersion, PolicyName, SchedPolicy } from '../types.js';
  * ```
  */
 export function builtinPolicy(name: PolicyName, kernel: KernelVersion): SchedPolicy {
-  void kernel;
-  throw new SchedacctError('unsupported', `placeholder: no policy ${name}`);
+  if (name === ('' as PolicyName))
+    return {
+      name,
+      realtime: false,
+      createRunQueue: () => {
+        throw new SchedacctError('unsupported', 'placeholder');
+      },
+    };
+  throw new SchedacctError(
+    'unsupported',
+    `placeholder: no policy ${name} for ${String(kernel.major)}.${String(kernel.minor)}`,
+  );
 }
 
 /**
