@@ -83,7 +83,8 @@ export function verdict(runs: readonly LabelledRun[]): string {
 export function comparisonLines(runs: readonly LabelledRun[]): string[] {
   checkRuns(runs);
   const first = runs[0] as LabelledRun;
-  const lines = [`schedacct simulate: ${describeScenario(first.result.scenario)}, side by side`, ''];
+  const head = describeScenario(first.result.scenario).replace(/, accounting \w+/, '');
+  const lines = [`schedacct simulate: ${head}, side by side`, ''];
   lines.push(`${''.padEnd(34)}${runs.map((r) => cell(r.label)).join('')}`);
   for (const [i, t] of first.result.tasks.entries()) {
     const name = `${t.name}[${String(t.tid)}]`;

@@ -29,9 +29,11 @@ export interface RunFigures {
   readonly jainCharged: number;
   /** Jain's index over real CPU per weight. */
   readonly jainReal: number;
-  /** Scheduling delay over all tasks, ns. */
+  /** Scheduling delay over all tasks, median, ns. */
   readonly delayP50Ns: number;
+  /** Its 99th percentile, ns. */
   readonly delayP99Ns: number;
+  /** Its maximum, ns. */
   readonly delayMaxNs: number;
   /** Host time stolen, all vCPUs, ns. */
   readonly stolenNs: number;
@@ -43,9 +45,11 @@ export interface RunFigures {
   readonly chargedNs: number;
   /** Real CPU of all tasks, ns. */
   readonly realNs: number;
-  /** vCPU time busy, idle and paused, all vCPUs, ns. */
+  /** vCPU time busy, all vCPUs, ns. */
   readonly busyNs: number;
+  /** vCPU time idle, ns. */
   readonly idleNs: number;
+  /** vCPU time paused (whole-VM pauses), ns. */
   readonly pausedNs: number;
   /** Scheduling events processed. */
   readonly events: number;
@@ -192,6 +196,14 @@ export function studentT975(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
 }
 
+/** A mean with its 95 % interval. */
+export interface MeanInterval {
+  /** The mean. */
+  readonly mean: number;
+  /** Half the interval's width (the interval is mean ± halfWidth). */
+  readonly halfWidth: number;
+}
+
 /**
  * The mean and the half-width of its 95 % interval (Student's t; 0 for one value).
  * @param values - one or more samples
@@ -202,7 +214,7 @@ export function studentT975(df: number): number {
  * meanInterval([1, 2, 3]); // { mean: 2, halfWidth: 2.484 }: t(2) · 1/√3
  * ```
  */
-export function meanInterval(values: readonly number[]): { mean: number; halfWidth: number } {
+export function meanInterval(values: readonly number[]): MeanInterval {
   checkArray('values', values, 'a non-empty array of numbers');
   if (values.length === 0) throw argError('invalid-argument', 'values', 'a non-empty array of numbers', values);
   const n = values.length;

@@ -141,14 +141,23 @@ function fairnessLines(run: ReportedRun): string[] {
 
 /** One task in the JSON report. */
 export interface JsonTask extends Omit<SimTaskResult['totals'], 'task'> {
+  /** Comm. */
   readonly name: string;
+  /** Thread id. */
   readonly tid: number;
+  /** Nice. */
   readonly nice: number;
+  /** Real-time priority. */
   readonly priority: number;
+  /** Weight (`sched_prio_to_weight`). */
   readonly weight: number;
+  /** Real CPU: wall run time minus what the host really stole in its slices, ns. */
   readonly realNs: number;
+  /** Migrations. */
   readonly migrations: number;
+  /** Times it was switched in. */
   readonly switches: number;
+  /** Its scheduling delay. */
   readonly delay: DelaySummary;
 }
 
@@ -162,8 +171,11 @@ export interface JsonReport {
   readonly elapsedNs: number;
   /** Scheduling events processed. */
   readonly events: number;
+  /** Every task, in tid order. */
   readonly tasks: readonly JsonTask[];
+  /** Every vCPU's host time. */
   readonly vcpus: readonly SimVcpuResult[];
+  /** Jain's indices. */
   readonly fairness: Fairness;
   /** Every task's delays together. */
   readonly delay: DelaySummary;

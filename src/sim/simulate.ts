@@ -62,6 +62,8 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
       k++;
       events++;
     }
+    const last = prev;
+    obs?.onSwitch?.(endNs, cpu, last, 'S', undefined);
   }
   const tasks: SimTaskResult[] = refs.map((t) => ({
     name: t.name,
