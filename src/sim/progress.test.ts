@@ -14,7 +14,8 @@ describe('Progress', () => {
     bar.update(4);
     bar.done();
     expect(out).toHaveLength(3);
-    expect(out[0]).toMatch(/^\r\[#+\.+\] 1\/4 runs, ETA 3 s\x1b\[K$/);
+    expect(out[0]).toMatch(/^\r\[#+\.+\] 1\/4 runs, ETA 3 s/);
+    expect(out[0]?.endsWith('\x1b[K')).toBe(true); // the rest of the line cleared
     expect(out[1]).toMatch(/ 4\/4 runs, ETA 0 s/);
     expect(out[2]).toBe('\r\x1b[K');
   });
