@@ -58,7 +58,13 @@ export interface RunFigures {
 /** One run's row. */
 export type RunRow = RunPlace & RunFigures;
 
-/** The figures of a row, in column order. */
+/**
+ * The figures of a row, in column order.
+ * @example
+ * ```ts
+ * ROW_FIGURES.slice(0, 2); // ['jainCharged', 'jainReal']
+ * ```
+ */
 export const ROW_FIGURES: readonly (keyof RunFigures)[] = [
   'jainCharged',
   'jainReal',

@@ -14,7 +14,13 @@ export interface ScenarioIssue {
   readonly message: string;
 }
 
-/** A scenario that does not validate: every issue with its path. */
+/**
+ * A scenario that does not validate: every issue with its path.
+ * @example
+ * ```ts
+ * new ScenarioError([{ path: 'cpus', message: 'must be ≥ 1' }]).issues.length; // 1
+ * ```
+ */
 export class ScenarioError extends SchedacctError {
   /** The issues. */
   readonly issues: readonly ScenarioIssue[];
