@@ -11,7 +11,8 @@ import { chmodSync, rmSync } from 'node:fs';
 rmSync('dist/bin', { recursive: true, force: true });
 
 await build({
-  entryPoints: { schedacct: 'dist/cli/main.js' },
+  // the simulator's worker thread is started by its file name beside the chunk that starts it (src/sim/workers.ts)
+  entryPoints: { schedacct: 'dist/cli/main.js', 'sim-worker': 'dist/sim/sim-worker.js' },
   outdir: 'dist/bin',
   bundle: true,
   splitting: true,

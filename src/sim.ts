@@ -1,27 +1,30 @@
-// placeholder: replaced by the output+CLI branch, which owns this entry; it must re-export these (the scenarios part)
 /**
- * `schedacct/sim`: the scheduler simulator. (This worktree's placeholder holds the scenarios part's exports only.)
+ * `schedacct/sim`: the scheduler simulator: scenarios resolved and expanded into experiments, the engine, the
+ * scheduler policies, the metrics (scheduling delay, Jain's fairness) and the reports (text, JSON, CSV, experiment
+ * rows), and the ftrace writer. Runtime-neutral: what reads files or starts threads is in `schedacct/sim/node`.
  * @packageDocumentation
  */
-export { DEFAULT_COMPARISON, DEFAULT_SCENARIO } from './sim/default-scenario.js';
-export {
-  canonicalJson,
-  expandRuns,
-  parseAssignment,
-  parsePath,
-  parseShard,
-  runId,
-  SCHEDACCT_VERSION,
-  setPath,
-  shardRuns,
-} from './sim/experiment.js';
-export { loadInputs } from './sim/inputs.js';
-export { msToNs, resolveScenario, SCENARIO_KEYS, ScenarioError, scenarioOf, usToNs } from './sim/scenario.js';
+export { simulate } from './sim/simulate.js';
+export { resolveScenario, ScenarioError } from './sim/scenario.js';
+export { expandRuns, parseShard, shardRuns } from './sim/experiment.js';
 export { scenarioSchema } from './sim/schema.js';
-
+export { DEFAULT_COMPARISON, DEFAULT_SCENARIO } from './sim/default-scenario.js';
+export { builtinPolicy } from './sim/policies/index.js';
+export { parseKernel } from './sim/kernel.js';
+export { combineObservers, DelayHistogram, fairness, jain, SimMetrics } from './sim/metrics.js';
+export { csvReport, describeScenario, jsonReport, textReport } from './sim/report.js';
+export { comparisonLines, verdict } from './sim/report-compare.js';
+export { meanInterval, ROW_FIGURES, rowCsv, rowsCsvHeader, rowsTable, runRow, studentT975 } from './sim/report-rows.js';
+export { FtraceWriter } from './sim/ftrace-writer.js';
+export { Progress } from './sim/progress.js';
 export { SchedacctError } from './errors.js';
 
-export type { ExpandOptions, PathStep, Run } from './sim/experiment.js';
-export type { ScenarioIssue } from './sim/scenario.js';
-export type { JsonSchema } from './sim/schema.js';
 export type * from './sim/types.js';
+export type { ScenarioIssue } from './sim/scenario.js';
+export type { ExperimentSpec, Run, Shard } from './sim/experiment.js';
+export type { DelaySummary, Fairness, TaskMetrics } from './sim/metrics.js';
+export type { JsonReport, JsonTask, ReportedRun } from './sim/report.js';
+export type { LabelledRun } from './sim/report-compare.js';
+export type { MeanInterval, RunFigures, RunPlace, RunRow } from './sim/report-rows.js';
+export type { FtraceWriterOptions } from './sim/ftrace-writer.js';
+export type { ProgressStream } from './sim/progress.js';

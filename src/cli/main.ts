@@ -15,6 +15,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   diagram: () => import('./diagram.js'),
   race: () => import('./race.js'),
   steal: () => import('./steal.js'),
+  simulate: () => import('./simulate.js'),
+  merge: () => import('./merge.js'),
 };
 const NAMES = [...Object.keys(COMMANDS), 'help'];
 
@@ -30,6 +32,9 @@ commands:
   diagram [NAME]   a machine (task, vcpu or stable-read) as a Mermaid stateDiagram-v2
   race --abi ABI   an emulated hypervisor in a worker thread against a naive and a protocol reader
   steal            live per-CPU stolen time from /proc/stat (Linux)
+  simulate [FILE]  a scheduler simulation with steal (default: accounting none against drop,
+                   side by side); experiments with --set, --sweep, --seeds, --shard
+  merge PART...    the parts of a sharded experiment (simulate --shard) in one
   help [COMMAND]   this text, or a command's
 
 Each command takes its own options: schedacct <command> --help lists them.

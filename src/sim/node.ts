@@ -1,0 +1,11 @@
+/**
+ * `schedacct/sim/node`: the simulator's Node-only parts: loading a scenario's trace files and a policy module of your
+ * own, and running an experiment's runs in worker threads (the same rows, in run order, for any number of them).
+ * @packageDocumentation
+ */
+export { loadInputs } from './inputs.js';
+export { loadPolicy } from './policies/index.js';
+export { runRuns } from './workers.js';
+export { SchedacctError } from '../errors.js';
+
+export type { RunJob, RunRunsOptions, RunSettings } from './workers.js';
