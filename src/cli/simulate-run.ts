@@ -16,7 +16,7 @@ import { comparisonLines } from '../sim/report-compare.js';
 import { rowCsv, rowsCsvHeader, rowsTable, runRow, type RunRow } from '../sim/report-rows.js';
 import { csvReport, jsonReport, textReport, type ReportedRun } from '../sim/report.js';
 import { ScenarioError } from '../sim/scenario.js';
-import type { SchedPolicy, SimObserver } from '../sim/types.js';
+import type { Scenario, SchedPolicy, SimObserver } from '../sim/types.js';
 import type { RunJob, RunSettings } from '../sim/workers.js';
 import { UsageError } from './args.js';
 import type { SimulateCommand, SimulateIo } from './simulate.js';
@@ -71,18 +71,24 @@ interface Plan {
   readonly single: boolean;
 }
 
+// --shard I/N as shardRuns takes it (1 ≤ I ≤ N).
+function shardOf(text: string): [number, number] {
+  const { index, count } = parseShard(text);
+  return [index, count];
+}
+
 function plan(command: SimulateCommand): Plan {
   const input = command.file === undefined ? DEFAULT_SCENARIO : readScenario(command.file);
   // No file and no experiment: the default comparison, accounting none against drop (--set applies to both).
   const comparison = command.file === undefined && command.sweep.length === 0 && command.seeds === 1;
   const sweep = comparison ? [...command.sweep, `accounting=${DEFAULT_COMPARISON.join(',')}`] : command.sweep;
-  const all = expandRuns(input, { set: command.set, sweep, seeds: command.seeds });
+  const all = expandRuns(input as Scenario, { set: command.set, sweep, seeds: command.seeds });
   // The experiment's id: what expanded into its runs (the same for every shard of it).
   const experiment = createHash('sha256')
     .update(JSON.stringify({ input, set: command.set, sweep, seeds: command.seeds }))
     .digest('hex')
     .slice(0, 16);
-  const runs = command.shard === undefined ? all : shardRuns(all, parseShard(command.shard));
+  const runs = command.shard === undefined ? all : shardRuns(all, ...shardOf(command.shard));
   const single = !comparison && all.length === 1 && command.shard === undefined;
   return { runs, experiment, total: all.length, comparison: comparison && command.shard === undefined, single };
 }
@@ -139,7 +145,7 @@ async function runHere(run: Run, settings: RunSettings, trace?: FtraceWriter): P
   const [{ simulate }, { loadInputs }] = await Promise.all([import('../sim/simulate.js'), import('../sim/inputs.js')]);
   let policy: SchedPolicy | undefined;
   if (settings.policyFile !== undefined) {
-    const { loadPolicy } = await import('../sim/policies/index.js');
+    const { loadPolicy } = await import('../sim/policies/load.js');
     policy = await loadPolicy(settings.policyFile);
   }
   const metrics = new SimMetrics();
@@ -160,7 +166,7 @@ const place = (p: Plan, run: Run) => ({
   index: run.index,
   id: run.id,
   seed: run.seed,
-  values: run.values,
+  values: run.point,
 });
 
 // One run's reports, or the default comparison's runs side by side.

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { loadInputs } from './inputs.js';
-export { loadPolicy } from './policies/index.js';
+export { loadPolicy } from './policies/load.js';
 export { runRuns } from './workers.js';
 export { SchedacctError } from '../errors.js';
 

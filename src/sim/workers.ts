@@ -56,7 +56,7 @@ export async function executeRun(job: RunJob, settings: RunSettings): Promise<Ru
     const file = settings.policyFile;
     let loading = policies.get(file);
     if (loading === undefined) {
-      loading = import('./policies/index.js').then((m) => m.loadPolicy(file));
+      loading = import('./policies/load.js').then((m) => m.loadPolicy(file));
       policies.set(file, loading);
     }
     policy = await loading;

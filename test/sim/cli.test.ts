@@ -177,7 +177,7 @@ describe('schedacct simulate', { timeout: 60_000 }, () => {
   it('--shard I/N parts merged give the unsharded rows; merge refuses parts of two experiments, a run twice or missing', () => {
     const all = cli('simulate', SCENARIO, ...SWEEP, '--format', 'jsonl');
     expect(all.status).toBe(0);
-    const parts = [0, 1, 2].map((i) => {
+    const parts = [1, 2, 3].map((i) => {
       const run = cli('simulate', SCENARIO, ...SWEEP, '--format', 'jsonl', '--shard', `${String(i)}/3`);
       expect(run.status).toBe(0);
       return file(`part${String(i)}.jsonl`, run.stdout);
