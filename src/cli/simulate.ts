@@ -104,7 +104,7 @@ export async function runSimulateCommand(args: readonly string[], io: SimulateIo
   const { values, positionals } = parsed;
   if (values.schema === true) {
     const { scenarioSchema } = await import('../sim/schema.js');
-    io.stdout(`${JSON.stringify(scenarioSchema, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(scenarioSchema(), null, 2)}\n`);
     return 0;
   }
   const command: SimulateCommand = {

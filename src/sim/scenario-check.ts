@@ -222,7 +222,9 @@ export class Issues {
    */
   list(path: string, value: unknown, wanted: string, min = 0): readonly unknown[] | undefined {
     if (!Array.isArray(value) || value.length < min) {
-      this.want(path, wanted, value);
+      if (Array.isArray(value))
+        this.add(path, `must be ${wanted}, got ${value.length === 0 ? 'an empty list' : `${String(value.length)}`}`);
+      else this.want(path, wanted, value);
       return undefined;
     }
     return value as readonly unknown[];

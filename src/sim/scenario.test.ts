@@ -121,7 +121,7 @@ describe('resolveScenario: defaults', () => {
 const RULES: readonly (readonly [string, unknown, string, RegExp])[] = [
   ['not an object', [1], '', /must be a scenario object .*, got an array/],
   ['no tasks', {}, 'tasks', /is required: a list of at least one task/],
-  ['empty tasks', { tasks: [] }, 'tasks', /at least one task, got an array/],
+  ['empty tasks', { tasks: [] }, 'tasks', /at least one task, got an empty list/],
   ['unknown kernel', top({ kernel: 'six' }), 'kernel', /"MAJOR\.MINOR".*got "six"/],
   ['kernel as number', top({ kernel: 6.18 }), 'kernel', /got 6\.18/],
   [

@@ -78,7 +78,9 @@ describe('schedacct simulate', { timeout: 60_000 }, () => {
     const run = cli('simulate', file('bad.json', { cpus: 0, tasks: [] }));
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^schedacct simulate: .*bad\.json: cpus: .+\n$/);
+    expect(run.stderr).toMatch(
+      /^schedacct simulate: .*bad\.json: cpus: .+\nschedacct simulate: .*bad\.json: tasks: must be a list of at least one task, got an empty list\n$/,
+    );
     expect(cli('simulate', file('not.json', '{ cpus'))).toMatchObject({ status: 2, stderr: /is not JSON/ });
   });
 
