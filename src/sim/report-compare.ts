@@ -6,7 +6,7 @@
 import { argError } from '../check.js';
 import { msec } from '../trace/report.js';
 import { fairness } from './metrics.js';
-import { describeScenario, type ReportedRun } from './report.js';
+import { describeHost, describeScenario, type ReportedRun } from './report.js';
 
 /** A run with the name its column carries. */
 export interface LabelledRun extends ReportedRun {
@@ -84,7 +84,9 @@ export function comparisonLines(runs: readonly LabelledRun[]): string[] {
   checkRuns(runs);
   const first = runs[0] as LabelledRun;
   const head = describeScenario(first.result.scenario).replace(/, accounting \w+/, '');
-  const lines = [`schedacct simulate: ${head}, side by side`, ''];
+  const scenario = first.result.scenario;
+  const host = describeHost(scenario);
+  const lines = [`schedacct simulate: ${head}, side by side`, ...(host === undefined ? [] : [host]), ''];
   lines.push(`${''.padEnd(34)}${runs.map((r) => cell(r.label)).join('')}`);
   for (const [i, t] of first.result.tasks.entries()) {
     const name = `${t.name}[${String(t.tid)}]`;

@@ -7,7 +7,7 @@
 import { argError, checkObject, checkString } from '../check.js';
 import { COMM_WIDTH, msec } from '../trace/report.js';
 import { fairness, type DelaySummary, type Fairness, type SimMetrics } from './metrics.js';
-import type { ResolvedScenario, SimResult, SimTaskResult, SimVcpuResult } from './types.js';
+import type { ResolvedScenario, SimResult, SimTaskResult, SimVcpuResult, StealSpec } from './types.js';
 
 /** A run with what its metrics heard. */
 export interface ReportedRun {
@@ -48,6 +48,45 @@ export function describeScenario(scenario: ResolvedScenario): string {
   return `${s.policy}, kernel ${s.kernel}, ${String(s.cpus)} vCPU${s.cpus === 1 ? '' : 's'}, HZ=${String(s.hz)}, ${String(s.durationMs)} ms, accounting ${s.accounting}, seed ${String(s.seed)}`;
 }
 
+// One vCPU's steal in words, or undefined for none.
+function stealWords(spec: StealSpec): string | undefined {
+  switch (spec.kind) {
+    case 'none':
+      return undefined;
+    case 'constant':
+      return `${String(spec.share * 100)} % of every ${String(spec.periodUs ?? 1000)} µs`;
+    case 'periodic':
+      return `${String(spec.stealUs)} µs at the end of every ${String(spec.periodUs)} µs`;
+    case 'random':
+      return `random, mean ${String(spec.meanStealUs)} µs every ${String(spec.meanRunUs)} µs of running`;
+    case 'intervals':
+      return `${String(spec.intervals.length)} interval(s)`;
+    case 'trace':
+      return `the run-queue delay of tid ${String(spec.tid)} in ${spec.file}`;
+  }
+}
+
+/**
+ * The host's steal and pauses in words, one line, or undefined when the host takes nothing.
+ * @param scenario - the resolved scenario
+ * @returns e.g. `host steals from vCPU 0: 3600 µs at the end of every 12000 µs`
+ * @internal
+ */
+export function describeHost(scenario: ResolvedScenario): string | undefined {
+  // A scenario from an older result may lack the host: nothing to say then.
+  const host = (scenario as { readonly host?: ResolvedScenario['host'] }).host;
+  if (host === undefined) return undefined;
+  const parts: string[] = [];
+  host.steal.forEach((spec, vcpu) => {
+    const words = stealWords(spec);
+    if (words !== undefined) parts.push(`vCPU ${String(vcpu)}: ${words}`);
+  });
+  const pauses = host.pauses.length;
+  if (parts.length === 0 && pauses === 0) return undefined;
+  const steal = parts.length === 0 ? 'host steals nothing' : `host steals from ${parts.join('; ')}`;
+  return pauses === 0 ? steal : `${steal}; ${String(pauses)} whole-VM pause(s)`;
+}
+
 /**
  * The text report of one run: perf `sched timehist -s`'s runtime summary (its columns and units), idle per vCPU,
  * then per task real CPU, steal and delay, per vCPU busy, idle, stolen and paused time, and fairness.
@@ -69,7 +108,8 @@ export function describeScenario(scenario: ResolvedScenario): string {
 export function textReport(run: ReportedRun): string[] {
   checkRun('run', run);
   const { result } = run;
-  const lines = [`schedacct simulate: ${describeScenario(result.scenario)}`, ''];
+  const host = describeHost(result.scenario);
+  const lines = [`schedacct simulate: ${describeScenario(result.scenario)}`, ...(host === undefined ? [] : [host]), ''];
   lines.push('Runtime summary');
   lines.push(
     `${'comm'.padStart(COMM_WIDTH)}  parent   sched-in     run-time    min-run     avg-run     max-run  stddev  migrations`,
