@@ -13,7 +13,8 @@ import {
   studentT975,
   type RunRow,
 } from '../../src/sim/report-rows.js';
-import { csvReport, jsonReport, textReport } from '../../src/sim/report.js';
+import { csvReport, describeHost, jsonReport, textReport } from '../../src/sim/report.js';
+import { resolveScenario } from '../../src/sim/scenario.js';
 import type { ResolvedScenario, SimResult, SimTaskResult } from '../../src/sim/types.js';
 
 const SCENARIO: ResolvedScenario = {
@@ -294,5 +295,22 @@ describe('experiment rows', () => {
     expect(Math.abs(studentT975(60) - 2.0003)).toBeLessThan(0.001);
     expect(Math.abs(studentT975(120) - 1.9799)).toBeLessThan(0.001);
     expect(() => studentT975(0)).toThrow(/df/);
+  });
+});
+
+describe('describeHost', () => {
+  const tasks = [{ name: 'hog', workload: { kind: 'cpu' } }];
+  it('names each vCPU the host steals from, how, and the pauses; nothing when it takes nothing', () => {
+    expect(describeHost(resolveScenario({ tasks }))).toBeUndefined();
+    const host = {
+      steal: { '1': { kind: 'periodic', periodUs: 12000, stealUs: 3600 }, '0': { kind: 'constant', share: 0.25 } },
+      pauses: [{ startMs: 10, endMs: 20 }],
+    };
+    expect(describeHost(resolveScenario({ cpus: 3, host, tasks }))).toBe(
+      'host steals from vCPU 0: 25 % of every 1000 µs; vCPU 1: 3600 µs at the end of every 12000 µs; 1 whole-VM pause(s)',
+    );
+    expect(describeHost(resolveScenario({ host: { pauses: [{ startMs: 1, endMs: 2 }] }, tasks }))).toBe(
+      'host steals nothing; 1 whole-VM pause(s)',
+    );
   });
 });
