@@ -14,7 +14,7 @@ import { checkObject, checkWhole } from '../../check.js';
 import { cfsTunables, checkPolicyAllowed, type CfsTunables } from '../kernel.js';
 import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
 import { calcDeltaFairUnchecked, calcDeltaUnchecked } from './calc-delta.js';
-import { checkEnv } from './eevdf.js';
+import { checkEnv } from './check-policy.js';
 import { insertSorted, removeItem } from './run-math.js';
 import { inverseWeightUnchecked } from './weights.js';
 

@@ -10,77 +10,25 @@
  * @module
  */
 import { SchedacctError } from '../../errors.js';
-import { checkObject, checkWhole } from '../../check.js';
-import { baseSliceNs, checkKernel, checkPolicyAllowed, kernelAtLeast } from '../kernel.js';
+import { checkWhole } from '../../check.js';
+import { checkPolicyAllowed } from '../kernel.js';
 import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
 import { calcDeltaFairUnchecked } from './calc-delta.js';
-import { checkExact, floorDiv, geqProduct, insertSorted, mulDivTrunc, removeItem } from './run-math.js';
+import { checkEnv } from './check-policy.js';
+import {
+  EevdfEntity,
+  eevdfRules,
+  entityOf,
+  lagLimit,
+  pickEevdf,
+  placedVruntime,
+  type EevdfRules,
+  type EevdfView,
+} from './eevdf-entity.js';
+import { checkExact, floorDiv, geqProduct, insertSorted, removeItem } from './run-math.js';
 
-/**
- * The kernel's `sched_entity` for EEVDF: what one task carries between run queues.
- * @internal
- */
-export class EevdfEntity {
-  /** The task. */
-  readonly task: SchedTask;
-  /** Its weight when it was first queued (reweighting is not modelled). */
-  readonly weight: number;
-  /** Virtual runtime, virtual ns. */
-  vruntime = 0;
-  /** Virtual deadline (relative to vruntime while `relDeadline`). */
-  deadline = 0;
-  /** Lag saved at the last dequeue, virtual ns. */
-  vlag = 0;
-  /** Requested slice, ns (the base slice). */
-  slice = 0;
-  /** RUN_TO_PARITY: protected while vruntime < vprot. */
-  vprot = 0;
-  /** PLACE_REL_DEADLINE: `deadline` holds deadline − vruntime (a migration). */
-  relDeadline = false;
-  /** DELAY_DEQUEUE: asleep but still queued until it is eligible. */
-  delayed = false;
-  /** On a run queue (queued, running or delayed). */
-  onRq = false;
-  /** The run queue it is on. */
-  rq: EevdfRunQueue | undefined = undefined;
-  /** Total task-clock time charged, ns. */
-  sumExecNs = 0;
-
-  /**
-   * @param task - the task
-   */
-  constructor(task: SchedTask) {
-    this.task = task;
-    this.weight = task.weight;
-  }
-}
-
-/** One entity as {@link EevdfRunQueue.inspect} shows it. */
-export interface EevdfEntityView {
-  readonly tid: number;
-  readonly weight: number;
-  readonly vruntimeNs: number;
-  readonly deadlineNs: number;
-  readonly vlagNs: number;
-  readonly current: boolean;
-  readonly delayed: boolean;
-  readonly eligible: boolean;
-}
-
-/** A run queue's state for tests: V and every queued entity (current and delayed ones included). */
-export interface EevdfView {
-  readonly vNs: number;
-  readonly entities: readonly EevdfEntityView[];
-}
-
-interface Rules {
-  readonly baseSliceNs: number;
-  readonly tickNs: number;
-  /** 6.12: DELAY_DEQUEUE, DELAY_ZERO, PLACE_REL_DEADLINE. */
-  readonly delayDequeue: boolean;
-  /** 6.17: the lag clamp is the largest queued slice plus a tick. */
-  readonly maxSliceClamp: boolean;
-}
+export { EevdfEntity } from './eevdf-entity.js';
+export type { EevdfEntityView, EevdfView } from './eevdf-entity.js';
 
 const byDeadline = (se: EevdfEntity): number => se.deadline;
 
@@ -92,7 +40,7 @@ const byDeadline = (se: EevdfEntity): number => se.deadline;
 export class EevdfRunQueue implements RunQueue {
   /** The CPU. */
   readonly cpu: number;
-  readonly #rules: Rules;
+  readonly #rules: EevdfRules;
   /** Queued entities but curr, by deadline; equal deadlines in insertion order. */
   readonly #tree: EevdfEntity[] = [];
   /** `cfs_rq->curr`: set from a pick until the next pick, even after it blocks. */
@@ -117,12 +65,7 @@ export class EevdfRunQueue implements RunQueue {
    */
   constructor(cpu: number, env: PolicyEnv) {
     this.cpu = cpu;
-    this.#rules = {
-      baseSliceNs: baseSliceNs(env.kernel, env.cpus),
-      tickNs: env.tickNs,
-      delayDequeue: kernelAtLeast(env.kernel, 6, 12),
-      maxSliceClamp: kernelAtLeast(env.kernel, 6, 17),
-    };
+    this.#rules = eevdfRules(env);
   }
 
   /**
@@ -289,10 +232,7 @@ export class EevdfRunQueue implements RunQueue {
    * @returns the limit
    */
   lagLimitNs(weight: number, sliceNs: number = this.#rules.baseSliceNs): number {
-    const { tickNs, baseSliceNs: maxSlice } = this.#rules;
-    // every entity's slice is the base slice, so cfs_rq_max_slice is the base slice
-    const span = this.#rules.maxSliceClamp ? maxSlice + tickNs : Math.max(2 * sliceNs, tickNs);
-    return calcDeltaFairUnchecked(span, weight);
+    return lagLimit(this.#rules, weight, sliceNs);
   }
 
   /**
@@ -364,14 +304,9 @@ export class EevdfRunQueue implements RunQueue {
     const vNs = this.#avgVruntime();
     se.slice = this.#rules.baseSliceNs;
     let vslice = calcDeltaFairUnchecked(se.slice, se.weight);
-    let lag = 0;
-    if (this.#nrQueued > 0 && se.vlag !== 0) {
-      let load = this.#sumWeight;
-      const c = this.#curr;
-      if (c?.onRq === true) load += c.weight;
-      lag = mulDivTrunc(se.vlag, load + se.weight, load === 0 ? 1 : load);
-    }
-    se.vruntime = vNs - lag;
+    const c = this.#curr;
+    const load = this.#sumWeight + (c?.onRq === true ? c.weight : 0);
+    se.vruntime = placedVruntime(vNs, se, this.#nrQueued, load);
     if (se.relDeadline) {
       se.deadline += se.vruntime;
       se.relDeadline = false;
@@ -422,19 +357,7 @@ export class EevdfRunQueue implements RunQueue {
   // pick_eevdf with protection: curr while its slice is protected, else the earliest eligible deadline
   #pick(): EevdfEntity | undefined {
     const c = this.#curr?.onRq === true ? this.#curr : undefined;
-    const first = this.#tree[0];
-    if (this.#nrQueued === 1) return c ?? first;
-    const curr = c !== undefined && this.#eligible(c.vruntime) ? c : undefined;
-    if (curr !== undefined && curr.vprot > curr.vruntime) return curr;
-    let best: EevdfEntity | undefined;
-    for (const se of this.#tree) {
-      if (this.#eligible(se.vruntime)) {
-        best = se;
-        break;
-      }
-    }
-    if (best === undefined || (curr !== undefined && curr.deadline < best.deadline)) best = curr;
-    return best;
+    return pickEevdf(this.#tree, c, this.#nrQueued, (v) => this.#eligible(v));
   }
 
   #treeAdd(se: EevdfEntity): void {
@@ -449,16 +372,6 @@ export class EevdfRunQueue implements RunQueue {
     this.#sumWVruntime -= (se.vruntime - this.#zeroNs) * se.weight;
     this.#sumWeight -= se.weight;
   }
-}
-
-// A task's EEVDF entity, made when it is first queued.
-function entityOf(task: SchedTask): EevdfEntity {
-  if (task.sched instanceof EevdfEntity) return task.sched;
-  checkObject('task', task);
-  checkWhole('task.weight', task.weight, 1, 0xffff_ffff);
-  const se = new EevdfEntity(task);
-  task.sched = se;
-  return se;
 }
 
 /**
@@ -476,20 +389,4 @@ export function eevdfPolicy(): SchedPolicy {
       return new EevdfRunQueue(cpu, env);
     },
   });
-}
-
-/**
- * Checks `createRunQueue`'s arguments.
- * @param cpu - the CPU
- * @param env - the machine
- * @throws {@link SchedacctError} naming the bad field
- * @internal
- */
-export function checkEnv(cpu: number, env: PolicyEnv): void {
-  checkObject('env', env);
-  checkWhole('env.cpus', env.cpus, 1, 4096);
-  checkWhole('cpu', cpu, 0, env.cpus - 1);
-  checkWhole('env.hz', env.hz, 1, 100_000);
-  checkWhole('env.tickNs', env.tickNs, 1);
-  checkKernel('env.kernel', env.kernel);
 }
