@@ -196,6 +196,18 @@ export class CfsRunQueue implements RunQueue {
   }
 
   /**
+   * `update_curr_fair` from the current task's own system call (`task_sched_runtime`, kernel/sched/core.c): CFS
+   * charges curr and asks nothing; its slice ends at `check_preempt_tick`, from the tick only.
+   * @param nowNs - task clock
+   * @returns false, unless a reschedule was already asked for
+   */
+  update(nowNs: number): boolean {
+    this.#clock(nowNs);
+    if (this.#curr?.onRq === true) this.#updateCurr(nowNs);
+    return this.#resched;
+  }
+
+  /**
    * `check_preempt_wakeup`: preempt when curr is ahead of the woken task by more than `wakeup_gran`.
    * @param task - the woken task
    * @param nowNs - task clock

@@ -56,6 +56,14 @@ export class EevdfEntity {
 }
 
 /**
+ * The run list's order.
+ * @param se - an entity
+ * @returns its deadline
+ * @internal
+ */
+export const byDeadline = (se: EevdfEntity): number => se.deadline;
+
+/**
  * One entity as `EevdfRunQueue.inspect` shows it.
  * @internal
  */
@@ -77,6 +85,44 @@ export interface EevdfEntityView {
 export interface EevdfView {
   readonly vNs: number;
   readonly entities: readonly EevdfEntityView[];
+}
+
+/**
+ * An entity's view.
+ * @param se - the entity
+ * @param current - it is `cfs_rq->curr`
+ * @param eligible - its lag is ≥ 0
+ * @returns the view
+ * @internal
+ */
+export function entityView(se: EevdfEntity, current: boolean, eligible: boolean): EevdfEntityView {
+  const { weight, vruntime, deadline, vlag, delayed } = se;
+  return {
+    tid: se.task.tid,
+    weight,
+    vruntimeNs: vruntime,
+    deadlineNs: deadline,
+    vlagNs: vlag,
+    current,
+    delayed,
+    eligible,
+  };
+}
+
+/**
+ * Task-clock ns of running until an entity's vruntime reaches `targetV`, less what is not charged yet.
+ * @param se - the running entity
+ * @param targetV - the vruntime to reach
+ * @param pendingNs - task-clock ns run since it was last charged
+ * @returns ns from now, ≥ 1 when nothing is pending (`update_curr` charges only time that passed)
+ * @internal
+ */
+export function taskNsUntil(se: EevdfEntity, targetV: number, pendingNs: number): number {
+  const vleft = targetV - se.vruntime;
+  // invert calc_delta_fair (≈ Δ·1024/w), then step past its rounding
+  let ns = se.weight === 1024 ? vleft : Math.ceil((vleft * se.weight) / 1024);
+  while (ns > 0 && calcDeltaFairUnchecked(ns, se.weight) < vleft) ns++;
+  return Math.max(pendingNs > 0 ? 0 : 1, ns - pendingNs);
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
- * EEVDF as Linux 6.6–6.18 runs it (`kernel/sched/fair.c`; the 6.18 bodies, with the version switches below): the
- * weighted average V over queued entities (curr included, left-biased floor), eligibility without division, virtual
- * deadlines at the base slice, lag kept over sleep and placement scaled by (W + w) / W (PLACE_LAG), half a slice for
- * new tasks (PLACE_DEADLINE_INITIAL), RUN_TO_PARITY, and from 6.12 DELAY_DEQUEUE/DELAY_ZERO and PLACE_REL_DEADLINE.
- * The lag clamp is `calc_delta_fair(max(2·slice, TICK_NSEC))` before 6.17 and `cfs_rq_max_slice + TICK_NSEC` from
- * 6.17 (Vincent Guittot's "Increase max lag clamping", July 2025). Not modelled: custom slices (`sched_setattr`), so
- * every slice is the base slice and PREEMPT_SHORT never fires; buddies (NEXT_BUDDY is off by default); group
- * scheduling (autogroups); reweighting a queued entity. The run list is a sorted array (O(n) for small n).
+ * EEVDF as Linux 6.6–6.18 runs it (`kernel/sched/fair.c`, the 6.18 bodies with version switches): V over queued
+ * entities (curr included, left-biased floor), eligibility without division, virtual deadlines at the base slice,
+ * lag kept over sleep and placed scaled by (W + w) / W (PLACE_LAG), half a slice for new tasks
+ * (PLACE_DEADLINE_INITIAL), RUN_TO_PARITY, from 6.12 DELAY_DEQUEUE/DELAY_ZERO and PLACE_REL_DEADLINE; `update_curr`
+ * also from the task's own system calls. The lag clamp is `calc_delta_fair(max(2·slice, TICK_NSEC))` before 6.17,
+ * `cfs_rq_max_slice + TICK_NSEC` from 6.17 ("Increase max lag clamping", July 2025). Not modelled: custom slices
+ * (`sched_setattr`: every slice is the base slice, PREEMPT_SHORT never fires), buddies (NEXT_BUDDY is off by
+ * default), group scheduling (autogroups), reweighting a queued entity. The run list is a sorted array.
  * @module
  */
 import { SchedacctError } from '../../errors.js';
@@ -16,21 +16,21 @@ import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '
 import { calcDeltaFairUnchecked } from './calc-delta.js';
 import { checkEnv } from './check-policy.js';
 import {
+  byDeadline,
   EevdfEntity,
   eevdfRules,
   entityOf,
+  entityView,
   lagLimit,
   pickEevdf,
   placedVruntime,
+  taskNsUntil,
   type EevdfRules,
   type EevdfView,
 } from './eevdf-entity.js';
 import { checkExact, floorDiv, geqProduct, insertSorted, removeItem } from './run-math.js';
 
-export { EevdfEntity } from './eevdf-entity.js';
-export type { EevdfEntityView, EevdfView } from './eevdf-entity.js';
-
-const byDeadline = (se: EevdfEntity): number => se.deadline;
+export { EevdfEntity, type EevdfEntityView, type EevdfView } from './eevdf-entity.js';
 
 /**
  * One CPU's EEVDF run queue (`struct cfs_rq` without groups). Sums exclude the current entity, as the kernel keeps
@@ -68,10 +68,7 @@ export class EevdfRunQueue implements RunQueue {
     this.#rules = eevdfRules(env);
   }
 
-  /**
-   * The running task (not one that blocked or is delayed).
-   * @returns it
-   */
+  /** @returns the running task (not one that blocked or is delayed) */
   get current(): SchedTask | undefined {
     const c = this.#curr;
     return c !== undefined && c.onRq && !c.delayed ? c.task : undefined;
@@ -183,6 +180,28 @@ export class EevdfRunQueue implements RunQueue {
   }
 
   /**
+   * `update_curr_fair` from the current task's own system call (`task_sched_runtime`, kernel/sched/core.c).
+   * @param nowNs - task clock
+   * @returns true to reschedule (the deadline or the protection passed), honoured on the return to user mode
+   */
+  update(nowNs: number): boolean {
+    return this.tick(nowNs);
+  }
+
+  /**
+   * Task-clock ns until `update_curr` would ask to reschedule: until vruntime reaches min(deadline, vprot), when
+   * another entity is queued.
+   * @param nowNs - task clock
+   * @returns ns from now (0: already asked; Infinity: alone)
+   */
+  reschedAfterNs(nowNs: number): number {
+    const c = this.#curr;
+    if (this.#resched) return 0;
+    if (c === undefined || !c.onRq || c.delayed || this.#nrQueued === 1) return Infinity;
+    return taskNsUntil(c, Math.min(c.deadline, c.vprot), nowNs - this.#execStartNs);
+  }
+
+  /**
    * `check_preempt_wakeup_fair`: charge curr, then preempt if the woken entity is now the EEVDF pick.
    * @param task - the woken task
    * @param nowNs - task clock
@@ -212,16 +231,7 @@ export class EevdfRunQueue implements RunQueue {
   inspect(): EevdfView {
     const vNs = this.#avgVruntime();
     const all = this.#curr?.onRq === true ? [this.#curr, ...this.#tree] : [...this.#tree];
-    const entities = all.map((se) => ({
-      tid: se.task.tid,
-      weight: se.weight,
-      vruntimeNs: se.vruntime,
-      deadlineNs: se.deadline,
-      vlagNs: se.vlag,
-      current: se === this.#curr,
-      delayed: se.delayed,
-      eligible: this.#eligible(se.vruntime),
-    }));
+    const entities = all.map((se) => entityView(se, se === this.#curr, this.#eligible(se.vruntime)));
     return { vNs, entities };
   }
 
@@ -304,9 +314,7 @@ export class EevdfRunQueue implements RunQueue {
     const vNs = this.#avgVruntime();
     se.slice = this.#rules.baseSliceNs;
     let vslice = calcDeltaFairUnchecked(se.slice, se.weight);
-    const c = this.#curr;
-    const load = this.#sumWeight + (c?.onRq === true ? c.weight : 0);
-    se.vruntime = placedVruntime(vNs, se, this.#nrQueued, load);
+    se.vruntime = placedVruntime(vNs, se, this.#nrQueued, this.#loadWithCurr());
     if (se.relDeadline) {
       se.deadline += se.vruntime;
       se.relDeadline = false;
@@ -325,13 +333,8 @@ export class EevdfRunQueue implements RunQueue {
 
   // avg_vruntime: V = v0 + floor(Σ (v_i − v0)·w_i / Σ w_i), curr included; then v0 := V (Linux 6.19)
   #avgVruntime(): number {
-    let sum = this.#sumWVruntime;
-    let load = this.#sumWeight;
-    const c = this.#curr;
-    if (c?.onRq === true) {
-      sum += (c.vruntime - this.#zeroNs) * c.weight;
-      load += c.weight;
-    }
+    const sum = this.#sumWithCurr();
+    const load = this.#loadWithCurr();
     if (load === 0) return this.#zeroNs;
     checkExact('Σ (v_i − v0)·w_i', sum);
     const deltaNs = floorDiv(sum, load);
@@ -344,14 +347,18 @@ export class EevdfRunQueue implements RunQueue {
 
   // vruntime_eligible: Σ (v_j − v0)·w_j ≥ (v − v0) · Σ w_j, curr included
   #eligible(vruntime: number): boolean {
-    let sum = this.#sumWVruntime;
-    let load = this.#sumWeight;
+    return geqProduct(this.#sumWithCurr(), vruntime - this.#zeroNs, this.#loadWithCurr());
+  }
+
+  // the sums with curr, which the tree's leave out
+  #sumWithCurr(): number {
     const c = this.#curr;
-    if (c?.onRq === true) {
-      sum += (c.vruntime - this.#zeroNs) * c.weight;
-      load += c.weight;
-    }
-    return geqProduct(sum, vruntime - this.#zeroNs, load);
+    return c?.onRq === true ? this.#sumWVruntime + (c.vruntime - this.#zeroNs) * c.weight : this.#sumWVruntime;
+  }
+
+  #loadWithCurr(): number {
+    const c = this.#curr;
+    return c?.onRq === true ? this.#sumWeight + c.weight : this.#sumWeight;
   }
 
   // pick_eevdf with protection: curr while its slice is protected, else the earliest eligible deadline
