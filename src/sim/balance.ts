@@ -80,3 +80,23 @@ export function findPull(
   }
   return undefined;
 }
+
+/**
+ * The NO_HZ idle balance a busy CPU's tick kicks: each idle CPU (running, not frozen, nothing queued) pulls one
+ * queued task it may run.
+ * @param cpus - every CPU
+ * @param allows - whether a task may run on a CPU
+ * @param pull - moves the task to the idle CPU `to` and runs it there
+ * @internal
+ */
+export function kickIdle(
+  cpus: readonly GuestCpu[],
+  allows: (task: SchedTask, cpu: number) => boolean,
+  pull: (found: Pull, to: number) => void,
+): void {
+  for (const i of cpus) {
+    if (i.frozen || i.curr >= 0 || i.load > 0) continue;
+    const found = findPull(cpus, i.index, 1, allows);
+    if (found !== undefined) pull(found, i.index);
+  }
+}

@@ -20,7 +20,7 @@ import type {
   SimObserver,
   SimTaskRef,
 } from './types.js';
-import { WorkloadRunner } from './workloads.js';
+import { syscallNsOf, WorkloadRunner } from './workloads.js';
 
 // Event kinds.
 /** @internal */
@@ -96,6 +96,8 @@ export enum TaskState {
 
 /** The first thread id. */
 const FIRST_TID = 1000;
+/** `timer_slack_ns` (`init_task`, 50 µs): how late a fair task's nanosleep may end (kernel/time/hrtimer.c). */
+const TIMER_SLACK_NS = 50_000;
 
 /**
  * One simulated task.
@@ -116,6 +118,10 @@ export class SimTask {
   readonly runner: TaskRunner;
   /** Its bursts. */
   readonly workload: WorkloadRunner;
+  /** Task-clock ns between its system calls (0: none): each runs the policy's `update`. */
+  readonly syscallNs: number;
+  /** Added to each sleep it asks for (its timer slack; 0 for real-time tasks and a trace's measured sleeps). */
+  readonly slackNs: number;
   /** Where it is. */
   state: TaskState = TaskState.New;
   /** Its CPU (−1 before creation). */
@@ -174,6 +180,9 @@ export class SimTask {
     this.runner = startTask(machine.engine, { task: tid, counterHz: 1e9, policy, ledger: machine.ledger });
     const segments = inputs?.taskSegments.get(group);
     this.workload = new WorkloadRunner(spec.workload, stream(scenario.seed, 'workload', tid), segments);
+    this.syscallNs = syscallNsOf(spec.workload);
+    // hrtimer_nanosleep: slack 0 for rt tasks; the timer fires at its hard expiry, soft + slack (hrtimer.c)
+    this.slackNs = realtime || spec.workload.kind === 'trace' ? 0 : TIMER_SLACK_NS;
   }
 }
 

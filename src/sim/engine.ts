@@ -4,15 +4,15 @@
  * ns and taken in insertion order at equal times; the guest sees host time minus pauses. Nothing runs on a CPU whose
  * vCPU is stolen or whose VM is paused: a tick, a timer or a wakeup due there is deferred until it runs again (a
  * missed tick fires once, at once); a wakeup placed on such a CPU is enqueued there when it runs again (as a wake
- * list drained by the IPI). A running task's burst end is planned from its remaining task-clock work and planned
- * again when its CPU runs again. Task `startMs` and `stopMs` are guest time. Every switch, wakeup, creation,
- * migration and exit goes to the task's machine with a reading `{counter: guest ns, stolenTotalNs, cpu}` and to the
- * observer, in non-decreasing guest time. Zero switch cost.
+ * list drained by the IPI). A running task's burst end is planned from its task-clock work left (again when its CPU
+ * runs again), or at its first system call that would end its slice; sleeps end their timer slack late. Task
+ * `startMs`/`stopMs` are guest time; switches cost nothing. Every switch, wakeup, creation, migration and exit goes
+ * to the task's machine with a reading `{counter: guest ns, stolenTotalNs, cpu}` and to the observer, by guest time.
  * @module
  */
 import { SchedacctError } from '../errors.js';
 import { TaskSender } from '../trace/engine.js';
-import { findPull, placeTask } from './balance.js';
+import { findPull, kickIdle, placeTask, type Pull } from './balance.js';
 import {
   createTasks,
   END,
@@ -37,6 +37,7 @@ import { EventQueue } from './event-queue.js';
 import { GuestCpu } from './guest.js';
 import { msToNs, nsIntervals, stealIntervals, TimeMap, VcpuHost, vcpuEvents } from './host.js';
 import type { SchedTask, SimObserver } from './types.js';
+import { syscallWaitNs } from './workloads.js';
 
 /**
  * One run of a scenario.
@@ -54,6 +55,10 @@ export class SimEngine {
   readonly #tickNs: number;
   readonly #endNs: number;
   readonly #allows = (task: SchedTask, cpu: number): boolean => this.#taskOf(task).allowed[cpu] === 1;
+  readonly #pullIdle = (found: Pull, to: number): void => {
+    this.#migrate(this.#taskOf(found.task), found.from, to);
+    this.#schedule(this.cpus[to] as GuestCpu, undefined, 'R');
+  };
   #h = 0;
   #g = 0;
   /** Scheduling events processed. */
@@ -179,18 +184,7 @@ export class SimEngine {
     if (pull !== undefined) resched = this.#migrate(this.#taskOf(pull.task), pull.from, c.index) || resched;
     if (resched) this.#schedule(c, this.tasks[c.curr], 'R');
     if (c.curr >= 0 && c.tickSeq < 0) this.#armTick(c);
-    this.#kickIdle();
-  }
-
-  // The NO_HZ idle balance a busy CPU's tick kicks: each idle CPU pulls one queued task it may run.
-  #kickIdle(): void {
-    for (const i of this.cpus) {
-      if (i.frozen || i.curr >= 0 || i.load > 0) continue;
-      const pull = findPull(this.cpus, i.index, 1, this.#allows);
-      if (pull === undefined) continue;
-      this.#migrate(this.#taskOf(pull.task), pull.from, i.index);
-      this.#schedule(i, undefined, 'R');
-    }
+    kickIdle(this.cpus, this.#allows, this.#pullIdle);
   }
 
   #armTick(c: GuestCpu): void {
@@ -263,6 +257,7 @@ export class SimEngine {
     c.rq.enqueue(t.sched, c.clockTaskNs, initial ? NEW_TASK : t.migrated ? WAKE_MIGRATED : WAKE);
     if (c.curr < 0) this.#schedule(c, undefined, 'R');
     else if (c.rq.wakeupPreempt(t.sched, c.clockTaskNs)) this.#schedule(c, this.tasks[c.curr], 'R');
+    else this.#replan(c);
   }
 
   // Moves a queued task between CPUs (balance); true when it should preempt the destination's current task.
@@ -275,7 +270,9 @@ export class SimEngine {
     this.#moved(t, from, to);
     this.#updateCurr(dst);
     dst.rq.enqueue(t.sched, dst.clockTaskNs, MIGRATED);
-    return dst.curr >= 0 && dst.rq.wakeupPreempt(t.sched, dst.clockTaskNs);
+    if (dst.curr >= 0 && dst.rq.wakeupPreempt(t.sched, dst.clockTaskNs)) return true;
+    this.#replan(dst);
+    return false;
   }
 
   // A reschedule on c: `prev` left the CPU (R: still queued; S, X: dequeued already).
@@ -290,7 +287,10 @@ export class SimEngine {
       }
     }
     const next = picked === undefined ? undefined : this.#taskOf(picked);
-    if (next === prev && prevState === 'R') return;
+    if (next === prev && prevState === 'R') {
+      this.#replan(c); // the same task goes on, with a new deadline
+      return;
+    }
     this.#switch(c, prev, prevState, next);
   }
 
@@ -327,11 +327,14 @@ export class SimEngine {
   // The current task's burst: ended (go on, sleep or exit) or its end planned from the work left.
   #planEnd(c: GuestCpu): void {
     const t = this.tasks[c.curr];
-    if (t === undefined || t.burstEndNs === Infinity) return;
+    if (t === undefined || (t.burstEndNs === Infinity && t.syscallNs === 0)) return;
     this.#updateCurr(c);
     const left = t.burstEndNs - t.taskClockNs;
     if (left > 0) {
-      c.endSeq = this.#q.push(this.#time.host(this.#g + left), END, c.index);
+      // a task making system calls: update_curr at each, its slice ending at the first past its deadline
+      const wait = t.syscallNs > 0 ? syscallWaitNs(c.rq, t.syscallNs, t.taskClockNs, left, c.clockTaskNs) : left;
+      if (wait < 0) this.#schedule(c, t, 'R');
+      else if (wait < Infinity) c.endSeq = this.#q.push(this.#time.host(this.#g + wait), END, c.index);
       return;
     }
     const sleep = t.sleepAfterNs;
@@ -347,8 +350,13 @@ export class SimEngine {
     }
     this.events++;
     c.rq.dequeue(t.sched, c.clockTaskNs, true);
-    t.timerSeq = this.#q.push(this.#time.host(this.#g + sleep), TIMER, t.index);
+    t.timerSeq = this.#q.push(this.#time.host(this.#g + sleep + t.slackNs), TIMER, t.index);
     this.#leave(c, t, 'S');
+  }
+
+  #replan(c: GuestCpu): void {
+    // the run queue changed under a task that makes system calls: plan its events again
+    if (c.curr >= 0 && (this.tasks[c.curr] as SimTask).syscallNs > 0) this.#planEnd(c);
   }
 
   #exit(c: GuestCpu, t: SimTask): void {

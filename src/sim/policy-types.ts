@@ -97,6 +97,21 @@ export interface RunQueue {
    */
   wakeupPreempt(task: SchedTask, nowNs: number): boolean;
   /**
+   * `update_curr` from the running task's own system call (`task_sched_runtime()` in kernel/sched/core.c, which
+   * `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` runs): charges the current task up to now. Optional; a policy without
+   * it is updated only at ticks, wakeups and switches.
+   * @param nowNs - task clock
+   * @returns true to reschedule now (the return to user mode honours need_resched)
+   */
+  update?(nowNs: number): boolean;
+  /**
+   * After how much more of the current task's task-clock time an {@link RunQueue.update} would ask to reschedule,
+   * so the engine plans one event rather than one per system call. Optional (without it: never).
+   * @param nowNs - task clock
+   * @returns task-clock ns from `nowNs` (0: now; Infinity: not before something else changes the run queue)
+   */
+  reschedAfterNs?(nowNs: number): number;
+  /**
    * The queued tasks that could move to another CPU (not the current one), for the load balancer.
    * @returns them
    */

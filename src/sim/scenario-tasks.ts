@@ -10,9 +10,9 @@ import type { Distribution, Phase, ResolvedTaskSpec, Workload } from './types.js
 
 /** The keys of each kind of workload (the tag `kind` aside). */
 const WORKLOAD_KEYS = {
-  cpu: [],
-  periodic: ['runUs', 'sleepUs'],
-  bursts: ['run', 'sleep'],
+  cpu: ['syscallUs'],
+  periodic: ['runUs', 'sleepUs', 'syscallUs'],
+  bursts: ['run', 'sleep', 'syscallUs'],
   phases: ['phases', 'loop'],
   trace: ['file', 'tid', 'comm', 'loop'],
 } as const satisfies Record<Workload['kind'], readonly string[]>;
@@ -145,18 +145,22 @@ export function readWorkload(issues: Issues, path: string, value: unknown): Work
   if (v === undefined) return undefined;
   const r = v.record;
   const at = (key: string): string => keyPath(path, key);
+  // syscallUs only when given: its default is the kind's (periodic 2 µs, else never), applied by the engine
+  const syscall = r.syscallUs === undefined ? null : issues.time(at('syscallUs'), r.syscallUs, 'us', 'nonnegative');
+  if (syscall === undefined) return undefined;
+  const sys = syscall === null ? {} : { syscallUs: syscall };
   switch (v.kind) {
     case 'cpu':
-      return { kind: 'cpu' };
+      return { kind: 'cpu', ...sys };
     case 'periodic': {
       const runUs = issues.time(at('runUs'), r.runUs, 'us', 'positive');
       const sleepUs = issues.time(at('sleepUs'), r.sleepUs, 'us', 'nonnegative');
-      return runUs === undefined || sleepUs === undefined ? undefined : { kind: 'periodic', runUs, sleepUs };
+      return runUs === undefined || sleepUs === undefined ? undefined : { kind: 'periodic', runUs, sleepUs, ...sys };
     }
     case 'bursts': {
       const run = readDistribution(issues, at('run'), r.run, true);
       const sleep = readDistribution(issues, at('sleep'), r.sleep, false);
-      return run === undefined || sleep === undefined ? undefined : { kind: 'bursts', run, sleep };
+      return run === undefined || sleep === undefined ? undefined : { kind: 'bursts', run, sleep, ...sys };
     }
     case 'phases': {
       const phases = readPhases(issues, at('phases'), r.phases);

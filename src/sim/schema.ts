@@ -29,6 +29,15 @@ function whole(description: string, minimum: number, maximum: number, fallback?:
   return { description, type: 'integer', minimum, maximum, ...withDefault(fallback) };
 }
 
+// How often a workload's runs enter the kernel (update_curr at each system call); 0: never.
+function syscall(fallback: number): JsonSchema {
+  return us(
+    'Task-clock time between its system calls, each an update_curr that can end its EEVDF slice at once; 0: never',
+    'nonnegative',
+    fallback,
+  );
+}
+
 // One kind of a tagged union: the tag's constant, the kind's keys, nothing else.
 function kind(
   tag: string,
@@ -179,19 +188,27 @@ const TRACE_WORKLOAD: JsonSchema = {
 const WORKLOAD: JsonSchema = {
   description: 'What a task does. Run lengths are task-clock time (what CLOCK_THREAD_CPUTIME_ID shows).',
   oneOf: [
-    kind('kind', 'cpu', 'Always runnable (a hog).', {}, []),
+    kind('kind', 'cpu', 'Always runnable (a hog).', { syscallUs: syscall(0) }, []),
     kind(
       'kind',
       'periodic',
       'Run runUs of task-clock time, then sleep sleepUs, repeated (traces/kernel/periodic.c).',
-      { runUs: us('Task-clock time to run', 'positive'), sleepUs: us('Sleep after it', 'nonnegative') },
+      {
+        runUs: us('Task-clock time to run', 'positive'),
+        sleepUs: us('Sleep after it', 'nonnegative'),
+        syscallUs: syscall(2),
+      },
       ['runUs', 'sleepUs'],
     ),
     kind(
       'kind',
       'bursts',
       'Random run and sleep lengths.',
-      { run: distribution('positive', 'Run lengths'), sleep: distribution('nonnegative', 'Sleep lengths') },
+      {
+        run: distribution('positive', 'Run lengths'),
+        sleep: distribution('nonnegative', 'Sleep lengths'),
+        syscallUs: syscall(0),
+      },
       ['run', 'sleep'],
     ),
     kind(

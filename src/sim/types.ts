@@ -68,14 +68,19 @@ export interface Phase {
   readonly times?: number;
 }
 
-/** What a task does. Run lengths are task-clock time (what `CLOCK_THREAD_CPUTIME_ID` shows), as `periodic.c` uses. */
+/**
+ * What a task does. Run lengths are task-clock time (what `CLOCK_THREAD_CPUTIME_ID` shows), as `periodic.c` uses.
+ * `syscallUs`: the task enters the kernel every so many µs of its runs (`periodic.c` reads its own CPU clock, a
+ * system call that runs `update_curr`, about every 2 µs: the default for `periodic`; 0, never, for `cpu` and
+ * `bursts`), so under EEVDF its slice ends within that of its deadline rather than at the next tick.
+ */
 export type Workload =
   /** Always runnable (a hog). */
-  | { readonly kind: 'cpu' }
+  | { readonly kind: 'cpu'; readonly syscallUs?: number }
   /** Run `runUs` of task-clock time, then sleep `sleepUs`, repeated (`traces/kernel/periodic.c`). */
-  | { readonly kind: 'periodic'; readonly runUs: number; readonly sleepUs: number }
+  | { readonly kind: 'periodic'; readonly runUs: number; readonly sleepUs: number; readonly syscallUs?: number }
   /** Random run and sleep lengths. */
-  | { readonly kind: 'bursts'; readonly run: Distribution; readonly sleep: Distribution }
+  | { readonly kind: 'bursts'; readonly run: Distribution; readonly sleep: Distribution; readonly syscallUs?: number }
   /** The phases in order; `loop` (default true) starts again after the last. */
   | { readonly kind: 'phases'; readonly phases: readonly Phase[]; readonly loop?: boolean }
   /**

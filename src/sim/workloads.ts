@@ -11,7 +11,48 @@
 import { SchedacctError } from '../errors.js';
 import { usToNs } from './host.js';
 import { sampleNs, type Stream } from './random.js';
-import type { Phase, Segment, Workload } from './types.js';
+import type { Phase, RunQueue, Segment, Workload } from './types.js';
+
+/** `periodic.c`'s system-call spacing: its spin loop reads `CLOCK_THREAD_CPUTIME_ID` about every 2 µs of its runs. */
+const PERIODIC_SYSCALL_US = 2;
+
+/**
+ * How often a workload's runs enter the kernel: `syscallUs` if given, else 2 µs for `periodic` (as the recordings'
+ * `sched_stat_runtime` lines of `periodic.c` are spaced), never for the others.
+ * @param workload - what the task does
+ * @returns task-clock ns between system calls (0: none)
+ * @internal
+ */
+export function syscallNsOf(workload: Workload): number {
+  const us = 'syscallUs' in workload ? workload.syscallUs : undefined;
+  return usToNs(us ?? (workload.kind === 'periodic' ? PERIODIC_SYSCALL_US : 0));
+}
+
+/**
+ * A running task's system call now (`task_sched_runtime` → `update_curr`, kernel/sched/core.c), and when to plan its
+ * next event: the first later call at which the policy would ask to reschedule (one event, not one per call), or its
+ * burst's end.
+ * @param rq - its CPU's run queue
+ * @param syscallNs - task-clock ns between its calls (> 0)
+ * @param taskClockNs - its task clock now
+ * @param leftNs - task-clock ns left in its burst (> 0; Infinity for a hog)
+ * @param rqClockNs - the CPU's task clock now
+ * @returns −1: reschedule now; else task-clock ns to wait (Infinity: nothing to plan)
+ * @internal
+ */
+export function syscallWaitNs(
+  rq: RunQueue,
+  syscallNs: number,
+  taskClockNs: number,
+  leftNs: number,
+  rqClockNs: number,
+): number {
+  if (rq.update === undefined) return leftNs;
+  if (rq.update(rqClockNs)) return -1;
+  const after = rq.reschedAfterNs?.(rqClockNs) ?? Infinity;
+  if (after >= leftNs) return leftNs;
+  return Math.min(leftNs, Math.ceil((taskClockNs + after) / syscallNs) * syscallNs - taskClockNs);
+}
 
 /**
  * The bursts of one task, one at a time.

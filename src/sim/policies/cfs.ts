@@ -14,7 +14,7 @@ import { checkObject, checkWhole } from '../../check.js';
 import { cfsTunables, checkPolicyAllowed, type CfsTunables } from '../kernel.js';
 import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
 import { calcDeltaFairUnchecked, calcDeltaUnchecked } from './calc-delta.js';
-import { checkEnv } from './eevdf.js';
+import { checkEnv } from './check-policy.js';
 import { insertSorted, removeItem } from './run-math.js';
 import { inverseWeightUnchecked } from './weights.js';
 
@@ -192,6 +192,18 @@ export class CfsRunQueue implements RunQueue {
     if (c?.onRq !== true) return false;
     this.#updateCurr(nowNs);
     if (this.#nrRunning > 1) this.#checkPreemptTick(c);
+    return this.#resched;
+  }
+
+  /**
+   * `update_curr_fair` from the current task's own system call (`task_sched_runtime`, kernel/sched/core.c): CFS
+   * charges curr and asks nothing; its slice ends at `check_preempt_tick`, from the tick only.
+   * @param nowNs - task clock
+   * @returns false, unless a reschedule was already asked for
+   */
+  update(nowNs: number): boolean {
+    this.#clock(nowNs);
+    if (this.#curr?.onRq === true) this.#updateCurr(nowNs);
     return this.#resched;
   }
 

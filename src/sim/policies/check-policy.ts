@@ -3,8 +3,9 @@
  * a missing member is a {@link SchedacctError} naming every one missing, not a crash deep in a run.
  * @module
  */
-import { describe } from '../../check.js';
+import { checkObject, checkWhole, describe } from '../../check.js';
 import { SchedacctError } from '../../errors.js';
+import { checkKernel } from '../kernel.js';
 import type { PolicyEnv, RunQueue, SchedPolicy } from '../types.js';
 
 const RUN_QUEUE_METHODS = ['enqueue', 'dequeue', 'pickNext', 'tick', 'wakeupPreempt', 'queued'] as const;
@@ -61,4 +62,20 @@ export function checkRunQueue(where: string, rq: unknown): asserts rq is RunQueu
   if (!('nrRunning' in r)) missing.push('nrRunning');
   if (missing.length > 0)
     throw new SchedacctError('invalid-argument', `${where} returned a run queue missing ${missing.join(', ')}`);
+}
+
+/**
+ * Checks `createRunQueue`'s arguments.
+ * @param cpu - the CPU
+ * @param env - the machine
+ * @throws {@link SchedacctError} naming the bad field
+ * @internal
+ */
+export function checkEnv(cpu: number, env: PolicyEnv): void {
+  checkObject('env', env);
+  checkWhole('env.cpus', env.cpus, 1, 4096);
+  checkWhole('cpu', cpu, 0, env.cpus - 1);
+  checkWhole('env.hz', env.hz, 1, 100_000);
+  checkWhole('env.tickNs', env.tickNs, 1);
+  checkKernel('env.kernel', env.kernel);
 }

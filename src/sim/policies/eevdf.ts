@@ -1,88 +1,36 @@
 /**
- * EEVDF as Linux 6.6–6.18 runs it (`kernel/sched/fair.c`; the 6.18 bodies, with the version switches below): the
- * weighted average V over queued entities (curr included, left-biased floor), eligibility without division, virtual
- * deadlines at the base slice, lag kept over sleep and placement scaled by (W + w) / W (PLACE_LAG), half a slice for
- * new tasks (PLACE_DEADLINE_INITIAL), RUN_TO_PARITY, and from 6.12 DELAY_DEQUEUE/DELAY_ZERO and PLACE_REL_DEADLINE.
- * The lag clamp is `calc_delta_fair(max(2·slice, TICK_NSEC))` before 6.17 and `cfs_rq_max_slice + TICK_NSEC` from
- * 6.17 (Vincent Guittot's "Increase max lag clamping", July 2025). Not modelled: custom slices (`sched_setattr`), so
- * every slice is the base slice and PREEMPT_SHORT never fires; buddies (NEXT_BUDDY is off by default); group
- * scheduling (autogroups); reweighting a queued entity. The run list is a sorted array (O(n) for small n).
+ * EEVDF as Linux 6.6–6.18 runs it (`kernel/sched/fair.c`, the 6.18 bodies with version switches): V over queued
+ * entities (curr included, left-biased floor), eligibility without division, virtual deadlines at the base slice,
+ * lag kept over sleep and placed scaled by (W + w) / W (PLACE_LAG), half a slice for new tasks
+ * (PLACE_DEADLINE_INITIAL), RUN_TO_PARITY, from 6.12 DELAY_DEQUEUE/DELAY_ZERO and PLACE_REL_DEADLINE; `update_curr`
+ * also from the task's own system calls. The lag clamp is `calc_delta_fair(max(2·slice, TICK_NSEC))` before 6.17,
+ * `cfs_rq_max_slice + TICK_NSEC` from 6.17 ("Increase max lag clamping", July 2025). Not modelled: custom slices
+ * (`sched_setattr`: every slice is the base slice, PREEMPT_SHORT never fires), buddies (NEXT_BUDDY is off by
+ * default), group scheduling (autogroups), reweighting a queued entity. The run list is a sorted array.
  * @module
  */
 import { SchedacctError } from '../../errors.js';
-import { checkObject, checkWhole } from '../../check.js';
-import { baseSliceNs, checkKernel, checkPolicyAllowed, kernelAtLeast } from '../kernel.js';
+import { checkWhole } from '../../check.js';
+import { checkPolicyAllowed } from '../kernel.js';
 import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
 import { calcDeltaFairUnchecked } from './calc-delta.js';
-import { checkExact, floorDiv, geqProduct, insertSorted, mulDivTrunc, removeItem } from './run-math.js';
+import { checkEnv } from './check-policy.js';
+import {
+  byDeadline,
+  EevdfEntity,
+  eevdfRules,
+  entityOf,
+  entityView,
+  lagLimit,
+  pickEevdf,
+  placedVruntime,
+  taskNsUntil,
+  type EevdfRules,
+  type EevdfView,
+} from './eevdf-entity.js';
+import { checkExact, floorDiv, geqProduct, insertSorted, removeItem } from './run-math.js';
 
-/**
- * The kernel's `sched_entity` for EEVDF: what one task carries between run queues.
- * @internal
- */
-export class EevdfEntity {
-  /** The task. */
-  readonly task: SchedTask;
-  /** Its weight when it was first queued (reweighting is not modelled). */
-  readonly weight: number;
-  /** Virtual runtime, virtual ns. */
-  vruntime = 0;
-  /** Virtual deadline (relative to vruntime while `relDeadline`). */
-  deadline = 0;
-  /** Lag saved at the last dequeue, virtual ns. */
-  vlag = 0;
-  /** Requested slice, ns (the base slice). */
-  slice = 0;
-  /** RUN_TO_PARITY: protected while vruntime < vprot. */
-  vprot = 0;
-  /** PLACE_REL_DEADLINE: `deadline` holds deadline − vruntime (a migration). */
-  relDeadline = false;
-  /** DELAY_DEQUEUE: asleep but still queued until it is eligible. */
-  delayed = false;
-  /** On a run queue (queued, running or delayed). */
-  onRq = false;
-  /** The run queue it is on. */
-  rq: EevdfRunQueue | undefined = undefined;
-  /** Total task-clock time charged, ns. */
-  sumExecNs = 0;
-
-  /**
-   * @param task - the task
-   */
-  constructor(task: SchedTask) {
-    this.task = task;
-    this.weight = task.weight;
-  }
-}
-
-/** One entity as {@link EevdfRunQueue.inspect} shows it. */
-export interface EevdfEntityView {
-  readonly tid: number;
-  readonly weight: number;
-  readonly vruntimeNs: number;
-  readonly deadlineNs: number;
-  readonly vlagNs: number;
-  readonly current: boolean;
-  readonly delayed: boolean;
-  readonly eligible: boolean;
-}
-
-/** A run queue's state for tests: V and every queued entity (current and delayed ones included). */
-export interface EevdfView {
-  readonly vNs: number;
-  readonly entities: readonly EevdfEntityView[];
-}
-
-interface Rules {
-  readonly baseSliceNs: number;
-  readonly tickNs: number;
-  /** 6.12: DELAY_DEQUEUE, DELAY_ZERO, PLACE_REL_DEADLINE. */
-  readonly delayDequeue: boolean;
-  /** 6.17: the lag clamp is the largest queued slice plus a tick. */
-  readonly maxSliceClamp: boolean;
-}
-
-const byDeadline = (se: EevdfEntity): number => se.deadline;
+export { EevdfEntity, type EevdfEntityView, type EevdfView } from './eevdf-entity.js';
 
 /**
  * One CPU's EEVDF run queue (`struct cfs_rq` without groups). Sums exclude the current entity, as the kernel keeps
@@ -92,7 +40,7 @@ const byDeadline = (se: EevdfEntity): number => se.deadline;
 export class EevdfRunQueue implements RunQueue {
   /** The CPU. */
   readonly cpu: number;
-  readonly #rules: Rules;
+  readonly #rules: EevdfRules;
   /** Queued entities but curr, by deadline; equal deadlines in insertion order. */
   readonly #tree: EevdfEntity[] = [];
   /** `cfs_rq->curr`: set from a pick until the next pick, even after it blocks. */
@@ -117,18 +65,10 @@ export class EevdfRunQueue implements RunQueue {
    */
   constructor(cpu: number, env: PolicyEnv) {
     this.cpu = cpu;
-    this.#rules = {
-      baseSliceNs: baseSliceNs(env.kernel, env.cpus),
-      tickNs: env.tickNs,
-      delayDequeue: kernelAtLeast(env.kernel, 6, 12),
-      maxSliceClamp: kernelAtLeast(env.kernel, 6, 17),
-    };
+    this.#rules = eevdfRules(env);
   }
 
-  /**
-   * The running task (not one that blocked or is delayed).
-   * @returns it
-   */
+  /** @returns the running task (not one that blocked or is delayed) */
   get current(): SchedTask | undefined {
     const c = this.#curr;
     return c !== undefined && c.onRq && !c.delayed ? c.task : undefined;
@@ -240,6 +180,28 @@ export class EevdfRunQueue implements RunQueue {
   }
 
   /**
+   * `update_curr_fair` from the current task's own system call (`task_sched_runtime`, kernel/sched/core.c).
+   * @param nowNs - task clock
+   * @returns true to reschedule (the deadline or the protection passed), honoured on the return to user mode
+   */
+  update(nowNs: number): boolean {
+    return this.tick(nowNs);
+  }
+
+  /**
+   * Task-clock ns until `update_curr` would ask to reschedule: until vruntime reaches min(deadline, vprot), when
+   * another entity is queued.
+   * @param nowNs - task clock
+   * @returns ns from now (0: already asked; Infinity: alone)
+   */
+  reschedAfterNs(nowNs: number): number {
+    const c = this.#curr;
+    if (this.#resched) return 0;
+    if (c === undefined || !c.onRq || c.delayed || this.#nrQueued === 1) return Infinity;
+    return taskNsUntil(c, Math.min(c.deadline, c.vprot), nowNs - this.#execStartNs);
+  }
+
+  /**
    * `check_preempt_wakeup_fair`: charge curr, then preempt if the woken entity is now the EEVDF pick.
    * @param task - the woken task
    * @param nowNs - task clock
@@ -269,16 +231,7 @@ export class EevdfRunQueue implements RunQueue {
   inspect(): EevdfView {
     const vNs = this.#avgVruntime();
     const all = this.#curr?.onRq === true ? [this.#curr, ...this.#tree] : [...this.#tree];
-    const entities = all.map((se) => ({
-      tid: se.task.tid,
-      weight: se.weight,
-      vruntimeNs: se.vruntime,
-      deadlineNs: se.deadline,
-      vlagNs: se.vlag,
-      current: se === this.#curr,
-      delayed: se.delayed,
-      eligible: this.#eligible(se.vruntime),
-    }));
+    const entities = all.map((se) => entityView(se, se === this.#curr, this.#eligible(se.vruntime)));
     return { vNs, entities };
   }
 
@@ -289,10 +242,7 @@ export class EevdfRunQueue implements RunQueue {
    * @returns the limit
    */
   lagLimitNs(weight: number, sliceNs: number = this.#rules.baseSliceNs): number {
-    const { tickNs, baseSliceNs: maxSlice } = this.#rules;
-    // every entity's slice is the base slice, so cfs_rq_max_slice is the base slice
-    const span = this.#rules.maxSliceClamp ? maxSlice + tickNs : Math.max(2 * sliceNs, tickNs);
-    return calcDeltaFairUnchecked(span, weight);
+    return lagLimit(this.#rules, weight, sliceNs);
   }
 
   /**
@@ -364,14 +314,7 @@ export class EevdfRunQueue implements RunQueue {
     const vNs = this.#avgVruntime();
     se.slice = this.#rules.baseSliceNs;
     let vslice = calcDeltaFairUnchecked(se.slice, se.weight);
-    let lag = 0;
-    if (this.#nrQueued > 0 && se.vlag !== 0) {
-      let load = this.#sumWeight;
-      const c = this.#curr;
-      if (c?.onRq === true) load += c.weight;
-      lag = mulDivTrunc(se.vlag, load + se.weight, load === 0 ? 1 : load);
-    }
-    se.vruntime = vNs - lag;
+    se.vruntime = placedVruntime(vNs, se, this.#nrQueued, this.#loadWithCurr());
     if (se.relDeadline) {
       se.deadline += se.vruntime;
       se.relDeadline = false;
@@ -390,13 +333,8 @@ export class EevdfRunQueue implements RunQueue {
 
   // avg_vruntime: V = v0 + floor(Σ (v_i − v0)·w_i / Σ w_i), curr included; then v0 := V (Linux 6.19)
   #avgVruntime(): number {
-    let sum = this.#sumWVruntime;
-    let load = this.#sumWeight;
-    const c = this.#curr;
-    if (c?.onRq === true) {
-      sum += (c.vruntime - this.#zeroNs) * c.weight;
-      load += c.weight;
-    }
+    const sum = this.#sumWithCurr();
+    const load = this.#loadWithCurr();
     if (load === 0) return this.#zeroNs;
     checkExact('Σ (v_i − v0)·w_i', sum);
     const deltaNs = floorDiv(sum, load);
@@ -409,32 +347,24 @@ export class EevdfRunQueue implements RunQueue {
 
   // vruntime_eligible: Σ (v_j − v0)·w_j ≥ (v − v0) · Σ w_j, curr included
   #eligible(vruntime: number): boolean {
-    let sum = this.#sumWVruntime;
-    let load = this.#sumWeight;
+    return geqProduct(this.#sumWithCurr(), vruntime - this.#zeroNs, this.#loadWithCurr());
+  }
+
+  // the sums with curr, which the tree's leave out
+  #sumWithCurr(): number {
     const c = this.#curr;
-    if (c?.onRq === true) {
-      sum += (c.vruntime - this.#zeroNs) * c.weight;
-      load += c.weight;
-    }
-    return geqProduct(sum, vruntime - this.#zeroNs, load);
+    return c?.onRq === true ? this.#sumWVruntime + (c.vruntime - this.#zeroNs) * c.weight : this.#sumWVruntime;
+  }
+
+  #loadWithCurr(): number {
+    const c = this.#curr;
+    return c?.onRq === true ? this.#sumWeight + c.weight : this.#sumWeight;
   }
 
   // pick_eevdf with protection: curr while its slice is protected, else the earliest eligible deadline
   #pick(): EevdfEntity | undefined {
     const c = this.#curr?.onRq === true ? this.#curr : undefined;
-    const first = this.#tree[0];
-    if (this.#nrQueued === 1) return c ?? first;
-    const curr = c !== undefined && this.#eligible(c.vruntime) ? c : undefined;
-    if (curr !== undefined && curr.vprot > curr.vruntime) return curr;
-    let best: EevdfEntity | undefined;
-    for (const se of this.#tree) {
-      if (this.#eligible(se.vruntime)) {
-        best = se;
-        break;
-      }
-    }
-    if (best === undefined || (curr !== undefined && curr.deadline < best.deadline)) best = curr;
-    return best;
+    return pickEevdf(this.#tree, c, this.#nrQueued, (v) => this.#eligible(v));
   }
 
   #treeAdd(se: EevdfEntity): void {
@@ -449,16 +379,6 @@ export class EevdfRunQueue implements RunQueue {
     this.#sumWVruntime -= (se.vruntime - this.#zeroNs) * se.weight;
     this.#sumWeight -= se.weight;
   }
-}
-
-// A task's EEVDF entity, made when it is first queued.
-function entityOf(task: SchedTask): EevdfEntity {
-  if (task.sched instanceof EevdfEntity) return task.sched;
-  checkObject('task', task);
-  checkWhole('task.weight', task.weight, 1, 0xffff_ffff);
-  const se = new EevdfEntity(task);
-  task.sched = se;
-  return se;
 }
 
 /**
@@ -476,20 +396,4 @@ export function eevdfPolicy(): SchedPolicy {
       return new EevdfRunQueue(cpu, env);
     },
   });
-}
-
-/**
- * Checks `createRunQueue`'s arguments.
- * @param cpu - the CPU
- * @param env - the machine
- * @throws {@link SchedacctError} naming the bad field
- * @internal
- */
-export function checkEnv(cpu: number, env: PolicyEnv): void {
-  checkObject('env', env);
-  checkWhole('env.cpus', env.cpus, 1, 4096);
-  checkWhole('cpu', cpu, 0, env.cpus - 1);
-  checkWhole('env.hz', env.hz, 1, 100_000);
-  checkWhole('env.tickNs', env.tickNs, 1);
-  checkKernel('env.kernel', env.kernel);
 }

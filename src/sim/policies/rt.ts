@@ -11,7 +11,7 @@ import { SchedacctError } from '../../errors.js';
 import { checkObject, checkWhole } from '../../check.js';
 import { rrTimesliceTicks } from '../kernel.js';
 import type { PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
-import { checkEnv } from './eevdf.js';
+import { checkEnv } from './check-policy.js';
 import { removeItem } from './run-math.js';
 
 /**
