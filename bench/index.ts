@@ -45,7 +45,7 @@ async function run(group: Group): Promise<void> {
     return;
   }
   if (group === 'simulate') {
-    await runSimulateBench();
+    runSimulateBench();
     return;
   }
   if (group === 'lines') {
