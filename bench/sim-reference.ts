@@ -15,6 +15,8 @@
 import { Heap } from './sim-reference-heap.ts';
 import { Cpu, Eevdf, Tasks, type ReferenceTask } from './sim-reference-eevdf.ts';
 
+// A fair task's nanosleep ends its timer slack late (timer_slack_ns, 50 µs: kernel/time/hrtimer.c), as in the engine.
+const TIMER_SLACK_NS = 50_000;
 export { calcFactor, mulShr, WEIGHTS, WMULTS, type ReferenceTask } from './sim-reference-eevdf.ts';
 
 /** What a reference run did. */
@@ -118,7 +120,7 @@ class Loop extends Eevdf {
     }
     this.counts.sleeps++;
     this.dequeueSleep(c, task);
-    this.#heap.push(this.#g + sleep, TIMER, task);
+    this.#heap.push(this.#g + sleep + TIMER_SLACK_NS, TIMER, task);
     this.#schedule(c, cpu, task, true);
   }
 

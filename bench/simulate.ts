@@ -30,7 +30,7 @@ function scenarioOf(tasks: readonly ReferenceTask[], durationMs: number): Scenar
     name: `t${String(i)}`,
     nice: t.nice,
     cpus: [t.cpu],
-    workload: t.runUs === 0 ? { kind: 'cpu' } : { kind: 'periodic', runUs: t.runUs, sleepUs: t.sleepUs },
+    workload: t.runUs === 0 ? { kind: 'cpu' } : { kind: 'periodic', runUs: t.runUs, sleepUs: t.sleepUs, syscallUs: 0 },
   }));
   return { kernel: '6.18', policy: 'eevdf', hz: 250, cpus: 2, durationMs, seed: 1, accounting: 'drop', tasks: specs };
 }

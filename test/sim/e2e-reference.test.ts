@@ -22,7 +22,8 @@ function simulated(cpus: number, hz: number, durationMs: number, tasks: readonly
       name: `t${String(i)}`,
       nice: t.nice,
       cpus: [t.cpu],
-      workload: t.runUs === 0 ? { kind: 'cpu' } : { kind: 'periodic', runUs: t.runUs, sleepUs: t.sleepUs },
+      workload:
+        t.runUs === 0 ? { kind: 'cpu' } : { kind: 'periodic', runUs: t.runUs, sleepUs: t.sleepUs, syscallUs: 0 },
     })),
   });
   const counts = { starts: 0, ticks: 0, wakeups: 0, sleeps: 0, switches: 0 };
