@@ -89,8 +89,6 @@ function checkSum(name: string, total: number, add: number): void {
     );
 }
 
-const WAIT_FIELDS = { sleep: 'sleepNs', iowait: 'iowaitNs', preempt: 'preemptNs' } as const;
-
 const FIGURES = ['runNs', 'chargedNs', 'stolenNs', 'sleepNs', 'iowaitNs', 'preemptNs', 'delayNs', 'slices'] as const;
 
 /**
@@ -202,11 +200,18 @@ export class TaskAccount {
    */
   addWait(kind: WaitKind, ns: number): void {
     checkNs('wait ns', ns);
-    const field = Object.hasOwn(WAIT_FIELDS, kind) ? WAIT_FIELDS[kind] : undefined;
-    if (typeof kind !== 'string' || field === undefined)
-      throw argError('invalid-argument', 'wait kind', "'sleep', 'iowait' or 'preempt'", kind);
-    checkSum('wait ns', this[field], ns);
-    this[field] += ns;
+    // One branch per kind: a keyed access by a field name is the slow path of every switch-in.
+    const given: unknown = kind;
+    if (given === 'sleep') {
+      checkSum('wait ns', this.sleepNs, ns);
+      this.sleepNs += ns;
+    } else if (given === 'preempt') {
+      checkSum('wait ns', this.preemptNs, ns);
+      this.preemptNs += ns;
+    } else if (given === 'iowait') {
+      checkSum('wait ns', this.iowaitNs, ns);
+      this.iowaitNs += ns;
+    } else throw argError('invalid-argument', 'wait kind', "'sleep', 'iowait' or 'preempt'", kind);
   }
 
   /**

@@ -12,8 +12,11 @@ const TWO_16 = 65_536;
 // Below this `a` the two 16-bit partial products of mul_u64_u32_shr stay under 2^53 (see mulU64U32Shr).
 const FAST_A_LIMIT = 2 ** 36;
 
-/** `fact` and `shift` of one (weight, lw) pair, after the two normalising loops of `__calc_delta`. */
-interface FactShift {
+/**
+ * `fact` and `shift` of one (weight, lw) pair, after the two normalising loops of `__calc_delta`.
+ * @internal
+ */
+export interface FactShift {
   readonly fact: number;
   readonly shift: number;
 }
@@ -86,12 +89,23 @@ const fairFact = new Map<number, FactShift>();
  */
 export function calcDeltaFairUnchecked(deltaNs: number, weight: number): number {
   if (weight === NICE_0_WEIGHT) return deltaNs;
+  const fs = fairFactShift(weight);
+  return mulU64U32Shr(deltaNs, fs.fact, fs.shift);
+}
+
+/**
+ * `calc_delta_fair`'s (fact, shift) for a weight, so an entity can keep its own and skip the lookup per call.
+ * @param weight - the entity's scale-down weight
+ * @returns its factors
+ * @internal
+ */
+export function fairFactShift(weight: number): FactShift {
   let fs = fairFact.get(weight);
   if (fs === undefined) {
     fs = factShift(NICE_0_WEIGHT, inverseWeightUnchecked(weight));
     fairFact.set(weight, fs);
   }
-  return mulU64U32Shr(deltaNs, fs.fact, fs.shift);
+  return fs;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { checkObject, checkWhole } from '../../check.js';
 import { baseSliceNs, kernelAtLeast } from '../kernel.js';
 import type { PolicyEnv, SchedTask } from '../types.js';
-import { calcDeltaFairUnchecked } from './calc-delta.js';
+import { calcDeltaFairUnchecked, fairFactShift, mulU64U32Shr, type FactShift } from './calc-delta.js';
 import { mulDivTrunc } from './run-math.js';
 
 /** What an entity needs of the run queue it is on (eevdf.ts's `EevdfRunQueue`). */
@@ -45,6 +45,8 @@ export class EevdfEntity {
   rq: EntityQueue | undefined = undefined;
   /** Total task-clock time charged, ns. */
   sumExecNs = 0;
+  /** `calc_delta_fair`'s factors for its weight, looked up once. */
+  readonly fair: FactShift;
 
   /**
    * @param task - the task
@@ -52,6 +54,7 @@ export class EevdfEntity {
   constructor(task: SchedTask) {
     this.task = task;
     this.weight = task.weight;
+    this.fair = fairFactShift(task.weight);
   }
 }
 
@@ -121,8 +124,19 @@ export function taskNsUntil(se: EevdfEntity, targetV: number, pendingNs: number)
   const vleft = targetV - se.vruntime;
   // invert calc_delta_fair (≈ Δ·1024/w), then step past its rounding
   let ns = se.weight === 1024 ? vleft : Math.ceil((vleft * se.weight) / 1024);
-  while (ns > 0 && calcDeltaFairUnchecked(ns, se.weight) < vleft) ns++;
+  while (ns > 0 && fairNs(se, ns) < vleft) ns++;
   return Math.max(pendingNs > 0 ? 0 : 1, ns - pendingNs);
+}
+
+/**
+ * `calc_delta_fair(ns, se)` with the entity's own factors: virtual ns of `ns` of its task clock.
+ * @param se - the entity
+ * @param ns - whole ns ≥ 0
+ * @returns virtual ns, as calcDeltaFair gives them
+ * @internal
+ */
+export function fairNs(se: EevdfEntity, ns: number): number {
+  return se.weight === 1024 ? ns : mulU64U32Shr(ns, se.fair.fact, se.fair.shift);
 }
 
 /**

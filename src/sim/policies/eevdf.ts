@@ -13,7 +13,6 @@ import { SchedacctError } from '../../errors.js';
 import { checkWhole } from '../../check.js';
 import { checkPolicyAllowed } from '../kernel.js';
 import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
-import { calcDeltaFairUnchecked } from './calc-delta.js';
 import { checkEnv } from './check-policy.js';
 import {
   byDeadline,
@@ -21,6 +20,7 @@ import {
   eevdfRules,
   entityOf,
   entityView,
+  fairNs,
   lagLimit,
   pickEevdf,
   placedVruntime,
@@ -43,6 +43,7 @@ export class EevdfRunQueue implements RunQueue {
   readonly #rules: EevdfRules;
   /** Queued entities but curr, by deadline; equal deadlines in insertion order. */
   readonly #tree: EevdfEntity[] = [];
+  readonly #isEligible = (vruntime: number): boolean => this.#eligible(vruntime); // one closure, not one a pick
   /** `cfs_rq->curr`: set from a pick until the next pick, even after it blocks. */
   #curr: EevdfEntity | undefined = undefined;
   /** v0 (`zero_vruntime`): follows V as in Linux 6.19, which keeps keys small; V does not depend on it. */
@@ -224,10 +225,7 @@ export class EevdfRunQueue implements RunQueue {
     return out;
   }
 
-  /**
-   * V and every entity, for tests.
-   * @returns the view
-   */
+  /** @returns V and every entity, for tests */
   inspect(): EevdfView {
     const vNs = this.#avgVruntime();
     const all = this.#curr?.onRq === true ? [this.#curr, ...this.#tree] : [...this.#tree];
@@ -294,7 +292,7 @@ export class EevdfRunQueue implements RunQueue {
     if (deltaNs <= 0) return;
     this.#execStartNs = nowNs;
     c.sumExecNs += deltaNs;
-    c.vruntime += calcDeltaFairUnchecked(deltaNs, c.weight);
+    c.vruntime += fairNs(c, deltaNs);
     const renewed = this.#updateDeadline(c);
     if (this.#nrQueued === 1) return;
     if (renewed || c.vprot <= c.vruntime) this.#resched = true;
@@ -304,7 +302,7 @@ export class EevdfRunQueue implements RunQueue {
   #updateDeadline(se: EevdfEntity): boolean {
     if (se.vruntime < se.deadline) return false;
     se.slice = this.#rules.baseSliceNs;
-    se.deadline = se.vruntime + calcDeltaFairUnchecked(se.slice, se.weight);
+    se.deadline = se.vruntime + fairNs(se, se.slice);
     this.#avgVruntime();
     return true;
   }
@@ -313,7 +311,7 @@ export class EevdfRunQueue implements RunQueue {
   #place(se: EevdfEntity, initial: boolean): void {
     const vNs = this.#avgVruntime();
     se.slice = this.#rules.baseSliceNs;
-    let vslice = calcDeltaFairUnchecked(se.slice, se.weight);
+    let vslice = fairNs(se, se.slice);
     se.vruntime = placedVruntime(vNs, se, this.#nrQueued, this.#loadWithCurr());
     if (se.relDeadline) {
       se.deadline += se.vruntime;
@@ -364,7 +362,7 @@ export class EevdfRunQueue implements RunQueue {
   // pick_eevdf with protection: curr while its slice is protected, else the earliest eligible deadline
   #pick(): EevdfEntity | undefined {
     const c = this.#curr?.onRq === true ? this.#curr : undefined;
-    return pickEevdf(this.#tree, c, this.#nrQueued, (v) => this.#eligible(v));
+    return pickEevdf(this.#tree, c, this.#nrQueued, this.#isEligible);
   }
 
   #treeAdd(se: EevdfEntity): void {

@@ -85,7 +85,9 @@ export function insertSorted<T>(list: T[], item: T, key: number, keyOf: (t: T) =
     if (keyOf(list[mid] as T) <= key) lo = mid + 1;
     else hi = mid;
   }
-  list.splice(lo, 0, item);
+  // shift by hand: splice allocates the (empty) array of removed items on every call
+  for (let i = list.length; i > lo; i--) list[i] = list[i - 1] as T;
+  list[lo] = item;
 }
 
 /**
@@ -98,6 +100,7 @@ export function insertSorted<T>(list: T[], item: T, key: number, keyOf: (t: T) =
 export function removeItem<T>(list: T[], item: T): boolean {
   const i = list.indexOf(item);
   if (i < 0) return false;
-  list.splice(i, 1);
+  for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k] as T;
+  list.pop();
   return true;
 }
