@@ -9,6 +9,7 @@ export { resolveScenario, ScenarioError, scenarioOf } from './sim/scenario.js';
 export {
   canonicalJson,
   expandRuns,
+  MAX_RUNS,
   parseAssignment,
   parseShard,
   runId,
@@ -27,7 +28,6 @@ export { csvReport, describeScenario, jsonReport, textReport } from './sim/repor
 export { comparisonLines, verdict } from './sim/report-compare.js';
 export { meanInterval, ROW_FIGURES, rowCsv, rowsCsvHeader, rowsTable, runRow, studentT975 } from './sim/report-rows.js';
 export { FtraceWriter } from './sim/ftrace-writer.js';
-export { Progress } from './sim/progress.js';
 export { SchedacctError } from './errors.js';
 
 export type * from './sim/types.js';
@@ -39,4 +39,3 @@ export type { JsonReport, JsonTask, ReportedRun } from './sim/report.js';
 export type { LabelledRun } from './sim/report-compare.js';
 export type { MeanInterval, RunFigures, RunPlace, RunRow } from './sim/report-rows.js';
 export type { FtraceWriterOptions } from './sim/ftrace-writer.js';
-export type { ProgressStream } from './sim/progress.js';

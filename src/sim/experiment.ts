@@ -21,7 +21,13 @@ export { parseAssignment, parsePath, setPath, type PathStep } from './scenario-p
  */
 export const SCHEDACCT_VERSION = '0.1.0';
 
-/** The most runs one expansion may make (axes × seeds). */
+/**
+ * The most runs one expansion may make (axes × seeds): a bigger sweep is split, or sharded.
+ * @example
+ * ```ts
+ * MAX_RUNS; // 100000
+ * ```
+ */
 export const MAX_RUNS = 100_000;
 
 /** What to expand a base scenario with. */
@@ -288,7 +294,12 @@ export function expandRuns(base: Scenario, options: ExpandOptions = {}): Run[] {
  * parseShard('2/8'); // { index: 2, count: 8 }
  * ```
  */
-export function parseShard(text: string): { index: number; count: number } {
+export function parseShard(text: string): {
+  /** The part, from 1. */
+  index: number;
+  /** How many parts. */
+  count: number;
+} {
   const m = typeof text === 'string' ? /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(text.trim()) : null;
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);

@@ -149,7 +149,12 @@ export function splitAssignment(option: string, text: string): { path: string; t
  * parseAssignment('policy=cfs').value; // 'cfs'
  * ```
  */
-export function parseAssignment(text: string): { path: string; value: unknown } {
+export function parseAssignment(text: string): {
+  /** The path, as written (checked against the scenario's schema). */
+  path: string;
+  /** The value: the JSON it parses as, else the text. */
+  value: unknown;
+} {
   const { path, text: value } = splitAssignment('--set', text);
   return { path, value: parseValue(path, value) };
 }
