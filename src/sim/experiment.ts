@@ -5,7 +5,7 @@
  * Runtime-neutral.
  * @module
  */
-import { argError, checkWhole } from '../check.js';
+import { argError, checkObject, checkString, checkWhole } from '../check.js';
 import { formatIssue, ScenarioError, type ScenarioIssue } from './scenario-check.js';
 import { parseAssignment, parseValue, setPath, splitAssignment, splitValues } from './scenario-path.js';
 import { MAX_SEED, resolveScenario } from './scenario.js';
@@ -129,6 +129,7 @@ export function fnv1a64(text: string): string {
  * @param scenario - the resolved scenario, with its seed
  * @param version - schedacct's version (default {@link SCHEDACCT_VERSION})
  * @returns 16 hex digits
+ * @throws {@link SchedacctError} `invalid-argument` for a scenario that is not an object (or holds what JSON cannot) or a version that is not a string
  * @example
  * ```ts
  * const scenario = resolveScenario({ tasks: [{ name: 'hog', workload: { kind: 'cpu' } }] });
@@ -136,7 +137,9 @@ export function fnv1a64(text: string): string {
  * ```
  */
 export function runId(scenario: ResolvedScenario, version: string = SCHEDACCT_VERSION): string {
-  return fnv1a64(`schedacct ${version}\n${canonicalJson(scenario)}`);
+  checkObject('scenario', scenario);
+  checkString('version', version);
+  return fnv1a64(`schedacct ${version}\n${canonical(scenario, 'scenario', new Set())}`);
 }
 
 interface Axis {
@@ -232,6 +235,8 @@ function checkOptions(options: ExpandOptions): void {
  * ```
  */
 export function expandRuns(base: Scenario, options: ExpandOptions = {}): Run[] {
+  const given: unknown = base;
+  checkObject('base', given);
   checkOptions(options);
   const seeds = options.seeds ?? 1;
   const version = options.version ?? SCHEDACCT_VERSION;
@@ -300,7 +305,8 @@ export function parseShard(text: string): {
   /** How many parts. */
   count: number;
 } {
-  const m = typeof text === 'string' ? /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(text.trim()) : null;
+  checkString('text', text);
+  const m = /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (m === null || index < 1 || index > count)
