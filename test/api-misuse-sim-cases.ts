@@ -57,6 +57,7 @@ const writerShows = (w: sim.FtraceWriter, out: string[]) => {
   w.end();
   return out.join('');
 };
+const terminal = (out: string[]) => ({ isTTY: true, columns: 60, write: (text: string) => out.push(text) });
 const metrics = () => {
   const m = new sim.SimMetrics();
   m.onCreate(0, 0, ref());
@@ -110,6 +111,9 @@ export function simCases(): Case[] {
     ]),
     fn('parseAssignment', sim.parseAssignment, ['text'], () => ['tasks[0].nice=5']),
     fn('parseShard', sim.parseShard, ['text'], () => ['2/8']),
+    fn('parsePath', sim.parsePath, ['path'], () => ['tasks[1].workload.runUs']),
+    fn('msToNs', sim.msToNs, ['ms'], () => [0.5]),
+    fn('usToNs', sim.usToNs, ['us'], () => [3600.5]),
     fn('runId', sim.runId, ['scenario', 'version'], () => [resolved(), '0.1.0'], { deep: [] }),
     // the scenario is copied as parsed and any value may be set (resolving the result checks both), so only the
     // scenario as a whole and the path are judged
@@ -125,8 +129,17 @@ export function simCases(): Case[] {
     ]),
     fn('calcDeltaFair', sim.calcDeltaFair, ['deltaNs', 'weight'], () => [4_000_000, 335]),
     fn('weightOfNice', sim.weightOfNice, ['nice'], () => [5]),
+    fn('wmultOfNice', sim.wmultOfNice, ['nice'], () => [5]),
+    fn('inverseWeight', sim.inverseWeight, ['weight'], () => [1359]),
+    // its messages name the value as `where` says (what the caller calls it): here, 'value'
+    fn('checkPolicy', sim.checkPolicy, ['where', 'value'], () => ['value', { ...sim.builtinPolicy('rr', kernel()) }]),
     fn('parseKernel', sim.parseKernel, ['kernel'], () => ['6.18']),
     fn('baseSliceNs', sim.baseSliceNs, ['kernel', 'cpus'], () => [kernel(), 2]),
+    fn('kernelAtLeast', sim.kernelAtLeast, ['kernel', 'major', 'minor'], () => [kernel(), 6, 6]),
+    fn('sysctlFactor', sim.sysctlFactor, ['cpus'], () => [2]),
+    fn('cfsTunables', sim.cfsTunables, ['cpus'], () => [2]),
+    fn('rrTimesliceTicks', sim.rrTimesliceTicks, ['hz'], () => [250]),
+    fn('tickNsec', sim.tickNsec, ['hz'], () => [300]),
     fn('defaultPolicy', sim.defaultPolicy, ['kernel'], () => [kernel()]),
     fn('policyAllowed', sim.policyAllowed, ['name', 'kernel'], () => ['eevdf', kernel()]),
     fn('combineObservers', sim.combineObservers, ['observers[0]', 'observers[1]'], () => [
@@ -209,6 +222,27 @@ export function simCases(): Case[] {
       writer,
       writerShows,
       (w) => w.end(),
+      [],
+      () => [],
+    ),
+    ctor('Progress', sim.Progress, ['total', 'stream', 'now'], () => [4, terminal([]), () => 0]),
+    observerCase(
+      'Progress#update',
+      (out) => new sim.Progress(4, terminal(out), () => 0),
+      (_bar, out) => out.join(''),
+      (bar, a) => bar.update(...(a as [number])),
+      ['done'],
+      () => [2],
+    ),
+    observerCase(
+      'Progress#done',
+      (out) => {
+        const bar = new sim.Progress(4, terminal(out), () => 0);
+        bar.update(1);
+        return bar;
+      },
+      (_bar, out) => out.join(''),
+      (bar) => bar.done(),
       [],
       () => [],
     ),

@@ -43,7 +43,8 @@ export function parseKernel(kernel: string): KernelVersion {
  * @param major - major
  * @param minor - minor
  * @returns true if kernel ≥ major.minor
- * @throws {@link SchedacctError} `invalid-argument` for a kernel that is not `{ major, minor }`
+ * @throws {@link SchedacctError} `invalid-argument` for a kernel that is not `{ major, minor }`, or a major or minor
+ *   that is not a whole number from 0 to 999
  * @example
  * ```ts
  * kernelAtLeast(parseKernel('6.18'), 6, 6); // true
@@ -51,6 +52,8 @@ export function parseKernel(kernel: string): KernelVersion {
  */
 export function kernelAtLeast(kernel: KernelVersion, major: number, minor: number): boolean {
   checkKernel('kernel', kernel);
+  checkWhole('major', major, 0, 999);
+  checkWhole('minor', minor, 0, 999);
   return kernel.major > major || (kernel.major === major && kernel.minor >= minor);
 }
 
