@@ -4,6 +4,9 @@ import * as root from '../src/index.js';
 import * as trace from '../src/trace.js';
 import * as linux from '../src/linux.js';
 import * as testing from '../src/testing.js';
+import * as sim from '../src/sim.js';
+import * as simNode from '../src/sim/node.js';
+import { simCases, simNodeCases } from './api-misuse-sim-cases.js';
 
 /** One prepared call: fresh arguments each time (calls mutate them), the call, and what to inspect after it. */
 export interface Prepared {
@@ -26,17 +29,27 @@ export interface Case {
   readonly unchecked?: boolean;
 }
 
-type Fn = (...args: never[]) => unknown;
-type Ctor = new (...args: never[]) => unknown;
+/** A function, as a case calls it. */
+export type Fn = (...args: never[]) => unknown;
+/** A class, as a case constructs it. */
+export type Ctor = new (...args: never[]) => unknown;
 
-const fn = (name: string, f: Fn, params: string[], args: () => unknown[], extra: Partial<Case> = {}): Case => ({
+/** The case of a function. */
+export const fn = (name: string, f: Fn, params: string[], args: () => unknown[], extra: Partial<Case> = {}): Case => ({
   name,
   params,
   make: () => ({ args: args(), run: (a) => (f as (...x: unknown[]) => unknown)(...a) }),
   ...extra,
 });
 
-const ctor = (name: string, C: Ctor, params: string[], args: () => unknown[], extra: Partial<Case> = {}): Case => ({
+/** The case of a constructor. */
+export const ctor = (
+  name: string,
+  C: Ctor,
+  params: string[],
+  args: () => unknown[],
+  extra: Partial<Case> = {},
+): Case => ({
   name: `new ${name}`,
   params,
   make: () => {
@@ -50,7 +63,8 @@ const ctor = (name: string, C: Ctor, params: string[], args: () => unknown[], ex
   ...extra,
 });
 
-const method = <T extends object>(
+/** The case of a method, on a fresh receiver each call. */
+export const method = <T extends object>(
   name: string,
   create: () => T,
   call: (self: T, args: unknown[]) => unknown,
@@ -531,6 +545,9 @@ export const CASES: Record<string, Case[]> = {
     ),
     fn('transitionKeys', testing.transitionKeys, ['machine'], () => [root.stableReadMachine], { deep: [] }),
   ],
+  // (in api-misuse-sim-cases.ts, called here: that module imports the helpers above)
+  sim: simCases(),
+  simNode: simNodeCases(),
 };
 
 function ledgerCases(): Case[] {
@@ -660,4 +677,4 @@ function ledgerCases(): Case[] {
 }
 
 /** The entries' namespaces, by the names CASES uses. */
-export const ENTRIES: Record<string, Record<string, unknown>> = { root, trace, linux, testing };
+export const ENTRIES: Record<string, Record<string, unknown>> = { root, trace, linux, testing, sim, simNode };

@@ -5,7 +5,7 @@
  * Runtime-neutral.
  * @module
  */
-import { argError, checkWhole } from '../check.js';
+import { argError, checkObject, checkString, checkWhole } from '../check.js';
 import { formatIssue, ScenarioError, type ScenarioIssue } from './scenario-check.js';
 import { parseAssignment, parseValue, setPath, splitAssignment, splitValues } from './scenario-path.js';
 import { MAX_SEED, resolveScenario } from './scenario.js';
@@ -21,7 +21,13 @@ export { parseAssignment, parsePath, setPath, type PathStep } from './scenario-p
  */
 export const SCHEDACCT_VERSION = '0.1.0';
 
-/** The most runs one expansion may make (axes × seeds). */
+/**
+ * The most runs one expansion may make (axes × seeds): a bigger sweep is split, or sharded.
+ * @example
+ * ```ts
+ * MAX_RUNS; // 100000
+ * ```
+ */
 export const MAX_RUNS = 100_000;
 
 /** What to expand a base scenario with. */
@@ -123,6 +129,7 @@ export function fnv1a64(text: string): string {
  * @param scenario - the resolved scenario, with its seed
  * @param version - schedacct's version (default {@link SCHEDACCT_VERSION})
  * @returns 16 hex digits
+ * @throws {@link SchedacctError} `invalid-argument` for a scenario that is not an object (or holds what JSON cannot) or a version that is not a string
  * @example
  * ```ts
  * const scenario = resolveScenario({ tasks: [{ name: 'hog', workload: { kind: 'cpu' } }] });
@@ -130,7 +137,9 @@ export function fnv1a64(text: string): string {
  * ```
  */
 export function runId(scenario: ResolvedScenario, version: string = SCHEDACCT_VERSION): string {
-  return fnv1a64(`schedacct ${version}\n${canonicalJson(scenario)}`);
+  checkObject('scenario', scenario);
+  checkString('version', version);
+  return fnv1a64(`schedacct ${version}\n${canonical(scenario, 'scenario', new Set())}`);
 }
 
 interface Axis {
@@ -226,6 +235,8 @@ function checkOptions(options: ExpandOptions): void {
  * ```
  */
 export function expandRuns(base: Scenario, options: ExpandOptions = {}): Run[] {
+  const given: unknown = base;
+  checkObject('base', given);
   checkOptions(options);
   const seeds = options.seeds ?? 1;
   const version = options.version ?? SCHEDACCT_VERSION;
@@ -288,8 +299,14 @@ export function expandRuns(base: Scenario, options: ExpandOptions = {}): Run[] {
  * parseShard('2/8'); // { index: 2, count: 8 }
  * ```
  */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = typeof text === 'string' ? /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(text.trim()) : null;
+export function parseShard(text: string): {
+  /** The part, from 1. */
+  index: number;
+  /** How many parts. */
+  count: number;
+} {
+  checkString('text', text);
+  const m = /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (m === null || index < 1 || index > count)

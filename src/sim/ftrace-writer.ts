@@ -3,7 +3,8 @@
  * the run's per-task totals and Perfetto opens as CPU tracks. Lines are streamed through a `write` callback in batches.
  * @module
  */
-import { checkFunction, checkOptions, checkOptionalWhole } from '../check.js';
+import { argError, checkFunction, checkOptions, checkOptionalWhole } from '../check.js';
+import { checkAtNs, checkCpu, checkRef, checkSwitch } from './observer-check.js';
 import type { SimObserver, SimTaskRef } from './types.js';
 
 /** Options of {@link FtraceWriter}. */
@@ -91,8 +92,12 @@ export class FtraceWriter implements SimObserver {
    * @param atNs - guest time
    * @param cpu - the CPU it will run on
    * @param task - the task
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onCreate(atNs: number, cpu: number, task: SimTaskRef): void {
+    checkAtNs(atNs);
+    checkCpu('cpu', cpu);
+    checkRef('task', task);
     this.#push(
       `${this.#head(atNs, cpu)}sched_wakeup_new: comm=${task.name} pid=${String(task.tid)} prio=${String(task.prio)} target_cpu=${cpuField(cpu)}`,
     );
@@ -104,8 +109,13 @@ export class FtraceWriter implements SimObserver {
    * @param cpu - the waker's CPU
    * @param task - the task
    * @param targetCpu - where it will run
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onWakeup(atNs: number, cpu: number, task: SimTaskRef, targetCpu: number): void {
+    checkAtNs(atNs);
+    checkCpu('cpu', cpu);
+    checkRef('task', task);
+    checkCpu('targetCpu', targetCpu);
     this.#push(
       `${this.#head(atNs, cpu)}sched_waking: comm=${task.name} pid=${String(task.tid)} prio=${String(task.prio)} target_cpu=${cpuField(targetCpu)}`,
     );
@@ -117,8 +127,13 @@ export class FtraceWriter implements SimObserver {
    * @param task - the task
    * @param fromCpu - where it was
    * @param toCpu - where it goes
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onMigrate(atNs: number, task: SimTaskRef, fromCpu: number, toCpu: number): void {
+    checkAtNs(atNs);
+    checkRef('task', task);
+    checkCpu('fromCpu', fromCpu);
+    checkCpu('toCpu', toCpu);
     this.#push(
       `${this.#head(atNs, toCpu)}sched_migrate_task: comm=${task.name} pid=${String(task.tid)} prio=${String(task.prio)} orig_cpu=${String(fromCpu)} dest_cpu=${String(toCpu)}`,
     );
@@ -130,8 +145,14 @@ export class FtraceWriter implements SimObserver {
    * @param cpu - the CPU
    * @param task - the task
    * @param runtimeNs - task-clock ns since its last
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onRuntime(atNs: number, cpu: number, task: SimTaskRef, runtimeNs: number): void {
+    checkAtNs(atNs);
+    checkCpu('cpu', cpu);
+    checkRef('task', task);
+    if (!(Number.isSafeInteger(runtimeNs) && runtimeNs >= 0))
+      throw argError('invalid-argument', 'runtimeNs', 'a whole number of ns ≥ 0', runtimeNs);
     this.#push(
       `${this.#head(atNs, cpu)}sched_stat_runtime: comm=${task.name} pid=${String(task.tid)} runtime=${String(runtimeNs)} [ns]`,
     );
@@ -144,6 +165,7 @@ export class FtraceWriter implements SimObserver {
    * @param prev - switched out (undefined: idle)
    * @param prevState - `R` preempted (printed `R+`), `S` asleep, `X` exited
    * @param next - switched in (undefined: idle)
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onSwitch(
     atNs: number,
@@ -152,6 +174,7 @@ export class FtraceWriter implements SimObserver {
     prevState: 'R' | 'S' | 'X',
     next: SimTaskRef | undefined,
   ): void {
+    checkSwitch(atNs, cpu, prev, prevState, next);
     const idle = `swapper/${String(cpu)}`;
     const state = prev === undefined ? 'R' : prevState === 'R' ? 'R+' : prevState;
     const from = prev === undefined ? `prev_comm=${idle} prev_pid=0 prev_prio=120` : refFields('prev', prev);

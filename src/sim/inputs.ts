@@ -11,6 +11,7 @@ import { traceBytes } from '../trace/file.js';
 import { readTrace } from '../trace/read.js';
 import type { TimehistRow } from '../trace/rows.js';
 import { keyPath, ScenarioError, type ScenarioIssue } from './scenario-check.js';
+import { checkResolved } from './scenario.js';
 import type { NsInterval, ResolvedScenario, Segment, SimInputs } from './types.js';
 
 /** One task a trace is read for: by tid, by comm (the first task with it), or both. */
@@ -179,12 +180,7 @@ interface Inputs {
  * ```
  */
 export async function loadInputs(scenario: ResolvedScenario, baseDir: string): Promise<SimInputs> {
-  if (
-    typeof scenario !== 'object' ||
-    (scenario as unknown) === null ||
-    !Array.isArray((scenario as { host?: { steal?: unknown } }).host?.steal)
-  )
-    throw argError('invalid-argument', 'scenario', 'a resolved scenario (resolveScenario)', scenario);
+  checkResolved('scenario', scenario);
   if (typeof baseDir !== 'string') throw argError('invalid-argument', 'baseDir', 'a folder path', baseDir);
   const inputs: Inputs = { hostSteal: new Map(), taskSegments: new Map() };
   const uses = usesOf(scenario, baseDir, inputs);

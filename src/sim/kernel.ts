@@ -18,7 +18,7 @@ export const OLDEST_KERNEL: KernelVersion = Object.freeze({ major: 3, minor: 0 }
 
 /**
  * Reads a kernel version: `"6.18"`, `"6.18.3"` or `"6.18.0-rc1"` (the release and its suffix are ignored).
- * @param text - the version as a scenario writes it
+ * @param kernel - the version as a scenario writes it
  * @returns major and minor
  * @throws {@link SchedacctError} `invalid-argument` for text that is not a version, `out-of-range` before 3.0
  * @example
@@ -27,13 +27,13 @@ export const OLDEST_KERNEL: KernelVersion = Object.freeze({ major: 3, minor: 0 }
  * parseKernel('6.5.13-generic'); // { major: 6, minor: 5 }
  * ```
  */
-export function parseKernel(text: string): KernelVersion {
-  checkString('kernel', text);
-  const m = VERSION.exec(text.trim());
-  if (m === null) throw argError('invalid-argument', 'kernel', 'a version such as "6.18" or "6.6.30"', text);
+export function parseKernel(kernel: string): KernelVersion {
+  checkString('kernel', kernel);
+  const m = VERSION.exec(kernel.trim());
+  if (m === null) throw argError('invalid-argument', 'kernel', 'a version such as "6.18" or "6.6.30"', kernel);
   const version = { major: Number(m[1]), minor: Number(m[2]) };
   if (!kernelAtLeast(version, OLDEST_KERNEL.major, OLDEST_KERNEL.minor))
-    throw argError('out-of-range', 'kernel', 'a version from 3.0 on', text);
+    throw argError('out-of-range', 'kernel', 'a version from 3.0 on', kernel);
   return Object.freeze(version);
 }
 
@@ -43,7 +43,8 @@ export function parseKernel(text: string): KernelVersion {
  * @param major - major
  * @param minor - minor
  * @returns true if kernel ≥ major.minor
- * @throws {@link SchedacctError} `invalid-argument` for a kernel that is not `{ major, minor }`
+ * @throws {@link SchedacctError} `invalid-argument` for a kernel that is not `{ major, minor }`, or a major or minor
+ *   that is not a whole number from 0 to 999
  * @example
  * ```ts
  * kernelAtLeast(parseKernel('6.18'), 6, 6); // true
@@ -51,6 +52,8 @@ export function parseKernel(text: string): KernelVersion {
  */
 export function kernelAtLeast(kernel: KernelVersion, major: number, minor: number): boolean {
   checkKernel('kernel', kernel);
+  checkWhole('major', major, 0, 999);
+  checkWhole('minor', minor, 0, 999);
   return kernel.major > major || (kernel.major === major && kernel.minor >= minor);
 }
 

@@ -3,6 +3,7 @@
  * maximum) and switches, heard as a {@link SimObserver}; Jain's fairness index; the fairness of a result.
  * @module
  */
+import { checkAtNs, checkCpu, checkRef, checkSwitch } from './observer-check.js';
 import { argError, checkFinite, checkObject } from '../check.js';
 import type { SimObserver, SimResult, SimTaskRef, SimTaskResult } from './types.js';
 
@@ -170,8 +171,12 @@ export class SimMetrics implements SimObserver {
    * @param atNs - guest time
    * @param cpu - its CPU
    * @param task - the task
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onCreate(atNs: number, cpu: number, task: SimTaskRef): void {
+    checkAtNs(atNs);
+    checkCpu('cpu', cpu);
+    checkRef('task', task);
     this.#of(task.tid).runnableSinceNs = atNs;
   }
 
@@ -180,8 +185,12 @@ export class SimMetrics implements SimObserver {
    * @param atNs - guest time
    * @param cpu - the waker's CPU
    * @param task - the task
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onWakeup(atNs: number, cpu: number, task: SimTaskRef): void {
+    checkAtNs(atNs);
+    checkCpu('cpu', cpu);
+    checkRef('task', task);
     const m = this.#of(task.tid);
     if (m.runnableSinceNs < 0) m.runnableSinceNs = atNs;
   }
@@ -193,6 +202,7 @@ export class SimMetrics implements SimObserver {
    * @param prev - the task switched out (undefined: idle)
    * @param prevState - `R` preempted, `S` asleep, `X` exited
    * @param next - the task switched in (undefined: idle)
+   * @throws {@link SchedacctError} `invalid-argument` naming a parameter that is wrong
    */
   onSwitch(
     atNs: number,
@@ -201,6 +211,7 @@ export class SimMetrics implements SimObserver {
     prevState: 'R' | 'S' | 'X',
     next: SimTaskRef | undefined,
   ): void {
+    checkSwitch(atNs, cpu, prev, prevState, next);
     if (prev !== undefined) this.#of(prev.tid).runnableSinceNs = prevState === 'R' ? atNs : -1;
     if (next === undefined) return;
     const m = this.#of(next.tid);

@@ -6,6 +6,7 @@
 export { loadInputs } from './inputs.js';
 export { loadPolicy } from './policies/load.js';
 export { runRuns } from './workers.js';
+export { ScenarioError } from './scenario.js';
 export { SchedacctError } from '../errors.js';
 
 export type { RunJob, RunRunsOptions, RunSettings } from './workers.js';

@@ -5,7 +5,9 @@
  */
 /** A kernel version as the policies see it. */
 export interface KernelVersion {
+  /** Major version, the 6 of 6.18. */
   readonly major: number;
+  /** Minor version, the 18 of 6.18. */
   readonly minor: number;
 }
 

@@ -3,7 +3,7 @@
  * pipe gets nothing). Time is handed in (the simulator reads no clock).
  * @module
  */
-import { checkFunction, checkObject, checkWhole } from '../check.js';
+import { checkFunction, checkObject, checkOptionalBoolean, checkOptionalWhole, checkWhole } from '../check.js';
 
 /** Where the bar is drawn. */
 export interface ProgressStream {
@@ -43,6 +43,9 @@ export class Progress {
   constructor(total: number, stream: ProgressStream, now: () => number) {
     checkWhole('total', total);
     checkObject('stream', stream);
+    checkFunction('stream.write', (stream as { write?: unknown }).write);
+    checkOptionalBoolean('stream.isTTY', stream.isTTY);
+    checkOptionalWhole('stream.columns', stream.columns, 0, 100_000);
     checkFunction('now', now);
     this.#total = total;
     this.#stream = stream;
@@ -53,8 +56,10 @@ export class Progress {
   /**
    * Redraws the bar with `done` runs done (at most every 100 ms, and always at the last).
    * @param done - runs done
+   * @throws {@link SchedacctError} `invalid-argument` (or `out-of-range`) for a count that is not a whole number from 0 to the total
    */
   update(done: number): void {
+    checkWhole('done', done, 0, this.#total);
     if (this.#stream.isTTY !== true) return;
     const nowMs = this.#now();
     if (done < this.#total && nowMs - this.#drawnMs < 100) return;

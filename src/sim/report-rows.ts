@@ -3,9 +3,9 @@
  * seed, with the mean and a 95 % interval (Student's t) in each cell.
  * @module
  */
-import { argError, checkObject, checkString, checkWhole } from '../check.js';
+import { argError, checkFinite, checkObject, checkString, checkWhole } from '../check.js';
 import { fairness } from './metrics.js';
-import { csvField, type ReportedRun } from './report.js';
+import { checkRun, csvField, type ReportedRun } from './report.js';
 
 /** Which run of which experiment a row is. */
 export interface RunPlace {
@@ -89,12 +89,25 @@ function checkArray(param: string, value: unknown, expected: string): void {
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
+// Which run a row is: its experiment and id as text, its counts whole, its swept values an object.
+function checkPlace(param: string, place: unknown): asserts place is RunPlace {
+  checkObject(param, place);
+  const p = place as Partial<Record<keyof RunPlace, unknown>>;
+  checkString(`${param}.experiment`, p.experiment);
+  checkWhole(`${param}.runs`, p.runs, 1);
+  checkWhole(`${param}.index`, p.index);
+  checkString(`${param}.id`, p.id);
+  checkWhole(`${param}.seed`, p.seed);
+  checkObject(`${param}.values`, p.values);
+}
+
 /**
  * A run's row.
  * @param place - which run it is
  * @param run - its result and metrics
  * @returns the row
- * @throws {@link SchedacctError} `invalid-argument` for a place or run that is not an object
+ * @throws {@link SchedacctError} `invalid-argument` (or `out-of-range`) naming a field of the place that is wrong, or a run
+ *   that is not a result with its metrics
  * @example
  * ```ts
  * const metrics = new SimMetrics();
@@ -104,8 +117,8 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
  * ```
  */
 export function runRow(place: RunPlace, run: ReportedRun): RunRow {
-  checkObject('place', place);
-  checkObject('run', run);
+  checkPlace('place', place);
+  checkRun('run', run);
   const { result, metrics } = run;
   const f = fairness(result);
   const d = metrics.all.summary();
@@ -156,7 +169,8 @@ export function rowsCsvHeader(paths: readonly string[]): string {
  * @param row - the row
  * @param paths - the swept paths, as in the header
  * @returns the line
- * @throws {@link SchedacctError} `invalid-argument` for a row that is not an object
+ * @throws {@link SchedacctError} `invalid-argument` (or `out-of-range`) naming a field of the row that is wrong, or paths
+ *   that are not strings
  * @example
  * ```ts
  * const figures = { jainCharged: 1, jainReal: 0.5, delayP50Ns: 0, delayP99Ns: 0, delayMaxNs: 0, stolenNs: 0, accountedStealNs: 0, runNs: 0, chargedNs: 0, realNs: 0, busyNs: 0, idleNs: 0, pausedNs: 0, events: 0 };
@@ -165,7 +179,10 @@ export function rowsCsvHeader(paths: readonly string[]): string {
  * ```
  */
 export function rowCsv(row: RunRow, paths: readonly string[]): string {
-  checkObject('row', row);
+  checkPlace('row', row);
+  for (const f of ROW_FIGURES) checkFinite(`row.${f}`, row[f]);
+  checkArray('paths', paths, 'an array of strings');
+  for (const [i, p] of paths.entries()) checkString(`paths[${String(i)}]`, p);
   const cells: unknown[] = [
     row.index,
     row.id,

@@ -4,7 +4,7 @@
  * produced it) and CSV (a row per task); and two or more runs side by side with a verdict computed from the numbers.
  * @module
  */
-import { argError, checkObject, checkString } from '../check.js';
+import { argError, checkFinite, checkObject, checkString } from '../check.js';
 import { COMM_WIDTH, msec } from '../trace/report.js';
 import { fairness, type DelaySummary, type Fairness, type SimMetrics } from './metrics.js';
 import type { ResolvedScenario, SimResult, SimTaskResult, SimVcpuResult, StealSpec } from './types.js';
@@ -19,7 +19,14 @@ export interface ReportedRun {
 
 const EMPTY: DelaySummary = { p50Ns: 0, p99Ns: 0, maxNs: 0 };
 
-function checkRun(param: string, run: unknown): asserts run is ReportedRun {
+/**
+ * Checks that a value is a run with its metrics.
+ * @param param - its name, for the message
+ * @param run - the value
+ * @throws {@link SchedacctError} `invalid-argument` naming what is not there
+ * @internal
+ */
+export function checkRun(param: string, run: unknown): asserts run is ReportedRun {
   checkObject(param, run);
   const r = run as Partial<Record<string, unknown>>;
   if (typeof r.result !== 'object' || r.result === null || !Array.isArray((r.result as SimResult).tasks))
@@ -35,7 +42,7 @@ const delayOf = (run: ReportedRun, tid: number): DelaySummary => run.metrics.tas
  * The one-line description of a scenario that heads its reports.
  * @param scenario - the resolved scenario
  * @returns e.g. `eevdf, kernel 6.18, 1 vCPU, HZ=250, 1000 ms, accounting drop, seed 1`
- * @throws {@link SchedacctError} `invalid-argument` for a scenario that is not an object
+ * @throws {@link SchedacctError} `invalid-argument` for a scenario that is not an object with the keys it prints
  * @example
  * ```ts
  * describeScenario({ policy: 'cfs', kernel: '6.1', cpus: 2, hz: 1000, durationMs: 500, accounting: 'none', seed: 7 } as never);
@@ -45,6 +52,8 @@ const delayOf = (run: ReportedRun, tid: number): DelaySummary => run.metrics.tas
 export function describeScenario(scenario: ResolvedScenario): string {
   checkObject('scenario', scenario);
   const s = scenario;
+  for (const key of ['policy', 'kernel', 'accounting'] as const) checkString(`scenario.${key}`, s[key]);
+  for (const key of ['cpus', 'hz', 'durationMs', 'seed'] as const) checkFinite(`scenario.${key}`, s[key]);
   return `${s.policy}, kernel ${s.kernel}, ${String(s.cpus)} vCPU${s.cpus === 1 ? '' : 's'}, HZ=${String(s.hz)}, ${String(s.durationMs)} ms, accounting ${s.accounting}, seed ${String(s.seed)}`;
 }
 

@@ -223,7 +223,7 @@ export class Issues {
   list(path: string, value: unknown, wanted: string, min = 0): readonly unknown[] | undefined {
     if (!Array.isArray(value) || value.length < min) {
       if (Array.isArray(value))
-        this.add(path, `must be ${wanted}, got ${value.length === 0 ? 'an empty list' : `${String(value.length)}`}`);
+        this.add(path, `must be ${wanted}, got ${value.length === 0 ? 'an empty list' : String(value.length)}`);
       else this.want(path, wanted, value);
       return undefined;
     }

@@ -142,14 +142,21 @@ export function splitAssignment(option: string, text: string): { path: string; t
  * Reads `--set PATH=VALUE`: the path checked against the scenario's schema, the value JSON if it parses, else text.
  * @param text - `PATH=VALUE`
  * @returns the path and the value
- * @throws {@link ScenarioError} for text that is not `PATH=VALUE` or a path a scenario does not have
+ * @throws {@link ScenarioError} for text that is not `PATH=VALUE` or a path a scenario does not have;
+ *   {@link SchedacctError} `invalid-argument` for text that is not a string
  * @example
  * ```ts
  * parseAssignment('tasks[0].cpus=[0,1]'); // { path: 'tasks[0].cpus', value: [0, 1] }
  * parseAssignment('policy=cfs').value; // 'cfs'
  * ```
  */
-export function parseAssignment(text: string): { path: string; value: unknown } {
+export function parseAssignment(text: string): {
+  /** The path, as written (checked against the scenario's schema). */
+  path: string;
+  /** The value: the JSON it parses as, else the text. */
+  value: unknown;
+} {
+  checkString('text', text);
   const { path, text: value } = splitAssignment('--set', text);
   return { path, value: parseValue(path, value) };
 }

@@ -3,7 +3,8 @@
  * and named by its path. Runtime-neutral.
  * @module
  */
-import { argError } from '../check.js';
+import { argError, checkObject, checkOneOf, checkString, checkWhole } from '../check.js';
+import type { SchedacctError } from '../errors.js';
 import { MAX_CPUS } from '../trace/events.js';
 import { defaultPolicy, parseKernel, policyAllowed } from './kernel.js';
 import { Issues, itemPath, ScenarioError } from './scenario-check.js';
@@ -110,7 +111,7 @@ function readTasks(
  * Checks a scenario and fills in every default: kernel `"6.18"`, policy by kernel (EEVDF from 6.6, CFS before), hz
  * 250, 1 vCPU, 1000 ms, seed 1, accounting `drop`, no steal, no pauses, ABI x86; each task nice 0, priority 50, every
  * vCPU, count 1, from 0 ms to the end. A policy that is not a shipped name is kept as the path of a policy module.
- * @param input - the scenario as parsed from JSON
+ * @param scenario - the scenario as parsed from JSON
  * @returns the scenario with every default filled in (still in user units: ms, µs)
  * @throws {@link ScenarioError} listing every problem, each with its path, what was wanted and what came
  * @example
@@ -121,9 +122,9 @@ function readTasks(
  * resolved.tasks[0]?.cpus; // [0, 1]
  * ```
  */
-export function resolveScenario(input: unknown): ResolvedScenario {
+export function resolveScenario(scenario: unknown): ResolvedScenario {
   const issues = new Issues();
-  const r = issues.object('', input, SCENARIO_KEYS, 'a scenario object {tasks, …}');
+  const r = issues.object('', scenario, SCENARIO_KEYS, 'a scenario object {tasks, …}');
   if (r === undefined) throw new ScenarioError(issues.found);
   const kernel = readKernel(issues, r.kernel);
   const policy = readPolicy(issues, r.policy, kernel?.version);
@@ -156,6 +157,7 @@ export function resolveScenario(input: unknown): ResolvedScenario {
  * so that what a result echoes can be run again: `resolveScenario(scenarioOf(r))` equals `r`.
  * @param resolved - a scenario {@link resolveScenario} gave
  * @returns the same scenario as a user would write it
+ * @throws {@link SchedacctError} `invalid-argument` naming the first key that is not as resolveScenario makes it
  * @example
  * ```ts
  * const resolved = resolveScenario({ tasks: [{ name: 'hog', workload: { kind: 'cpu' } }] });
@@ -163,6 +165,7 @@ export function resolveScenario(input: unknown): ResolvedScenario {
  * ```
  */
 export function scenarioOf(resolved: ResolvedScenario): Scenario {
+  checkResolved('resolved', resolved);
   const steal: Record<string, StealSpec> = {};
   resolved.host.steal.forEach((s, i) => (steal[String(i)] = s));
   return {
@@ -205,4 +208,36 @@ function toNs(param: string, value: number, perUnit: number): number {
   if (!(ns >= 0 && ns <= Number.MAX_SAFE_INTEGER))
     throw argError('invalid-argument', param, 'a number ≥ 0 whose ns are at most 2^53 − 1', value);
   return ns;
+}
+
+/**
+ * Checks the top level of a resolved scenario, as far as a run relies on it (resolveScenario checks the rest): a
+ * hand-made one that would hang (a duration past 2^53 ns, 2^53 vCPUs) or crash deep in a run is refused, naming the key.
+ * @param param - its name, for the messages (`scenario`)
+ * @param scenario - the value
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` naming the first key that is wrong
+ * @internal
+ */
+export function checkResolved(param: string, scenario: unknown): asserts scenario is ResolvedScenario {
+  checkObject(param, scenario);
+  const s = scenario as Partial<Record<keyof ResolvedScenario, unknown>>;
+  const at = (key: string): string => `${param}.${key}`;
+  const unresolved = (what: string): SchedacctError =>
+    argError('invalid-argument', param, 'a resolved scenario (resolveScenario)', scenario, at(what));
+  const host = s.host as Partial<Record<keyof ResolvedScenario['host'], unknown>> | null | undefined;
+  if (typeof host !== 'object' || host === null) throw unresolved('host is not an object');
+  for (const key of ['steal', 'pauses'] as const)
+    if (!Array.isArray(host[key])) throw unresolved(`host.${key} is not a list`);
+  const tasks = s.tasks;
+  if (!Array.isArray(tasks) || !tasks.every((t: unknown) => typeof t === 'object' && t !== null))
+    throw unresolved('tasks is not a list of task groups');
+  checkString(at('kernel'), s.kernel);
+  checkString(at('policy'), s.policy);
+  checkOneOf(at('hz'), s.hz, HZ_VALUES);
+  checkWhole(at('cpus'), s.cpus, 1, MAX_SIM_CPUS);
+  const d = s.durationMs;
+  if (!(typeof d === 'number' && d >= 0 && d * 1e6 <= Number.MAX_SAFE_INTEGER))
+    throw argError('invalid-argument', at('durationMs'), 'ms ≥ 0 whose ns are at most 2^53 − 1', d);
+  checkWhole(at('seed'), s.seed, 0, MAX_SEED);
+  checkOneOf(at('accounting'), s.accounting, ACCOUNTING_POLICIES);
 }

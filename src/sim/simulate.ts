@@ -4,14 +4,15 @@
  * @module
  */
 import { Ledger } from '../accounting/ledger.js';
-import { checkObject, checkOneOf, checkOptions } from '../check.js';
+import { argError, checkObject, checkOptions } from '../check.js';
 import { SchedacctError } from '../errors.js';
 import { checkEngine } from '../trace/engine.js';
 import { SimEngine } from './engine.js';
 import { tickNsOf } from './guest.js';
 import { parseKernel } from './kernel.js';
+import { checkResolved } from './scenario.js';
 import { builtinPolicy } from './policies/index.js';
-import type { PolicyName, ResolvedScenario, SchedPolicy, SimResult, SimulateOptions } from './types.js';
+import type { PolicyName, ResolvedScenario, SchedPolicy, SimInputs, SimResult, SimulateOptions } from './types.js';
 
 const POLICY_NAMES: readonly PolicyName[] = ['eevdf', 'cfs', 'rr', 'fifo'];
 
@@ -34,28 +35,12 @@ function policyFor(scenario: ResolvedScenario, options: SimulateOptions): SchedP
   return builtinPolicy(scenario.policy as PolicyName, parseKernel(scenario.kernel));
 }
 
-// The scenario's shape, as far as the engine relies on it (resolveScenario checks the rest).
-function checkScenario(scenario: ResolvedScenario): void {
-  checkObject('scenario', scenario);
-  checkOneOf('scenario.accounting', scenario.accounting, ['drop', 'carry', 'none']);
-  const whole = (name: string, v: number, min: number): void => {
-    if (!(Number.isSafeInteger(v) && v >= min)) {
-      throw new SchedacctError(
-        'invalid-argument',
-        `scenario.${name} must be a whole number ≥ ${min}, got ${String(v)}`,
-      );
-    }
-  };
-  whole('cpus', scenario.cpus, 1);
-  if (!(scenario.hz > 0 && Number.isFinite(scenario.durationMs) && scenario.durationMs >= 0)) {
-    throw new SchedacctError(
-      'invalid-argument',
-      'scenario.hz must be > 0 and scenario.durationMs ≥ 0: resolve it first',
-    );
-  }
-  if (!Array.isArray(scenario.tasks) || !Array.isArray(scenario.host.steal)) {
-    throw new SchedacctError('invalid-argument', 'scenario must be resolved (resolveScenario): tasks and host.steal');
-  }
+// Loaded inputs are two maps (loadInputs makes them).
+function checkInputs(inputs: SimInputs): void {
+  checkObject('options.inputs', inputs);
+  for (const key of ['hostSteal', 'taskSegments'] as const)
+    if (!(inputs[key] instanceof Map))
+      throw argError('invalid-argument', `options.inputs.${key}`, 'a Map (loadInputs makes it)', inputs[key]);
 }
 
 /**
@@ -77,8 +62,10 @@ function checkScenario(scenario: ResolvedScenario): void {
  * ```
  */
 export function simulate(scenario: ResolvedScenario, options: SimulateOptions = {}): SimResult {
-  checkScenario(scenario);
+  checkResolved('scenario', scenario);
   checkOptions('options', options);
+  if (options.observer !== undefined) checkObject('options.observer', options.observer);
+  if (options.inputs !== undefined) checkInputs(options.inputs);
   const engine = checkEngine(options.engine);
   const policy = policyFor(scenario, options);
   const kernel = parseKernel(scenario.kernel);

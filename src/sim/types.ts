@@ -10,8 +10,31 @@
 import type { Ledger } from '../accounting/ledger.js';
 import type { TaskTotals } from '../accounting/account.js';
 import type { SchedPolicy } from './policy-types.js';
+import type { MsInterval, StealSpec, Workload } from './scenario-types.js';
 
 export type { EnqueueFlags, KernelVersion, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from './policy-types.js';
+export type {
+  BurstsWorkload,
+  ConstantStealSpec,
+  CpuWorkload,
+  Distribution,
+  ExponentialDistribution,
+  FixedDistribution,
+  IntervalsStealSpec,
+  LognormalDistribution,
+  MsInterval,
+  NoStealSpec,
+  Phase,
+  PeriodicStealSpec,
+  PeriodicWorkload,
+  PhasesWorkload,
+  RandomStealSpec,
+  StealSpec,
+  TraceStealSpec,
+  TraceWorkload,
+  UniformDistribution,
+  Workload,
+} from './scenario-types.js';
 
 /** A scheduler policy shipped with schedacct. */
 export type PolicyName = 'eevdf' | 'cfs' | 'rr' | 'fifo';
@@ -25,75 +48,6 @@ export type AccountingPolicy = 'drop' | 'carry' | 'none';
 
 /** The hypervisor ABI the guest reads its stolen total through. */
 export type SimAbi = 'x86' | 'arm64' | 'xen';
-
-/** A span of time in ms from the start of the run (fractions allowed; resolved to whole ns). */
-export interface MsInterval {
-  /** Start, ms. */
-  readonly startMs: number;
-  /** End, ms (exclusive). */
-  readonly endMs: number;
-}
-
-/** How the host steals from one vCPU (µs and ms in scenario units). */
-export type StealSpec =
-  | { readonly kind: 'none' }
-  /** `share` of every `periodUs` (default 1000) stolen at the end of the period. */
-  | { readonly kind: 'constant'; readonly share: number; readonly periodUs?: number }
-  /** `stealUs` at the end of every `periodUs` (e.g. 3600 of every 12000: the resonant case). */
-  | { readonly kind: 'periodic'; readonly periodUs: number; readonly stealUs: number; readonly phaseUs?: number }
-  /** Exponential run and steal lengths with these means, from the host's own PRNG stream. */
-  | { readonly kind: 'random'; readonly meanRunUs: number; readonly meanStealUs: number }
-  /** Exactly these steal intervals (sorted, not overlapping). */
-  | { readonly kind: 'intervals'; readonly intervals: readonly MsInterval[] }
-  /**
-   * A host recording: the vCPU thread's run-queue delay (KVM's steal: the time the thread was runnable but not
-   * running) in a `perf sched record` of the host, read as perf script or ftrace text.
-   */
-  | { readonly kind: 'trace'; readonly file: string; readonly tid: number };
-
-/** A distribution of lengths, µs, sampled from the task's own PRNG stream. */
-export type Distribution =
-  | { readonly dist: 'fixed'; readonly us: number }
-  | { readonly dist: 'uniform'; readonly minUs: number; readonly maxUs: number }
-  | { readonly dist: 'exponential'; readonly meanUs: number }
-  | { readonly dist: 'lognormal'; readonly medianUs: number; readonly sigma: number };
-
-/** One step of a `phases` workload: run `runUs` of task-clock time, then sleep `sleepUs` (0: stay runnable). */
-export interface Phase {
-  /** Task-clock time to run, µs (> 0). */
-  readonly runUs: number;
-  /** Sleep after it, µs (≥ 0). */
-  readonly sleepUs: number;
-  /** How many times in a row (default 1). */
-  readonly times?: number;
-}
-
-/**
- * What a task does. Run lengths are task-clock time (what `CLOCK_THREAD_CPUTIME_ID` shows), as `periodic.c` uses.
- * `syscallUs`: the task enters the kernel every so many µs of its runs (`periodic.c` reads its own CPU clock, a
- * system call that runs `update_curr`, about every 2 µs: the default for `periodic`; 0, never, for `cpu` and
- * `bursts`), so under EEVDF its slice ends within that of its deadline rather than at the next tick.
- */
-export type Workload =
-  /** Always runnable (a hog). */
-  | { readonly kind: 'cpu'; readonly syscallUs?: number }
-  /** Run `runUs` of task-clock time, then sleep `sleepUs`, repeated (`traces/kernel/periodic.c`). */
-  | { readonly kind: 'periodic'; readonly runUs: number; readonly sleepUs: number; readonly syscallUs?: number }
-  /** Random run and sleep lengths. */
-  | { readonly kind: 'bursts'; readonly run: Distribution; readonly sleep: Distribution; readonly syscallUs?: number }
-  /** The phases in order; `loop` (default true) starts again after the last. */
-  | { readonly kind: 'phases'; readonly phases: readonly Phase[]; readonly loop?: boolean }
-  /**
-   * Each run and sleep of a task in a replayed trace (perf script or ftrace text), selected by `tid` or `comm`;
-   * the task exits after its last run unless `loop`.
-   */
-  | {
-      readonly kind: 'trace';
-      readonly file: string;
-      readonly tid?: number;
-      readonly comm?: string;
-      readonly loop?: boolean;
-    };
 
 /** A group of tasks as the scenario gives them. */
 export interface TaskSpec {
@@ -151,33 +105,53 @@ export interface Scenario {
 
 /** A task group with its defaults filled in. */
 export interface ResolvedTaskSpec {
+  /** The comm (1 to 15 characters). */
   readonly name: string;
+  /** Nice value, −20..19 (0 when not given). */
   readonly nice: number;
+  /** Real-time priority, 1..99 (50 when not given; used by rr and fifo). */
   readonly priority: number;
-  /** Sorted, distinct, each < cpus. */
+  /** The vCPUs it may run on: sorted, distinct, each < cpus (all of them when not given). */
   readonly cpus: readonly number[];
+  /** How many such tasks (≥ 1). */
   readonly count: number;
+  /** When they are created, ms (0 when not given). */
   readonly startMs: number;
-  /** `null`: runs to the end. */
+  /** When they exit, ms; `null`: they run to the end. */
   readonly stopMs: number | null;
+  /** What each does, its defaults filled in (`periodUs`, `phaseUs`, `loop`, `times`). */
   readonly workload: Workload;
+}
+
+/** The host's side of a resolved scenario. */
+export interface ResolvedHostSpec {
+  /** How the host steals, one per vCPU, index = vCPU (`{ kind: 'none' }` where the scenario says nothing). */
+  readonly steal: readonly StealSpec[];
+  /** Whole-VM pauses, ms: sorted, not overlapping (empty when none). */
+  readonly pauses: readonly MsInterval[];
+  /** The ABI the guest reads steal through (`x86` when not given). */
+  readonly abi: SimAbi;
 }
 
 /** A scenario with every default filled in (what a result echoes, so it says what produced it). */
 export interface ResolvedScenario {
+  /** Kernel version as written (`"6.18"` when not given). */
   readonly kernel: string;
+  /** The policy: a {@link PolicyName} (the kernel's default when not given), or a path to a policy module. */
   readonly policy: string;
+  /** Tick rate, Hz: 100, 250 (default), 300 or 1000. */
   readonly hz: number;
+  /** vCPUs (1 when not given). */
   readonly cpus: number;
+  /** Simulated time, ms (1000 when not given). */
   readonly durationMs: number;
+  /** The seed of every PRNG stream (1 when not given). */
   readonly seed: number;
+  /** The run-queue clock's steal policy (`drop` when not given). */
   readonly accounting: AccountingPolicy;
-  readonly host: {
-    /** One per vCPU, index = vCPU. */
-    readonly steal: readonly StealSpec[];
-    readonly pauses: readonly MsInterval[];
-    readonly abi: SimAbi;
-  };
+  /** The host: steal per vCPU, pauses, ABI. */
+  readonly host: ResolvedHostSpec;
+  /** The task groups, in scenario order. */
   readonly tasks: readonly ResolvedTaskSpec[];
 }
 

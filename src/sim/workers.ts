@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { argError, checkFunction, checkObject, checkWhole } from '../check.js';
+import { argError, checkFunction, checkObject, checkString, checkWhole } from '../check.js';
 import { SchedacctError, type SchedacctErrorCode } from '../errors.js';
 import { SimMetrics } from './metrics.js';
 import { runRow, type RunPlace, type RunRow } from './report-rows.js';
@@ -108,6 +108,9 @@ export async function runRuns(jobs: readonly RunJob[], settings: RunSettings, op
   checkObject('settings', settings);
   checkObject('options', options);
   checkFunction('options.onRow', options.onRow);
+  if (options.onDone !== undefined) checkFunction('options.onDone', options.onDone);
+  checkString('settings.baseDir', settings.baseDir);
+  if (settings.policyFile !== undefined) checkString('settings.policyFile', settings.policyFile);
   const workers = options.workers ?? 1;
   checkWhole('options.workers', workers, 1, 1024);
   if (workers === 1 || jobs.length <= 1) {

@@ -54,6 +54,12 @@ describe('the simulator entries', () => {
       'FtraceWriter',
     ])
       expect({ name, type: typeof (sim as Record<string, unknown>)[name] }).toEqual({ name, type: 'function' });
-    expect(Object.keys(simNode).sort()).toEqual(['SchedacctError', 'loadInputs', 'loadPolicy', 'runRuns']);
+    expect(Object.keys(simNode).sort()).toEqual([
+      'ScenarioError',
+      'SchedacctError',
+      'loadInputs',
+      'loadPolicy',
+      'runRuns',
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * a missing member is a {@link SchedacctError} naming every one missing, not a crash deep in a run.
  * @module
  */
-import { checkObject, checkWhole, describe } from '../../check.js';
+import { checkObject, checkString, checkWhole, describe } from '../../check.js';
 import { SchedacctError } from '../../errors.js';
 import { checkKernel } from '../kernel.js';
 import type { PolicyEnv, RunQueue, SchedPolicy } from '../types.js';
@@ -15,7 +15,8 @@ const RUN_QUEUE_METHODS = ['enqueue', 'dequeue', 'pickNext', 'tick', 'wakeupPree
  * @param where - what it is, for the message (`policy module ./mine.js`)
  * @param value - the value
  * @returns the policy, whose `createRunQueue` checks each run queue it returns
- * @throws {@link SchedacctError} `invalid-argument` naming each missing or mistyped member
+ * @throws {@link SchedacctError} `invalid-argument` naming each missing or mistyped member (or for a `where` that is
+ *   not a string)
  * @example
  * ```ts
  * try {
@@ -26,6 +27,7 @@ const RUN_QUEUE_METHODS = ['enqueue', 'dequeue', 'pickNext', 'tick', 'wakeupPree
  * ```
  */
 export function checkPolicy(where: string, value: unknown): SchedPolicy {
+  checkString('where', where);
   if (typeof value !== 'object' || value === null)
     throw new SchedacctError('invalid-argument', `${where} must be a policy object, got ${describe(value)}`);
   const v = value as Record<string, unknown>;
