@@ -68,8 +68,8 @@ function exercise(kernelText: string, ops: readonly Op[]): void {
     expect(Math.abs(se.vlag)).toBeLessThanOrEqual(limit);
   };
   ops.forEach((o, i) => {
-    const rq = rqs[i % 2] ?? (rqs[0] as EevdfRunQueue);
-    const other = rqs[(i + 1) % 2] ?? (rqs[0] as EevdfRunQueue);
+    const rq = rqs[i % 2] ?? (rqs[0]);
+    const other = rqs[(i + 1) % 2] ?? (rqs[0]);
     if (o.op === 'create') {
       rq.enqueue(task(tid++, o.nice), nowNs, NEW);
       if (rq.current === undefined || rq.wakeupPreempt(rq.queued().at(-1) ?? task(0), nowNs)) rq.pickNext(nowNs);
