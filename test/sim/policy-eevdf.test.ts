@@ -57,7 +57,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 // Two run queues of one kernel, driven by random operations; every law is checked after every operation.
 function exercise(kernelText: string, ops: readonly Op[]): void {
   const kernel = parseKernel(kernelText);
-  const rqs = [new EevdfRunQueue(0, env(kernel)), new EevdfRunQueue(1, env(kernel))];
+  const rqs: readonly [EevdfRunQueue, EevdfRunQueue] = [
+    new EevdfRunQueue(0, env(kernel)),
+    new EevdfRunQueue(1, env(kernel)),
+  ];
   const asleep: SchedTask[] = [];
   let nowNs = 0;
   let tid = 1000;
@@ -68,8 +71,7 @@ function exercise(kernelText: string, ops: readonly Op[]): void {
     expect(Math.abs(se.vlag)).toBeLessThanOrEqual(limit);
   };
   ops.forEach((o, i) => {
-    const rq = rqs[i % 2] ?? (rqs[0]);
-    const other = rqs[(i + 1) % 2] ?? (rqs[0]);
+    const [rq, other] = i % 2 === 0 ? rqs : [rqs[1], rqs[0]];
     if (o.op === 'create') {
       rq.enqueue(task(tid++, o.nice), nowNs, NEW);
       if (rq.current === undefined || rq.wakeupPreempt(rq.queued().at(-1) ?? task(0), nowNs)) rq.pickNext(nowNs);
