@@ -7,7 +7,7 @@
  */
 import type { Ledger } from '../accounting/ledger.js';
 import { startTask, type Engine as MachineEngine, type TaskRunner } from '../trace/engine.js';
-import { NICE_TO_WEIGHT } from './guest.js';
+import { SCHED_PRIO_TO_WEIGHT } from './policies/weights.js';
 import { stream } from './random.js';
 import type {
   EnqueueFlags,
@@ -171,7 +171,7 @@ export class SimTask {
     this.index = index;
     this.spec = spec;
     this.ref = { tid, name: spec.name, prio: realtime ? 99 - spec.priority : 120 + spec.nice };
-    const weight = NICE_TO_WEIGHT[spec.nice + 20] ?? 1024;
+    const weight = SCHED_PRIO_TO_WEIGHT[spec.nice + 20] ?? 1024;
     this.sched = { tid, name: spec.name, nice: spec.nice, priority: spec.priority, weight, sched: undefined };
     this.allowed = new Uint8Array(scenario.cpus);
     const cpus = spec.cpus.filter((c) => c >= 0 && c < scenario.cpus);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuestCpu, NICE_TO_WEIGHT, tickNsOf } from './guest.js';
+import { GuestCpu } from './guest.js';
 import type { VcpuHost } from './host.js';
 import type { AccountingPolicy, RunQueue } from './types.js';
 
@@ -41,13 +41,5 @@ describe('the run-queue clock (update_rq_clock_task)', () => {
     expect(c.update(1000)).toBe(700);
     expect(c.update(1500)).toBe(500);
     expect(c.update(1500)).toBe(0);
-  });
-
-  it('the weight table is the kernel one at its anchors, and TICK_NSEC rounds as the kernel does', () => {
-    // kernel/sched/core.c sched_prio_to_weight: nice -20, 0, 19
-    expect([NICE_TO_WEIGHT[0], NICE_TO_WEIGHT[20], NICE_TO_WEIGHT[39], NICE_TO_WEIGHT.length]).toEqual([
-      88761, 1024, 15, 40,
-    ]);
-    expect([tickNsOf(250), tickNsOf(1000), tickNsOf(300)]).toEqual([4_000_000, 1_000_000, 3_333_333]);
   });
 });

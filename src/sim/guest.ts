@@ -12,23 +12,6 @@ import type { VcpuHost } from './host.js';
 import type { AccountingPolicy, RunQueue } from './types.js';
 
 /**
- * `sched_prio_to_weight` (kernel/sched/core.c), index nice + 20.
- * @internal
- */
-export const NICE_TO_WEIGHT: readonly number[] = [
-  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991,
-  1586, 1277, 1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
-];
-
-/**
- * `TICK_NSEC`: ns per tick, rounded as the kernel rounds it (`(NSEC_PER_SEC + HZ / 2) / HZ`).
- * @param hz - ticks per second
- * @returns ns
- * @internal
- */
-export const tickNsOf = (hz: number): number => Math.floor((1e9 + Math.floor(hz / 2)) / hz);
-
-/**
  * One guest CPU: run queue, run-queue clocks, and the engine's marks for it (its current task, its pending tick and
  * burst end, the work deferred while its vCPU is stolen or the VM paused, where its host time went).
  * @internal

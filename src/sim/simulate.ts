@@ -8,8 +8,7 @@ import { argError, checkObject, checkOptions } from '../check.js';
 import { SchedacctError } from '../errors.js';
 import { checkEngine } from '../trace/engine.js';
 import { SimEngine } from './engine.js';
-import { tickNsOf } from './guest.js';
-import { parseKernel } from './kernel.js';
+import { parseKernel, tickNsec } from './kernel.js';
 import { checkResolved } from './scenario.js';
 import { builtinPolicy } from './policies/index.js';
 import type { PolicyName, ResolvedScenario, SchedPolicy, SimInputs, SimResult, SimulateOptions } from './types.js';
@@ -69,7 +68,7 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
   const engine = checkEngine(options.engine);
   const policy = policyFor(scenario, options);
   const kernel = parseKernel(scenario.kernel);
-  const env = { cpus: scenario.cpus, hz: scenario.hz, tickNs: tickNsOf(scenario.hz), kernel };
+  const env = { cpus: scenario.cpus, hz: scenario.hz, tickNs: tickNsec(scenario.hz), kernel };
   const ledger = new Ledger();
   const run = new SimEngine({
     scenario,
