@@ -15,13 +15,12 @@ import { Progress } from '../sim/progress.js';
 import { comparisonLines } from '../sim/report-compare.js';
 import { rowCsv, rowsCsvHeader, rowsTable, runRow, type RunRow } from '../sim/report-rows.js';
 import { csvReport, jsonReport, textReport, type ReportedRun } from '../sim/report.js';
+import { POLICY_NAMES } from '../sim/policies/index.js';
 import { ScenarioError } from '../sim/scenario.js';
 import type { Scenario, SchedPolicy, SimObserver } from '../sim/types.js';
 import type { RunJob, RunSettings } from '../sim/workers.js';
 import { UsageError } from './args.js';
 import type { SimulateCommand, SimulateIo } from './simulate.js';
-
-const BUILTIN_POLICIES: readonly string[] = ['eevdf', 'cfs', 'rr', 'fifo'];
 
 /**
  * The schedacct version, from package.json (two levels above dist/cli, dist/bin and src/cli).
@@ -122,7 +121,7 @@ export async function simulateCommand(command: SimulateCommand, io: SimulateIo):
   const policyFile =
     command.policy !== undefined
       ? resolve(command.policy)
-      : scenarioPolicy !== undefined && !BUILTIN_POLICIES.includes(scenarioPolicy)
+      : scenarioPolicy !== undefined && !(POLICY_NAMES as readonly string[]).includes(scenarioPolicy)
         ? resolve(baseDir, scenarioPolicy)
         : undefined;
   const settings: RunSettings = {

@@ -10,6 +10,7 @@ import { defaultPolicy, parseKernel, policyAllowed } from './kernel.js';
 import { Issues, itemPath, ScenarioError } from './scenario-check.js';
 import { readHost } from './scenario-host.js';
 import { MAX_TASKS, readTask } from './scenario-tasks.js';
+import { POLICY_NAMES } from './policies/index.js';
 import type {
   AccountingPolicy,
   KernelVersion,
@@ -39,9 +40,6 @@ export const SCENARIO_KEYS: readonly (keyof Scenario)[] = [
   'host',
   'tasks',
 ];
-
-/** The policies schedacct ships. */
-export const POLICY_NAMES: readonly PolicyName[] = ['eevdf', 'cfs', 'rr', 'fifo'];
 
 /** The tick rates a kernel can be built with (`CONFIG_HZ_100`, `_250`, `_300`, `_1000`). */
 export const HZ_VALUES: readonly number[] = [100, 250, 300, 1000];

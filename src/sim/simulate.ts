@@ -10,10 +10,8 @@ import { checkEngine } from '../trace/engine.js';
 import { SimEngine } from './engine.js';
 import { parseKernel, tickNsec } from './kernel.js';
 import { checkResolved } from './scenario.js';
-import { builtinPolicy } from './policies/index.js';
+import { builtinPolicy, POLICY_NAMES } from './policies/index.js';
 import type { PolicyName, ResolvedScenario, SchedPolicy, SimInputs, SimResult, SimulateOptions } from './types.js';
-
-const POLICY_NAMES: readonly PolicyName[] = ['eevdf', 'cfs', 'rr', 'fifo'];
 
 // The policy to run: the caller's, or the shipped one the scenario names.
 function policyFor(scenario: ResolvedScenario, options: SimulateOptions): SchedPolicy {
