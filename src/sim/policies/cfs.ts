@@ -10,11 +10,11 @@
  * @module
  */
 import { SchedacctError } from '../../errors.js';
-import { checkObject, checkWhole } from '../../check.js';
+import { checkWhole } from '../../check.js';
 import { cfsTunables, checkPolicyAllowed, type CfsTunables } from '../kernel.js';
 import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
 import { calcDeltaFairUnchecked, calcDeltaUnchecked } from './calc-delta.js';
-import { checkEnv } from './check-policy.js';
+import { checkEnv, fairEntityOf } from './check-policy.js';
 import { insertSorted, removeItem } from './run-math.js';
 import { inverseWeightUnchecked } from './weights.js';
 
@@ -106,7 +106,7 @@ export class CfsRunQueue implements RunQueue {
    */
   enqueue(task: SchedTask, nowNs: number, flags: EnqueueFlags): void {
     this.#clock(nowNs);
-    const se = cfsEntityOf(task);
+    const se = fairEntityOf(task, CfsEntity);
     if (se.onRq) throw new SchedacctError('invalid-argument', `task ${String(task.tid)} is already queued`);
     this.#updateCurr(nowNs);
     if (se.normalized) {
@@ -306,15 +306,6 @@ export class CfsRunQueue implements RunQueue {
       checkWhole(`nowNs (the task clock, last ${String(this.#lastNowNs)})`, nowNs, this.#lastNowNs);
     this.#lastNowNs = nowNs;
   }
-}
-
-function cfsEntityOf(task: SchedTask): CfsEntity {
-  if (task.sched instanceof CfsEntity) return task.sched;
-  checkObject('task', task);
-  checkWhole('task.weight', task.weight, 1, 0xffff_ffff);
-  const se = new CfsEntity(task);
-  task.sched = se;
-  return se;
 }
 
 /**

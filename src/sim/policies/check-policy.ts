@@ -6,7 +6,7 @@
 import { checkObject, checkString, checkWhole, describe } from '../../check.js';
 import { SchedacctError } from '../../errors.js';
 import { checkKernel } from '../kernel.js';
-import type { PolicyEnv, RunQueue, SchedPolicy } from '../types.js';
+import type { PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
 
 const RUN_QUEUE_METHODS = ['enqueue', 'dequeue', 'pickNext', 'tick', 'wakeupPreempt', 'queued'] as const;
 
@@ -80,4 +80,21 @@ export function checkEnv(cpu: number, env: PolicyEnv): void {
   checkWhole('env.hz', env.hz, 1, 100_000);
   checkWhole('env.tickNs', env.tickNs, 1);
   checkKernel('env.kernel', env.kernel);
+}
+
+/**
+ * A task's entity of a fair class (EEVDF, CFS), made when it is first queued: its weight is checked then.
+ * @param task - the task
+ * @param Entity - the class's entity
+ * @returns its entity
+ * @throws {@link SchedacctError} for a task without a whole weight
+ * @internal
+ */
+export function fairEntityOf<E>(task: SchedTask, Entity: new (task: SchedTask) => E): E {
+  if (task.sched instanceof Entity) return task.sched;
+  checkObject('task', task);
+  checkWhole('task.weight', task.weight, 1, 0xffff_ffff);
+  const se = new Entity(task);
+  task.sched = se;
+  return se;
 }

@@ -5,7 +5,6 @@
  * @module
  * @internal
  */
-import { checkObject, checkWhole } from '../../check.js';
 import { baseSliceNs, kernelAtLeast } from '../kernel.js';
 import type { PolicyEnv, SchedTask } from '../types.js';
 import { calcDeltaFairUnchecked, fairFactShift, mulU64U32Shr, type FactShift } from './calc-delta.js';
@@ -223,20 +222,4 @@ export function pickEevdf(
   }
   if (best === undefined || (c !== undefined && c.deadline < best.deadline)) best = c;
   return best;
-}
-
-/**
- * A task's EEVDF entity, made when it is first queued.
- * @param task - the task
- * @returns its entity
- * @throws {@link SchedacctError} for a task without a whole weight
- * @internal
- */
-export function entityOf(task: SchedTask): EevdfEntity {
-  if (task.sched instanceof EevdfEntity) return task.sched;
-  checkObject('task', task);
-  checkWhole('task.weight', task.weight, 1, 0xffff_ffff);
-  const se = new EevdfEntity(task);
-  task.sched = se;
-  return se;
 }

@@ -13,12 +13,11 @@ import { SchedacctError } from '../../errors.js';
 import { checkWhole } from '../../check.js';
 import { checkPolicyAllowed } from '../kernel.js';
 import type { EnqueueFlags, PolicyEnv, RunQueue, SchedPolicy, SchedTask } from '../types.js';
-import { checkEnv } from './check-policy.js';
+import { checkEnv, fairEntityOf } from './check-policy.js';
 import {
   byDeadline,
   EevdfEntity,
   eevdfRules,
-  entityOf,
   entityView,
   fairNs,
   lagLimit,
@@ -91,7 +90,7 @@ export class EevdfRunQueue implements RunQueue {
    */
   enqueue(task: SchedTask, nowNs: number, flags: EnqueueFlags): void {
     this.#clock(nowNs);
-    const se = entityOf(task);
+    const se = fairEntityOf(task, EevdfEntity);
     if (se.onRq) {
       if (!se.delayed) throw new SchedacctError('invalid-argument', `task ${String(task.tid)} is already queued`);
       if (se.rq === this) {
