@@ -10,18 +10,13 @@ import { checkEngine } from '../trace/engine.js';
 import { SimEngine } from './engine.js';
 import { parseKernel, tickNsec } from './kernel.js';
 import { checkResolved } from './scenario.js';
+import { checkPolicy } from './policies/check-policy.js';
 import { builtinPolicy, POLICY_NAMES } from './policies/index.js';
 import type { PolicyName, ResolvedScenario, SchedPolicy, SimInputs, SimResult, SimulateOptions } from './types.js';
 
 // The policy to run: the caller's, or the shipped one the scenario names.
 function policyFor(scenario: ResolvedScenario, options: SimulateOptions): SchedPolicy {
-  if (options.policy !== undefined) {
-    checkObject('options.policy', options.policy);
-    if (typeof options.policy.createRunQueue !== 'function') {
-      throw new SchedacctError('invalid-argument', 'options.policy must be a SchedPolicy (with createRunQueue)');
-    }
-    return options.policy;
-  }
+  if (options.policy !== undefined) return checkPolicy('options.policy', options.policy);
   if (!(POLICY_NAMES as readonly string[]).includes(scenario.policy)) {
     throw new SchedacctError(
       'invalid-argument',
@@ -84,7 +79,7 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
     nice: t.sched.nice,
     priority: t.sched.priority,
     weight: t.sched.weight,
-    totals: t.runner.context.account.toJSON(),
+    totals: ledger.account(t.ref.tid).toJSON(), // reports read the ledger, not a machine's context
     realNs: t.realNs,
     migrations: t.migrations,
   }));
