@@ -238,8 +238,6 @@ export interface VcpuBuckets {
   readonly stolenNs: number;
   /** Host ns paused. */
   readonly pausedNs: number;
-  /** Host ns offline. */
-  readonly offlineNs: number;
 }
 
 /**
@@ -295,6 +293,11 @@ export class VcpuHost {
     return this.#machine.state;
   }
 
+  /** The vCPU machine's context: its buckets and the stolen total it published. */
+  get context(): Readonly<VcpuContext> {
+    return this.#machine.context;
+  }
+
   /** Applies the pending event to the machine (publishing steal when the vCPU runs again) and fetches the next. */
   apply(): void {
     const event = this.pending;
@@ -328,7 +331,6 @@ export class VcpuHost {
       runningNs: c.runningNs + (state === 'running' ? open : 0),
       stolenNs: c.runnableNs + (state === 'runnable' ? open : 0),
       pausedNs: c.pausedNs + (state === 'paused' ? open : 0),
-      offlineNs: c.offlineNs + (state === 'offline' ? open : 0),
     };
   }
 }
