@@ -140,18 +140,23 @@ export async function serveStdio(options: ServeStdioOptions): Promise<ServeOutco
   return { end, lines };
 }
 
+// What both transports take: where logs go and the engine.
+function checkCommon(options: { readonly log?: unknown; readonly engine?: unknown }): void {
+  if (options.log !== undefined && typeof options.log !== 'function')
+    throw new SchedacctError('invalid-argument', 'options.log must be a function (line: string) => void');
+  if (options.engine !== undefined && !(['compiled', 'xstate'] as unknown[]).includes(options.engine))
+    throw new SchedacctError('invalid-argument', `options.engine must be 'compiled' or 'xstate'`);
+}
+
 function checkStreams(options: ServeStdioOptions): ServeStdioOptions {
   if (typeof options !== 'object' || (options as unknown) === null)
-    throw new SchedacctError('invalid-argument', 'serveStdio takes { input, output }');
+    throw new SchedacctError('invalid-argument', 'serveStdio takes options { input, output }');
   const { input, output } = options;
   if (typeof (input as Partial<Readable> | undefined)?.[Symbol.asyncIterator] !== 'function')
     throw new SchedacctError('invalid-argument', 'options.input must be a readable stream');
   if (typeof (output as Partial<Writable> | undefined)?.write !== 'function')
     throw new SchedacctError('invalid-argument', 'options.output must be a writable stream');
-  if (options.log !== undefined && typeof options.log !== 'function')
-    throw new SchedacctError('invalid-argument', 'options.log must be a function (line: string) => void');
-  if (options.engine !== undefined && !(['compiled', 'xstate'] as unknown[]).includes(options.engine))
-    throw new SchedacctError('invalid-argument', `options.engine must be 'compiled' or 'xstate'`);
+  checkCommon(options);
   return options;
 }
 
@@ -219,8 +224,7 @@ export function parseListenAddress(text: string): ListenAddress {
 
 function checkListen(options: ListenOptions): ListenAddress {
   const { path, port, host } = options;
-  if (options.log !== undefined && typeof options.log !== 'function')
-    throw new SchedacctError('invalid-argument', 'options.log must be a function (line: string) => void');
+  checkCommon(options);
   if (path !== undefined) {
     if (typeof path !== 'string' || path === '')
       throw new SchedacctError('invalid-argument', 'options.path must be a Unix socket path');
@@ -258,7 +262,7 @@ function checkListen(options: ListenOptions): ListenAddress {
  */
 export async function listen(options: ListenOptions): Promise<ProtocolServer> {
   if (typeof options !== 'object' || (options as unknown) === null)
-    throw new SchedacctError('invalid-argument', 'listen takes { path } or { port, host? }');
+    throw new SchedacctError('invalid-argument', 'listen takes options { path } or { port, host? }');
   const at = checkListen(options);
   const sockets = new Set<Socket>();
   const log = options.log;
