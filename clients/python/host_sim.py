@@ -362,18 +362,21 @@ def main(argv=None):
     p.add_argument("--batch", type=int, default=1, help="model mode: requests per line (1: unbatched)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--log", help="write every request line sent to this file")
+    p.add_argument("--replies", help="write every reply line received to this file")
     p.add_argument("--cmd", help="the server command (default: node <repo>/dist/bin/schedacct.js serve --stdio)")
     args = p.parse_args(argv)
     if args.batch < 1:
         p.error("--batch must be at least 1")
     log = open(args.log, "w", encoding="utf-8") if args.log else None
+    replies = open(args.replies, "w", encoding="utf-8") if args.replies else None
     try:
-        with Client(cmd=args.cmd.split() if args.cmd else None, log=log) as client:
+        with Client(cmd=args.cmd.split() if args.cmd else None, log=log, reply_log=replies) as client:
             result = (model_mode if args.mode == "model" else step_mode)(args, client)
             client.close(result["nowNs"])
     finally:
-        if log is not None:
-            log.close()
+        for f in (log, replies):
+            if f is not None:
+                f.close()
     if args.json:
         print(json.dumps(result, indent=2))
     else:

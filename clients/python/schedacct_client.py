@@ -82,13 +82,17 @@ class Client:
     """One protocol session with a ``schedacct serve --stdio`` child process.
 
     ``cmd`` is the command (default :func:`default_command`); ``features`` those wanted in ``hello`` (default: all
-    offered); ``log`` a file object every request line is also written to (to replay them later); ``stderr_file``
+    offered); ``log`` a file object every request line is also written to (to replay them later), ``reply_log`` one
+    every reply line is written to, as it came; ``stderr_file``
     where the server's log goes (default: kept in memory, last lines in :attr:`stderr_lines`, read by a thread so a
     chatty server never blocks on a full pipe).
     """
 
-    def __init__(self, cmd=None, features=None, client="schedacct_client.py", log=None, stderr_file=None, now=0):
+    def __init__(
+        self, cmd=None, features=None, client="schedacct_client.py", log=None, reply_log=None, stderr_file=None, now=0
+    ):
         self._log = log
+        self._reply_log = reply_log
         self._next_id = 0
         self.stderr_lines = []
         self.proc = subprocess.Popen(
@@ -134,6 +138,8 @@ class Client:
         reply = self.proc.stdout.readline()
         if reply == "":
             raise ConnectionError(self._died("it closed its output"))
+        if self._reply_log is not None:
+            self._reply_log.write(reply)
         return json.loads(reply)
 
     def _died(self, how):
