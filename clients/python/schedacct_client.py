@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 
-__all__ = ["Client", "ProtocolError", "default_command", "to_wire", "from_wire", "U64_FIELDS"]
+__all__ = ["Client", "ProtocolError", "default_command", "replay_transcripts", "to_wire", "from_wire", "U64_FIELDS"]
 
 #: Fields whose values are U64 strings on the wire (times, durations, counters, totals).
 U64_FIELDS = frozenset(
@@ -89,7 +89,15 @@ class Client:
     """
 
     def __init__(
-        self, cmd=None, features=None, client="schedacct_client.py", log=None, reply_log=None, stderr_file=None, now=0
+        self,
+        cmd=None,
+        features=None,
+        client="schedacct_client.py",
+        log=None,
+        reply_log=None,
+        stderr_file=None,
+        now=0,
+        hello=True,
     ):
         self._log = log
         self._reply_log = reply_log
@@ -107,10 +115,12 @@ class Client:
         if stderr_file is None:
             self._stderr_thread = threading.Thread(target=self._drain_stderr, daemon=True)
             self._stderr_thread.start()
-        params = {"protocol": "schedacct", "version": "1.0", "client": client}
-        if features is not None:
-            params["features"] = list(features)
-        self.hello = self.request("hello", now, **params)
+        self.hello = None
+        if hello:
+            params = {"protocol": "schedacct", "version": "1.0", "client": client}
+            if features is not None:
+                params["features"] = list(features)
+            self.hello = self.request("hello", now, **params)
 
     def _drain_stderr(self):
         for line in self.proc.stderr:
@@ -128,6 +138,10 @@ class Client:
 
     def send_line(self, line):
         """Sends one raw line (no newline) and returns the reply line, parsed but not converted or checked."""
+        return json.loads(self.send_raw(line))
+
+    def send_raw(self, line):
+        """Sends one raw line (no newline) and returns the reply line as text, without its newline."""
         if self._log is not None:
             self._log.write(line + "\n")
         try:
@@ -140,7 +154,7 @@ class Client:
             raise ConnectionError(self._died("it closed its output"))
         if self._reply_log is not None:
             self._reply_log.write(reply)
-        return json.loads(reply)
+        return reply.rstrip("\n")
 
     def _died(self, how):
         code = self.proc.poll()
@@ -244,6 +258,44 @@ class Client:
         return False
 
 
+def _is_bye(line):
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(message, dict) and message.get("method") == "bye"
+
+
+def replay_transcripts(folder, cmd=None):
+    """Replays the conformance transcripts in ``folder`` (``NAME.in.jsonl`` request lines, ``NAME.out.jsonl`` the
+    reply lines expected) through the server, comparing each reply line byte for byte. Returns ``(passed, failures)``
+    with a message per failing transcript."""
+    passed, failures = 0, []
+    for name in sorted(f[: -len(".in.jsonl")] for f in os.listdir(folder) if f.endswith(".in.jsonl")):
+        with open(os.path.join(folder, name + ".in.jsonl"), encoding="utf-8", newline="") as f:
+            requests = f.read().split("\n")
+        with open(os.path.join(folder, name + ".out.jsonl"), encoding="utf-8", newline="") as f:
+            expected = f.read().split("\n")
+        for lines in (requests, expected):
+            if lines and lines[-1] == "":
+                lines.pop()
+        got = []
+        with Client(cmd=cmd, hello=False) as c:
+            for line in requests:
+                line = line[:-1] if line.endswith("\r") else line
+                got.append(c.send_raw(line))
+                if _is_bye(line) and '"result"' in got[-1]:
+                    break  # the server ends the session after answering bye
+        bad = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b), None)
+        if bad is None and len(got) == len(expected):
+            passed += 1
+        else:
+            at = bad if bad is not None else min(len(got), len(expected))
+            failures.append(f"{name}: reply {at + 1} differs: got {got[at] if at < len(got) else None!r}, "
+                            f"expected {expected[at] if at < len(expected) else None!r}")
+    return passed, failures
+
+
 def _demo():
     """Two tasks on one vCPU; the host steals 1 ms of task 1's 4 ms slice; then a bad request, and the session goes on."""
     ms = 1_000_000
@@ -268,4 +320,8 @@ def _demo():
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--conformance":
+        ok, bad = replay_transcripts(sys.argv[2])
+        print(f"conformance: {ok} transcripts passed, {len(bad)} failed", *bad, sep="\n")
+        sys.exit(1 if bad else 0)
     sys.exit(_demo())

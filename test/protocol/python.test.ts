@@ -3,7 +3,7 @@
 // directly with readings computed as the protocol defines them; step mode replays the same; errors do not end a
 // session. Skipped, visibly, where python3 is missing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,6 +185,18 @@ with Client() as c:
     expect(run.stderr).toBe('');
     // 10 µs slices less 1 µs and 4 µs stolen; after the second roll back only the last branch's one slice is booked
     expect(run.stdout.trim()).toBe('9000 6000 9000 1');
+  });
+
+  it('replays every conformance transcript through serve --stdio, reply lines byte for byte', () => {
+    const count = readdirSync(join(root, 'conformance')).filter((f) => f.endsWith('.in.jsonl')).length;
+    const run = spawnSync('python3', ['clients/python/schedacct_client.py', '--conformance', 'conformance'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.stdout.trim()).toBe(`conformance: ${String(count)} transcripts passed, 0 failed`);
+    expect(run.status).toBe(0);
+    expect(count).toBeGreaterThan(0);
   });
 
   it('a fixed-size run (--events N --batch K) sends about N task events', () => {
