@@ -161,7 +161,17 @@ function checkStreams(options: ServeStdioOptions): ServeStdioOptions {
 }
 
 /** Where {@link listen} listens: a Unix socket's path, or a TCP host and port. */
-export type ListenAddress = { readonly path: string } | { readonly host: string; readonly port: number };
+export type ListenAddress =
+  | {
+      /** The Unix socket's path. */
+      readonly path: string;
+    }
+  | {
+      /** The host name or address. */
+      readonly host: string;
+      /** The port, 0 for any free one. */
+      readonly port: number;
+    };
 
 /** What {@link listen} takes. */
 export interface ListenOptions {
