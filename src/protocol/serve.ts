@@ -104,6 +104,7 @@ const bytesOf = (chunk: unknown): Uint8Array =>
  * @example
  * ```ts
  * import { PassThrough } from 'node:stream';
+ * import { serveStdio } from 'schedacct/protocol/node';
  * const input = PassThrough.from(['{"id":1,"now":"0","method":"hello","params":{"protocol":"schedacct","version":"1"}}\n']);
  * const output = new PassThrough();
  * const outcome = await serveStdio({ input, output });
