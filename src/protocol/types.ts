@@ -393,7 +393,12 @@ export interface HelloResult {
     /** Scheduler policies of step mode. */
     readonly policies: readonly string[];
     /** Kernel versions of step mode: the oldest and newest modelled (`major.minor`). */
-    readonly kernelVersions: { readonly oldest: string; readonly newest: string };
+    readonly kernelVersions: {
+      /** The oldest, `major.minor`. */
+      readonly oldest: string;
+      /** The newest, `major.minor`. */
+      readonly newest: string;
+    };
     /** {@link MAX_LINE_BYTES}. */
     readonly maxLineBytes: number;
     /** {@link MAX_BATCH}. */
@@ -564,7 +569,12 @@ export interface StepOpenResult {
   /** The guest's vCPUs. */
   readonly vcpus: number;
   /** The scenario's tasks: name and tid. */
-  readonly tasks: readonly { readonly name: string; readonly task: number }[];
+  readonly tasks: readonly {
+    /** Its name in the scenario. */
+    readonly name: string;
+    /** Its tid: the `task` of its events. */
+    readonly task: number;
+  }[];
   /** The scheduler policy it runs. */
   readonly policy: string;
   /** The kernel version it models. */
@@ -583,7 +593,12 @@ export type StepEvent =
       /** The vCPU. */
       readonly vcpu: number;
       /** The task that left and how (`R` preempted, `S` asleep, `X` exited). */
-      readonly prev?: { readonly task: number; readonly state: 'R' | 'S' | 'X' };
+      readonly prev?: {
+        /** The task. */
+        readonly task: number;
+        /** How it left: `R` preempted, `S` asleep, `X` exited. */
+        readonly state: 'R' | 'S' | 'X';
+      };
       /** The task that came in. */
       readonly next?: number;
       /** The slice `prev` closed. */
@@ -612,8 +627,8 @@ export type StepEvent =
       readonly toVcpu: number;
     };
 
-/** Why a `step` returned. */
-export type StepReason = 'until' | 'vcpu-idle' | 'vcpu-busy';
+/** Why a `step` returned (`event-limit`: it ran the most guest events one step runs; step again). */
+export type StepReason = 'until' | 'vcpu-idle' | 'vcpu-busy' | 'event-limit';
 
 /** `step`'s result. */
 export interface StepResult {
