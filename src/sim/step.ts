@@ -196,7 +196,6 @@ export class SimStepper {
   advance(untilNs: number, earlyReturn: boolean, maxEvents: number): Advanced {
     if (!(untilNs >= this.reachedNs))
       throw new SchedacctError('invalid-argument', `advance to ${String(untilNs)} ns: before the time reached`);
-    this.#events.length = 0;
     this.#changed.length = 0;
     const budget = { left: maxEvents, spent: false };
     const stop = (): boolean => {
@@ -210,7 +209,8 @@ export class SimStepper {
     const vcpus = [...this.#changed].sort((a, b) => a - b);
     const idle = vcpus.some((v) => (this.#engine.cpus[v]?.curr ?? -1) < 0);
     const reason = vcpus.length > 0 ? (idle ? 'vcpu-idle' : 'vcpu-busy') : budget.spent ? 'event-limit' : 'until';
-    return { reachedNs, events: [...this.#events], reason, vcpus };
+    // what the guest did at a host event since the last step (a vCPU running again switches) comes first
+    return { reachedNs, events: this.#events.splice(0), reason, vcpus };
   }
 
   #reachedNs = 0;
