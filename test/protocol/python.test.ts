@@ -30,6 +30,8 @@ interface SimResult {
   mode: string;
   chargesMatchLedger: boolean | null;
   taskEvents?: number;
+  earlyReturns?: number;
+  skippedSteal?: number;
   tasks: SimTask[];
 }
 
@@ -149,6 +151,7 @@ describe.skipIf(!hasPython)(`python client (${hasPython ? python.stdout.trim() :
   it('step mode: the host supplies steal between steps; an in-process session fed the same lines agrees', () => {
     const { result, lines, replies } = hostSim('step', ['--mode', 'step', '--seed', '3', '--duration-ms', '100']);
     expect(result.mode).toBe('step');
+    // the charges the step replies carried add up to the ledger: no slice closed without being reported
     expect(result.chargesMatchLedger).toBe(true);
     expect(result.tasks.length).toBe(4);
     // the host's steal reached the guest: some task had steal subtracted, and every task ran
@@ -160,6 +163,17 @@ describe.skipIf(!hasPython)(`python client (${hasPython ? python.stdout.trim() :
     for (const t of result.tasks) {
       expect(session.tasks.get(t.task)).toMatchObject({ chargedNs: String(t.chargedNs), stolenNs: String(t.stolenNs) });
     }
+  });
+
+  it('step mode: the host reacts to early returns, skipping steal on a vCPU the guest left idle', () => {
+    const args = ['--mode', 'step', '--seed', '3', '--vcpus', '2', '--hogs', '1', '--sleepers', '2'];
+    const { result, lines, replies } = hostSim('step-idle', [...args, '--duration-ms', '100']);
+    expect(result.chargesMatchLedger).toBe(true);
+    expect(result.earlyReturns).toBeGreaterThan(0);
+    expect(result.skippedSteal).toBeGreaterThan(0);
+    // not every window was skipped: the sleepers still had steal subtracted
+    expect(result.tasks.some((t) => t.stolenNs > 0)).toBe(true);
+    expect(inProcess(lines).replies).toEqual(replies);
   });
 
   it('snapshot_get / snapshot_set: a branch rolled back gives the same charges again', () => {
