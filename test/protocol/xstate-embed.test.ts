@@ -57,7 +57,7 @@ const comparable = (t: {
   preemptNs: Number(t.preemptNs),
 });
 
-describe('xstate embedding', () => {
+describe('xstate embedding', { timeout: 60_000 }, () => {
   it('charges two round-robin tasks as computed by hand', () => {
     // quantum 4 ms, steal 5–6 ms, end 15 ms: task 1 runs 0–4 and 10–14; task 2 runs 4–10 (1 ms stolen, its quantum
     // restarting when the vCPU runs again at 6) and 14–15.
