@@ -627,8 +627,8 @@ export type StepEvent =
       readonly toVcpu: number;
     };
 
-/** Why a `step` returned. */
-export type StepReason = 'until' | 'vcpu-idle' | 'vcpu-busy';
+/** Why a `step` returned (`event-limit`: it ran the most guest events one step runs; step again). */
+export type StepReason = 'until' | 'vcpu-idle' | 'vcpu-busy' | 'event-limit';
 
 /** `step`'s result. */
 export interface StepResult {
