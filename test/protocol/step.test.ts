@@ -175,6 +175,32 @@ describe('step', () => {
   });
 });
 
+describe('a vCPU that runs again', () => {
+  it('does what it deferred at once, and the next step returns with it (vcpu-busy at the time reached)', () => {
+    const s = opened({ cpus: 1, tasks: [{ name: 'io', workload: { kind: 'periodic', runUs: 500, sleepUs: 1500 } }] });
+    const at = (ms: number): string => String(OPEN_NS + ms * 1_000_000);
+    s.requestLine(req('step', OPEN_NS, { until: at(1), earlyReturn: false }));
+    s.requestLine(req('vcpu.state', OPEN_NS + 1_000_000, { vcpu: 0, state: 'paused' }));
+    const paused = result(
+      'step',
+      s.requestLine(req('step', OPEN_NS + 1_000_000, { until: at(4), earlyReturn: false })),
+    );
+    expect(paused.events).toEqual([]); // its timer fell due while paused
+    s.requestLine(req('vcpu.state', OPEN_NS + 4_000_000, { vcpu: 0, state: 'running' }));
+    const r = result('step', s.requestLine(req('step', OPEN_NS + 4_000_000, { until: at(10) })));
+    expect(r).toEqual({
+      reached: at(4),
+      events: [
+        { type: 'wakeup', at: at(4), task: 1000, vcpu: 0 },
+        { type: 'switch', at: at(4), vcpu: 0, next: 1000 },
+      ],
+      nextEventAt: at(4), // (its old tick, queued still: the next step runs it and it does nothing)
+      reason: 'vcpu-busy',
+      vcpus: [0],
+    });
+  });
+});
+
 // The same steal pushed through vcpu.state as a scenario's intervals spec gives simulate(): per task the same totals.
 describe('host-driven steal against the scenario intervals spec', () => {
   it('charged and stolen totals equal to the ns', () => {
