@@ -315,10 +315,10 @@ def step_mode(args, client):
     while now < end_ns:
         until = min(end_ns, toggles[0][0])
         if until > now:
-            # two early returns in a row without progress: step on without them (a guard, not expected)
+            # two early returns in a row with neither time nor events: step on without them (a guard, not expected)
             r = client.step(now, until, early_return=stuck < 2)
             steps += 1
-            stuck = stuck + 1 if r["reached"] == now else 0
+            stuck = stuck + 1 if r["reached"] == now and not r["events"] else 0
             now = r["reached"]
             for e in r["events"]:
                 if e["type"] == "switch":
