@@ -1,5 +1,6 @@
 // The session: the envelope and every error code with its path, the state exactly as before every kind of error,
 // batches whole or not at all, snapshots that give back byte-identical replies, and the two engines alike.
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { SchedacctError } from '../../src/errors.ts';
@@ -406,9 +407,25 @@ it('a random host meets every reply kind it should', () => {
   const codes = new Set(
     replies.map((r) => {
       const e = w(r).error as W | undefined;
-      return e === undefined ? 'ok' : (e.code);
+      return e === undefined ? 'ok' : e.code;
     }),
   );
   for (const c of ['ok', 'impossible-event', 'vcpu-not-running', 'unknown-task']) expect(codes).toContain(c);
   expect(new RandomHost(1).next()).toHaveProperty('now');
 }, 60_000);
+
+describe('the model-mode conformance transcripts', () => {
+  const dir = new URL('../../conformance/', import.meta.url);
+  const names = readdirSync(dir).filter((f) => f.startsWith('model-') && f.endsWith('.in.jsonl'));
+  it('are there', () => {
+    expect(names.length).toBeGreaterThanOrEqual(8);
+  });
+  for (const name of names) {
+    it(`${name} replays byte for byte`, () => {
+      const lines = (file: string) => readFileSync(new URL(file, dir), 'utf8').split('\n').slice(0, -1);
+      const want = lines(name.replace('.in.', '.out.'));
+      const s = createSession();
+      expect(lines(name).map((l) => s.requestLine(l))).toEqual(want);
+    });
+  }
+});
