@@ -1,0 +1,87 @@
+// The protocol fuzz at test scale: 10 000 lines in process across seeds (valid model-mode sessions with truncated JSON,
+// wrong types, huge numbers, NUL bytes, invalid UTF-8, 1 MiB lines, deep nesting, duplicate and __proto__ keys, bad
+// batch elements and valid messages out of order mixed in), and a slice through the built `serve --stdio`; each job
+// in a worker process with a heap limit and a time budget, judged by fuzz-oracle.ts. `npm run fuzz:protocol` runs
+// millions of lines and prints the same reproducers.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runJobs } from './fuzz-pool.js';
+import { haveSession, type Answer, type Job } from './fuzz-run.js';
+import { buildStream } from './fuzz-stream.js';
+
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+const LINES = 1250; // × 8 seeds: 10 000 lines in process
+const SERVE_SEEDS = [101, 102];
+const SERVE_LINES = 600;
+// A hang detector, not a speed requirement: a job takes a few seconds.
+const BUDGET_MS = 120_000;
+const serveBuilt = existsSync(fileURLToPath(new URL('../../src/protocol/serve.ts', import.meta.url)));
+
+function report(answers: readonly Answer[]): string {
+  const lines: string[] = [];
+  for (const a of answers) {
+    for (const v of a.violations.slice(0, 5)) {
+      lines.push(
+        `${v.where} ${v.kind} at line ${String(v.index + 1)}: ${v.message}\n    line: ${v.line}\n` +
+          `    reproduce: npm run fuzz:protocol -- --seed ${String(a.job.seed)} --lines ${String(a.job.lines)} --show ${String(v.index + 1)}${a.job.serveBudgetMs === undefined ? '' : ' --serve'}`,
+      );
+    }
+    if (a.total > 5) lines.push(`  … ${String(a.total)} in all for seed ${String(a.job.seed)}`);
+  }
+  return lines.join('\n');
+}
+
+describe('the protocol fuzz stream', () => {
+  it('is the same for the same seed, and mixes every bad category with valid lines', () => {
+    const a = buildStream(9, 2000);
+    const b = buildStream(9, 2000);
+    expect(a.map((i) => JSON.stringify(i.payload))).toEqual(b.map((i) => JSON.stringify(i.payload)));
+    expect(a).toHaveLength(2000);
+    const categories = new Set(a.filter((i) => !i.valid).map((i) => i.category));
+    for (const c of [
+      'truncated',
+      'wrong-type',
+      'missing',
+      'huge',
+      'nul',
+      'utf8',
+      'order',
+      'dup-key',
+      'proto',
+      'batch',
+    ]) {
+      expect(categories).toContain(c);
+    }
+    const valid = a.filter((i) => i.valid).length;
+    expect(valid).toBeGreaterThan(1000);
+    expect(a.at(-1)?.id).toBe('final-anomalies');
+  });
+});
+
+describe.skipIf(!haveSession())('protocol fuzz: mixed streams against clean ones', () => {
+  it(`${String(SEEDS.length * LINES)} lines in process: every line one reply, every bad line an error, the same ledger`, async () => {
+    const jobs: Job[] = SEEDS.map((seed) => ({ seed, lines: LINES, heavy: 1 }));
+    const answers = await runJobs(jobs, { workers: 1, heapMb: 1024, budgetMs: BUDGET_MS });
+    expect(answers).toHaveLength(jobs.length);
+    const lines = answers.reduce((n, a) => n + Object.values(a.counts).reduce((x, y) => x + y, 0), 0);
+    expect(lines).toBe(SEEDS.length * LINES);
+    expect(report(answers.filter((a) => a.total > 0))).toBe('');
+  }, 600_000);
+
+  it.skipIf(!serveBuilt)(
+    `${String(SERVE_SEEDS.length * SERVE_LINES)} lines through serve --stdio, as bytes`,
+    async () => {
+      const jobs: Job[] = SERVE_SEEDS.map((seed) => ({
+        seed,
+        lines: SERVE_LINES,
+        heavy: 4,
+        serveBudgetMs: BUDGET_MS / 2,
+      }));
+      const answers = await runJobs(jobs, { workers: 1, heapMb: 1024, budgetMs: BUDGET_MS });
+      expect(answers).toHaveLength(jobs.length);
+      expect(report(answers.filter((a) => a.total > 0))).toBe('');
+    },
+    600_000,
+  );
+});
