@@ -14,7 +14,7 @@ export const PROTOCOL_NAME = 'schedacct';
 /** The protocol version this server speaks: `major.minor`; a client's major must equal it. */
 export const PROTOCOL_VERSION = '1.0';
 /** The longest line a transport reads, bytes (1 MiB): a longer one is answered with `line-too-long` and skipped. */
-export const MAX_LINE_BYTES = 1 << 20;
+export const MAX_LINE_BYTES: number = 1 << 20;
 /** The most requests one batch (a JSON array on one line) may hold. */
 export const MAX_BATCH = 100_000;
 
