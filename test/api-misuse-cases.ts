@@ -6,6 +6,9 @@ import * as linux from '../src/linux.js';
 import * as testing from '../src/testing.js';
 import * as sim from '../src/sim.js';
 import * as simNode from '../src/sim/node.js';
+import * as protocol from '../src/protocol.js';
+import * as protocolNode from '../src/protocol/node.js';
+import { protocolCases, protocolNodeCases } from './api-misuse-protocol-cases.js';
 import { simCases, simNodeCases } from './api-misuse-sim-cases.js';
 
 /** One prepared call: fresh arguments each time (calls mutate them), the call, and what to inspect after it. */
@@ -548,6 +551,8 @@ export const CASES: Record<string, Case[]> = {
   // (in api-misuse-sim-cases.ts, called here: that module imports the helpers above)
   sim: simCases(),
   simNode: simNodeCases(),
+  protocol: protocolCases(),
+  protocolNode: protocolNodeCases(),
 };
 
 function ledgerCases(): Case[] {
@@ -677,4 +682,13 @@ function ledgerCases(): Case[] {
 }
 
 /** The entries' namespaces, by the names CASES uses. */
-export const ENTRIES: Record<string, Record<string, unknown>> = { root, trace, linux, testing, sim, simNode };
+export const ENTRIES: Record<string, Record<string, unknown>> = {
+  root,
+  trace,
+  linux,
+  testing,
+  sim,
+  simNode,
+  protocol,
+  protocolNode,
+};

@@ -32,6 +32,26 @@ describe('the root entry is runtime-neutral', () => {
     ).toEqual([]);
   });
 
+  it('schedacct/protocol is runtime-neutral too; schedacct/protocol/node is where its transports import node:net', () => {
+    const { files, specifiers } = importGraph(new URL('../dist/protocol.js', import.meta.url));
+    expect(files.some((f) => f.endsWith('/protocol/session.js'))).toBe(true);
+    expect(specifiers.filter((s) => s.startsWith('node:'))).toEqual([]);
+    expect(importGraph(new URL('../dist/protocol/node.js', import.meta.url)).specifiers).toContain('node:net');
+  });
+
+  it('package.json exports both protocol entries', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      exports: Record<string, { default: string; types: string }>;
+      files: string[];
+    };
+    expect(pkg.exports['./protocol']).toEqual({ types: './dist/protocol.d.ts', default: './dist/protocol.js' });
+    expect(pkg.exports['./protocol/node']).toEqual({
+      types: './dist/protocol/node.d.ts',
+      default: './dist/protocol/node.js',
+    });
+    expect(pkg.files).toEqual(expect.arrayContaining(['schema', 'conformance']));
+  });
+
   it('the walker does see node: imports where they exist (the CLI)', () => {
     const { specifiers } = importGraph(new URL('../dist/cli/main.js', import.meta.url));
     expect(specifiers).toContain('node:fs');

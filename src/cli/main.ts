@@ -17,6 +17,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   steal: () => import('./steal.js'),
   simulate: () => import('./simulate.js'),
   merge: () => import('./merge.js'),
+  serve: () => import('./serve.js'),
 };
 const NAMES = [...Object.keys(COMMANDS), 'help'];
 
@@ -35,6 +36,8 @@ commands:
   simulate [FILE]  a scheduler simulation with steal (default: accounting none against drop,
                    side by side); experiments with --set, --sweep, --seeds, --shard
   merge PART...    the parts of a sharded experiment (simulate --shard) in one
+  serve            the model for another simulator: JSON messages on standard input and output
+                   (--stdio), or on a socket (--listen); see docs/protocol.md
   help [COMMAND]   this text, or a command's
 
 Each command takes its own options: schedacct <command> --help lists them.

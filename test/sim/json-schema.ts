@@ -39,7 +39,11 @@ const KEYWORDS: Record<string, Check> = {
     if (target === undefined) throw new Error(`no $defs/${name}`);
     return validate(target, v, at, root);
   },
-  type: (s, v, at) => (typeOk(String(s.type), v) ? [] : [`${at}: not ${String(s.type)}`]),
+  type: (s, v, at) =>
+    (Array.isArray(s.type) ? (s.type as string[]) : [String(s.type)]).some((t) => typeOk(t, v))
+      ? []
+      : [`${at}: not ${JSON.stringify(s.type)}`],
+  not: (s, v, at, root) => (validate(s.not as JsonSchema, v, at, root).length === 0 ? [`${at}: matches not`] : []),
   enum: (s, v, at) => ((s.enum as unknown[]).includes(v) ? [] : [`${at}: not in enum`]),
   const: (s, v, at) => (s.const === v ? [] : [`${at}: not ${JSON.stringify(s.const)}`]),
   minimum: (s, v, at) => (num(v) && v < (s.minimum as number) ? [`${at}: below minimum`] : []),
