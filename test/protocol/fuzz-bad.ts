@@ -113,7 +113,17 @@ export function deep(rng: Rng, r: Req): Item {
     const text = `{"id":"deep","now":"${r.now}","method":"task.event","params":{"task":0,"type":"wakeup","vcpu":0,"reading":${nest}}}`;
     return { valid: false, category: 'deep', payload: { text }, id: 'deep' };
   }
-  if (kind === 1) return { valid: false, category: 'deep', payload: { text: `[${nest}]` }, id: null };
+  if (kind === 1) {
+    const batch = { ids: [null], bad: 0 };
+    return {
+      valid: false,
+      category: 'deep',
+      payload: { text: `[${nest}]` },
+      id: null,
+      batch,
+      codes: ['invalid-request'],
+    };
+  }
   const obj = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
   return textItem('deep', `{"id":${obj},"now":"${r.now}","method":"ledger.get"}`, ['invalid-request']);
 }

@@ -163,7 +163,9 @@ function checkError(item: Item, v: unknown, line: number, prefix: string): strin
 
 function pathFault(damaged: string | undefined, path: string): string | undefined {
   if (damaged === undefined) return undefined;
-  const prefix = path === '' || damaged === path || damaged.startsWith(`${path}.`) || damaged.startsWith(`${path}[`);
+  const under = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+  // the path names the damaged field or one around it, or (a whole object left out) a field inside it
+  const prefix = path === '' || under(damaged, path) || under(path, damaged);
   const deepEnough = path !== '' || !/^(\[\d+\]\.)?params\./.test(damaged);
   return prefix && deepEnough ? undefined : `wrong-path: "${path}" for damage at ${damaged}`;
 }

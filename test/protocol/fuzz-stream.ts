@@ -106,6 +106,8 @@ class Builder {
       return this.items.push({ valid: true, category: 'batch', payload: { text }, id: null, batch: { ids } });
     }
     const batchIds = ids.map((id, i) => (i === badAt && typeof id !== 'string' && typeof id !== 'number' ? null : id));
+    // without the feature the whole line is refused, whatever its elements
+    if (!this.s.features.includes('batch')) [codes, damaged] = [['wrong-mode'], undefined];
     return this.bad({
       valid: false,
       category: 'batch',
@@ -178,7 +180,11 @@ function damagedLine(b: Builder, r: Req, category: string): number {
   if (category === 'nul') return b.bad(nul(rng, text));
   if (category === 'utf8') return b.bad(utf8(rng, r, text));
   if (category === 'long-line') return b.bad(longLine(rng, r, text));
-  if (category === 'deep') return b.bad(deep(rng, r));
+  if (category === 'deep') {
+    const item = deep(rng, r);
+    const whole = item.batch !== undefined && !s.features.includes('batch');
+    return b.bad(whole ? { ...item, batch: { ids: [null], whole }, codes: ['wrong-mode'] } : item);
+  }
   if (category === 'dup-key') return b.bad(duplicateKey(rng, r, text));
   if (category === 'proto') return b.bad(proto(rng, r));
   const d = damage(rng, s, r, category as 'wrong-type' | 'huge' | 'missing');

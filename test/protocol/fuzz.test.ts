@@ -6,8 +6,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Session } from '../../src/protocol/types.js';
+import { judge, runSession } from './fuzz-oracle.js';
 import { runJobs } from './fuzz-pool.js';
-import { haveSession, type Answer, type Job } from './fuzz-run.js';
+import { haveSession, loadCreateSession, type Answer, type Job } from './fuzz-run.js';
 import { buildStream } from './fuzz-stream.js';
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -56,6 +58,56 @@ describe('the protocol fuzz stream', () => {
     const valid = a.filter((i) => i.valid).length;
     expect(valid).toBeGreaterThan(1000);
     expect(a.at(-1)?.id).toBe('final-anomalies');
+  });
+});
+
+/** A session with one fault, to prove the oracle sees it: `answer` rewrites a reply to a line. */
+function faulty(inner: Session, answer: (line: string, reply: string, inner: Session) => string): Session {
+  return {
+    request: (m) => inner.request(m),
+    requestLine: (line) => answer(line, inner.requestLine(line), inner),
+    get closed() {
+      return inner.closed;
+    },
+  };
+}
+
+const isError = (reply: string): boolean => reply.includes('"error":{"code"');
+
+describe.skipIf(!haveSession())('the protocol fuzz oracle finds a faulty session', async () => {
+  const createSession = haveSession() ? await loadCreateSession() : undefined;
+  const items = buildStream(21, 600);
+  const kinds = (session: (inner: Session) => Session): Set<string> => {
+    if (createSession === undefined) throw new Error('no session');
+    const mixed = runSession(session(createSession()), items);
+    const clean = runSession(session(createSession()), items, true);
+    return new Set([...mixed.violations, ...judge(items, mixed.replies, clean.replies)].map((v) => v.kind));
+  };
+  it('finds nothing in the session as it is', () => {
+    expect(kinds((s) => s)).toEqual(new Set());
+  });
+  it('a bad line accepted', () => {
+    const fake = (s: Session): Session =>
+      faulty(s, (line, r) => (line.includes('\u0000') && isError(r) ? '{"id":null,"now":"0","result":{}}' : r));
+    expect(kinds(fake)).toContain('accepted-bad');
+  });
+  it('a bad line that moved the time on', () => {
+    const leak = (s: Session): Session =>
+      faulty(s, (line, r, inner) => {
+        const now = /"now":"(\d+)"/.exec(line)?.[1];
+        if (isError(r) && now !== undefined)
+          inner.request({ now: String(BigInt(now) + 10n ** 12n), method: 'ledger.get' });
+        return r;
+      });
+    const found = kinds(leak);
+    expect(found.has('rejected-valid') || found.has('diverged')).toBe(true);
+  });
+  it('a time as a number, an error without its line, a throw', () => {
+    expect(kinds((s) => faulty(s, (_l, r) => r.replace(/"now":"(\d+)"/, '"now":$1')))).toContain('bad-time');
+    expect(kinds((s) => faulty(s, (_l, r) => r.replace(/"line":\d+/, '"line":0')))).toContain('wrong-id');
+    const thrower = (s: Session): Session =>
+      faulty(s, (line, r) => (line.startsWith('[[[') ? (undefined as unknown as string).trim() : r));
+    expect(kinds(thrower)).toContain('throw');
   });
 });
 
