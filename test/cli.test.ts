@@ -284,6 +284,7 @@ describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () 
     diagram: ['--compact', '--format', 'mermaid', 'task', 'vcpu', 'stable-read'],
     race: ['--abi', ...ABIS, '--reads', '--no-torn', '--seed', '--format', 'text', 'json'],
     steal: ['--interval', '--format', 'text', 'json'],
+    serve: ['--stdio', '--listen', '--allow-remote', '-q, --quiet', '--schema', '--engine', 'compiled', 'xstate'],
   };
   const COMMANDS = Object.keys(OPTIONS);
 
@@ -320,7 +321,7 @@ describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () 
   it('an unknown command: exit status 2, with the list of commands', () => {
     expect(cli('frobnicate')).toMatchObject(
       failure(
-        "schedacct: unknown command 'frobnicate'; the commands are replay, demo, diagram, race, steal, simulate, merge, help (see schedacct --help)\n",
+        "schedacct: unknown command 'frobnicate'; the commands are replay, demo, diagram, race, steal, simulate, merge, serve, help (see schedacct --help)\n",
       ),
     );
     expect(cli()).toMatchObject({ status: 2, stdout: '', stderr: cli('--help').stdout }); // no command: the usage
@@ -491,7 +492,7 @@ describe('what the command loads', () => {
   });
 
   it('starts lazily: main and each command load no machine, XState or reader until the command runs', () => {
-    for (const entry of ['main', 'replay', 'demo', 'diagram', 'race', 'steal', 'simulate', 'merge']) {
+    for (const entry of ['main', 'replay', 'demo', 'diagram', 'race', 'steal', 'simulate', 'merge', 'serve']) {
       const { files, specifiers } = graph(`cli/${entry}.js`, false);
       expect({
         entry,

@@ -3,7 +3,14 @@
  * out of a session.
  * @module
  */
+import { SchedacctError } from '../errors.js';
 import type { ErrorCode, WireError } from './types.js';
+
+// Misuse of the class (not a bad message): a SchedacctError naming the parameter.
+function checkText(name: string, value: unknown): void {
+  if (typeof value !== 'string')
+    throw new SchedacctError('invalid-argument', `ProtocolError: ${name} must be a string, got ${typeof value}`);
+}
 
 /**
  * A request the session refuses, with its code and the dotted path of the offending field.
@@ -23,8 +30,12 @@ export class ProtocolError extends Error {
    * @param code - why
    * @param message - what was wrong and what to do
    * @param path - where, dotted (default `""`)
+   * @throws {@link SchedacctError} when `code`, `message` or `path` is not a string
    */
   constructor(code: ErrorCode, message: string, path = '') {
+    checkText('code', code);
+    checkText('message', message);
+    checkText('path', path);
     super(message);
     this.name = 'ProtocolError';
     this.code = code;
@@ -35,8 +46,10 @@ export class ProtocolError extends Error {
    * The wire form, with `prefix` put before the path.
    * @param prefix - e.g. `params` or `[3].params`
    * @returns the error as an error reply carries it
+   * @throws {@link SchedacctError} when `prefix` is not a string
    */
   toWire(prefix = ''): WireError {
+    checkText('prefix', prefix);
     return { code: this.code, message: this.message, path: joinPath(prefix, this.path) };
   }
 }

@@ -104,6 +104,7 @@ const bytesOf = (chunk: unknown): Uint8Array =>
  * @example
  * ```ts
  * import { PassThrough } from 'node:stream';
+ * import { serveStdio } from 'schedacct/protocol/node';
  * const input = PassThrough.from(['{"id":1,"now":"0","method":"hello","params":{"protocol":"schedacct","version":"1"}}\n']);
  * const output = new PassThrough();
  * const outcome = await serveStdio({ input, output });
@@ -161,7 +162,17 @@ function checkStreams(options: ServeStdioOptions): ServeStdioOptions {
 }
 
 /** Where {@link listen} listens: a Unix socket's path, or a TCP host and port. */
-export type ListenAddress = { readonly path: string } | { readonly host: string; readonly port: number };
+export type ListenAddress =
+  | {
+      /** The Unix socket's path. */
+      readonly path: string;
+    }
+  | {
+      /** The host name or address. */
+      readonly host: string;
+      /** The port, 0 for any free one. */
+      readonly port: number;
+    };
 
 /** What {@link listen} takes. */
 export interface ListenOptions {

@@ -9,13 +9,37 @@ import type { Abi } from '../host/emulated-writer.js';
 import type { AnomalyKind, TaskId } from '../accounting/anomaly.js';
 import type { StealPolicy } from '../accounting/steal.js';
 
-/** The protocol's name, as `hello` gives and takes it. */
+/**
+ * The protocol's name, as `hello` gives and takes it.
+ * @example
+ * ```ts
+ * PROTOCOL_NAME; // 'schedacct'
+ * ```
+ */
 export const PROTOCOL_NAME = 'schedacct';
-/** The protocol version this server speaks: `major.minor`; a client's major must equal it. */
+/**
+ * The protocol version this server speaks: `major.minor`; a client's major must equal it.
+ * @example
+ * ```ts
+ * PROTOCOL_VERSION.split('.')[0]; // '1', the major a client's hello must name
+ * ```
+ */
 export const PROTOCOL_VERSION = '1.0';
-/** The longest line a transport reads, bytes (1 MiB): a longer one is answered with `line-too-long` and skipped. */
+/**
+ * The longest line a transport reads, bytes (1 MiB): a longer one is answered with `line-too-long` and skipped.
+ * @example
+ * ```ts
+ * MAX_LINE_BYTES; // 1048576
+ * ```
+ */
 export const MAX_LINE_BYTES: number = 1 << 20;
-/** The most requests one batch (a JSON array on one line) may hold. */
+/**
+ * The most requests one batch (a JSON array on one line) may hold.
+ * @example
+ * ```ts
+ * MAX_BATCH; // 100000
+ * ```
+ */
 export const MAX_BATCH = 100_000;
 
 /**
@@ -30,7 +54,13 @@ export type RequestId = number | string;
 /** Protocol features a side can want and the server offers (`hello`): only those both name are on. */
 export type Feature = 'model' | 'step' | 'snapshot' | 'batch' | 'readings' | 'abi-bytes';
 
-/** Every {@link Feature} this server offers. */
+/**
+ * Every {@link Feature} this server offers.
+ * @example
+ * ```ts
+ * FEATURES.includes('snapshot'); // true
+ * ```
+ */
 export const FEATURES: readonly Feature[] = ['model', 'step', 'snapshot', 'batch', 'readings', 'abi-bytes'];
 
 /** A vCPU's state as the host sets it: runnable time is steal; paused is a whole-VM stop (not steal); offline. */
@@ -243,7 +273,13 @@ export type Request =
 /** A method name. */
 export type Method = Request['method'];
 
-/** Every method, in the order the docs list them. */
+/**
+ * Every method, in the order the docs list them.
+ * @example
+ * ```ts
+ * METHODS[0]; // 'hello'
+ * ```
+ */
 export const METHODS: readonly Method[] = [
   'hello',
   'model.open',
@@ -357,7 +393,12 @@ export interface HelloResult {
     /** Scheduler policies of step mode. */
     readonly policies: readonly string[];
     /** Kernel versions of step mode: the oldest and newest modelled (`major.minor`). */
-    readonly kernelVersions: { readonly oldest: string; readonly newest: string };
+    readonly kernelVersions: {
+      /** The oldest, `major.minor`. */
+      readonly oldest: string;
+      /** The newest, `major.minor`. */
+      readonly newest: string;
+    };
     /** {@link MAX_LINE_BYTES}. */
     readonly maxLineBytes: number;
     /** {@link MAX_BATCH}. */
@@ -528,7 +569,12 @@ export interface StepOpenResult {
   /** The guest's vCPUs. */
   readonly vcpus: number;
   /** The scenario's tasks: name and tid. */
-  readonly tasks: readonly { readonly name: string; readonly task: number }[];
+  readonly tasks: readonly {
+    /** Its name in the scenario. */
+    readonly name: string;
+    /** Its tid: the `task` of its events. */
+    readonly task: number;
+  }[];
   /** The scheduler policy it runs. */
   readonly policy: string;
   /** The kernel version it models. */
@@ -547,7 +593,12 @@ export type StepEvent =
       /** The vCPU. */
       readonly vcpu: number;
       /** The task that left and how (`R` preempted, `S` asleep, `X` exited). */
-      readonly prev?: { readonly task: number; readonly state: 'R' | 'S' | 'X' };
+      readonly prev?: {
+        /** The task. */
+        readonly task: number;
+        /** How it left: `R` preempted, `S` asleep, `X` exited. */
+        readonly state: 'R' | 'S' | 'X';
+      };
       /** The task that came in. */
       readonly next?: number;
       /** The slice `prev` closed. */
@@ -576,8 +627,8 @@ export type StepEvent =
       readonly toVcpu: number;
     };
 
-/** Why a `step` returned. */
-export type StepReason = 'until' | 'vcpu-idle' | 'vcpu-busy';
+/** Why a `step` returned (`event-limit`: it ran the most guest events one step runs; step again). */
+export type StepReason = 'until' | 'vcpu-idle' | 'vcpu-busy' | 'event-limit';
 
 /** `step`'s result. */
 export interface StepResult {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Ledger } from '../accounting/ledger.js';
+import { SchedacctError } from '../errors.js';
 import { startTask, type Engine as MachineEngine, type TaskRunner } from '../trace/engine.js';
 import { SCHED_PRIO_TO_WEIGHT } from './policies/weights.js';
 import { stream } from './random.js';
@@ -73,6 +74,8 @@ export interface EngineSetup {
   readonly inputs: SimInputs | undefined;
   /** Who hears the scheduling events. */
   readonly observer: SimObserver | undefined;
+  /** The host pushes each vCPU's events (step mode): the scenario's steal and pauses are not planned. */
+  readonly hostDriven?: boolean;
 }
 
 /**
@@ -184,6 +187,14 @@ export class SimTask {
     // hrtimer_nanosleep: slack 0 for rt tasks; the timer fires at its hard expiry, soft + slack (hrtimer.c)
     this.slackNs = realtime || spec.workload.kind === 'trace' ? 0 : TIMER_SLACK_NS;
   }
+
+  /** Takes its first burst at creation (none: it exits when it first runs). */
+  firstBurst(): void {
+    if (this.workload.next()) {
+      this.burstEndNs = this.workload.runNs;
+      this.sleepAfterNs = this.workload.sleepNs;
+    } else this.sleepAfterNs = -1;
+  }
 }
 
 /**
@@ -209,4 +220,20 @@ export function createTasks(
       tasks.push(new SimTask(tasks.length, spec, group, scenario, realtime, machine, inputs));
   });
   return tasks;
+}
+
+/**
+ * The engine's task for the policy's view of it.
+ * @param tasks - the run's tasks, in tid order
+ * @param s - what the policy returned
+ * @returns the task
+ * @throws {@link SchedacctError} `invalid-argument` for a task the engine did not give the policy
+ * @internal
+ */
+export function taskOf(tasks: readonly SimTask[], s: SchedTask): SimTask {
+  const t = tasks[s.tid - FIRST_TID];
+  if (t?.sched !== s) {
+    throw new SchedacctError('invalid-argument', `the policy returned a task the engine did not give it (${s.tid})`);
+  }
+  return t;
 }

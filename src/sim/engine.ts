@@ -1,16 +1,15 @@
 /**
- * The discrete-event engine: host events (steal, pauses) drive each vCPU machine; guest events (ticks, burst ends,
- * sleep timers, task starts and stops) drive the policy's run queues and the task machines. Events are keyed by host
- * ns and taken in insertion order at equal times; the guest sees host time minus pauses. Nothing runs on a CPU whose
- * vCPU is stolen or whose VM is paused: a tick, a timer or a wakeup due there is deferred until it runs again (a
- * missed tick fires once, at once); a wakeup placed on such a CPU is enqueued there when it runs again (as a wake
- * list drained by the IPI). A running task's burst end is planned from its task-clock work left (again when its CPU
- * runs again), or at its first system call that would end its slice; sleeps end their timer slack late. Task
- * `startMs`/`stopMs` are guest time; switches cost nothing. Every switch, wakeup, creation, migration and exit goes
- * to the task's machine with a reading `{counter: guest ns, stolenTotalNs, cpu}` and to the observer, by guest time.
+ * The discrete-event engine: host events (planned steal and pauses, or pushed by a host) drive each vCPU machine; guest
+ * events (ticks, burst ends, sleep timers, task starts and stops) drive the policy's run queues and the task machines.
+ * Events are keyed by host ns, in insertion order at equal times; the guest sees host time minus pauses. Nothing runs
+ * on a CPU whose vCPU is stolen, paused or offline: a tick, timer or wakeup due there waits until it runs again (a
+ * missed tick fires once, at once; a wakeup placed there is enqueued then, as a wake list drained by the IPI). A
+ * running task's burst end is planned from its task-clock work left, or at its first system call that would end its
+ * slice; sleeps end their timer slack late. `startMs`/`stopMs` are guest time; switches cost nothing. Each switch,
+ * wakeup, creation, migration and exit goes to the task's machine with a reading `{counter: guest ns, stolenTotalNs,
+ * cpu}` and to the observer. `run()` is `begin()`, `advance(end)`, `finish()`; a stepper calls `advance` piecewise.
  * @module
  */
-import { SchedacctError } from '../errors.js';
 import { TaskSender } from '../trace/engine.js';
 import { findPull, kickIdle, placeTask, type Pull } from './balance.js';
 import {
@@ -31,11 +30,14 @@ import {
   TIMER,
   WAKE,
   WAKE_MIGRATED,
+  taskOf,
   type EngineSetup,
 } from './engine-task.js';
+import { applyHostEvent, closePhase, createCpus, hostEventError, queueFirst, timeMapOf } from './engine-host.js';
 import { EventQueue } from './event-queue.js';
-import { GuestCpu } from './guest.js';
-import { msToNs, nsIntervals, stealIntervals, TimeMap, VcpuHost, vcpuEvents } from './host.js';
+import type { GuestCpu } from './guest.js';
+import { msToNs, type TimeMap } from './host.js';
+import type { VcpuEvent } from '../host/vcpu.js';
 import type { SchedTask, SimObserver } from './types.js';
 import { syscallWaitNs } from './workloads.js';
 
@@ -54,9 +56,9 @@ export class SimEngine {
   readonly #obs: SimObserver;
   readonly #tickNs: number;
   readonly #endNs: number;
-  readonly #allows = (task: SchedTask, cpu: number): boolean => this.#taskOf(task).allowed[cpu] === 1;
+  readonly #allows = (task: SchedTask, cpu: number): boolean => taskOf(this.tasks, task).allowed[cpu] === 1;
   readonly #pullIdle = (found: Pull, to: number): void => {
-    this.#migrate(this.#taskOf(found.task), found.from, to);
+    this.#migrate(taskOf(this.tasks, found.task), found.from, to);
     this.#schedule(this.cpus[to] as GuestCpu, undefined, 'R');
   };
   #h = 0;
@@ -66,48 +68,85 @@ export class SimEngine {
 
   /** @param setup - see {@link EngineSetup} */
   constructor(setup: EngineSetup) {
-    const { scenario, policy, env } = setup;
-    const pauses = nsIntervals(scenario.host.pauses);
-    this.#time = new TimeMap(pauses);
-    this.cpus = Array.from({ length: scenario.cpus }, (_, i) => {
-      const spec = scenario.host.steal[i] ?? { kind: 'none' };
-      const events = vcpuEvents(stealIntervals(spec, i, scenario.seed, setup.inputs), pauses);
-      const host = new VcpuHost(i, events, scenario.host.abi, setup.engine);
-      return new GuestCpu(i, policy.createRunQueue(i, env), host, scenario.accounting);
-    });
-    this.tasks = createTasks(scenario, policy.realtime, setup, setup.inputs);
+    this.#time = timeMapOf(setup);
+    this.cpus = createCpus(setup);
+    this.tasks = createTasks(setup.scenario, setup.policy.realtime, setup, setup.inputs);
     this.#sender = new TaskSender(setup.engine);
     this.#obs = setup.observer ?? {};
-    this.#tickNs = env.tickNs;
-    this.#endNs = msToNs(scenario.durationMs);
+    this.#tickNs = setup.env.tickNs;
+    this.#endNs = msToNs(setup.scenario.durationMs);
   }
 
   /**
-   * Runs to the scenario's end.
+   * Runs to the scenario's end: {@link SimEngine.begin}, {@link SimEngine.advance} to the end, {@link SimEngine.finish}.
    * @returns the host ns simulated
    */
   run(): number {
+    this.begin();
+    this.advance(this.#endNs);
+    return this.finish();
+  }
+
+  /** Queues the first events: each vCPU's first planned host event, each task's start and stop. */
+  begin(): void {
+    queueFirst(this.#q, this.cpus, this.tasks, this.#time);
+  }
+
+  /**
+   * Runs the events due before host ns `untilNs`, or up to the first after which `stop` says true.
+   * @param untilNs - host ns, ≥ the time reached
+   * @param stop - asked after each event: true stops there
+   * @returns the host ns reached: `untilNs`, or the time of the event that stopped it
+   */
+  advance(untilNs: number, stop?: () => boolean): number {
     const q = this.#q;
-    for (const c of this.cpus) if (c.host.pending !== undefined) q.push(c.host.pending.atNs, HOST, c.index);
-    for (const t of this.tasks) {
-      q.push(this.#time.host(msToNs(t.spec.startMs)), START, t.index);
-      if (t.spec.stopMs !== null) q.push(this.#time.host(msToNs(t.spec.stopMs)), STOP, t.index);
-    }
-    while (q.nextTime < this.#endNs) {
+    while (q.nextTime < untilNs) {
       q.pop();
       this.#h = q.time;
       this.#g = this.#time.guest(q.time);
       this.#step(q.kind, q.target, q.seq);
+      if (stop?.() === true) return this.#h;
     }
+    if (untilNs > this.#h) this.#h = untilNs;
+    return this.#h;
+  }
+
+  /**
+   * Ends the run at the scenario's end: every CPU's open stretch closed, every actor stopped.
+   * @returns the host ns simulated
+   */
+  finish(): number {
     this.#h = this.#endNs;
-    for (const c of this.cpus) this.#phase(c);
+    for (const c of this.cpus) closePhase(c, this.#h, this.tasks);
     for (const t of this.tasks) t.runner.stop?.();
     return this.#endNs;
   }
 
+  /** The host ns of the next queued event (Infinity: none). */
+  get nextEventNs(): number {
+    return this.#q.nextTime;
+  }
+
+  /**
+   * Applies a host event to a host-driven vCPU at the time reached: its CPU freezes or thaws as for planned steal.
+   * @param cpu - the vCPU
+   * @param event - the event (advance to its time first)
+   * @throws `SchedacctError` (engine-host.ts hostEventError) `invalid-argument` for an unknown vCPU or a time not the one reached
+   */
+  hostEvent(cpu: number, event: VcpuEvent): void {
+    const c = this.cpus[cpu];
+    if (c === undefined || event.atNs < this.#h || event.atNs > this.#q.nextTime) throw hostEventError(cpu);
+    c.host.push(event);
+    this.#h = event.atNs;
+    this.#g = this.#time.guest(event.atNs);
+    if (applyHostEvent(c, this.#q, this.#h, this.tasks)) this.#thaw(c);
+  }
+
   #step(kind: number, target: number, seq: number): void {
-    if (kind === HOST) this.#host(this.cpus[target] as GuestCpu);
-    else if (kind === START) this.#start(this.tasks[target] as SimTask);
+    if (kind === HOST) {
+      const c = this.cpus[target] as GuestCpu;
+      if (applyHostEvent(c, this.#q, this.#h, this.tasks)) this.#thaw(c);
+    } else if (kind === START) this.#start(this.tasks[target] as SimTask);
     else if (kind === STOP) this.#stop(this.tasks[target] as SimTask);
     else if (kind === TIMER) {
       const t = this.tasks[target] as SimTask;
@@ -142,26 +181,6 @@ export class SimEngine {
     } else this.#stop(t);
   }
 
-  #host(c: GuestCpu): void {
-    const vh = c.host;
-    const type = vh.pending?.type;
-    if (type === 'deschedule' || type === 'pause') {
-      this.#phase(c);
-      c.frozen = true;
-      c.endSeq = -1;
-      vh.apply();
-    } else {
-      vh.apply();
-      if (type === 'schedule' || type === 'resume') {
-        this.#phase(c);
-        c.frozen = false;
-        c.published = true;
-      }
-    }
-    if (vh.pending !== undefined) this.#q.push(vh.pending.atNs, HOST, c.index);
-    if (type === 'schedule' || type === 'resume') this.#thaw(c);
-  }
-
   // The CPU runs again: its missed tick, then its deferred work, then its task's burst goes on.
   #thaw(c: GuestCpu): void {
     if (c.tickMissed) {
@@ -181,7 +200,7 @@ export class SimEngine {
     this.#updateCurr(c);
     let resched = c.rq.tick(c.clockTaskNs);
     const pull = findPull(this.cpus, c.index, 2, this.#allows);
-    if (pull !== undefined) resched = this.#migrate(this.#taskOf(pull.task), pull.from, c.index) || resched;
+    if (pull !== undefined) resched = this.#migrate(taskOf(this.tasks, pull.task), pull.from, c.index) || resched;
     if (resched) this.#schedule(c, this.tasks[c.curr], 'R');
     if (c.curr >= 0 && c.tickSeq < 0) this.#armTick(c);
     kickIdle(this.cpus, this.#allows, this.#pullIdle);
@@ -195,10 +214,7 @@ export class SimEngine {
   #start(t: SimTask): void {
     if (t.state !== TaskState.New) return;
     this.events++;
-    if (t.workload.next()) {
-      t.burstEndNs = t.workload.runNs;
-      t.sleepAfterNs = t.workload.sleepNs;
-    } else t.sleepAfterNs = -1; // nothing to run: it exits when it first runs
+    t.firstBurst();
     const target = placeTask(this.cpus, t.allowed, -1);
     t.cpu = target;
     t.state = TaskState.Waking;
@@ -282,11 +298,11 @@ export class SimEngine {
     if (picked === undefined) {
       const pull = findPull(this.cpus, c.index, 1, this.#allows);
       if (pull !== undefined) {
-        this.#migrate(this.#taskOf(pull.task), pull.from, c.index);
+        this.#migrate(taskOf(this.tasks, pull.task), pull.from, c.index);
         picked = c.rq.pickNext(c.clockTaskNs);
       }
     }
-    const next = picked === undefined ? undefined : this.#taskOf(picked);
+    const next = picked === undefined ? undefined : taskOf(this.tasks, picked);
     if (next === prev && prevState === 'R') {
       this.#replan(c); // the same task goes on, with a new deadline
       return;
@@ -296,7 +312,7 @@ export class SimEngine {
 
   #switch(c: GuestCpu, prev: SimTask | undefined, prevState: 'R' | 'S' | 'X', next: SimTask | undefined): void {
     this.events++;
-    this.#phase(c);
+    closePhase(c, this.#h, this.tasks);
     const g = this.#g;
     if (prev !== undefined) {
       prev.stolenTotalNs += c.stolenReadNs - prev.sliceStolenBaseNs;
@@ -339,7 +355,9 @@ export class SimEngine {
     }
     const sleep = t.sleepAfterNs;
     if (sleep < 0 || !t.workload.next()) {
-      this.#exit(c, t);
+      this.events++;
+      c.rq.dequeue(t.sched, c.clockTaskNs, false);
+      this.#leave(c, t, 'X'); // its work is done: it exits
       return;
     }
     t.burstEndNs = t.taskClockNs + t.workload.runNs;
@@ -359,12 +377,6 @@ export class SimEngine {
     if (c.curr >= 0 && (this.tasks[c.curr] as SimTask).syscallNs > 0) this.#planEnd(c);
   }
 
-  #exit(c: GuestCpu, t: SimTask): void {
-    this.events++;
-    c.rq.dequeue(t.sched, c.clockTaskNs, false);
-    this.#leave(c, t, 'X');
-  }
-
   // The current task, dequeued, leaves the CPU asleep or dead.
   #leave(c: GuestCpu, t: SimTask, state: 'S' | 'X'): void {
     t.state = state === 'S' ? TaskState.Sleeping : TaskState.Exited;
@@ -380,20 +392,7 @@ export class SimEngine {
     this.#obs.onRuntime?.(this.#g, c.index, t.ref, ran);
   }
 
-  #phase(c: GuestCpu): void {
-    const open = c.phase(this.#h);
-    if (open > 0) (this.tasks[c.curr] as SimTask).realOpenNs += open;
-  }
-
   #send(t: SimTask, type: 'create' | 'wakeup' | 'dispatch' | 'exit', cpu: number): void {
     this.#sender.send(t.runner, type, this.#g, t.stolenTotalNs, cpu, this.#g, 0, '', -1, false, false);
-  }
-
-  #taskOf(s: SchedTask): SimTask {
-    const t = this.tasks[s.tid - 1000];
-    if (t?.sched !== s) {
-      throw new SchedacctError('invalid-argument', `the policy returned a task the engine did not give it (${s.tid})`);
-    }
-    return t;
   }
 }

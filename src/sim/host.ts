@@ -205,9 +205,9 @@ interface VcpuRunner {
   readonly state: VcpuBucket;
 }
 
-function startVcpu(vcpu: number, engine: 'compiled' | 'xstate'): VcpuRunner {
+function startVcpu(vcpu: number, engine: 'compiled' | 'xstate', offlineIsSteal: boolean): VcpuRunner {
   if (engine === 'compiled') {
-    const m = compileVcpuMachine().start(createVcpuContext({ vcpu }));
+    const m = compileVcpuMachine().start(createVcpuContext({ vcpu, offlineIsSteal }));
     return {
       send: (e) => m.send(e),
       get context() {
@@ -218,7 +218,7 @@ function startVcpu(vcpu: number, engine: 'compiled' | 'xstate'): VcpuRunner {
       },
     };
   }
-  const actor = createActor(vcpuMachine, { input: { vcpu } }).start();
+  const actor = createActor(vcpuMachine, { input: { vcpu, offlineIsSteal } }).start();
   return {
     send: (e) => actor.send(e),
     get context() {
@@ -260,7 +260,7 @@ export class VcpuHost {
    * @param engine - how its machine runs
    */
   constructor(vcpu: number, events: Iterator<VcpuEvent>, abi: SimAbi, engine: 'compiled' | 'xstate') {
-    this.#machine = startVcpu(vcpu, engine);
+    this.#machine = startVcpu(vcpu, engine, abi === 'xen'); // Xen's steal is runnable + offline time
     this.#events = events;
     this.#memory = createEmulatedMemory(abi);
     this.#reader = emulatedStolen(this.#memory, abi);
@@ -273,12 +273,37 @@ export class VcpuHost {
     return r.done === true ? undefined : r.value;
   }
 
+  /**
+   * Makes `event` the pending one (a host-driven vCPU, whose events the host sends as they happen).
+   * @param event - the event, at or after the last one
+   * @throws {@link SchedacctError} `invalid-argument` when an event is pending already or the time goes backwards
+   */
+  push(event: VcpuEvent): void {
+    if (this.pending !== undefined || event.atNs < this.#machine.context.nowNs) {
+      throw new SchedacctError(
+        'invalid-argument',
+        `vCPU ${String(this.#machine.context.vcpu)}: push one event at a time, at or after ${String(this.#machine.context.nowNs)} ns`,
+      );
+    }
+    this.pending = event;
+  }
+
+  /** The vCPU machine's state: where its host time goes now. */
+  get state(): VcpuBucket {
+    return this.#machine.state;
+  }
+
+  /** The vCPU machine's context: its buckets and the stolen total it published. */
+  get context(): Readonly<VcpuContext> {
+    return this.#machine.context;
+  }
+
   /** Applies the pending event to the machine (publishing steal when the vCPU runs again) and fetches the next. */
   apply(): void {
     const event = this.pending;
     if (event === undefined) return;
     this.#machine.send(event);
-    if (event.type === 'schedule' || event.type === 'resume') {
+    if (event.type === 'schedule' || event.type === 'resume' || event.type === 'online') {
       const c = this.#machine.context;
       hostWriteStolen(this.#memory.i32, this.#memory.u64, this.#abi, c.stolenTotalNs, false, BigInt(c.nowNs));
     }

@@ -106,7 +106,7 @@ describe('serveStdio', () => {
 
   it('reads no more input while the output does not drain, and goes on when it does', async () => {
     let pulled = 0;
-    const many = 2000;
+    const many = 200;
     const line = `${req(null, 0, 'no.such.method')}\n`;
     const input = Readable.from(
       (function* () {
