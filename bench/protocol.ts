@@ -94,7 +94,7 @@ function checkReplies(replies: readonly Reply[], where: string): void {
 }
 
 /** (a): one session, the batches as parsed arrays. */
-function inProcess(batches: readonly object[][]): void {
+export function inProcess(batches: readonly object[][]): void {
   const session = createSession();
   for (const m of OPENING) checkReplies([session.request(m) as Reply], 'in process');
   for (const b of batches) {
@@ -104,7 +104,7 @@ function inProcess(batches: readonly object[][]): void {
 }
 
 /** (a'): the same as text, as a transport hands lines to the session. */
-function inProcessLines(lines: readonly string[]): void {
+export function inProcessLines(lines: readonly string[]): void {
   const session = createSession();
   for (const m of OPENING) session.requestLine(JSON.stringify(m));
   for (const l of lines) {
@@ -114,7 +114,7 @@ function inProcessLines(lines: readonly string[]): void {
 }
 
 /** (d): the floor: the same events to compiled task machines and one Ledger, readings as the session takes them. */
-function library(events: readonly Ev[]): void {
+export function library(events: readonly Ev[]): void {
   const ledger = new Ledger();
   const machine = compileTaskMachine();
   const tasks = new Map<number, ReturnType<typeof machine.start>>();

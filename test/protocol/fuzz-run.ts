@@ -90,6 +90,9 @@ export async function runJob(job: Job): Promise<Answer> {
         index: items.length - 1,
         message: `serve exited ${String(served.status)}: ${served.stderr.slice(-500)}`,
       });
+    // standard error carries the server's log lines only: a runtime warning there (a listener leak) is a fault
+    const noise = served.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('schedacct serve:'));
+    if (noise.length > 0) end.push({ kind: 'stderr', index: items.length - 1, message: noise.slice(0, 3).join(' | ') });
     if (served.extra > 0)
       end.push({
         kind: 'extra-reply',

@@ -202,7 +202,8 @@ function damagedLine(b: Builder, r: Req, category: string): number {
 }
 
 function snapshotSet(b: Builder, corrupt: boolean): number {
-  const point = b.points.length === 0 ? undefined : pick(b.rng, b.points);
+  // mostly one of the last few points: a rollback to the start would undo the whole session's work
+  const point = b.points.length === 0 ? undefined : pick(b.rng, b.points.slice(chance(b.rng, 0.8) ? -3 : 0));
   if (point === undefined) return b.valid(validRequest(b.rng, b.s, b.ids));
   const id = b.ids.next(b.rng);
   const ref: SnapshotRef = {

@@ -77,9 +77,18 @@ export function taskMove(rng: Rng, s: Shadow, nowNs: number): Record<string, unk
     if (free.length === 0) return undefined;
     return withReading({ task: freshId(rng, s), type: 'create', vcpu: pick(rng, free) });
   }
-  const t = pick(rng, live);
+  // a few draws: most tasks wait on a busy or stolen vCPU, and a host acts on one that can move
+  let t = pick(rng, live);
+  let type = pickType(rng, t);
+  for (
+    let i = 0;
+    i < 8 && (s.vcpus[t.vcpu] !== 'running' || (type === 'dispatch' && s.runner[t.vcpu] !== undefined));
+    i++
+  ) {
+    t = pick(rng, live);
+    type = pickType(rng, t);
+  }
   if (s.vcpus[t.vcpu] !== 'running') return undefined;
-  const type = pickType(rng, t);
   const p: Record<string, unknown> = { task: t.id, type, vcpu: t.vcpu };
   if (type === 'dispatch' && s.runner[t.vcpu] !== undefined) return undefined;
   if (type === 'block' && chance(rng, 0.7)) p.state = chance(rng, 0.3) ? 'D' : 'S';
@@ -95,12 +104,12 @@ function pickType(rng: Rng, t: ShadowTask): string {
   const r = rng();
   switch (t.state) {
     case 'running':
-      return r < 0.45 ? 'preempt' : r < 0.9 ? 'block' : r < 0.95 ? 'wakeup' : 'exit';
+      return r < 0.5 ? 'preempt' : r < 0.93 ? 'block' : r < 0.97 ? 'wakeup' : 'exit';
     case 'blocked.sleep':
     case 'blocked.iowait':
-      return r < 0.75 ? 'wakeup' : r < 0.85 ? 'dispatch' : r < 0.95 ? 'migrate' : 'exit';
+      return r < 0.78 ? 'wakeup' : r < 0.88 ? 'dispatch' : r < 0.98 ? 'migrate' : 'exit';
     default:
-      return r < 0.8 ? 'dispatch' : r < 0.9 ? 'migrate' : r < 0.93 ? 'wakeup' : 'exit';
+      return r < 0.85 ? 'dispatch' : r < 0.94 ? 'migrate' : r < 0.98 ? 'wakeup' : 'exit';
   }
 }
 
@@ -138,7 +147,7 @@ export function validRequest(rng: Rng, s: Shadow, ids: Ids): Req {
     const r = rng();
     let params: Record<string, unknown> | undefined;
     let method = 'task.event';
-    if (r < 0.7) params = taskMove(rng, s, nowNs);
+    if (r < 0.78) params = taskMove(rng, s, nowNs);
     else if (r < 0.9) [method, params] = ['vcpu.state', vcpuMove(rng, s)];
     else if (r < 0.93) {
       method = 'vcpu.steal';

@@ -15,7 +15,7 @@ import { buildStream } from './fuzz-stream.js';
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 const LINES = 1250; // × 8 seeds: 10 000 lines in process
 const SERVE_SEEDS = [101, 102];
-const SERVE_LINES = 600;
+const SERVE_LINES = 500;
 // A hang detector, not a speed requirement: a job takes a few seconds.
 const BUDGET_MS = 120_000;
 const serveBuilt = existsSync(fileURLToPath(new URL('../../src/protocol/serve.ts', import.meta.url)));
@@ -83,8 +83,15 @@ describe.skipIf(!haveSession())('the protocol fuzz oracle finds a faulty session
     const clean = runSession(session(createSession()), items, true);
     return new Set([...mixed.violations, ...judge(items, mixed.replies, clean.replies)].map((v) => v.kind));
   };
-  it('finds nothing in the session as it is', () => {
+  it('finds nothing in the session as it is, whose ledger shows steal charged and anomalies found', () => {
     expect(kinds((s) => s)).toEqual(new Set());
+    if (createSession === undefined) throw new Error('no session');
+    const clean = runSession(createSession(), items, true).replies;
+    const ledger = JSON.parse(clean.at(-2) ?? 'null') as { result: { tasks: { stolenNs: string; slices: number }[] } };
+    const anomalies = JSON.parse(clean.at(-1) ?? 'null') as { result: { total: number } };
+    expect(ledger.result.tasks.some((t) => BigInt(t.stolenNs) > 0n)).toBe(true);
+    expect(ledger.result.tasks.reduce((n, t) => n + t.slices, 0)).toBeGreaterThan(50);
+    expect(anomalies.result.total).toBeGreaterThan(0);
   });
   it('a bad line accepted', () => {
     const fake = (s: Session): Session =>
