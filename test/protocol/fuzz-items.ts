@@ -62,9 +62,3 @@ export function write(value: unknown): string {
 
 /** @returns whether a payload is a snapshot reference */
 export const isRef = (p: Payload): p is SnapshotRef => 'snapshotFrom' in p;
-
-/** @returns the request ids of the stream's items, for reading a reply */
-export const idOf = (v: unknown): RequestId | null =>
-  typeof v === 'object' && v !== null && 'id' in v && (typeof v.id === 'number' || typeof v.id === 'string')
-    ? v.id
-    : null;

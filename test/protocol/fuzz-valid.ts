@@ -4,7 +4,7 @@
 import type { TaskId } from '../../src/accounting/anomaly.js';
 import type { VcpuState } from '../../src/protocol/types.js';
 import { below, chance, pick, type Rng } from '../fuzz/draft.js';
-import { keyOf, VCPU_MOVES, type Req, type Shadow, type ShadowTask } from './fuzz-model.js';
+import { VCPU_MOVES, type Req, type Shadow, type ShadowTask } from './fuzz-model.js';
 
 /** Request ids: numbers mostly, strings sometimes, none now and then. */
 export class Ids {
@@ -198,6 +198,3 @@ export function openRequest(rng: Rng, nowNs: number, ids: Ids): Req {
   if (chance(rng, 0.2)) params.delayAfterPreempt = chance(rng, 0.5);
   return withId(ids.next(rng), { now: String(nowNs), method: 'model.open', params });
 }
-
-/** @returns the keys of the live tasks, for tests of the shadow */
-export const liveKeys = (s: Shadow): string[] => [...s.tasks.values()].map((t) => keyOf(t.id));
