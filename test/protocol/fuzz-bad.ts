@@ -71,9 +71,10 @@ const byteLength = (text: string): number => encoder.encode(text).length;
  * @param rng - the stream
  * @param r - a valid request
  * @param text - its text
+ * @param stepMode - the session is in step mode (where a task event is the other mode's)
  * @returns the item
  */
-export function longLine(rng: Rng, r: Req, text: string): Item {
+export function longLine(rng: Rng, r: Req, text: string, stepMode: boolean): Item {
   if (chance(rng, 0.5)) {
     const over = pick(rng, [1, 2, 1000, MAX_LINE_BYTES >> 1]);
     const pad = ' '.repeat(MAX_LINE_BYTES + over - byteLength(text));
@@ -94,8 +95,7 @@ export function longLine(rng: Rng, r: Req, text: string): Item {
     category: 'long-line',
     payload: { text: JSON.stringify(req) },
     id: 'long',
-    codes: ['invalid-params'],
-    damaged: 'params.task',
+    ...(stepMode ? { codes: ['wrong-mode', 'invalid-params'] } : { codes: ['invalid-params'], damaged: 'params.task' }),
   };
 }
 
@@ -198,7 +198,9 @@ export function notRequest(rng: Rng): Item {
  */
 export function outOfOrder(rng: Rng, s: Shadow, ids: Ids): Req | undefined {
   const id = ids.next(rng);
-  const now = String(chance(rng, 0.3) ? s.nowNs + 1 + below(rng, 5e9) : nextNow(rng, s));
+  // step mode: at the guest's time (a later one would first ask for a step)
+  const later = chance(rng, 0.3) ? s.nowNs + 1 + below(rng, 5e9) : nextNow(rng, s);
+  const now = String(s.phase === 'step' ? s.nowNs : later);
   const base = (method: string, params?: Record<string, unknown>): Req => ({
     ...(id === undefined ? {} : { id }),
     now,
@@ -262,8 +264,8 @@ export function outOfOrder(rng: Rng, s: Shadow, ids: Ids): Req | undefined {
  * @returns the codes (empty: it is valid after all)
  */
 export function orderCodes(s: Shadow, r: Req): ErrorCode[] {
-  if (r.method === 'step' || r.method === 'step.open') return ['wrong-mode', 'not-open'];
-  if (!['hello', 'model.open', 'vcpu.state', 'task.event', 'ledger.get', 'anomalies.get'].includes(r.method)) {
+  const known = ['hello', 'model.open', 'step.open', 'step', 'vcpu.state', 'task.event', 'ledger.get', 'anomalies.get'];
+  if (!known.includes(r.method)) {
     return ['unknown-method'];
   }
   const codes = broken(s, r);

@@ -39,6 +39,7 @@ const WRONG: Readonly<Record<string, Readonly<Record<string, readonly unknown[]>
     'params.vcpu': [...BAD_VCPU, '$n'],
     'params.state': ['stolen', 5, null, 'RUNNING', ''],
   },
+  step: { 'params.until': BAD_U64_FIELD, 'params.earlyReturn': ['yes', 1] },
   'vcpu.steal': { 'params.vcpu': [...BAD_VCPU, '$n'], 'params.stolenTotalNs': BAD_U64_FIELD },
   'ledger.get': { params: ['x', 5, [], true], 'params.tasks': ['x', 5, [true], [{}], [null], [-1]] },
   'anomalies.get': { params: ['x', 5, []], 'params.since': ['0', -1, 1.5, true, raw('1e400')] },
@@ -64,6 +65,7 @@ const REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'vcpu.state': ['params', 'params.vcpu', 'params.state'],
   'vcpu.steal': ['params', 'params.vcpu', 'params.stolenTotalNs'],
   'model.open': ['params', 'params.vcpus'],
+  step: ['params', 'params.until'],
   hello: ['params', 'params.protocol', 'params.version'],
 };
 

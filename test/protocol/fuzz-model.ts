@@ -32,7 +32,7 @@ export interface ShadowTask {
 /** The session as the spec says it should be. */
 export interface Shadow {
   nowNs: number;
-  phase: 'start' | 'hello' | 'open';
+  phase: 'start' | 'hello' | 'open' | 'step';
   features: readonly Feature[];
   counterHz: number;
   vcpus: VcpuState[];
@@ -114,9 +114,14 @@ export function broken(s: Shadow, r: Req): ErrorCode[] {
   if (r.method === 'hello') return s.phase === 'start' ? [] : ['no-hello'];
   if (s.phase === 'start') return ['no-hello'];
   if (now < s.nowNs) out.push('time-backwards');
-  if (r.method === 'model.open') return s.phase === 'open' ? [...out, 'not-open'] : out;
-  if (s.phase !== 'open') return [...out, 'not-open'];
   const p = r.params ?? {};
+  if (r.method === 'model.open' || r.method === 'step.open') {
+    return s.phase === 'hello' ? out : [...out, 'not-open', 'wrong-mode'];
+  }
+  if (s.phase === 'hello') return [...out, 'not-open'];
+  const other = s.phase === 'step' ? ['task.event', 'vcpu.steal'] : ['step'];
+  if (other.includes(r.method)) return [...out, 'wrong-mode', 'not-open'];
+  if (r.method === 'step' && !(typeof p.until === 'string' && Number(p.until) >= now)) out.push('invalid-params');
   const inRange = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < s.vcpus.length;
   if (r.method === 'vcpu.state') {
     const v = p.vcpu as number;
@@ -168,6 +173,13 @@ export function apply(s: Shadow, r: Req): void {
     const wanted = p.features as readonly string[] | undefined;
     const all: readonly Feature[] = ['model', 'step', 'snapshot', 'batch', 'readings', 'abi-bytes'];
     s.features = wanted === undefined ? all : all.filter((f) => wanted.includes(f));
+  } else if (r.method === 'step.open') {
+    s.phase = 'step';
+    const n = (p.scenario as { cpus: number }).cpus;
+    s.vcpus = Array.from({ length: n }, () => 'running');
+    s.runner = Array.from({ length: n }, () => undefined);
+  } else if (r.method === 'step') {
+    s.nowNs = Math.max(s.nowNs, Number(p.until));
   } else if (r.method === 'model.open') {
     s.phase = 'open';
     const n = p.vcpus as number;

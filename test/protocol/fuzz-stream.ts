@@ -18,7 +18,7 @@ import {
 import { damage } from './fuzz-damage.js';
 import { write, type Item, type SnapshotRef } from './fuzz-items.js';
 import { apply, broken, cloneShadow, newShadow, type Req, type Shadow } from './fuzz-model.js';
-import { helloRequest, Ids, nextNow, openRequest, validRequest } from './fuzz-valid.js';
+import { helloRequest, Ids, nextNow, openRequest, stepOpenRequest, validRequest } from './fuzz-valid.js';
 
 /** Bad-line categories and their weights. */
 export const BAD_CATEGORIES: Readonly<Record<string, number>> = {
@@ -179,7 +179,7 @@ function damagedLine(b: Builder, r: Req, category: string): number {
   if (category === 'truncated') return b.bad(truncated(rng, text));
   if (category === 'nul') return b.bad(nul(rng, text));
   if (category === 'utf8') return b.bad(utf8(rng, r, text));
-  if (category === 'long-line') return b.bad(longLine(rng, r, text));
+  if (category === 'long-line') return b.bad(longLine(rng, r, text, s.phase === 'step'));
   if (category === 'deep') {
     const item = deep(rng, r);
     const whole = item.batch !== undefined && !s.features.includes('batch');
@@ -226,7 +226,7 @@ function snapshotSet(b: Builder, corrupt: boolean): number {
   return b.items.push({ valid: true, category: 'snapshot.set', payload: ref, id: id ?? null });
 }
 
-function prelude(b: Builder): void {
+function prelude(b: Builder, stepMode: boolean): void {
   const { rng, ids } = b;
   for (let i = below(rng, 3); i > 0; i--) {
     const r: Req = { now: '0', method: 'ledger.get', id: `pre-${String(i)}` };
@@ -234,7 +234,10 @@ function prelude(b: Builder): void {
       b.bad({ valid: false, category: 'order', payload: { text: write(r) }, id: r.id ?? null, codes: ['no-hello'] });
     else damagedLine(b, helloRequest(rng, 0, ids), pick(rng, ['wrong-type', 'missing', 'truncated']));
   }
-  b.valid(helloRequest(rng, 0, ids));
+  const hello = helloRequest(rng, 0, ids);
+  // step mode needs its feature: such a session asks for every one
+  if (stepMode) delete hello.params?.features;
+  b.valid(hello);
   if (chance(rng, 0.5)) {
     const r: Req = { id: 'early', now: '0', method: 'task.event', params: { task: 1, type: 'create', vcpu: 0 } };
     b.bad({ valid: false, category: 'order', payload: { text: write(r) }, id: 'early', codes: ['not-open'] });
@@ -242,7 +245,8 @@ function prelude(b: Builder): void {
   if (chance(rng, 0.5)) {
     damagedLine(b, openRequest(rng, 0, ids), pick(rng, ['wrong-type', 'missing'] as const));
   }
-  b.valid(openRequest(rng, nextNow(rng, b.s), ids));
+  const nowNs = nextNow(rng, b.s);
+  b.valid(stepMode ? stepOpenRequest(rng, nowNs, ids) : openRequest(rng, nowNs, ids));
 }
 
 function pickCategory(rng: Rng, heavy: number): string {
@@ -264,7 +268,8 @@ function pickCategory(rng: Rng, heavy: number): string {
 export function buildStream(seed: number, lines: number, options: StreamOptions = {}): Item[] {
   const b = new Builder(rngOf(seed));
   const { rng } = b;
-  prelude(b);
+  // one seed in eight is a step-mode session (the guest simulated, the host stepping it and setting vCPU states)
+  prelude(b, seed % 8 === 0);
   while (b.items.length < lines - 2) {
     if (chance(rng, options.badShare ?? 0.4)) {
       badLine(b, pickCategory(rng, options.heavy ?? 1));
@@ -273,7 +278,8 @@ export function buildStream(seed: number, lines: number, options: StreamOptions 
     const r = rng();
     const { s } = b;
     if (r < 0.03 && s.features.includes('snapshot')) {
-      const get: Req = { id: `snap-${String(b.items.length)}`, now: String(nextNow(rng, s)), method: 'snapshot.get' };
+      const at = s.phase === 'step' ? s.nowNs : nextNow(rng, s);
+      const get: Req = { id: `snap-${String(b.items.length)}`, now: String(at), method: 'snapshot.get' };
       b.valid(get);
       b.points.push({ index: b.items.length - 1, shadow: cloneShadow(b.s), now: get.now });
     } else if (r < 0.05) snapshotSet(b, false);

@@ -141,6 +141,7 @@ export function vcpuMove(rng: Rng, s: Shadow): Record<string, unknown> {
  * @returns the request
  */
 export function validRequest(rng: Rng, s: Shadow, ids: Ids): Req {
+  if (s.phase === 'step') return stepModeRequest(rng, s, ids);
   for (;;) {
     const nowNs = nextNow(rng, s);
     const now = String(nowNs);
@@ -197,4 +198,52 @@ export function openRequest(rng: Rng, nowNs: number, ids: Ids): Req {
   if (chance(rng, 0.2)) params.offlineIsSteal = chance(rng, 0.5);
   if (chance(rng, 0.2)) params.delayAfterPreempt = chance(rng, 0.5);
   return withId(ids.next(rng), { now: String(nowNs), method: 'model.open', params });
+}
+
+/**
+ * A step-mode request: a step to a later time without early return (so the guest reaches it and the next request may
+ * be at it), a vCPU state change, or a read, each at the time the last step reached.
+ * @param rng - the stream
+ * @param s - the shadow
+ * @param ids - request ids
+ * @returns the request
+ */
+function stepModeRequest(rng: Rng, s: Shadow, ids: Ids): Req {
+  const now = String(s.nowNs);
+  const r = rng();
+  let req: Req;
+  if (r < 0.5) {
+    const until = String(s.nowNs + (chance(rng, 0.1) ? 0 : 1 + below(rng, 20_000_000)));
+    req = { now, method: 'step', params: { until, earlyReturn: false } };
+  } else if (r < 0.8) {
+    const v = below(rng, s.vcpus.length);
+    const from = s.vcpus[v] as VcpuState;
+    const to = chance(rng, 0.1)
+      ? from
+      : pick(
+          rng,
+          VCPU_MOVES[from].filter((x) => x !== 'offline'),
+        );
+    req = { now, method: 'vcpu.state', params: { vcpu: v, state: to } };
+  } else req = { now, method: r < 0.9 ? 'ledger.get' : 'anomalies.get' };
+  return withId(ids.next(rng), req);
+}
+
+/**
+ * `step.open` with a small scenario: a CPU hog and a periodic task on 1–2 vCPUs.
+ * @param rng - the stream
+ * @param nowNs - its time
+ * @param ids - request ids
+ * @returns the request
+ */
+export function stepOpenRequest(rng: Rng, nowNs: number, ids: Ids): Req {
+  const scenario = {
+    cpus: 1 + below(rng, 2),
+    seed: below(rng, 1000),
+    tasks: [
+      { name: 'hog', workload: { kind: 'cpu' } },
+      { name: 'io', workload: { kind: 'periodic', runUs: 200 + below(rng, 2000), sleepUs: 500 + below(rng, 5000) } },
+    ],
+  };
+  return withId(ids.next(rng), { now: String(nowNs), method: 'step.open', params: { scenario } });
 }
