@@ -1,6 +1,6 @@
 // Embedding the task machine in a simulator written with XState: a one-vCPU round-robin guest whose host steals the
 // vCPU. The simulator is an XState v5 machine; it spawns one `taskMachine` child actor per task, sends each child
-// dispatch/preempt/exit events carrying readings (counter = simulated ns, the task's stolen total as the kernel keeps
+// dispatch/preempt/block/wakeup/exit events carrying readings (counter = simulated ns, the task's stolen total as the kernel keeps
 // it per run queue), and reads every child's charges with `taskTotals(child.getSnapshot().context)`. Time is a
 // discrete-event clock in ns handed to XState as its `clock`: the quantum is a delayed transition, fired at its time.
 import { pathToFileURL } from 'node:url';
@@ -52,7 +52,7 @@ interface SimTask {
 
 /** An event the simulator sent a task's child actor, at `atNs`. */
 export interface TracedEvent {
-  readonly type: 'dispatch' | 'preempt' | 'exit';
+  readonly type: 'dispatch' | 'preempt' | 'block' | 'wakeup' | 'exit';
   readonly task: TaskId;
   readonly atNs: number;
 }
@@ -71,7 +71,12 @@ interface SimContext {
   stealBeganNs: number;
 }
 
-type SimEvent = { type: 'steal.begin' } | { type: 'steal.end' } | { type: 'finish' };
+type SimEvent =
+  | { type: 'steal.begin' }
+  | { type: 'steal.end' }
+  | { type: 'block' }
+  | { type: 'wake'; task: TaskId }
+  | { type: 'finish' };
 
 interface SimInput {
   readonly tasks: readonly TaskId[];
@@ -82,7 +87,9 @@ interface SimInput {
 /** Sends a task's child actor an event with its reading, and traces it. */
 function sendTask(context: SimContext, task: SimTask, type: TracedEvent['type'], stolenTotalNs: number): void {
   const atNs = context.now();
-  task.ref.send({ type, reading: { counter: atNs, stolenTotalNs, cpu: 0, atNs } });
+  const reading = { counter: atNs, stolenTotalNs, cpu: 0, atNs };
+  // a block is an I/O wait here: state D books it as iowait
+  task.ref.send(type === 'block' ? { type, reading, state: 'D' } : { type, reading });
   context.trace.push({ type, task: task.id, atNs });
 }
 
@@ -97,6 +104,7 @@ export const hostSimMachine = setup({
   types: { context: {} as SimContext, events: {} as SimEvent, input: {} as SimInput },
   actors: { task: taskMachine },
   delays: { quantum: ({ context }) => context.quantumNs },
+  guards: { idle: ({ context }) => context.current === -1 },
   actions: {
     dispatchNext: ({ context }) => {
       const index = context.queue[0];
@@ -113,6 +121,21 @@ export const hostSimMachine = setup({
       sendTask(context, task, 'preempt', switchOutStolen(context, task));
       context.queue.push(context.queue.shift() ?? context.current);
       context.current = -1;
+    },
+    blockCurrent: ({ context }) => {
+      const task = context.tasks[context.current];
+      if (task === undefined) return;
+      sendTask(context, task, 'block', switchOutStolen(context, task));
+      context.queue.shift();
+      context.current = -1;
+    },
+    wakeTask: ({ context, event }) => {
+      if (event.type !== 'wake') return;
+      const index = context.tasks.findIndex((t) => t.id === event.task);
+      const task = context.tasks[index];
+      if (task === undefined || context.queue.includes(index)) return;
+      sendTask(context, task, 'wakeup', task.stolenTotalNs);
+      context.queue.push(index);
     },
     beginSteal: assign({ stealBeganNs: ({ context }) => context.now() }),
     endSteal: assign({
@@ -153,7 +176,14 @@ export const hostSimMachine = setup({
     running: {
       entry: 'dispatchNext',
       after: { quantum: { target: 'running', reenter: true, actions: 'preemptCurrent' } },
-      on: { 'steal.begin': { target: 'stolen', actions: 'beginSteal' }, finish: 'done' },
+      on: {
+        'steal.begin': { target: 'stolen', actions: 'beginSteal' },
+        // the task leaves for I/O; the next one starts a fresh quantum
+        block: { target: 'running', reenter: true, actions: 'blockCurrent' },
+        // a wakeup on an idle vCPU dispatches at once; otherwise the task queues behind the current one
+        wake: [{ guard: 'idle', target: 'running', reenter: true, actions: 'wakeTask' }, { actions: 'wakeTask' }],
+        finish: 'done',
+      },
     },
     // While stolen the task keeps its slice (the guest cannot act); the quantum restarts when the vCPU runs again.
     stolen: {
@@ -171,15 +201,16 @@ export interface EmbedTaskResult {
 }
 
 /**
- * Runs the simulator: tasks share one vCPU round robin, the host steals it in the given windows, and at `endNs`
- * every task exits. Returns what each child actor charged.
- * @param options - tasks, quantum, steal windows `[beginNs, endNs]` and the end
+ * Runs the simulator: tasks share one vCPU round robin, the host steals it in the given windows, the running task
+ * blocks for I/O at the given times, and at `endNs` every task exits. Returns what each child actor charged.
+ * @param options - tasks, quantum, steal windows `[beginNs, endNs]`, I/O `[atNs, waitNs]` (outside steal) and the end
  * @returns each task's state and totals, read from its child actor; the events sent; the ledger they booked into
  */
 export function runEmbedding(options: {
   readonly tasks: readonly TaskId[];
   readonly quantumNs: number;
   readonly steal: readonly (readonly [number, number])[];
+  readonly io?: readonly (readonly [number, number])[];
   readonly endNs: number;
 }): { readonly tasks: EmbedTaskResult[]; readonly trace: readonly TracedEvent[]; readonly ledger: Ledger } {
   const clock = new EventClock();
@@ -187,14 +218,36 @@ export function runEmbedding(options: {
     clock,
     input: { tasks: options.tasks, quantumNs: options.quantumNs, now: () => clock.now() },
   }).start();
+  // the host's and the devices' events, in time order (ties in the order they were planned)
+  const timeline: { readonly atNs: number; readonly seq: number; readonly run: () => void }[] = [];
+  const plan = (atNs: number, run: () => void) => {
+    timeline.push({ atNs, seq: timeline.length, run });
+    timeline.sort((a, b) => a.atNs - b.atNs || a.seq - b.seq);
+  };
+  const guest = (event: SimEvent) => {
+    if (sim.getSnapshot().value === 'stolen')
+      throw new Error(`${event.type} while the vCPU is stolen: the guest cannot act`);
+    sim.send(event);
+  };
   for (const [beginNs, endNs] of options.steal) {
-    clock.advanceTo(beginNs);
-    sim.send({ type: 'steal.begin' });
-    clock.advanceTo(endNs);
-    sim.send({ type: 'steal.end' });
+    plan(beginNs, () => sim.send({ type: 'steal.begin' }));
+    plan(endNs, () => sim.send({ type: 'steal.end' }));
   }
-  clock.advanceTo(options.endNs);
-  sim.send({ type: 'finish' });
+  // at each I/O time the running task (if any) blocks for the given ns, then wakes
+  for (const [atNs, waitNs] of options.io ?? []) {
+    plan(atNs, () => {
+      const { context } = sim.getSnapshot();
+      const id = context.tasks[context.current]?.id;
+      if (id === undefined) return;
+      guest({ type: 'block' });
+      plan(atNs + waitNs, () => guest({ type: 'wake', task: id }));
+    });
+  }
+  plan(options.endNs, () => sim.send({ type: 'finish' }));
+  for (let next = timeline.shift(); next !== undefined; next = timeline.shift()) {
+    clock.advanceTo(next.atNs);
+    next.run();
+  }
   const { context } = sim.getSnapshot();
   const tasks = context.tasks.map((t) => {
     const snapshot = t.ref.getSnapshot();

@@ -41,9 +41,9 @@ export type EmptyReply = OkReply<Record<string, never>>;
 /** One request line: a request, or a batch of them (a JSON array), applied whole or not at all. */
 export type RequestLine = Request | Request[];
 /** One reply line: a reply, or (to a batch) an array of them, one per request in order. */
-export type ReplyLine = AnyReply | AnyReply[];
-/** Any reply. */
-export type AnyReply =
+export type ReplyLine = Reply | Reply[];
+/** Any reply: an error, or the reply of one of the methods. */
+export type Reply =
   | ErrorReply
   | HelloReply
   | ModelOpenReply

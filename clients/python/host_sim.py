@@ -52,6 +52,7 @@ class ModelSim:
     def __init__(self, client, args):
         self.c = client
         self.batch_size = args.batch
+        self.readings = args.readings
         self.quantum_ns = args.quantum_us * US
         self.max_events = args.events
         self.end_ns = args.duration_ms * MS if args.events is None else None
@@ -61,7 +62,7 @@ class ModelSim:
         self.out, self.task_events, self.requests = [], 0, 0
         self.vcpus = [
             {"running": True, "current": None, "queue": collections.deque(), "pending": [], "mark": 0,
-             "quantum": 0, "token": 0, "k": 0}
+             "quantum": 0, "token": 0, "k": 0, "stolen": 0, "stealBegan": 0}
             for _ in range(args.vcpus)
         ]
         self.tasks = {}
@@ -113,7 +114,21 @@ class ModelSim:
                 acc["slices"] += 1
 
     def event(self, task, type, **extra):
-        self.send("task.event", task=task, type=type, vcpu=self.tasks[task]["vcpu"], **extra)
+        t = self.tasks[task]
+        if self.readings:
+            extra["reading"] = self._reading(t, type)
+        self.send("task.event", task=task, type=type, vcpu=t["vcpu"], **extra)
+
+    def _reading(self, t, type):
+        """The reading the host takes itself (feature ``readings``), as the protocol defines the session's own:
+        counter = now (1 GHz), and the task's stolen total grown at a switch-out by its vCPU's steal since dispatch."""
+        vcpu_stolen = self.vcpus[t["vcpu"]]["stolen"]  # no task event happens while the vCPU is stolen
+        if type == "dispatch":
+            t["running"], t["atDispatch"] = True, vcpu_stolen
+        elif type in ("preempt", "block", "exit") and t.get("running"):
+            t["running"] = False
+            t["stolen"] = t.get("stolen", 0) + vcpu_stolen - t["atDispatch"]
+        return {"counter": self.now, "stolenTotalNs": t.get("stolen", 0)}
 
     # ── the guest ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -204,13 +219,14 @@ class ModelSim:
         if v["current"] is not None:
             self._progress(vi)
         v["token"] += 1
-        v["running"] = False
+        v["running"], v["stealBegan"] = False, self.now
         self.send("vcpu.state", vcpu=vi, state="runnable")
         self.at(self.host.window(vi, v["k"])[1], self.steal_end, vi)
 
     def steal_end(self, vi):
         v = self.vcpus[vi]
         v["running"], v["mark"] = True, self.now
+        v["stolen"] += self.now - v["stealBegan"]
         self.send("vcpu.state", vcpu=vi, state="running")
         v["k"] += 1
         self.at(max(self.now, self.host.window(vi, v["k"])[0]), self.steal_begin, vi)
@@ -241,6 +257,7 @@ class ModelSim:
         for vi, v in enumerate(self.vcpus):
             if not v["running"]:
                 v["running"] = True
+                v["stolen"] += self.now - v["stealBegan"]
                 self.send("vcpu.state", vcpu=vi, state="running")
         for tid in sorted(self.tasks):
             if self.tasks[tid].get("live"):
@@ -264,7 +281,7 @@ def model_mode(args, client):
         agree = agree and all(task["charges"][k] == totals[k] for k in ("chargedNs", "stolenNs", "runNs", "slices"))
         tasks.append(row)
     return {
-        "mode": "model", "seed": args.seed, "nowNs": sim.now, "taskEvents": sim.task_events,
+        "mode": "model", "seed": args.seed, "readings": args.readings, "nowNs": sim.now, "taskEvents": sim.task_events,
         "requests": sim.requests, "batch": args.batch, "elapsedS": elapsed,
         "taskEventsPerSecond": sim.task_events / elapsed if elapsed > 0 else None,
         "chargesMatchLedger": agree, "tasks": tasks, "vcpus": ledger["vcpus"],
@@ -298,10 +315,10 @@ def step_mode(args, client):
     while now < end_ns:
         until = min(end_ns, toggles[0][0])
         if until > now:
-            # two early returns in a row without progress: step on without them (a guard, not expected)
+            # two early returns in a row with neither time nor events: step on without them (a guard, not expected)
             r = client.step(now, until, early_return=stuck < 2)
             steps += 1
-            stuck = stuck + 1 if r["reached"] == now else 0
+            stuck = stuck + 1 if r["reached"] == now and not r["events"] else 0
             now = r["reached"]
             for e in r["events"]:
                 if e["type"] == "switch":
@@ -360,6 +377,7 @@ def main(argv=None):
     p.add_argument("--duration-ms", type=int, default=200)
     p.add_argument("--events", type=int, default=None, help="model mode: run until N task events were sent")
     p.add_argument("--batch", type=int, default=1, help="model mode: requests per line (1: unbatched)")
+    p.add_argument("--readings", action="store_true", help="model mode: send the readings the host takes itself")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--log", help="write every request line sent to this file")
     p.add_argument("--replies", help="write every reply line received to this file")
@@ -382,6 +400,9 @@ def main(argv=None):
     else:
         for t in result["tasks"]:
             print(f"{t['name']:>12} (task {t['task']}): charged {t.get('chargedNs')} ns, stolen {t.get('stolenNs')} ns")
+        if result["mode"] == "step":
+            print(f"{result['steps']} steps, {result['earlyReturns']} early returns, "
+                  f"{result['skippedSteal']} steal windows skipped on an idle vCPU")
         rate = result.get("taskEventsPerSecond")
         if rate:
             print(f"{result['taskEvents']} task events in {result['elapsedS']:.3f} s: {rate:,.0f}/s")

@@ -49,7 +49,8 @@ ${EXIT_STATUS}`;
 const logTo =
   (quiet: boolean) =>
   (line: string): void => {
-    if (!quiet) process.stderr.write(`schedacct serve: ${line}\n`);
+    // the session's own lines already say who speaks
+    if (!quiet) process.stderr.write(line.startsWith('schedacct') ? `${line}\n` : `schedacct serve: ${line}\n`);
   };
 
 /**

@@ -46,6 +46,8 @@ interface Checked {
 }
 
 const SWITCH_OUTS: readonly string[] = ['preempt', 'block', 'exit'];
+// (one frozen empty list for every reply without charges or anomalies)
+const NONE: readonly never[] = Object.freeze([]);
 
 function readingOf(value: unknown, features: ModelFeatures): GivenReading | undefined {
   if (value === undefined) return undefined;
@@ -83,9 +85,10 @@ function check(p: ModelParts, params: Readonly<Record<string, unknown>>, feature
   if (params.state !== undefined && type !== 'block') throw fieldError('state', 'absent but for block', params.state);
   if (params.toVcpu !== undefined && type !== 'migrate')
     throw fieldError('toVcpu', 'absent but for migrate', params.toVcpu);
-  const state = params.state === undefined ? 'S' : params.state;
-  if (typeof state !== 'string' || !/^[A-Za-z+]{1,8}$/.test(state))
-    throw fieldError('state', "a kernel state letter such as 'S' or 'D'", state);
+  const given = params.state;
+  if (given !== undefined && (typeof given !== 'string' || !/^[A-Za-z+]{1,8}$/.test(given)))
+    throw fieldError('state', "a kernel state letter such as 'S' or 'D'", given);
+  const state = typeof given === 'string' ? given : 'S';
   const to = type === 'migrate' ? vcpuOf(p, params.toVcpu, 'toVcpu') : undefined;
   const reading = readingOf(params.reading, features);
   const entry = p.live.get(task);
@@ -211,13 +214,14 @@ export function taskEvent(
     atNs: nowNs,
     ...(c.reading?.consistent === false ? { consistent: false } : {}),
   };
-  p.ledger.pending = [];
+  const pending = p.ledger.pending;
+  pending.length = 0;
   entry.run.send(eventOf(c, reading));
-  const recorded = p.ledger.pending.map(wireAnomaly);
-  p.ledger.pending = [];
+  const recorded = pending.length === 0 ? NONE : pending.map(wireAnomaly);
+  pending.length = 0;
   const state = wireState(entry.run.path);
-  let charges: Charge[] = [];
-  let anomalies: WireAnomaly[] = recorded;
+  let charges: readonly Charge[] = NONE;
+  let anomalies: readonly WireAnomaly[] = recorded;
   if (c.running && SWITCH_OUTS.includes(c.type)) {
     const [first, ...rest] = recorded;
     charges = [

@@ -17,7 +17,9 @@ export class ProtocolLedger extends Ledger {
   #details: Anomaly[] = [];
   #counts: Map<AnomalyKind, number> = new Map();
   /** Anomalies recorded since the session last took them (every one, however many were kept in detail). */
-  pending: Anomaly[] = [];
+  readonly pending: Anomaly[] = [];
+  // The kinds recorded since the last mark (a transaction's start), for its rollback.
+  readonly #since: AnomalyKind[] = [];
 
   /** A ledger that keeps no details of its own: this class keeps them. */
   constructor() {
@@ -33,6 +35,20 @@ export class ProtocolLedger extends Ledger {
     this.#counts.set(anomaly.kind, (this.#counts.get(anomaly.kind) ?? 0) + 1);
     if (this.#details.length < DEFAULT_ANOMALY_DETAILS) this.#details.push(anomaly);
     this.pending.push(anomaly);
+    this.#since.push(anomaly.kind);
+  }
+
+  /** Marks a transaction's start: {@link ProtocolLedger.countsAtMark} gives the counts as they are now. */
+  mark(): void {
+    this.#since.length = 0;
+    this.pending.length = 0;
+  }
+
+  /** @returns the counts per kind as they were at the last {@link ProtocolLedger.mark} */
+  countsAtMark(): Record<AnomalyKind, number> {
+    const counts = this.anomalyCounts();
+    for (const kind of this.#since) counts[kind]--;
+    return counts;
   }
 
   /**

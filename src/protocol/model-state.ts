@@ -11,6 +11,7 @@ import { EMULATED_LAYOUT, memoryViews, type EmulatedMemory } from '../host/emula
 import { compileVcpuMachine, type VcpuBucket, type VcpuContext } from '../host/vcpu.js';
 import { ProtocolError } from './errors.js';
 import { ProtocolLedger } from './model-ledger.js';
+import type { TaskContext } from '../machines/task.js';
 import { decodeContext, encodeContext, resumeRun, type TaskRun } from './model-task.js';
 import { ModelVcpu } from './model-vcpu.js';
 import type { ModelOpenResult } from './types.js';
@@ -70,22 +71,61 @@ export function isLive(slot: TaskEntry | FinishedEntry): slot is TaskEntry {
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
+/** A live task's figures, as a snapshot holds them. */
+export interface TaskFigures {
+  /** The task. */
+  readonly task: TaskId;
+  /** Its machine's state path. */
+  readonly path: readonly string[];
+  /** Its machine's context. */
+  readonly context: TaskContext;
+  /** Its account's figures. */
+  readonly record: AccountRecord;
+  /** See {@link TaskEntry.vcpu}. */
+  readonly vcpu: number;
+  /** See {@link TaskEntry.stolenTotalNs}. */
+  readonly stolenTotalNs: number;
+  /** See {@link TaskEntry.dispatchReadNs}. */
+  readonly dispatchReadNs: number;
+  /** See {@link TaskEntry.sliceStartNs}. */
+  readonly sliceStartNs: number;
+}
+
 /**
- * A live task in plain JSON (its machine's state and context, its account's figures, the session's marks).
- * @param entry - the task
+ * A live task's figures in plain JSON.
+ * @param f - the figures
  * @returns the JSON
  */
-export function encodeTask(entry: TaskEntry): Record<string, unknown> {
-  const context = entry.run.context;
+export function encodeFigures(f: TaskFigures): Record<string, unknown> {
   return {
-    task: entry.task,
+    task: f.task,
+    record: f.record,
+    state: f.path.join('.'),
+    context: encodeContext(f.context),
+    vcpu: f.vcpu,
+    stolenTotalNs: f.stolenTotalNs,
+    dispatchReadNs: f.dispatchReadNs,
+    sliceStartNs: f.sliceStartNs,
+  };
+}
+
+/**
+ * A live task's figures now (copies: the task may change afterwards).
+ * @param entry - the task
+ * @returns its figures
+ */
+export function taskFigures(entry: TaskEntry): TaskFigures {
+  const { task, run, vcpu, stolenTotalNs, dispatchReadNs, sliceStartNs } = entry;
+  const context = { ...run.context };
+  return {
+    task,
+    path: run.path,
+    context,
     record: context.account.toRecord(),
-    state: entry.run.path.join('.'),
-    context: encodeContext(context),
-    vcpu: entry.vcpu,
-    stolenTotalNs: entry.stolenTotalNs,
-    dispatchReadNs: entry.dispatchReadNs,
-    sliceStartNs: entry.sliceStartNs,
+    vcpu,
+    stolenTotalNs,
+    dispatchReadNs,
+    sliceStartNs,
   };
 }
 
@@ -141,7 +181,7 @@ export function encodeParts(
  * @returns the JSON
  */
 export function encodeSlot(slot: TaskEntry | FinishedEntry): Record<string, unknown> {
-  if (isLive(slot)) return encodeTask(slot);
+  if (isLive(slot)) return encodeFigures(taskFigures(slot));
   return { task: slot.task, record: slot.record, migrations: slot.migrations, state: 'exited' };
 }
 

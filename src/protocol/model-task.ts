@@ -133,7 +133,7 @@ export function checkHandled(path: readonly string[], type: TaskEventType): void
  * @returns e.g. `blocked.sleep`
  */
 export function wireState(path: readonly string[]): WireTaskState {
-  return path.join('.') as WireTaskState;
+  return (path.length === 1 ? path[0] : path.join('.')) as WireTaskState;
 }
 
 // The context's own fields as JSON (its ledger and account are the session's, kept elsewhere); bigints tagged.

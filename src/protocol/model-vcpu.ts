@@ -50,6 +50,8 @@ export class ModelVcpu {
   readonly #abi: number;
   /** What `vcpu.steal` set beyond the machine's own total (published = machine total + this). */
   offsetNs: bigint;
+  // What the guest reads, read through the ABI after each write (only the host's writes change the memory).
+  #readNs: number;
   /** The task running on it (a cache of the tasks' states), or undefined. */
   running: string | number | undefined;
 
@@ -73,6 +75,7 @@ export class ModelVcpu {
     this.#reader = emulatedStolen(memory, abi);
     this.#abi = ABIS.indexOf(abi);
     this.offsetNs = offsetNs;
+    this.#readNs = this.#readThroughAbi();
   }
 
   /**
@@ -109,6 +112,10 @@ export class ModelVcpu {
    * @returns ns, at most 2^53 − 1
    */
   readStolenNs(): number {
+    return this.#readNs;
+  }
+
+  #readThroughAbi(): number {
     const read = this.#reader.readStolen();
     return read > BigInt(MAX_SAFE_WHOLE) ? MAX_SAFE_WHOLE : Number(read);
   }
@@ -128,5 +135,6 @@ export class ModelVcpu {
   publish(): void {
     const c = this.#machine.context;
     hostWriteStolen(this.memory.i32, this.memory.u64, this.#abi, this.publishedNs, false, BigInt(c.nowNs));
+    this.#readNs = this.#readThroughAbi();
   }
 }

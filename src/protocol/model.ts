@@ -14,19 +14,28 @@ import { joinPath, ProtocolError } from './errors.js';
 import { ProtocolLedger } from './model-ledger.js';
 import { taskEvent, type ModelFeatures } from './model-events.js';
 import { anomaliesResult, ledgerResult, vcpuState, vcpuSteal } from './model-queries.js';
-import { decodeParts, encodeParts, encodeSlot, encodeVcpu, type ModelParts, type TaskEntry } from './model-state.js';
+import {
+  decodeParts,
+  encodeFigures,
+  encodeParts,
+  encodeSlot,
+  encodeVcpu,
+  taskFigures,
+  type ModelParts,
+  type TaskEntry,
+  type TaskFigures,
+} from './model-state.js';
 import { ModelVcpu } from './model-vcpu.js';
 import type { Method, ModelOpenResult, SessionMode } from './types.js';
 
 export type { ModelFeatures } from './model-events.js';
 
-/** What a rollback needs: the sizes before, and each touched account's and vCPU's JSON before its first touch. */
+/** What a rollback needs: the sizes before, and each touched task's and vCPU's state before its first touch. */
 interface Journal {
   readonly accounts: number;
   readonly details: number;
-  readonly counts: ReturnType<ProtocolLedger['anomalyCounts']>;
-  readonly tasks: Map<number, unknown>;
-  readonly vcpus: Map<number, unknown>;
+  tasks: Map<number, TaskFigures> | undefined;
+  vcpus: Map<number, unknown> | undefined;
 }
 
 /**
@@ -144,12 +153,12 @@ export class ModelMode implements SessionMode {
   /** Starts a transaction: from now on the first touch of each account or vCPU keeps its state before. */
   begin(): void {
     const ledger = this.#parts.ledger;
+    ledger.mark();
     this.#journal = {
       accounts: this.#parts.accounts.length,
       details: ledger.anomalies().length,
-      counts: ledger.anomalyCounts(),
-      tasks: new Map(),
-      vcpus: new Map(),
+      tasks: undefined,
+      vcpus: undefined,
     };
   }
 
@@ -164,21 +173,28 @@ export class ModelMode implements SessionMode {
     this.#journal = undefined;
     if (j === undefined) return;
     const p = this.#parts;
-    const accounts = p.accounts.slice(0, j.accounts).map((slot, seq) => j.tasks.get(seq) ?? encodeSlot(slot));
-    const vcpus = p.vcpus.map((v, i) => j.vcpus.get(i) ?? encodeVcpu(v));
+    const accounts = p.accounts.slice(0, j.accounts).map((slot, seq) => {
+      const before = j.tasks?.get(seq);
+      return before === undefined ? encodeSlot(slot) : encodeFigures(before);
+    });
+    const vcpus = p.vcpus.map((v, i) => j.vcpus?.get(i) ?? encodeVcpu(v));
     const details = p.ledger.anomalies().slice(0, j.details);
-    const state = encodeParts(p, accounts, vcpus, { details, counts: j.counts });
+    const state = encodeParts(p, accounts, vcpus, { details, counts: p.ledger.countsAtMark() });
     this.#parts = decodeParts(state, p.config, this.#features.engine, 'rollback');
   }
 
   // Before a live task changes: keep its state (once per transaction).
   readonly #touch = (entry: TaskEntry): void => {
     const j = this.#journal;
-    if (j !== undefined && entry.seq < j.accounts && !j.tasks.has(entry.seq)) j.tasks.set(entry.seq, encodeSlot(entry));
+    if (j === undefined || entry.seq >= j.accounts) return;
+    const tasks = (j.tasks ??= new Map());
+    if (!tasks.has(entry.seq)) tasks.set(entry.seq, taskFigures(entry));
   };
 
   readonly #touchVcpu = (v: ModelVcpu): void => {
     const j = this.#journal;
-    if (j !== undefined && !j.vcpus.has(v.index)) j.vcpus.set(v.index, encodeVcpu(v));
+    if (j === undefined) return;
+    const vcpus = (j.vcpus ??= new Map());
+    if (!vcpus.has(v.index)) vcpus.set(v.index, encodeVcpu(v));
   };
 }

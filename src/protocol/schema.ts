@@ -8,7 +8,8 @@ import { PROTOCOL_SCHEMA_JSON } from './schema-data.js';
 
 /**
  * The JSON Schema of every protocol message: `$defs` holds one entry per request and reply type (`TaskEventRequest`,
- * `TaskEventReply`, …), `RequestLine` and `ReplyLine` a whole line in and out. A fresh copy each call.
+ * `TaskEventReply`, …), `Request` and `Reply` any one message, `RequestLine` and `ReplyLine` a whole line in and out
+ * (a message, or a batch's array). A fresh copy each call.
  * @returns the schema, as plain JSON
  * @example
  * ```ts

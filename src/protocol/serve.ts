@@ -137,7 +137,7 @@ export async function serveStdio(options: ServeStdioOptions): Promise<ServeOutco
     if (ended || next.done === true) break;
   }
   const end: ServeEnd = writer.closed ? 'closed' : session.closed ? 'bye' : 'eof';
-  options.log?.(`session ended (${end}) after ${lines} lines`);
+  options.log?.(`session ended (${end}) after ${lines} line${lines === 1 ? '' : 's'}`);
   return { end, lines };
 }
 

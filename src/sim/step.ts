@@ -196,7 +196,9 @@ export class SimStepper {
   advance(untilNs: number, earlyReturn: boolean, maxEvents: number): Advanced {
     if (!(untilNs >= this.reachedNs))
       throw new SchedacctError('invalid-argument', `advance to ${String(untilNs)} ns: before the time reached`);
-    this.#changed.length = 0;
+    // (a host event since the last advance may have switched tasks already: those events come first, and with
+    // earlyReturn they are the early return, at the time reached)
+    if (!earlyReturn) this.#changed.length = 0;
     const budget = { left: maxEvents, spent: false };
     const stop = (): boolean => {
       if (earlyReturn && this.#changed.length > 0) return true;
@@ -204,13 +206,14 @@ export class SimStepper {
       budget.spent = --budget.left <= 0;
       return budget.spent;
     };
-    const reachedNs = this.#engine.advance(untilNs, stop);
+    const reachedNs = this.#changed.length > 0 ? this.#reachedNs : this.#engine.advance(untilNs, stop);
     this.#reachedNs = reachedNs;
     const vcpus = [...this.#changed].sort((a, b) => a - b);
     const idle = vcpus.some((v) => (this.#engine.cpus[v]?.curr ?? -1) < 0);
     const reason = vcpus.length > 0 ? (idle ? 'vcpu-idle' : 'vcpu-busy') : budget.spent ? 'event-limit' : 'until';
-    // what the guest did at a host event since the last step (a vCPU running again switches) comes first
-    return { reachedNs, events: this.#events.splice(0), reason, vcpus };
+    const events = this.#events.splice(0);
+    this.#changed.length = 0;
+    return { reachedNs, events, reason, vcpus };
   }
 
   #reachedNs = 0;
@@ -258,7 +261,8 @@ export class SimStepper {
   }
 
   /**
-   * Sends a host event to a vCPU at host ns `atNs`: no guest event may be due before it (advance first).
+   * Sends a host event to a vCPU at host ns `atNs`: no guest event may be due before it (advance first). A vCPU that
+   * runs again does what it deferred now: the tasks it switches come with the next {@link SimStepper.advance}.
    * @param vcpu - the vCPU
    * @param type - the vCPU machine's event
    * @param atNs - host ns, ≥ the time reached, ≤ the next guest event

@@ -30,6 +30,8 @@ interface SimResult {
   mode: string;
   chargesMatchLedger: boolean | null;
   taskEvents?: number;
+  earlyReturns?: number;
+  skippedSteal?: number;
   tasks: SimTask[];
 }
 
@@ -118,52 +120,83 @@ function libraryDirect(lines: readonly string[]): Ledger {
   return ledger;
 }
 
-describe.skipIf(!hasPython)(`python client (${hasPython ? python.stdout.trim() : 'python3 missing'})`, () => {
-  for (const [label, args] of [
-    ['unbatched', ['--seed', '1']],
-    ['batched', ['--seed', '7', '--vcpus', '3', '--hogs', '3', '--sleepers', '4', '--batch', '50']],
-  ] as const) {
-    it(`model mode (${label}): totals equal the in-process session and the library, to the ns`, () => {
-      const { result, lines, replies } = hostSim(`model-${label}`, ['--mode', 'model', ...args]);
+describe.skipIf(!hasPython)(
+  `python client (${hasPython ? python.stdout.trim() : 'python3 missing'})`,
+  { timeout: 120_000 },
+  () => {
+    for (const [label, args] of [
+      ['unbatched', ['--seed', '1']],
+      ['batched', ['--seed', '7', '--vcpus', '3', '--hogs', '3', '--sleepers', '4', '--batch', '50']],
+    ] as const) {
+      it(`model mode (${label}): totals equal the in-process session and the library, to the ns`, () => {
+        const { result, lines, replies } = hostSim(`model-${label}`, ['--mode', 'model', ...args]);
+        expect(result.chargesMatchLedger).toBe(true);
+        expect(result.tasks.length).toBeGreaterThan(3);
+        // the run had steal to split, and every task ran
+        expect(result.tasks.every((t) => t.runNs > 0 && t.stolenNs > 0 && t.chargedNs + t.stolenNs === t.runNs)).toBe(
+          true,
+        );
+        // (a) the same lines in process: the same replies, byte for byte, and so the same ledger
+        const session = inProcess(lines);
+        expect(session.replies).toEqual(replies);
+        // (b) the library driven directly, readings computed here
+        const ledger = libraryDirect(lines);
+        for (const t of result.tasks) {
+          const own = { chargedNs: t.chargedNs, stolenNs: t.stolenNs, runNs: t.runNs, slices: t.slices };
+          expect(t.fromCharges).toEqual(own);
+          const wire = session.tasks.get(t.task);
+          expect(wire).toMatchObject({ chargedNs: String(t.chargedNs), stolenNs: String(t.stolenNs) });
+          expect(ledger.get(t.task)).toMatchObject(own);
+        }
+      });
+    }
+
+    it('model mode with readings the host takes (feature readings) books the same totals, to the ns', () => {
+      const own = hostSim('model-own', ['--mode', 'model', '--seed', '5']);
+      const taken = hostSim('model-readings', ['--mode', 'model', '--seed', '5', '--readings']);
+      expect(taken.lines.filter((l) => l.includes('"reading":{"counter"')).length).toBeGreaterThan(100);
+      expect(own.lines.some((l) => l.includes('"reading"'))).toBe(false);
+      expect(taken.result.chargesMatchLedger).toBe(true);
+      expect(taken.result.tasks).toEqual(own.result.tasks);
+      // and the library, given the requests without their readings, agrees
+      const ledger = libraryDirect(taken.lines);
+      for (const t of taken.result.tasks)
+        expect(ledger.get(t.task)).toMatchObject({ chargedNs: t.chargedNs, stolenNs: t.stolenNs });
+    });
+
+    it('step mode: the host supplies steal between steps; an in-process session fed the same lines agrees', () => {
+      const { result, lines, replies } = hostSim('step', ['--mode', 'step', '--seed', '3', '--duration-ms', '100']);
+      expect(result.mode).toBe('step');
+      // the charges the step replies carried add up to the ledger: no slice closed without being reported
       expect(result.chargesMatchLedger).toBe(true);
-      expect(result.tasks.length).toBeGreaterThan(3);
-      // the run had steal to split, and every task ran
-      expect(result.tasks.every((t) => t.runNs > 0 && t.stolenNs > 0 && t.chargedNs + t.stolenNs === t.runNs)).toBe(
-        true,
-      );
-      // (a) the same lines in process: the same replies, byte for byte, and so the same ledger
+      expect(result.tasks.length).toBe(4);
+      // the host's steal reached the guest: some task had steal subtracted, and every task ran
+      expect(result.tasks.some((t) => t.stolenNs > 0)).toBe(true);
+      expect(result.tasks.every((t) => t.runNs > 0 && t.chargedNs + t.stolenNs === t.runNs)).toBe(true);
+      expect(lines.some((l) => l.includes('"vcpu.state"'))).toBe(true);
       const session = inProcess(lines);
       expect(session.replies).toEqual(replies);
-      // (b) the library driven directly, readings computed here
-      const ledger = libraryDirect(lines);
       for (const t of result.tasks) {
-        const own = { chargedNs: t.chargedNs, stolenNs: t.stolenNs, runNs: t.runNs, slices: t.slices };
-        expect(t.fromCharges).toEqual(own);
-        const wire = session.tasks.get(t.task);
-        expect(wire).toMatchObject({ chargedNs: String(t.chargedNs), stolenNs: String(t.stolenNs) });
-        expect(ledger.get(t.task)).toMatchObject(own);
+        expect(session.tasks.get(t.task)).toMatchObject({
+          chargedNs: String(t.chargedNs),
+          stolenNs: String(t.stolenNs),
+        });
       }
     });
-  }
 
-  it('step mode: the host supplies steal between steps; an in-process session fed the same lines agrees', () => {
-    const { result, lines, replies } = hostSim('step', ['--mode', 'step', '--seed', '3', '--duration-ms', '100']);
-    expect(result.mode).toBe('step');
-    expect(result.chargesMatchLedger).toBe(true);
-    expect(result.tasks.length).toBe(4);
-    // the host's steal reached the guest: some task had steal subtracted, and every task ran
-    expect(result.tasks.some((t) => t.stolenNs > 0)).toBe(true);
-    expect(result.tasks.every((t) => t.runNs > 0 && t.chargedNs + t.stolenNs === t.runNs)).toBe(true);
-    expect(lines.some((l) => l.includes('"vcpu.state"'))).toBe(true);
-    const session = inProcess(lines);
-    expect(session.replies).toEqual(replies);
-    for (const t of result.tasks) {
-      expect(session.tasks.get(t.task)).toMatchObject({ chargedNs: String(t.chargedNs), stolenNs: String(t.stolenNs) });
-    }
-  });
+    it('step mode: the host reacts to early returns, skipping steal on a vCPU the guest left idle', () => {
+      const args = ['--mode', 'step', '--seed', '3', '--vcpus', '2', '--hogs', '1', '--sleepers', '2'];
+      const { result, lines, replies } = hostSim('step-idle', [...args, '--duration-ms', '100']);
+      expect(result.chargesMatchLedger).toBe(true);
+      expect(result.earlyReturns).toBeGreaterThan(0);
+      expect(result.skippedSteal).toBeGreaterThan(0);
+      // not every window was skipped: the sleepers still had steal subtracted
+      expect(result.tasks.some((t) => t.stolenNs > 0)).toBe(true);
+      expect(inProcess(lines).replies).toEqual(replies);
+    });
 
-  it('snapshot_get / snapshot_set: a branch rolled back gives the same charges again', () => {
-    const script = `
+    it('snapshot_get / snapshot_set: a branch rolled back gives the same charges again', () => {
+      const script = `
 import sys; sys.path.insert(0, 'clients/python')
 from schedacct_client import Client
 with Client() as c:
@@ -181,33 +214,33 @@ with Client() as c:
     c.snapshot_set(1000, snap)
     print(a, b, branch(3000), c.ledger(10000)["tasks"][0]["slices"])
 `;
-    const run = spawnSync('python3', ['-c', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).toBe('');
-    // 10 µs slices less 1 µs and 4 µs stolen; after the second roll back only the last branch's one slice is booked
-    expect(run.stdout.trim()).toBe('9000 6000 9000 1');
-  });
-
-  it('replays every conformance transcript through serve --stdio, reply lines byte for byte', () => {
-    const count = readdirSync(join(root, 'conformance')).filter((f) => f.endsWith('.in.jsonl')).length;
-    const run = spawnSync('python3', ['clients/python/schedacct_client.py', '--conformance', 'conformance'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 120_000,
+      const run = spawnSync('python3', ['-c', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      // 10 µs slices less 1 µs and 4 µs stolen; after the second roll back only the last branch's one slice is booked
+      expect(run.stdout.trim()).toBe('9000 6000 9000 1');
     });
-    expect(run.stdout.trim()).toBe(`conformance: ${String(count)} transcripts passed, 0 failed`);
-    expect(run.status).toBe(0);
-    expect(count).toBeGreaterThan(0);
-  });
 
-  it('a fixed-size run (--events N --batch K) sends about N task events', () => {
-    const { result } = hostSim('fixed', ['--mode', 'model', '--events', '2000', '--batch', '100']);
-    expect(result.taskEvents).toBeGreaterThanOrEqual(2000);
-    expect(result.taskEvents).toBeLessThan(2000 + 10);
-    expect(result.chargesMatchLedger).toBe(true);
-  });
+    it('replays every conformance transcript through serve --stdio, reply lines byte for byte', () => {
+      const count = readdirSync(join(root, 'conformance')).filter((f) => f.endsWith('.in.jsonl')).length;
+      const run = spawnSync('python3', ['clients/python/schedacct_client.py', '--conformance', 'conformance'], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(run.stdout.trim()).toBe(`conformance: ${String(count)} transcripts passed, 0 failed`);
+      expect(run.status).toBe(0);
+      expect(count).toBeGreaterThan(0);
+    });
 
-  it('an error reply raises ProtocolError with its code and path, and the session goes on', () => {
-    const script = `
+    it('a fixed-size run (--events N --batch K) sends about N task events', () => {
+      const { result } = hostSim('fixed', ['--mode', 'model', '--events', '2000', '--batch', '100']);
+      expect(result.taskEvents).toBeGreaterThanOrEqual(2000);
+      expect(result.taskEvents).toBeLessThan(2000 + 10);
+      expect(result.chargesMatchLedger).toBe(true);
+    });
+
+    it('an error reply raises ProtocolError with its code and path, and the session goes on', () => {
+      const script = `
 import sys; sys.path.insert(0, 'clients/python')
 from schedacct_client import Client, ProtocolError
 with Client() as c:
@@ -232,16 +265,17 @@ with Client() as c:
     out.append("%s %d %d" % (type(charge["chargedNs"]).__name__, charge["runNs"], charge["chargedNs"]))
     print("\\n".join(out))
 `;
-    const run = spawnSync('python3', ['-c', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).toBe('');
-    expect(run.stdout.trim().split('\n')).toEqual([
-      'impossible-event params.type',
-      'unknown-task params.task',
-      'unknown-method method',
-      'invalid-params params.vcpu',
-      'impossible-event [1].params.type',
-      // the batch was refused whole: the task still runs from 0, its one slice 8 ns long
-      'int 8 8',
-    ]);
-  });
-});
+      const run = spawnSync('python3', ['-c', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      expect(run.stdout.trim().split('\n')).toEqual([
+        'impossible-event params.type',
+        'unknown-task params.task',
+        'unknown-method method',
+        'invalid-params params.vcpu',
+        'impossible-event [1].params.type',
+        // the batch was refused whole: the task still runs from 0, its one slice 8 ns long
+        'int 8 8',
+      ]);
+    });
+  },
+);

@@ -55,7 +55,14 @@ describe('the protocol schema', () => {
       (def?.properties as Record<string, JsonSchema | undefined> | undefined)?.method?.const;
     const requests = Object.keys(defs).filter((n) => n.endsWith('Request') && !['Request', 'RequestBase'].includes(n));
     expect(requests.map((n) => methodOf(defs[n])).sort()).toEqual([...METHODS].sort());
-    for (const name of [...new Set(Object.values(REPLY_OF)), 'ErrorReply', 'RequestLine', 'ReplyLine'])
+    for (const name of [
+      ...new Set(Object.values(REPLY_OF)),
+      'ErrorReply',
+      'Request',
+      'Reply',
+      'RequestLine',
+      'ReplyLine',
+    ])
       expect(defs[name], name).toBeDefined();
     expect(defs.U64?.pattern).toBe('^(0|[1-9][0-9]{0,19})$');
   });

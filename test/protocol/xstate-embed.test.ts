@@ -26,7 +26,9 @@ function viaSession(
     at(begin, 2, 'vcpu.state', { vcpu: 0, state: 'runnable' });
     at(end, 0, 'vcpu.state', { vcpu: 0, state: 'running' });
   }
-  for (const e of trace) at(e.atNs, 1, 'task.event', { task: e.task, type: e.type, vcpu: 0 });
+  for (const e of trace) {
+    at(e.atNs, 1, 'task.event', { task: e.task, type: e.type, vcpu: 0, ...(e.type === 'block' ? { state: 'D' } : {}) });
+  }
   items.sort((a, b) => a.atNs - b.atNs || a.rank - b.rank);
   const session = createSession();
   const ok = (message: unknown) => {
@@ -57,7 +59,7 @@ const comparable = (t: {
   preemptNs: Number(t.preemptNs),
 });
 
-describe('xstate embedding', () => {
+describe('xstate embedding', { timeout: 60_000 }, () => {
   it('charges two round-robin tasks as computed by hand', () => {
     // quantum 4 ms, steal 5–6 ms, end 15 ms: task 1 runs 0–4 and 10–14; task 2 runs 4–10 (1 ms stolen, its quantum
     // restarting when the vCPU runs again at 6) and 14–15.
@@ -82,6 +84,37 @@ describe('xstate embedding', () => {
     const session = viaSession([1, 2], trace, steal);
     for (const t of tasks) expect(comparable(session.get(t.task) ?? t.totals)).toEqual(comparable(t.totals));
     expect(session.get(2)).toMatchObject({ chargedNs: String(6 * MS), stolenNs: String(MS), state: 'exited' });
+  });
+
+  it('a task that blocks for I/O leaves the vCPU, wakes, and queues behind the one running', () => {
+    // quantum 4 ms, no steal; at 2 ms task 1 blocks for 3 ms: 2 runs 2–6 (a fresh quantum), 1 (awake at 5) runs
+    // 6–10, 2 runs 10–12, then both exit.
+    const { tasks, trace } = runEmbedding({
+      tasks: [1, 2],
+      quantumNs: 4 * MS,
+      steal: [],
+      io: [[2 * MS, 3 * MS]],
+      endNs: 12 * MS,
+    });
+    expect(trace.map((e) => `${e.type} ${String(e.task)} @${String(e.atNs / MS)}`)).toEqual([
+      'dispatch 1 @0',
+      'block 1 @2',
+      'dispatch 2 @2',
+      'wakeup 1 @5',
+      'preempt 2 @6',
+      'dispatch 1 @6',
+      'preempt 1 @10',
+      'dispatch 2 @10',
+      'exit 1 @12',
+      'exit 2 @12',
+    ]);
+    const [one, two] = tasks;
+    // perf's wait time: off the CPU from the block (2) to running again (6), filed as iowait; delay from the wakeup
+    expect(one?.totals).toMatchObject({ runNs: 6 * MS, chargedNs: 6 * MS, slices: 2, iowaitNs: 4 * MS, delayNs: MS });
+    expect(two?.totals).toMatchObject({ runNs: 6 * MS, chargedNs: 6 * MS, slices: 2, preemptNs: 4 * MS });
+    const session = viaSession([1, 2], trace, []);
+    for (const t of tasks) expect(comparable(session.get(t.task) ?? t.totals)).toEqual(comparable(t.totals));
+    expect(session.get(1)).toMatchObject({ iowaitNs: String(4 * MS), sleepNs: '0' });
   });
 
   it('a lone task is never preempted: one slice, charged all but the steal', () => {
