@@ -1,7 +1,7 @@
 /**
  * Step mode: schedacct simulates the guest (a scenario, as `schedacct simulate` takes it) while the host drives the
  * vCPUs (`vcpu.state`) and the time (`step {until}`, FMI's `doStep` with early return). Guest time 0 is `step.open`'s
- * `now`. The state is a replay log, `{scenario, openNs, log}` of every request that changed it: the engine is
+ * `now`. The state is a replay log, `{scenario, openNs, log, events}` of every request that changed it: the engine is
  * deterministic, so replaying the log rebuilds it exactly (snapshots, and the rollback of a failed batch). A request
  * is checked whole before anything changes. Runtime-neutral.
  * @module
@@ -138,6 +138,11 @@ class StepMode implements SessionMode {
     }
   }
 
+  /** Guest scheduling events run so far. */
+  get events(): number {
+    return this.#run.events;
+  }
+
   #next(): U64 | null {
     const next = this.#run.nextEventNs;
     return next === Infinity ? null : u64Of(this.#openNs + next);
@@ -243,7 +248,8 @@ class StepMode implements SessionMode {
   }
 
   save(): unknown {
-    return { scenario: this.#scenario, openNs: u64Of(this.#openNs), log: this.#log.map((e) => [...e]) };
+    const log = this.#log.map((e) => [...e]);
+    return { scenario: this.#scenario, openNs: u64Of(this.#openNs), log, events: u64Of(this.#run.events) };
   }
 
   /** Starts a transaction (the session's): what {@link StepMode.rollback} goes back to. */
@@ -265,9 +271,11 @@ class StepMode implements SessionMode {
   /**
    * Rebuilds the run from its start and applies `log` to it.
    * @param log - the entries, checked
-   * @throws {@link ProtocolError} `invalid-params` for an entry its handler refuses (path `log[i]…`)
+   * @param maxEvents - the guest events the log must replay to, at most (a saved state's: no forged log runs longer)
+   * @throws {@link ProtocolError} `invalid-params` for an entry its handler refuses (path `log[i]…`), or a log that
+   *   runs past `maxEvents`
    */
-  replay(log: readonly LogEntry[]): void {
+  replay(log: readonly LogEntry[], maxEvents = Infinity): void {
     this.#run = this.#start();
     this.#log = [];
     let lastNs = this.#openNs;
@@ -281,6 +289,7 @@ class StepMode implements SessionMode {
         if (!(e instanceof ProtocolError)) throw e;
         throw refuse(`${method}: ${e.message}`, joinPath(`${at}[1]`, e.path));
       }
+      if (this.#run.events > maxEvents) throw refuse(`the log runs past the ${maxEvents} events saved`, at);
     });
     this.#mark = this.#log.length;
   }
@@ -320,7 +329,7 @@ function logOf(value: unknown): LogEntry[] {
 
 /**
  * Restores step mode from what its `save()` gave (`snapshot.set`): the scenario resolved again, the log replayed.
- * @param state - the saved state: `{scenario, openNs, log}`
+ * @param state - the saved state: `{scenario, openNs, log, events}` (`events`: the guest events run, a check)
  * @param options - how task machines run
  * @param options.engine - the compiled stepper or XState
  * @returns the mode, exactly as it was saved
@@ -328,9 +337,10 @@ function logOf(value: unknown): LogEntry[] {
  *   field, `log[i]…` an entry its handler refuses)
  */
 export function restoreStepMode(state: unknown, options: { readonly engine: 'compiled' | 'xstate' }): SessionMode {
-  if (!isObject(state)) throw fieldError('', 'the state step mode saved {scenario, openNs, log}', state);
-  onlyKnown(state, '', ['scenario', 'openNs', 'log']);
+  if (!isObject(state)) throw fieldError('', 'the state step mode saved {scenario, openNs, log, events}', state);
+  onlyKnown(state, '', ['scenario', 'openNs', 'log', 'events']);
   const openNs = u64Ns(state.openNs, 'openNs');
+  const events = u64Ns(state.events, 'events');
   let scenario: unknown;
   try {
     scenario = scenarioOf(state.scenario as ResolvedScenario);
@@ -340,6 +350,7 @@ export function restoreStepMode(state: unknown, options: { readonly engine: 'com
   }
   const log = logOf(state.log);
   const mode = new StepMode(resolveForStep(scenario), openNs, options);
-  mode.replay(log);
+  mode.replay(log, events);
+  if (mode.events !== events) throw refuse(`the log replays to ${mode.events} guest events, not ${events}`, 'events');
   return mode;
 }

@@ -223,6 +223,11 @@ export class SimStepper {
     return this.#reachedNs;
   }
 
+  /** Scheduling events the guest ran (the engine's count). */
+  get events(): number {
+    return this.#engine.events;
+  }
+
   /** Host ns of the guest's next queued event (Infinity: none). */
   get nextEventNs(): number {
     return this.#engine.nextEventNs;

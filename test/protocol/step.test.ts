@@ -391,6 +391,13 @@ describe('snapshots', () => {
     expect(error(s.requestLine(req('snapshot.set', OPEN_NS + 1_000_000, { snapshot: wrongShape }))).path).toBe(
       'params.snapshot.state.log[0]',
     );
+    // a forged log that would run far longer than the state saved: stopped after its first entry past the count
+    const forged = structuredClone(snap) as unknown as { state: { log: unknown[][]; events: string } };
+    const long = ['step', { until: String(OPEN_NS + 900_000_000_000), earlyReturn: false }, String(OPEN_NS)];
+    forged.state.log = Array.from({ length: 1000 }, () => long);
+    const e2 = error(s.requestLine(req('snapshot.set', OPEN_NS + 1_000_000, { snapshot: forged })));
+    expect(e2).toMatchObject({ code: 'invalid-params', path: 'params.snapshot.state.log[0]' });
+    expect(e2.message).toMatch(/runs past the \d+ events saved/);
     expect(snapshot(s, OPEN_NS + 1_000_000)).toBe(before);
   });
 });
