@@ -6,10 +6,11 @@ import { addAccountingBench, SLICES } from './accounting.ts';
 import { runLinesBench } from './lines.ts';
 import { addMachineBench, EVENTS } from './machines.ts';
 import { runMemoryBench } from './memory.ts';
+import { runProtocolBench } from './protocol.ts';
 import { runReplayBench } from './replay.ts';
 import { runSimulateBench } from './simulate.ts';
 
-const GROUPS = ['accounting', 'machines', 'replay', 'lines', 'memory', 'simulate'] as const;
+const GROUPS = ['accounting', 'machines', 'replay', 'lines', 'memory', 'simulate', 'protocol'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Rate {
@@ -46,6 +47,10 @@ async function run(group: Group): Promise<void> {
   }
   if (group === 'simulate') {
     runSimulateBench();
+    return;
+  }
+  if (group === 'protocol') {
+    await runProtocolBench();
     return;
   }
   if (group === 'lines') {
