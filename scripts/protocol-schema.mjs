@@ -33,7 +33,8 @@ function toDraft2020(definitions) {
     if (!(target in defs)) throw new Error(`a $ref to ${target}, which is not kept`);
     return JSON.stringify(`#/$defs/${target}`);
   });
-  const out = JSON.parse(text);
+  // TSDoc links read as code in a schema's descriptions: `{@link  MAX_BATCH } .` → `MAX_BATCH`.
+  const out = JSON.parse(text.replace(/\{@link\s+([^}\s]+)\s*\}\s?/g, '`$1`'));
   out.U64 = { ...out.U64, pattern: U64_PATTERN };
   return out;
 }
