@@ -177,7 +177,7 @@ function move(c: Checked, entry: TaskEntry, vcpuReadNs: number, nowNs: number): 
       to.running = entry.task;
     }
   } else if (c.type === 'migrate') entry.vcpu = (c.to as ModelVcpu).index;
-  else if (c.type === 'wakeup' || c.type === 'create') entry.vcpu = v.index;
+  else if (!c.running && (c.type === 'wakeup' || c.type === 'create')) entry.vcpu = v.index; // a running task stays put
 }
 
 /**

@@ -80,7 +80,7 @@ function totalOfBytes(abi: Abi, text: unknown): bigint {
     return xenSteal(rs);
   } catch (e) {
     if (!(e instanceof AbiError)) throw e;
-    throw new ProtocolError('invalid-params', `bytes: ${e.abi} field ${e.field}: ${e.message}`, 'bytes');
+    throw new ProtocolError('invalid-params', `bytes: ${e.message} (field ${e.field})`, 'bytes');
   }
 }
 

@@ -165,6 +165,7 @@ export interface W {
   readonly counts: W;
   readonly tasks: W;
   readonly vcpus: W;
+  readonly vcpu: W;
   readonly snapshot: W;
   readonly stolenTotalNs: W;
   readonly stolenNs: W;

@@ -103,6 +103,19 @@ describe('model mode arithmetic', () => {
   );
 });
 
+describe('where a task is', () => {
+  it('a wakeup of a running task does not move it off its vCPU', () => {
+    const s = open({ vcpus: 2 });
+    ev(s, 0, 1, 'create', 0);
+    ev(s, 0, 2, 'create', 0);
+    ev(s, 0, 1, 'dispatch', 0);
+    expect(ev(s, 1, 1, 'wakeup', 1).result.state).toBe('running');
+    expect(ev(s, 1, 2, 'dispatch', 0).error.code).toBe('vcpu-busy');
+    expect(ev(s, 2, 1, 'preempt', 0).result.charges[0].vcpu).toBe(0);
+    expect(ev(s, 2, 2, 'dispatch', 0).result.state).toBe('running');
+  });
+});
+
 describe('steal through each ABI', () => {
   for (const abi of ['x86', 'arm64', 'xen'] as const) {
     it(`${abi}: runnable time is steal; offline time only for xen`, () => {
@@ -198,7 +211,9 @@ describe('vcpu.steal', () => {
       const e = call(s, 'vcpu.steal', 5, { vcpu: 0, bytes: hex(bad) }).error;
       expect(e.code).toBe('invalid-params');
       expect(e.path).toBe('params.bytes');
-      expect(e.message).toContain(abi === 'xen' ? 'field state' : abi === 'x86' ? 'field flags' : 'field revision');
+      expect(e.message).toContain(
+        abi === 'xen' ? '(field state)' : abi === 'x86' ? '(field flags)' : '(field revision)',
+      );
       expect(call(s, 'vcpu.steal', 5, { vcpu: 0, bytes: 'abc' }).error.path).toBe('params.bytes');
     });
   }
