@@ -44,6 +44,11 @@ export class ProtocolLedger extends Ledger {
     this.pending.length = 0;
   }
 
+  /** How many anomalies were recorded since the last {@link ProtocolLedger.mark}. */
+  get sinceMark(): number {
+    return this.#since.length;
+  }
+
   /** @returns the counts per kind as they were at the last {@link ProtocolLedger.mark} */
   countsAtMark(): Record<AnomalyKind, number> {
     const counts = this.anomalyCounts();

@@ -171,8 +171,11 @@ export class ModelMode implements SessionMode {
   rollback(): void {
     const j = this.#journal;
     this.#journal = undefined;
-    if (j === undefined) return;
     const p = this.#parts;
+    // (a request refused before it changed anything, as handlers check first: nothing to undo)
+    if (j === undefined) return;
+    if (j.tasks === undefined && j.vcpus === undefined && p.accounts.length === j.accounts && p.ledger.sinceMark === 0)
+      return;
     const accounts = p.accounts.slice(0, j.accounts).map((slot, seq) => {
       const before = j.tasks?.get(seq);
       return before === undefined ? encodeSlot(slot) : encodeFigures(before);

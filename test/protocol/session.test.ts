@@ -1,7 +1,8 @@
 // The session: the envelope and every error code with its path, the state exactly as before every kind of error,
 // batches whole or not at all, snapshots that give back byte-identical replies, and the two engines alike.
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { TaskAccount } from '../../src/accounting/account.ts';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { SchedacctError } from '../../src/errors.ts';
 import { createSession } from '../../src/protocol/session.ts';
@@ -428,4 +429,31 @@ describe('the model-mode conformance transcripts', () => {
       expect(lines(name).map((l) => s.requestLine(l))).toEqual(want);
     });
   }
+});
+
+describe('a bug inside a request', () => {
+  it('is the error internal, and the state is as before it (alone or in a batch)', () => {
+    const s = model();
+    line(s, { id: 1, method: 'task.event', now: '0', params: { task: 1, type: 'create', vcpu: 0 } });
+    line(s, { id: 2, method: 'task.event', now: '0', params: { task: 1, type: 'dispatch', vcpu: 0 } });
+    const before = state(s, '5');
+    const spy = vi.spyOn(TaskAccount.prototype, 'addSlice').mockImplementation(() => {
+      throw new Error('boom');
+    });
+    try {
+      const preempt = { id: 3, method: 'task.event', now: '5', params: { task: 1, type: 'preempt', vcpu: 0 } };
+      expect(line(s, preempt).error).toMatchObject({ code: 'internal', path: '' });
+      expect(state(s, '5')).toBe(before);
+      const create = { id: 4, method: 'task.event', now: '5', params: { task: 2, type: 'create', vcpu: 1 } };
+      const replies = line(s, [create, preempt]);
+      expect(replies[1].error.code).toBe('internal');
+      expect(replies[0].error.code).toBe('batch-aborted');
+      expect(state(s, '5')).toBe(before);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(
+      line(s, { id: 5, method: 'task.event', now: '5', params: { task: 1, type: 'preempt', vcpu: 0 } }).result.state,
+    ).toBe('preempted');
+  });
 });
