@@ -83,11 +83,33 @@ class ReplyWriter {
 
   async flush(): Promise<void> {
     if (this.#pending.length === 0 || this.closed) return;
-    const text = this.#pending.join('');
+    // one reply (a batch's) is written as it is: joining it with its newline would copy megabytes for nothing
+    const pending = this.#pending;
     this.#pending = [];
     this.#chars = 0;
-    if (this.#output.write(text)) return;
-    await Promise.race([once(this.#output, 'drain'), once(this.#output, 'close')]).catch(() => undefined);
+    let ok = true;
+    if (pending.length === 2) {
+      ok = this.#output.write(pending[0]);
+      ok = this.#output.write('\n') && ok;
+    } else ok = this.#output.write(pending.join(''));
+    if (!ok) await this.#drained();
+  }
+
+  // Waits for 'drain' or 'close', whichever comes first, and removes both listeners (a race of two once() promises
+  // would leave the loser's listeners attached at every backed-up write).
+  #drained(): Promise<void> {
+    const output = this.#output;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        output.off('drain', done);
+        output.off('close', done);
+        output.off('error', done);
+        resolve();
+      };
+      output.on('drain', done);
+      output.on('close', done);
+      output.on('error', done);
+    });
   }
 }
 

@@ -135,6 +135,11 @@ describe('serveStdio', () => {
     clearInterval(release);
     expect({ outcome, pulled }).toEqual({ outcome: { end: 'eof', lines: many * 50 }, pulled: many });
     expect(written).toBeGreaterThan(many * 50 * 80);
+    // every backed-up write waited once, and let go of its listeners (the fuzz found them piling up)
+    expect({ drain: output.listenerCount('drain'), close: output.listenerCount('close') }).toEqual({
+      drain: 0,
+      close: 1,
+    });
   });
 
   it('ends when the output is closed', async () => {
