@@ -8,6 +8,8 @@ import { STEAL_POLICIES } from '../accounting/steal.js';
 import { ABIS } from '../host/emulated-writer.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
 import { SCHEDACCT_VERSION } from '../sim/experiment.js';
+import { NEWEST_KERNEL, OLDEST_KERNEL } from '../sim/kernel.js';
+import type { KernelVersion } from '../sim/types.js';
 import { fieldError, onlyKnown, type Fields } from './decode.js';
 import { ProtocolError } from './errors.js';
 import {
@@ -30,6 +32,8 @@ export interface HelloState {
 }
 
 const MAJOR = PROTOCOL_VERSION.split('.')[0] ?? '1';
+
+const versionText = (v: KernelVersion): string => `${v.major}.${v.minor}`;
 
 /**
  * Handles `hello`.
@@ -68,7 +72,7 @@ export function hello(state: HelloState, params: Fields): HelloResult {
       abis: ABIS,
       stealPolicies: STEAL_POLICIES,
       policies: POLICY_NAMES,
-      kernelVersions: { oldest: '3.0', newest: '6.18' },
+      kernelVersions: { oldest: versionText(OLDEST_KERNEL), newest: versionText(NEWEST_KERNEL) },
       maxLineBytes: MAX_LINE_BYTES,
       maxBatch: MAX_BATCH,
     },

@@ -16,6 +16,9 @@ const VERSION = /^(\d{1,3})\.(\d{1,3})(?:\.\d{1,4})?(?:[-+~][0-9A-Za-z.+~-]*)?$/
 /** The oldest kernel whose rules are modelled (CFS as of the 6.x sources, applied to every kernel ≤ 6.5). */
 export const OLDEST_KERNEL: KernelVersion = Object.freeze({ major: 3, minor: 0 });
 
+/** The newest kernel whose rules are modelled (the recordings' 6.18); a later version runs with its rules. */
+export const NEWEST_KERNEL: KernelVersion = Object.freeze({ major: 6, minor: 18 });
+
 /**
  * Reads a kernel version: `"6.18"`, `"6.18.3"` or `"6.18.0-rc1"` (the release and its suffix are ignored).
  * @param kernel - the version as a scenario writes it
