@@ -17,6 +17,7 @@ import {
   type TaskEvent,
   type TaskInput,
 } from '../machines/task.js';
+import { actorRunner } from '../trace/engine.js';
 import { ProtocolError } from './errors.js';
 import type { TaskEventType, WireTaskState } from './types.js';
 
@@ -44,19 +45,16 @@ function pathOf(value: StateValue): string[] {
 }
 
 function actorRun(actor: ReturnType<typeof createActor<typeof taskMachine>>): TaskRun {
-  actor.subscribe({ error: () => undefined });
-  actor.start();
+  const run = actorRunner(actor);
   return {
     send: (event) => {
-      actor.send(event);
-      const snap = actor.getSnapshot();
-      if (snap.status === 'error') throw snap.error;
+      run.send(event);
     },
     get context() {
-      return actor.getSnapshot().context;
+      return run.context;
     },
     get path() {
-      return pathOf(actor.getSnapshot().value);
+      return pathOf(run.value);
     },
   };
 }

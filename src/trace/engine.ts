@@ -3,7 +3,7 @@
  * definition; the same results, about 60× slower). Both book into the ledger the input names.
  * @module
  */
-import { createActor } from 'xstate';
+import { createActor, type Actor, type StateValue } from 'xstate';
 import type { ReadingValue } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import {
@@ -61,7 +61,17 @@ export function checkEngine(engine: Engine | undefined): Engine {
  */
 export function startTask(engine: Engine, input: TaskInput): TaskRunner {
   if (engine === 'compiled') return compileTaskMachine().start(createTaskContext(input));
-  const actor = createActor(taskMachine, { input });
+  return actorRunner(createActor(taskMachine, { input }));
+}
+
+/**
+ * Starts a task actor (new, or made from a snapshot) and runs it as a {@link TaskRunner}: an error in an action is
+ * thrown from `send`, as the stepper throws it; `value` is its state value.
+ * @param actor - the actor, not started
+ * @returns the running machine
+ * @internal
+ */
+export function actorRunner(actor: Actor<typeof taskMachine>): TaskRunner & { readonly value: StateValue } {
   actor.subscribe({ error: () => undefined });
   actor.start();
   return {
@@ -75,6 +85,9 @@ export function startTask(engine: Engine, input: TaskInput): TaskRunner {
     },
     get done() {
       return actor.getSnapshot().status === 'done';
+    },
+    get value() {
+      return actor.getSnapshot().value;
     },
     stop: () => {
       actor.stop();
