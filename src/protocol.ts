@@ -8,7 +8,15 @@
 export { createSession } from './protocol/session.js';
 export { ProtocolError } from './protocol/errors.js';
 export { protocolSchema } from './protocol/schema.js';
-export { FEATURES, MAX_BATCH, MAX_LINE_BYTES, METHODS, PROTOCOL_NAME, PROTOCOL_VERSION } from './protocol/types.js';
+export {
+  FEATURES,
+  MAX_BATCH,
+  MAX_LINE_BYTES,
+  MAX_REPLY_CHARS,
+  METHODS,
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+} from './protocol/types.js';
 export { SchedacctError } from './errors.js';
 
 export type { JsonSchema } from './sim/schema.js';

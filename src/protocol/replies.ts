@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'vcpu-not-running'
   /** A line over `MAX_LINE_BYTES` (1 MiB). */
   | 'line-too-long'
+  /** A request whose reply would be over `MAX_REPLY_CHARS` (64 Mi characters): not applied; send fewer per line. */
+  | 'reply-too-long'
   /** A batch's other requests when one failed: none was applied. */
   | 'batch-aborted'
   /** A bug in schedacct: the state is as before the request; please report it. */

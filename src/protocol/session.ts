@@ -15,6 +15,7 @@ import { Dispatcher } from './session-dispatch.js';
 import {
   MAX_BATCH,
   MAX_LINE_BYTES,
+  MAX_REPLY_CHARS,
   type ErrorReply,
   type OkReply,
   type Reply,
@@ -40,6 +41,8 @@ class ProtocolSession implements Session {
   #line = 0;
   readonly #d: Dispatcher;
   readonly #log: ((line: string) => void) | undefined;
+  #wantText = false;
+  #text: string | undefined;
 
   constructor(engine: 'compiled' | 'xstate', log: ((line: string) => void) | undefined) {
     this.#d = new Dispatcher(engine);
@@ -68,7 +71,36 @@ class ProtocolSession implements Session {
       const message = 'the line is not JSON: send one JSON value (a request or an array of them) per line';
       return JSON.stringify(errorReply(null, n, new ProtocolError('parse-error', message).toWire()));
     }
-    return JSON.stringify(this.#answer(parsed, n));
+    this.#wantText = true;
+    this.#text = undefined;
+    try {
+      const reply = this.#answer(parsed, n);
+      return this.#madeText() ?? JSON.stringify(reply);
+    } finally {
+      this.#wantText = false;
+      this.#text = undefined;
+    }
+  }
+
+  // (a method: a field read right after its assignment would stay narrowed to undefined)
+  #madeText(): string | undefined {
+    return this.#text;
+  }
+
+  // requestLine's reply as text, made before its transaction commits: a reply too long to write is not applied.
+  #serialize(reply: Reply | Reply[]): string | undefined {
+    if (!this.#wantText) return undefined;
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(reply);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e; // (V8: "Invalid string length")
+    }
+    if (text === undefined || text.length > MAX_REPLY_CHARS) {
+      const message = `the reply would be over ${MAX_REPLY_CHARS} characters: nothing was applied; send fewer requests per line`;
+      throw new ProtocolError('reply-too-long', message);
+    }
+    return text;
   }
 
   #answer(message: unknown, line: number): Reply | Reply[] {
@@ -88,7 +120,9 @@ class ProtocolSession implements Session {
     const tx = d.begin(env.method);
     try {
       const ok = this.#apply(env);
+      const text = this.#serialize(ok);
       d.commit(tx);
+      this.#text = text;
       return ok;
     } catch (e) {
       d.rollback(tx);
@@ -142,7 +176,15 @@ class ProtocolSession implements Session {
         return this.#aborted(list, line, i, failure);
       }
     }
+    let text: string | undefined;
+    try {
+      text = this.#serialize(replies);
+    } catch (e) {
+      d.rollback(tx);
+      return errorReply(null, line, (e instanceof ProtocolError ? e : internalError(e)).toWire());
+    }
     d.commit(tx);
+    this.#text = text;
     return replies;
   }
 

@@ -44,6 +44,15 @@ export const MAX_LINE_BYTES: number = 1 << 20;
  * ```
  */
 export const MAX_BATCH = 100_000;
+/**
+ * The longest reply a line gets, characters (64 Mi): a request (or batch) whose reply would be longer is answered with
+ * `reply-too-long` and not applied. JSON text past a few hundred MB cannot even be built in JavaScript.
+ * @example
+ * ```ts
+ * MAX_REPLY_CHARS; // 67108864
+ * ```
+ */
+export const MAX_REPLY_CHARS: number = 1 << 26;
 
 /**
  * A 64-bit unsigned value as decimal digits, e.g. `"1500000"` (JSON numbers lose precision past 2^53). Times and

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'vcpu-busy',
   'vcpu-not-running',
   'line-too-long',
+  'reply-too-long',
   'batch-aborted',
   'internal',
 ] as const satisfies readonly ErrorCode[];
