@@ -15,7 +15,7 @@ import { resolveScenario, scenarioOf } from '../sim/scenario.js';
 import { ScenarioError } from '../sim/scenario-check.js';
 import { SimStepper, type SliceCharge, type SteppedEvent } from '../sim/step.js';
 import type { ResolvedScenario } from '../sim/types.js';
-import { bool, fieldError, isObject, oneOf, onlyKnown, u64Ns, whole, type Fields } from './decode.js';
+import { bool, fieldError, isObject, oneOf, onlyKnown, taskId, u64Ns, whole, type Fields } from './decode.js';
 import { joinPath, ProtocolError } from './errors.js';
 import { VCPU_STATES, vcpuEventFor } from './model-vcpu.js';
 import type {
@@ -121,6 +121,10 @@ class StepMode implements SessionMode {
   #run: SimStepper;
   #log: LogEntry[] = [];
   #mark = 0;
+  // the guest's event count when the session's transaction (one line) began: its steps share one budget
+  #eventsAtBegin = 0;
+  // a log being replayed: its steps carry the budget they ran with
+  #replaying = false;
 
   constructor(scenario: ResolvedScenario, openNs: number, options: StepOptions) {
     this.#scenario = scenario;
@@ -170,11 +174,17 @@ class StepMode implements SessionMode {
   }
 
   #step(params: Fields, nowNs: number): { result: StepResult; nowNs: number; logged: Fields } {
-    onlyKnown(params, '', ['until', 'earlyReturn']);
+    onlyKnown(params, '', this.#replaying ? ['until', 'earlyReturn', 'maxEvents'] : ['until', 'earlyReturn']);
     const untilNs = u64Ns(params.until, 'until');
     if (untilNs < nowNs) throw refuse(`until (${untilNs}) must not be before now (${nowNs})`, 'until');
     const earlyReturn = bool(params.earlyReturn, 'earlyReturn', true);
-    const done = this.#run.advance(untilNs - this.#openNs, earlyReturn, MAX_STEP_EVENTS);
+    // One budget per line: the steps of a batch share MAX_STEP_EVENTS (a replayed step gets the budget it had).
+    const maxEvents = this.#replaying
+      ? params.maxEvents === undefined
+        ? MAX_STEP_EVENTS
+        : whole(params.maxEvents, 'maxEvents', 0, MAX_STEP_EVENTS)
+      : Math.max(0, MAX_STEP_EVENTS - (this.#run.events - this.#eventsAtBegin));
+    const done = this.#run.advance(untilNs - this.#openNs, earlyReturn, maxEvents);
     const reachedNs = this.#openNs + done.reachedNs;
     const result: StepResult = {
       reached: u64Of(reachedNs),
@@ -183,7 +193,8 @@ class StepMode implements SessionMode {
       reason: done.reason,
       ...(done.vcpus.length === 0 ? {} : { vcpus: done.vcpus }),
     };
-    return { result, nowNs: Math.max(nowNs, reachedNs), logged: { until: u64Of(untilNs), earlyReturn } };
+    const logged = { until: u64Of(untilNs), earlyReturn, ...(maxEvents < MAX_STEP_EVENTS ? { maxEvents } : {}) };
+    return { result, nowNs: Math.max(nowNs, reachedNs), logged };
   }
 
   #vcpuState(params: Fields, nowNs: number): { result: VcpuResult; nowNs: number; logged?: Fields } {
@@ -226,8 +237,10 @@ class StepMode implements SessionMode {
     if (!Array.isArray(params.tasks) || params.tasks.length > 100_000)
       throw fieldError('tasks', 'an array of task ids (at most 100000)', params.tasks);
     const tasks = (params.tasks as unknown[]).map((id, i) => {
-      const t = all.find((x) => x.tid === id);
-      if (t === undefined) throw new ProtocolError('unknown-task', `no task ${JSON.stringify(id)} here`, `tasks[${i}]`);
+      const tid = taskId(id, `tasks[${i}]`); // (checked and bounded first: a message never echoes a value whole)
+      const t = all.find((x) => x.tid === tid);
+      if (t === undefined)
+        throw new ProtocolError('unknown-task', `no task ${JSON.stringify(tid)} here`, `tasks[${i}]`);
       return totals(t);
     });
     return { tasks, vcpus };
@@ -255,6 +268,7 @@ class StepMode implements SessionMode {
   /** Starts a transaction (the session's): what {@link StepMode.rollback} goes back to. */
   begin(): void {
     this.#mark = this.#log.length;
+    this.#eventsAtBegin = this.#run.events;
   }
 
   /** Keeps what the transaction did. */
@@ -278,20 +292,26 @@ class StepMode implements SessionMode {
   replay(log: readonly LogEntry[], maxEvents = Infinity): void {
     this.#run = this.#start();
     this.#log = [];
-    let lastNs = this.#openNs;
-    log.forEach(([method, params, now], i) => {
-      const at = `log[${i}]`;
-      const nowNs = u64Ns(now, `${at}[2]`);
-      if (nowNs < lastNs) throw refuse(`the log's times must not go back (${nowNs} < ${lastNs})`, `${at}[2]`);
-      try {
-        lastNs = this.#change(method, params, nowNs).nowNs;
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        throw refuse(`${method}: ${e.message}`, joinPath(`${at}[1]`, e.path));
-      }
-      if (this.#run.events > maxEvents) throw refuse(`the log runs past the ${maxEvents} events saved`, at);
-    });
+    this.#replaying = true;
+    try {
+      let lastNs = this.#openNs;
+      log.forEach(([method, params, now], i) => {
+        const at = `log[${i}]`;
+        const nowNs = u64Ns(now, `${at}[2]`);
+        if (nowNs < lastNs) throw refuse(`the log's times must not go back (${nowNs} < ${lastNs})`, `${at}[2]`);
+        try {
+          lastNs = this.#change(method, params, nowNs).nowNs;
+        } catch (e) {
+          if (!(e instanceof ProtocolError)) throw e;
+          throw refuse(`${method}: ${e.message}`, joinPath(`${at}[1]`, e.path));
+        }
+        if (this.#run.events > maxEvents) throw refuse(`the log runs past the ${maxEvents} events saved`, at);
+      });
+    } finally {
+      this.#replaying = false;
+    }
     this.#mark = this.#log.length;
+    this.#eventsAtBegin = this.#run.events;
   }
 }
 
