@@ -22,7 +22,7 @@ const CR = 0x0d;
  */
 export class LineFramer {
   readonly #maxLineBytes: number;
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   // the partial line's pieces (copies: a piece never keeps its whole chunk alive) and their length
   #parts: Uint8Array[] = [];
   #bytes = 0;

@@ -189,7 +189,34 @@ export function decodeContext(json: unknown, ledger: Ledger, account: TaskAccoun
     if (!ok) return bad(`${key} is missing or of the wrong type`);
     out[key] = value;
   }
+  checkValues(out, bad);
   out.ledger = ledger;
   out.account = account;
   return out as unknown as TaskContext;
+}
+
+const OFF_KINDS: readonly unknown[] = ['none', 'sleep', 'iowait', 'preempt'];
+
+// A context's values, not only their types: its configuration as createTaskContext checks it, whole numbers ≥ −1
+// (−1: none yet), bigints ≥ 0, a known off kind. A snapshot that passes runs as the original would, never `internal`.
+function checkValues(out: Record<string, unknown>, bad: (why: string) => never): void {
+  try {
+    createTaskContext({
+      task: out.task as TaskId,
+      counterHz: out.counterHz as number,
+      widthBits: out.widthBits as number,
+      conversion: out.conversion as TaskContext['conversion'],
+      policy: out.policy as TaskContext['policy'],
+      delayAfterPreempt: out.delayAfterPreempt as boolean,
+    });
+  } catch (e) {
+    bad(e instanceof Error ? e.message : String(e));
+  }
+  for (const [key, value] of Object.entries(out)) {
+    if (key === 'task') continue;
+    if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= -1))
+      bad(`${key} is not a whole number ≥ −1`);
+    if (typeof value === 'bigint' && (value < 0n || value >= 1n << 64n)) bad(`${key} is not from 0 to 2^64 − 1`);
+  }
+  if (!OFF_KINDS.includes(out.offKind)) bad(`offKind must be one of ${OFF_KINDS.join(', ')}`);
 }

@@ -214,7 +214,12 @@ export class Dispatcher {
     const given: unknown = env.params.snapshot;
     if (!isObject(given))
       throw new ProtocolError('invalid-params', 'params.snapshot must be what snapshot.get gave', 'params.snapshot');
-    const snap = JSON.parse(JSON.stringify(given)) as Record<string, unknown>;
+    let snap: Record<string, unknown>;
+    try {
+      snap = JSON.parse(JSON.stringify(given)) as Record<string, unknown>; // (a copy: restoring never keeps the caller's)
+    } catch {
+      throw new ProtocolError('invalid-params', 'params.snapshot is nested too deeply to be one', 'params.snapshot');
+    }
     if (snap.format !== SNAPSHOT_FORMAT)
       throw new ProtocolError(
         'invalid-params',
@@ -231,7 +236,15 @@ export class Dispatcher {
           ? ModelMode.restore(snap.state, this.#modelFeatures())
           : restoreStepMode(snap.state, { engine: this.#engine });
     } catch (e) {
-      if (!(e instanceof ProtocolError)) throw e;
+      // (a value the restore's own checks refuse is the snapshot's fault, not a bug: invalid-params, not internal)
+      if (!(e instanceof ProtocolError)) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new ProtocolError(
+          'invalid-params',
+          `params.snapshot is not one snapshot.get gave: ${why}`,
+          'params.snapshot.state',
+        );
+      }
       throw new ProtocolError(e.code, e.message, joinPath('params.snapshot.state', e.path));
     }
     this.nowNs = nowNs;
