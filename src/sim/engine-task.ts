@@ -98,7 +98,11 @@ export enum TaskState {
 }
 
 /** The first thread id. */
-const FIRST_TID = 1000;
+/**
+ * The tid of a run's first task (the engine numbers tasks from it, in scenario order).
+ * @internal
+ */
+export const FIRST_TID = 1000;
 /** `timer_slack_ns` (`init_task`, 50 µs): how late a fair task's nanosleep may end (kernel/time/hrtimer.c). */
 const TIMER_SLACK_NS = 50_000;
 

@@ -12,7 +12,7 @@ import { SchedacctError } from '../errors.js';
 import type { VcpuBucket, VcpuContext, VcpuEvent } from '../host/vcpu.js';
 import type { Engine } from '../trace/engine.js';
 import { SimEngine } from './engine.js';
-import { TaskState } from './engine-task.js';
+import { FIRST_TID, TaskState } from './engine-task.js';
 import { parseKernel, tickNsec } from './kernel.js';
 import { builtinPolicy } from './policies/index.js';
 import type { PolicyName, ResolvedScenario, SimObserver, SimTaskRef } from './types.js';
@@ -129,7 +129,7 @@ export class SimStepper {
   }
 
   #placed(type: 'create' | 'wakeup', atNs: number, task: SimTaskRef, vcpu: number): void {
-    this.#states[task.tid - 1000] = 'scheduled';
+    this.#states[task.tid - FIRST_TID] = 'scheduled';
     this.#events.push({ type, atNs, task: task.tid, vcpu });
   }
 
@@ -144,16 +144,16 @@ export class SimStepper {
     let charge: SliceCharge | undefined;
     if (prev !== undefined) {
       charge = this.#close(prev.tid, vcpu, atNs);
-      this.#states[prev.tid - 1000] = STATE_AFTER[prevState];
+      this.#states[prev.tid - FIRST_TID] = STATE_AFTER[prevState];
     }
     if (next !== undefined) {
       const a = this.ledger.account(next.tid);
-      const slice = this.#slices[next.tid - 1000] as Slice;
+      const slice = this.#slices[next.tid - FIRST_TID] as Slice;
       slice.startNs = atNs;
       slice.runNs = a.runNs;
       slice.stolenNs = a.stolenNs;
       slice.chargedNs = a.chargedNs;
-      this.#states[next.tid - 1000] = 'running';
+      this.#states[next.tid - FIRST_TID] = 'running';
     }
     this.#events.push({
       type: 'switch',
@@ -168,7 +168,7 @@ export class SimStepper {
   // The slice `task` just closed: its account's growth since its dispatch (the machine booked it before the switch).
   #close(task: number, vcpu: number, endNs: number): SliceCharge {
     const a = this.ledger.account(task);
-    const s = this.#slices[task - 1000] as Slice;
+    const s = this.#slices[task - FIRST_TID] as Slice;
     const count = this.ledger.anomalyCount();
     const last = count > this.#anomalies ? this.ledger.anomalies()[count - 1] : undefined;
     this.#anomalies = count;
