@@ -174,16 +174,23 @@ export async function runReplay(
     }
   } else {
     text?.end();
-    if (text === undefined || options.withSummary === true) {
-      // Under --compat perf-6.1 the report is perf's, line for line; otherwise the stolen-time section follows it.
-      const stolen = options.compat !== 'perf-6.1';
-      const state = options.report === 'state-summary' || options.report === 'state';
-      const tids = filters?.tids;
-      const lines = eachSummaryLine(result.replay, { state, stolen, ...(tids === undefined ? {} : { tids }) });
-      await writeLines(lines, write, hold);
-    }
+    if (text === undefined || options.withSummary === true) await writeSummary(result.replay, options, write, hold);
   }
   notes(result, warn);
+}
+
+// The summary (-s, or after the rows with -S): under --compat perf-6.1 perf's, line for line; otherwise the
+// stolen-time section follows it.
+async function writeSummary(
+  replay: Replay,
+  options: ReplayCliOptions,
+  write: (chunk: string) => void,
+  hold: (() => Promise<void> | undefined) | undefined,
+): Promise<void> {
+  const stolen = options.compat !== 'perf-6.1';
+  const state = options.report === 'state-summary' || options.report === 'state';
+  const tids = options.filters?.tids;
+  await writeLines(eachSummaryLine(replay, { state, stolen, ...(tids === undefined ? {} : { tids }) }), write, hold);
 }
 
 // Lines out in batches, waiting while the output is full: a summary of millions of tasks is never held whole.
