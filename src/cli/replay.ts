@@ -5,55 +5,56 @@
 import type { TraceFormat } from '../trace/format.js';
 import type { ReadResult } from '../trace/read.js';
 import type { Replay } from '../trace/replay.js';
-import type { Engine } from '../trace/engine.js';
-import type { Compat } from '../trace/perf-compat.js';
 import type { InfoRow, TimehistRow } from '../trace/rows.js';
 import { eachSummaryLine } from '../trace/report.js';
 import { TimehistWriter } from '../trace/timehist-writer.js';
-import { EXIT_STATUS, oneOf, outputOpen, parseCommand, UsageError } from './args.js';
+import { EXIT_STATUS, outputOpen, parseCommand } from './args.js';
+import { filterRow } from './replay-filter.js';
+import { OPTIONS, replayInput, replayOptions, type ReplayCliOptions } from './replay-options.js';
 
-/** The reports `replay` prints. */
-export type ReportKind = 'timehist' | 'state' | 'summary' | 'state-summary';
-const REPORTS = ['timehist', 'state', 'summary', 'state-summary'] as const satisfies readonly ReportKind[];
-const FORMATS = ['text', 'json'] as const;
-const COMPATS = ['perf-6.1', 'current'] as const satisfies readonly Compat[];
-const ENGINES = ['compiled', 'xstate'] as const satisfies readonly Engine[];
-
-const OPTIONS = {
-  report: { type: 'string' },
-  format: { type: 'string' },
-  compat: { type: 'string' },
-  engine: { type: 'string' },
-  wakeups: { type: 'boolean', short: 'w' },
-  migrations: { type: 'boolean', short: 'M' },
-  strict: { type: 'boolean' },
-} as const;
+export type { ReplayCliOptions, ReportKind } from './replay-options.js';
 
 /** `schedacct replay --help`. */
 export const help: string = `schedacct replay: perf sched timehist's reports from a trace, with the steal per task that perf
 does not give
 
-usage: schedacct replay [options] FILE|-
+usage: schedacct replay [options] [FILE|-]
 
-FILE is perf script output (from perf script --ns every value matches perf's own reports; without
---ns, to 1 us), ftrace text (/sys/kernel/tracing/trace) or trace-cmd report text, gzip-compressed or
-not (told by its first bytes, not by its name); - reads standard input. perf.data is not read yet:
-convert it first,
+FILE (or -i FILE) is perf script output (from perf script --ns every value matches perf's own reports;
+without --ns, to 1 us), ftrace text (/sys/kernel/tracing/trace) or trace-cmd report text,
+gzip-compressed or not (told by its first bytes, not by its name); - reads standard input. Without
+one, perf.data in the current folder, as perf reads it. perf.data is not read yet: convert it first,
   perf script --ns -i perf.data | schedacct replay -
 
-options:
+perf sched timehist's options:
+  -i, --input FILE  the trace to read (instead of the FILE argument)
+  -s, --summary     show only the summary: a line per task, then idle stats and totals
+  -S, --with-summary  show the rows and the summary after them
+  --state           show the state each task left the CPU in (with -s: the wait-time summary)
+  -w, --wakeups     show wakeup events among the rows
+  -M, --migrations  show migration events among the rows, and count migrations
+  -C, --cpu LIST    only the rows of these CPUs (0-2,5)
+  -p, --pid LIST    only the rows of these processes (from perf script text: the threads with
+                    these tids, as the text gives no process id)
+  -t, --tid LIST    only the rows of these threads
+  --time START,STOP only the time window, in seconds (706.39,706.41); either side may be empty
+  -n, --next, -V, --cpu-visual, -I, --idle-hist: not implemented yet
+
+  Under -C or --time, the summary (-s, -S) is not implemented yet; under -p or -t it lists the
+  tasks chosen, without the idle stats and totals, as perf does.
+
+schedacct's options:
   --report KIND     timehist (default): a row per run slice, as perf sched timehist
-                    state: the rows with the state each task left the CPU in (perf's --state)
+                    state: the rows with the state column (perf's --state)
                     summary: a line per task (perf's -s), then the stolen time per task
                     state-summary: the wait-time summary (perf's --state -s)
+                    (perf's -s, -S and --state say the same; use one spelling or the other)
   --format FORMAT   text (default): perf's columns; json: one document (rows, or tasks for the
                     summaries, with the steal, anomalies, malformed and skipped lines)
   --compat PERF     current (default): today's perf; perf-6.1: perf 6.1's output line for line
                     (no stolen-time section after the summaries)
   --engine ENGINE   compiled (default): the stepper compiled from the task machine; xstate: the
                     machine's XState actors (slower, the same output)
-  -w, --wakeups     wakeup lines among the rows (perf's -w)
-  -M, --migrations  migration lines among the rows, and migrations counted (perf's -M)
   --strict          stop at the first malformed line or anomaly (exit status 2) instead of
                     counting it and going on
   -h, --help        this text
@@ -73,20 +74,12 @@ export async function run(args: readonly string[]): Promise<number> {
   });
   if (parsed === undefined) return 0;
   const { values, positionals } = parsed;
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('replay', 'a trace FILE is needed (or - for standard input)');
+  const options = replayOptions(values);
+  const file = replayInput(values, positionals[0]);
   const notes: string[] = [];
   await runReplay(
     file,
-    {
-      report: oneOf('replay', 'report', values.report, REPORTS, 'timehist'),
-      format: oneOf('replay', 'format', values.format, FORMATS, 'text'),
-      compat: oneOf('replay', 'compat', values.compat, COMPATS, 'current'),
-      engine: oneOf('replay', 'engine', values.engine, ENGINES, 'compiled'),
-      wakeups: values.wakeups === true,
-      migrations: values.migrations === true,
-      strict: values.strict === true,
-    },
+    options,
     (text) => process.stdout.write(text),
     (text) => notes.push(text),
     // Standard output to a pipe is written asynchronously: the replay waits while it is full (else the report of a
@@ -99,24 +92,6 @@ export async function run(args: readonly string[]): Promise<number> {
   // The notes follow the report; nothing more once standard output is closed (main ends the process with 141).
   if (notes.length > 0 && (await outputOpen())) process.stderr.write(notes.join(''));
   return 0;
-}
-
-/** Options of {@link runReplay}. */
-export interface ReplayCliOptions {
-  /** Which report. */
-  readonly report: ReportKind;
-  /** Text (perf's columns) or JSON. */
-  readonly format: 'text' | 'json';
-  /** Which perf to agree with. */
-  readonly compat: Compat;
-  /** Which engine runs the machines. */
-  readonly engine: Engine;
-  /** Show wakeup lines (`-w`). */
-  readonly wakeups: boolean;
-  /** Show migration lines and count migrations (`-M`). */
-  readonly migrations: boolean;
-  /** Stop at the first malformed line or anomaly. */
-  readonly strict: boolean;
 }
 
 /**
@@ -151,12 +126,15 @@ export async function runReplay(
     rowsWritten += pending.length;
     pending = [];
   };
-  const onRow = (row: TimehistRow | InfoRow): void => {
+  const { filters } = options;
+  const onRow = (given: TimehistRow | InfoRow): void => {
     if (
-      'kind' in row &&
-      !((row.kind === 'wakeup' && options.wakeups) || (row.kind === 'migrate' && options.migrations))
+      'kind' in given &&
+      !((given.kind === 'wakeup' && options.wakeups) || (given.kind === 'migrate' && options.migrations))
     )
       return;
+    const row = filters === undefined ? given : filterRow(given, filters);
+    if (row === undefined) return;
     if (text !== undefined) text.row(row);
     else {
       pending.push(JSON.stringify(row));
@@ -188,19 +166,31 @@ export async function runReplay(
     if (timehist) {
       if (!document.opened) onFormat(result.format); // (the read tells the format before any row; never left headless)
       flushRows();
-      write(`],${JSON.stringify(tail).slice(1)}\n`);
+      const summary = options.withSummary === true ? { ...jsonSummary(result.replay, filters?.tids) } : {};
+      write(`],${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
     } else {
-      write(`${head(result.format)},${JSON.stringify({ ...jsonSummary(result.replay), ...tail }).slice(1)}\n`);
+      const summary = jsonSummary(result.replay, filters?.tids);
+      write(`${head(result.format)},${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
     }
-  } else if (text !== undefined) {
-    text.end();
   } else {
-    // Under --compat perf-6.1 the report is perf's, line for line; otherwise the stolen-time section follows it.
-    const stolen = options.compat !== 'perf-6.1';
-    const lines = eachSummaryLine(result.replay, { state: options.report === 'state-summary', stolen });
-    await writeLines(lines, write, hold);
+    text?.end();
+    if (text === undefined || options.withSummary === true) await writeSummary(result.replay, options, write, hold);
   }
   notes(result, warn);
+}
+
+// The summary (-s, or after the rows with -S): under --compat perf-6.1 perf's, line for line; otherwise the
+// stolen-time section follows it.
+async function writeSummary(
+  replay: Replay,
+  options: ReplayCliOptions,
+  write: (chunk: string) => void,
+  hold: (() => Promise<void> | undefined) | undefined,
+): Promise<void> {
+  const stolen = options.compat !== 'perf-6.1';
+  const state = options.report === 'state-summary' || options.report === 'state';
+  const tids = options.filters?.tids;
+  await writeLines(eachSummaryLine(replay, { state, stolen, ...(tids === undefined ? {} : { tids }) }), write, hold);
 }
 
 // Lines out in batches, waiting while the output is full: a summary of millions of tasks is never held whole.
@@ -235,8 +225,9 @@ function jsonTail(result: ReadResult): object {
 }
 
 // The summary as JSON: every task's totals (from the ledger) and the time window.
-function jsonSummary(replay: Replay): object {
-  const tasks = replay.tasks().map((t) => ({
+function jsonSummary(replay: Replay, tids: ReadonlySet<number> | undefined): object {
+  const chosen = tids === undefined ? replay.tasks() : replay.tasks().filter((t) => tids.has(t.tid));
+  const tasks = chosen.map((t) => ({
     tid: t.tid,
     ...(t.tid === 0 ? { cpu: t.cpu } : {}),
     comm: t.comm,

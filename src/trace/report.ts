@@ -102,7 +102,7 @@ export function timehistHeader(format: TimehistFormat = {}): string[] {
  * ```ts
  * const row = { timeNs: 706_383_245_000, cpu: 1, tid: 42, name: 'sh', waitNs: 250_000, delayNs: 12_345, runNs: 2_357_999 };
  * timehistLine({ ...row, stolenNs: 0, state: 'S', line: 1 }, { state: true });
- * // '     706.383245 [0001]  sh[42]                               0.250       0.012       2.357      S '
+ * // '     706.383245 [0001]  sh[42]                              0.250      0.012      2.357      S '
  * ```
  */
 export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat = {}): string {
@@ -117,7 +117,8 @@ export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat 
         : `migrated: ${row.target} cpu ${String(row.fromCpu)} => ${String(row.toCpu)}`;
     return `${head}${name.padEnd(COMM_WIDTH)}${' '.repeat(35)}${what}`;
   }
-  let line = `${head}${name.padEnd(COMM_WIDTH)}  ${msec(row.waitNs)}  ${msec(row.delayNs)}  ${msec(row.runNs)}`;
+  // perf: ` %-30s ` then `%6lu.%03lu ` per number (the space after each is the separator)
+  let line = `${head}${name.padEnd(COMM_WIDTH)} ${msec(row.waitNs)} ${msec(row.delayNs)} ${msec(row.runNs)}`;
   if (format.state === true) line += `  ${row.state.padStart(5)}`;
   if (format.info === true) line += ' '.repeat(COMM_WIDTH + 2);
   return `${line} `;
@@ -129,6 +130,11 @@ export interface SummaryFormat {
   readonly state?: boolean;
   /** Append the stolen-time section (what perf does not print; default false, so the report stays perf's). */
   readonly stolen?: boolean;
+  /**
+   * Only these tasks, by tid (perf's `-t`, `-p`). As perf does, when it leaves a task out the summary ends after
+   * the tasks: perf tracks no idle stats once a filter skipped a sample.
+   */
+  readonly tids?: ReadonlySet<number>;
 }
 
 /**
@@ -145,12 +151,10 @@ export interface SummaryFormat {
  *   'sh 42 [000] 1.010000000: sched:sched_switch: prev_comm=sh prev_pid=42 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120',
  * ]);
  * summaryLines(replay).find((line) => line.includes('sh[42]'))?.trim();
- * // 'sh[42]      -1          1       10.000    10.000      10.000      10.000   0.00       0'
+ * // 'sh[42]      -1          1       10.000     10.000      10.000      10.000    0.00       0'
  * ```
  */
 export function summaryLines(replay: Replay, format: SummaryFormat = {}): string[] {
-  checkReplay(replay);
-  checkOptions('format', format);
   return Array.from(eachSummaryLine(replay, format));
 }
 
@@ -175,11 +179,16 @@ export function summaryLines(replay: Replay, format: SummaryFormat = {}): string
 export function eachSummaryLine(replay: Replay, format: SummaryFormat = {}): Generator<string, void, undefined> {
   checkReplay(replay); // here, not in the generator: misuse throws at the call, not at the first line
   checkOptions('format', format);
+  const tids: unknown = format.tids;
+  if (tids !== undefined && !(tids instanceof Set))
+    throw argError('invalid-argument', 'format.tids', 'a Set of tids', tids);
   return summaryGenerator(replay, format);
 }
 
 function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<string, void, undefined> {
   const state = format.state === true;
+  const { tids } = format;
+  let skipped = false;
   yield '';
   yield state ? 'Wait-time summary' : 'Runtime summary';
   yield `${'comm'.padStart(COMM_WIDTH)}  parent   sched-in  ${state ? '   run-time      sleep      iowait     preempt       delay' : '   run-time    min-run     avg-run     max-run  stddev  migrations'}`;
@@ -193,7 +202,8 @@ function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<str
     const before = totals.tasks;
     for (const t of replay.eachTask()) {
       if (t.tid === 0 && !dead) idle.push(t);
-      if (t.tid === 0 || t.totals.slices === 0 || t.dead !== dead) continue;
+      if (tids !== undefined && !tids.has(t.tid)) skipped = true;
+      if (t.tid === 0 || t.totals.slices === 0 || t.dead !== dead || tids?.has(t.tid) === false) continue;
       totals.tasks++;
       totals.schedCount += t.totals.slices;
       totals.runNs += t.totals.runNs;
@@ -201,11 +211,12 @@ function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<str
     }
     if (totals.tasks === before) yield dead ? '<no terminated tasks>' : '<no still running tasks>';
   }
+  if (skipped) return;
   yield* idleLines(replay, idle, totals);
   yield '';
   yield `    Total number of unique tasks: ${String(totals.tasks)}`;
   yield `Total number of context switches: ${String(totals.schedCount)}`;
-  yield `           Total run time (msec): ${msec(totals.runNs, 2)}`;
+  yield `           Total run time (msec): ${msec(totals.runNs, 2)} `; // (perf's print_sched_time ends in a space)
   yield `    Total scheduling time (msec): ${msec(replay.schedulingNs, 2)}  (x ${String(replay.cpus)})`;
   if (format.stolen === true) yield* eachStolenLine(replay);
 }
@@ -221,7 +232,8 @@ function summaryRow(t: TaskRecord, state: boolean): string {
   // perf's stddev_stats: the standard error of the mean, relative to the mean, printed from a float.
   const stddev = c.slices < 2 ? 0 : Math.sqrt(c.sliceVarianceNs2 / c.slices);
   const rel = Math.fround(mean !== 0 ? (100 * stddev) / mean : 0);
-  return `${head}${msec(c.minSliceNs)}  ${msec(Math.trunc(mean))}  ${msec(c.maxSliceNs)}  ${rel.toFixed(2).padStart(5)}   ${String(t.migrations).padStart(5)}`;
+  // perf: each print_sched_time ends in a space, then ` ` after min and mean, `   ` before the stddev
+  return `${head} ${msec(c.minSliceNs)}  ${msec(Math.trunc(mean))}  ${msec(c.maxSliceNs)}   ${rel.toFixed(2).padStart(5)}   ${String(t.migrations).padStart(5)}`;
 }
 
 // The idle stats, one line per CPU; idle switches count among the context switches.

@@ -99,11 +99,11 @@ export class TimehistWriter {
     this.#reserve(ROW_BYTES + name.length + (state?.length ?? 0));
     this.#head(row.timeNs, row.cpu);
     this.#bytes(name);
-    this.#spaces(2);
+    this.#spaces(1);
     this.#msec(row.waitNs);
-    this.#spaces(2);
+    this.#spaces(1);
     this.#msec(row.delayNs);
-    this.#spaces(2);
+    this.#spaces(1);
     this.#msec(row.runNs);
     if (state !== undefined) this.#bytes(state);
     if (this.#format.info === true) this.#spaces(COMM_WIDTH + 2);

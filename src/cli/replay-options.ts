@@ -1,0 +1,152 @@
+/**
+ * `schedacct replay`'s command line: perf sched timehist's spellings (`-i`, `-s`, `-S`, `--state`, `-C`, `-p`, `-t`,
+ * `--time`, …) beside schedacct's own (`--report`, `--format`, `--compat`), resolved into one set of options.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import type { Engine } from '../trace/engine.js';
+import type { Compat } from '../trace/perf-compat.js';
+import { oneOf, UsageError } from './args.js';
+import { parseCpuList, parseIdList, parseTimeWindow, type RowFilters } from './replay-filter.js';
+
+/** The reports `replay` prints. */
+export type ReportKind = 'timehist' | 'state' | 'summary' | 'state-summary';
+const REPORTS = ['timehist', 'state', 'summary', 'state-summary'] as const satisfies readonly ReportKind[];
+const FORMATS = ['text', 'json'] as const;
+const COMPATS = ['perf-6.1', 'current'] as const satisfies readonly Compat[];
+const ENGINES = ['compiled', 'xstate'] as const satisfies readonly Engine[];
+
+/**
+ * The options `replay` takes, for `parseArgs`.
+ * @internal
+ */
+export const OPTIONS = {
+  input: { type: 'string', short: 'i' },
+  summary: { type: 'boolean', short: 's' },
+  'with-summary': { type: 'boolean', short: 'S' },
+  state: { type: 'boolean' },
+  wakeups: { type: 'boolean', short: 'w' },
+  migrations: { type: 'boolean', short: 'M' },
+  cpu: { type: 'string', short: 'C' },
+  pid: { type: 'string', short: 'p' },
+  tid: { type: 'string', short: 't' },
+  time: { type: 'string' },
+  next: { type: 'boolean', short: 'n' },
+  'cpu-visual': { type: 'boolean', short: 'V' },
+  'idle-hist': { type: 'boolean', short: 'I' },
+  report: { type: 'string' },
+  format: { type: 'string' },
+  compat: { type: 'string' },
+  engine: { type: 'string' },
+  strict: { type: 'boolean' },
+} as const;
+
+/** What `parseArgs` gives for {@link OPTIONS}. */
+type Values = {
+  readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean;
+};
+
+/** Options of `runReplay`. */
+export interface ReplayCliOptions {
+  /** Which report. */
+  readonly report: ReportKind;
+  /** `-S`: the rows, then the summary (the state one with `--state`). */
+  readonly withSummary?: boolean;
+  /** Text (perf's columns) or JSON. */
+  readonly format: 'text' | 'json';
+  /** Which perf to agree with. */
+  readonly compat: Compat;
+  /** Which engine runs the machines. */
+  readonly engine: Engine;
+  /** Show wakeup lines (`-w`). */
+  readonly wakeups: boolean;
+  /** Show migration lines and count migrations (`-M`). */
+  readonly migrations: boolean;
+  /** Stop at the first malformed line or anomaly. */
+  readonly strict: boolean;
+  /** `-C`, `-p`, `-t`, `--time`. */
+  readonly filters?: RowFilters;
+}
+
+// The perf options a later step brings (they need the replay to give more than its rows carry today).
+const LATER = { next: '-n/--next', 'cpu-visual': '-V/--cpu-visual', 'idle-hist': '-I/--idle-hist' } as const;
+
+/**
+ * The trace to read: `-i FILE` or the argument, and as perf does, `perf.data` in the current folder when neither.
+ * @param values - the options parsed
+ * @param positional - the argument, if any
+ * @returns the file, or `-` for standard input
+ * @throws {@link UsageError} for both, or neither without a perf.data here (and, until the binary reader
+ *   lands, for perf.data itself)
+ * @internal
+ */
+export function replayInput(values: Values, positional: string | undefined): string {
+  if (values.input !== undefined && positional !== undefined) {
+    throw new UsageError('replay', `a trace as -i ${values.input} or as '${positional}', not both`);
+  }
+  const file = values.input ?? positional;
+  if (file !== undefined) return file;
+  if (!existsSync('perf.data')) {
+    throw new UsageError('replay', 'a trace FILE is needed (or - for standard input)');
+  }
+  throw new UsageError(
+    'replay',
+    'perf.data (in the current folder) is not read yet: convert it first, perf script --ns -i perf.data | schedacct replay -',
+  );
+}
+
+/**
+ * The options of a replay from its command line: perf's spellings map onto `--report` (`-s` is `summary`, `--state`
+ * `state`, `--state -s` `state-summary`), `-S` adds the summary after the rows.
+ * @param values - the options parsed
+ * @returns the options
+ * @throws {@link UsageError} for a value an option does not take, `--report` beside `-s`/`-S`/`--state`, a filter
+ *   with a summary (a later step), or an option a later step brings
+ * @internal
+ */
+export function replayOptions(values: Values): ReplayCliOptions {
+  for (const [key, spelling] of Object.entries(LATER)) {
+    if (values[key as keyof typeof LATER] === true) {
+      throw new UsageError('replay', `${spelling} is not implemented yet (perf's option; a later step brings it)`);
+    }
+  }
+  const perfReport = values.summary === true || values['with-summary'] === true || values.state === true;
+  if (values.report !== undefined && perfReport) {
+    throw new UsageError('replay', "--report, or perf's -s, -S and --state: one or the other");
+  }
+  const state = values.state === true;
+  const summaryOnly = values.summary === true && values['with-summary'] !== true;
+  const perfKind: ReportKind = summaryOnly ? (state ? 'state-summary' : 'summary') : state ? 'state' : 'timehist';
+  const report = perfReport ? perfKind : oneOf('replay', 'report', values.report, REPORTS, 'timehist');
+  const filters: RowFilters = {
+    ...(values.cpu === undefined ? {} : { cpus: parseCpuList('-C/--cpu', values.cpu) }),
+    ...tidFilter(values),
+    ...(values.time === undefined ? {} : { window: parseTimeWindow(values.time) }),
+  };
+  const filtered = Object.keys(filters).length > 0;
+  const summary = report === 'summary' || report === 'state-summary' || values['with-summary'] === true;
+  if (filtered && summary && (filters.cpus !== undefined || filters.window !== undefined)) {
+    throw new UsageError('replay', 'a summary under -C or --time is not implemented yet (the rows are)');
+  }
+  return {
+    report,
+    ...(values['with-summary'] === true ? { withSummary: true } : {}),
+    format: oneOf('replay', 'format', values.format, FORMATS, 'text'),
+    compat: oneOf('replay', 'compat', values.compat, COMPATS, 'current'),
+    engine: oneOf('replay', 'engine', values.engine, ENGINES, 'compiled'),
+    wakeups: values.wakeups === true,
+    migrations: values.migrations === true,
+    strict: values.strict === true,
+    ...(filtered ? { filters } : {}),
+  };
+}
+
+// -p and -t: one set of tids (perf keeps a task that both lists given name); perf script text gives no process id,
+// so a pid selects the thread with that tid (a process's main thread).
+function tidFilter(values: Values): { tids?: ReadonlySet<number> } {
+  const pids = values.pid === undefined ? undefined : parseIdList('-p/--pid', values.pid);
+  const tids = values.tid === undefined ? undefined : parseIdList('-t/--tid', values.tid);
+  const chosen =
+    pids === undefined || tids === undefined ? (pids ?? tids) : new Set([...pids].filter((id) => tids.has(id)));
+  return chosen === undefined ? {} : { tids: chosen };
+}
