@@ -7,6 +7,7 @@ import { checkMachine, checkOptions } from '../check.js';
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import type { MachineDefinition } from '../machines/compile.js';
 import { readAction, readGuard, type GuardRef } from '../machines/definition.js';
+import { lifecycleMermaid } from './mermaid-lifecycle.js';
 
 function guardRefText(ref: GuardRef): string {
   if (ref.kind === 'named') return ref.type;
@@ -49,6 +50,12 @@ export interface MermaidOptions {
    * number of further guarded alternatives (the anomaly paths) in the label. Default false: every transition.
    */
   readonly compact?: boolean;
+  /**
+   * Draw the lifecycle only, the view a person can follow: top-level states, one edge per pair of states with its
+   * events and the number of guarded (anomaly) paths folded in; no actions, self-loops, notes or root transitions.
+   * Default false. `compact` and `hideActions` do not apply to it.
+   */
+  readonly lifecycle?: boolean;
 }
 
 /**
@@ -60,11 +67,13 @@ export interface MermaidOptions {
  * @example
  * ```ts
  * console.log(toMermaid(taskMachine)); // paste into any Mermaid renderer
+ * console.log(toMermaid(taskMachine, { lifecycle: true })); // the readable view
  * ```
  */
 export function toMermaid(machine: MachineDefinition, options: MermaidOptions = {}): string {
   checkMachine('machine', machine);
   checkOptions('options', options);
+  if (options.lifecycle === true) return lifecycleMermaid(machine);
   const root = machine.root;
   const lines = ['stateDiagram-v2'];
   const label = (event: string, t: AnyTransitionDefinition): string => {
