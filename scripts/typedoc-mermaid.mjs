@@ -17,14 +17,19 @@ const LOADER = `(function () {
     var theme = document.documentElement.dataset.theme;
     var dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
     mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: dark ? 'dark' : 'default' });
-    mermaid.run({ querySelector: 'pre.mermaid' });
+    mermaid.run({ querySelector: 'pre.mermaid' }).then(function () {
+      // a folded full diagram keeps its natural size, scrolled sideways: shrunk to the column it is unreadable
+      document.querySelectorAll('details .mermaid-diagram svg').forEach(function (svg) {
+        svg.style.width = svg.style.maxWidth;
+        svg.style.maxWidth = 'none';
+      });
+    });
   };
   document.head.appendChild(script);
 })();`;
 
 const STYLE = `.mermaid-diagram { overflow-x: auto; margin: 1em 0; }
 .mermaid-diagram pre.mermaid { background: none; border: none; padding: 0; text-align: center; }
-.mermaid-diagram pre.mermaid svg { max-width: 100%; height: auto; }
 details.mermaid-source > summary { cursor: pointer; color: var(--color-text-aside); }`;
 
 /** Replaces each mermaid code block with a drawable `<pre class="mermaid">` and its folded source. */
