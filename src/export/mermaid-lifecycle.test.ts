@@ -68,3 +68,10 @@ describe('the guard ladder', () => {
     expect(() => guardsMermaid(taskMachine, 'running', 'fly')).toThrow(SchedacctError);
   });
 });
+
+describe('toMermaid options', () => {
+  it('rejects a view flag that is not a boolean, naming it', () => {
+    expect(() => toMermaid(taskMachine, { lifecycle: 'yes' } as never)).toThrow(/options\.lifecycle/);
+    expect(() => toMermaid(taskMachine, { compact: 1 } as never)).toThrow(SchedacctError);
+  });
+});

@@ -3,7 +3,7 @@
  * every transition (event, guard, actions) is read from `machine.root`, so the diagram cannot drift from the code.
  * @module
  */
-import { checkMachine, checkOptions } from '../check.js';
+import { checkMachine, checkOptionalBoolean, checkOptions } from '../check.js';
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import type { MachineDefinition } from '../machines/compile.js';
 import { readAction, readGuard, type GuardRef } from '../machines/definition.js';
@@ -63,7 +63,8 @@ export interface MermaidOptions {
  * @param machine - any XState machine with named guards and actions
  * @param options - see {@link MermaidOptions}
  * @returns the diagram's text
- * @throws {@link SchedacctError} `invalid-argument` for a machine that is not an XState machine, or options that are not an object
+ * @throws {@link SchedacctError} `invalid-argument` for a machine that is not an XState machine, or options that are not
+ * an object of booleans
  * @example
  * ```ts
  * console.log(toMermaid(taskMachine)); // paste into any Mermaid renderer
@@ -73,6 +74,8 @@ export interface MermaidOptions {
 export function toMermaid(machine: MachineDefinition, options: MermaidOptions = {}): string {
   checkMachine('machine', machine);
   checkOptions('options', options);
+  for (const name of ['compact', 'hideActions', 'lifecycle'] as const)
+    checkOptionalBoolean(`options.${name}`, options[name]);
   if (options.lifecycle === true) return lifecycleMermaid(machine);
   const root = machine.root;
   const lines = ['stateDiagram-v2'];
