@@ -28,7 +28,9 @@ const LOADER = `(function () {
   document.head.appendChild(script);
 })();`;
 
-const STYLE = `.mermaid-diagram { overflow-x: auto; margin: 1em 0; }
+// Code keeps its lines (typedoc wraps them, which scrambles the ASCII flow in docs/architecture.md): scroll instead.
+const STYLE = `pre { white-space: pre; word-wrap: normal; overflow-x: auto; }
+.mermaid-diagram { overflow-x: auto; margin: 1em 0; }
 .mermaid-diagram pre.mermaid { background: none; border: none; padding: 0; text-align: center; }
 details.mermaid-source > summary { cursor: pointer; color: var(--color-text-aside); }`;
 
