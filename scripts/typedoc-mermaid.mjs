@@ -8,21 +8,33 @@ import { JSX, MarkdownEvent, RendererEvent } from 'typedoc';
 const BLOCK = /<pre><code class="mermaid">([\s\S]*?)<\/code>(?:<button[^>]*>[^<]*<\/button>)?<\/pre>/g;
 const ASSET = 'assets/mermaid.min.js';
 
-// Loads mermaid only on pages that hold a diagram, in typedoc's theme (its setting, else the OS preference).
+// Loads mermaid only on pages that hold a diagram, in typedoc's theme (its setting, else the OS preference), and
+// draws again when the reader switches the theme.
 const LOADER = `(function () {
-  if (!document.querySelector('pre.mermaid')) return;
-  var script = document.createElement('script');
-  script.src = document.currentScript.dataset.mermaid;
-  script.onload = function () {
+  var blocks = Array.prototype.slice.call(document.querySelectorAll('pre.mermaid'));
+  if (blocks.length === 0) return;
+  var sources = blocks.map(function (block) { return block.innerHTML; });
+  function draw() {
     var theme = document.documentElement.dataset.theme;
     var dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+    blocks.forEach(function (block, i) {
+      block.innerHTML = sources[i];
+      block.removeAttribute('data-processed');
+    });
     mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: dark ? 'dark' : 'default' });
-    mermaid.run({ querySelector: 'pre.mermaid' }).then(function () {
+    return mermaid.run({ nodes: blocks }).then(function () {
       // a folded full diagram keeps its natural size, scrolled sideways: shrunk to the column it is unreadable
       document.querySelectorAll('details .mermaid-diagram svg').forEach(function (svg) {
         svg.style.width = svg.style.maxWidth;
         svg.style.maxWidth = 'none';
       });
+    });
+  }
+  var script = document.createElement('script');
+  script.src = document.currentScript.dataset.mermaid;
+  script.onload = function () {
+    draw().then(function () {
+      new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     });
   };
   document.head.appendChild(script);

@@ -42,15 +42,24 @@ async function open(browser: Browser, site: string, page: string, colorScheme?: 
   const url = pathToFileURL(join(site, page)).href;
   const watched = await openPage(browser, url, colorScheme === undefined ? {} : { colorScheme });
   // mermaid replaces each block's text with an <svg> (or an error diagram) when it has laid it out
-  await watched.page.waitForFunction(
-    `[...document.querySelectorAll('pre.mermaid')].every((b) => b.querySelector('svg') !== null)`,
-    undefined,
-    { timeout: 30_000 },
-  );
+  await watched.page.waitForFunction(ALL_DRAWN, undefined, { timeout: 30_000 });
   return watched;
 }
 
 const MACHINES = 'The_machines.html';
+const ALL_DRAWN = `[...document.querySelectorAll('pre.mermaid')].every((b) => b.querySelector('svg') !== null)`;
+
+// The fill of the first diagram's first box, which mermaid's themes colour differently.
+const FIRST_FILL = `(() => { const box = document.querySelector('pre.mermaid svg rect'); return box && getComputedStyle(box).fill; })()`;
+const SET_LIGHT_THEME = `(() => {
+  const select = document.getElementById('tsd-theme');
+  select.value = 'light';
+  select.dispatchEvent(new Event('change'));
+})()`;
+
+async function firstFill(watched: WatchedPage): Promise<string> {
+  return String(await watched.page.evaluate(FIRST_FILL));
+}
 
 /** What every page must show: each Mermaid block drawn, no raw source left, nothing fetched, no errors. */
 function expectClean(page: string, watched: WatchedPage, seen: Inspected): void {
@@ -109,13 +118,13 @@ describe.skipIf(!hasBrowser)('the docs site in headless Chromium (skipped: no Ch
   }, 180_000);
 
   it("the machines' page: every diagram drawn, the folded ones once opened, in typedoc's light and dark themes", async () => {
-    const styles: string[] = [];
+    const fills: string[] = [];
     for (const scheme of [undefined, 'dark'] as const) {
       const watched = await open(browser, site, `documents/${MACHINES}`, scheme);
       const seen = await inspect(watched);
       expectClean(MACHINES, watched, seen);
       expect(seen.blocks).toBe(6); // task: lifecycle, guard ladder, full; vcpu: lifecycle, full; stable read
-      styles.push(String(await watched.page.evaluate(`document.querySelector('pre.mermaid svg style').textContent`)));
+      fills.push(await firstFill(watched));
       expect(seen.kinds).toContain('stateDiagram');
       expect(seen.kinds).toContain('flowchart-v2');
       // the readable views are shown without a click; the full edge sets wait in <details>
@@ -126,8 +135,18 @@ describe.skipIf(!hasBrowser)('the docs site in headless Chromium (skipped: no Ch
       await screenshot(watched.page, `docs-machines-open-${scheme ?? 'light'}`);
       const lifecycle = watched.page.locator('div.mermaid-diagram').first();
       await lifecycle.screenshot({ path: join(SCREENSHOT_DIR, `docs-task-lifecycle-${scheme ?? 'light'}.png`) });
+      if (scheme === 'dark') {
+        // the reader picks typedoc's light theme in its settings: the diagrams are drawn again, in light
+        await watched.page.evaluate(SET_LIGHT_THEME);
+        await watched.page.waitForFunction(`${FIRST_FILL} !== ${JSON.stringify(fills[1])}`, undefined, {
+          timeout: 30_000,
+        });
+        await watched.page.waitForFunction(ALL_DRAWN, undefined, { timeout: 30_000 });
+        expect(await firstFill(watched)).toBe(fills[0]);
+        expect((await inspect(watched)).drawn).toBe(seen.blocks);
+      }
       await watched.page.close();
     }
-    expect(styles[0]).not.toBe(styles[1]); // mermaid drew in the theme of the page
+    expect(fills[0]).not.toBe(fills[1]); // mermaid drew in the theme of the page
   }, 120_000);
 });
