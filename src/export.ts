@@ -1,7 +1,8 @@
 /**
  * `schedacct/export`: views of a run. The {@link Timeline} every view reads (from a replay or a simulation), and SVG
  * charts of it drawn in Node by Vega-Lite (a per-CPU timeline with steal, charged and stolen time per task, the
- * scheduling-delay CDF, a sweep's metric with its 95 % bands). Runtime-neutral; Vega loads on the first chart.
+ * scheduling-delay CDF, a sweep's metric with its 95 % bands), and self-contained HTML reports of a replay, a
+ * simulation or a sweep. Runtime-neutral; Vega loads on the first chart.
  * @packageDocumentation
  */
 export { cpuTimelineSvg, taskBarsSvg } from './export/charts.js';
@@ -17,3 +18,9 @@ export type {
   TimelineSource,
   TimelineTask,
 } from './export/timeline.js';
+export { escapeHtml, htmlReport } from './export/html.js';
+export { replayReport, simulationReport } from './export/html-reports.js';
+export { sweepReport } from './export/html-sweep.js';
+export type { HtmlReportInput, HtmlSection, HtmlTable } from './export/html.js';
+export type { RunReportOptions, SimulationReportRun } from './export/html-reports.js';
+export type { SweepReportOptions } from './export/html-sweep.js';
