@@ -221,8 +221,10 @@ async function experiment(
   const jobs: RunJob[] = p.runs.map((run) => ({ ...place(p, run), scenario: run.scenario }));
   const columns = jobs[0] === undefined ? [] : Object.keys(jobs[0].values);
   const table: RunRow[] = [];
+  const kept: RunRow[] = [];
   if (command.format === 'csv') write(`${rowsCsvHeader(columns)}\n`);
   const onRow = (row: RunRow) => {
+    if (command.html !== undefined) kept.push(row);
     if (command.format === 'text') table.push(row);
     else write(`${command.format === 'csv' ? rowCsv(row, columns) : JSON.stringify(row)}\n`);
   };
@@ -237,4 +239,15 @@ async function experiment(
     bar.done();
   }
   if (command.format === 'text') write(`${rowsTable(table).join('\n')}\n`);
+  if (command.html !== undefined) await sweepHtml(command.html, kept);
+}
+
+// The experiment's HTML report, from its rows in run order (workers finish out of order).
+async function sweepHtml(path: string, rows: RunRow[]): Promise<void> {
+  const [{ sweepReport }, { writeHtml }] = await Promise.all([
+    import('../export/html-sweep.js'),
+    import('./html-option.js'),
+  ]);
+  rows.sort((a, b) => a.index - b.index);
+  writeHtml(path, await sweepReport(rows));
 }

@@ -15,7 +15,7 @@ export interface SweepChartOptions {
   readonly metric: keyof RunFigures;
   /** Another swept path: a line per value of it. Default: one line. */
   readonly by?: string;
-  /** Plot width, px. Default 600. */
+  /** Plot width, px. Default 460 (two charts side by side in a report). */
   readonly widthPx?: number;
 }
 
@@ -103,7 +103,7 @@ export async function sweepSvg(rows: readonly RunRow[], options: SweepChartOptio
       text: `${title} against ${options.parameter}`,
       subtitle: `mean over seeds with its 95 % interval (band); ${String(rows.length)} runs`,
     },
-    width: options.widthPx ?? 600,
+    width: options.widthPx ?? 460,
     height: 300,
     data: { values: data },
     layer: [
@@ -114,7 +114,8 @@ export async function sweepSvg(rows: readonly RunRow[], options: SweepChartOptio
           x,
           y: { field: 'low', type: 'quantitative', title, scale: { zero: false } },
           y2: { field: 'high' },
-          color,
+          // the legend comes from the lines: the band's pale swatch would not say which line is which
+          color: { ...color, legend: null },
         },
       },
       {

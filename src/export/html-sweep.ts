@@ -10,7 +10,7 @@ import { htmlReport, type HtmlTable } from './html.js';
 
 /** Options of {@link sweepReport}. */
 export interface SweepReportOptions {
-  /** The swept path on the x axis. Default: the first swept path with more than one value, other than `by`. */
+  /** The swept path on the x axis. Default: the first swept path with more than one value (a numeric one first), other than `by`. */
   readonly parameter?: string;
   /** A line per value of this path. Default: another swept path with more than one value, if any. */
   readonly by?: string;
@@ -84,7 +84,9 @@ export async function sweepReport(rows: readonly RunRow[], options?: SweepReport
   const o = options ?? {};
   const paths = Object.keys((rows[0] as RunRow).values);
   const moving = varying(rows, paths);
-  const parameter = o.parameter ?? moving.find((p) => p !== o.by) ?? paths[0];
+  // A numeric path reads best along x; the other (a policy, an accounting) as lines.
+  const numeric = moving.filter((p) => p !== o.by && rows.every((r) => typeof r.values[p] === 'number'));
+  const parameter = o.parameter ?? numeric[0] ?? moving.find((p) => p !== o.by) ?? paths[0];
   const by = o.by ?? moving.find((p) => p !== parameter);
   const metrics = o.metrics ?? ['jainCharged', 'jainReal', 'delayP99Ns', 'accountedStealNs'];
   const charts =
