@@ -202,9 +202,10 @@ function simTables(run: ReportedRun): HtmlTable[] {
  *   that is not one
  * @example
  * ```ts
- * const scenario = { policy: 'eevdf', kernel: '6.18', cpus: 1, hz: 250, durationMs: 10, accounting: 'drop', seed: 1, host: { steal: {}, pauses: [] }, tasks: [] };
- * const result = { scenario, tasks: [], vcpus: [{ vcpu: 0, busyNs: 8e6, idleNs: 0, stolenNs: 2e6, pausedNs: 0 }], elapsedNs: 1e7, events: 0 } as never;
- * (await simulationReport([{ label: 'accounting drop', result, metrics: new SimMetrics() }])).includes('accounting drop'); // true
+ * const scenario = resolveScenario({ durationMs: 10, tasks: [{ name: 'hog', workload: { kind: 'cpu' } }] });
+ * const metrics = new SimMetrics();
+ * const result = simulate(scenario, { observer: metrics });
+ * (await simulationReport([{ label: 'accounting drop', result, metrics }])).includes('<td>hog</td>'); // true
  * ```
  */
 export async function simulationReport(
