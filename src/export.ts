@@ -5,6 +5,10 @@
  * simulation or a sweep. Runtime-neutral; Vega loads on the first chart.
  * @packageDocumentation
  */
+export { ReplayTimeline, timelineFromTrace } from './export/timeline-replay.js';
+export type { TimelineFromTraceOptions } from './export/timeline-replay.js';
+export { SimTimeline } from './export/timeline-sim.js';
+export type { SimTimelineOptions } from './export/timeline-sim.js';
 export { cpuTimelineSvg, taskBarsSvg } from './export/charts.js';
 export { delayCdfSvg } from './export/charts-cdf.js';
 export { sweepSvg } from './export/charts-sweep.js';
