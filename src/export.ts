@@ -9,6 +9,7 @@ export { ReplayTimeline, timelineFromTrace } from './export/timeline-replay.js';
 export type { TimelineFromTraceOptions } from './export/timeline-replay.js';
 export { SimTimeline } from './export/timeline-sim.js';
 export { CPU_PID_BASE, perfettoJson, writePerfettoJson } from './export/perfetto.js';
+export { writeTimelineFtrace } from './export/ftrace.js';
 export type { SimTimelineOptions } from './export/timeline-sim.js';
 export { cpuTimelineSvg, taskBarsSvg } from './export/charts.js';
 export { delayCdfSvg } from './export/charts-cdf.js';
