@@ -14,8 +14,15 @@ export type { SimTimelineOptions } from './export/timeline-sim.js';
 export { cpuTimelineSvg, taskBarsSvg } from './export/charts.js';
 export { delayCdfSvg } from './export/charts-cdf.js';
 export { sweepSvg } from './export/charts-sweep.js';
+export { escapeHtml, htmlReport } from './export/html.js';
+export { replayReport, simulationReport } from './export/html-reports.js';
+export { sweepReport } from './export/html-sweep.js';
+export { SchedacctError } from './errors.js';
 export type { CpuTimelineOptions, TaskChartOptions } from './export/charts.js';
 export type { SweepChartOptions } from './export/charts-sweep.js';
+export type { HtmlReportInput, HtmlSection, HtmlTable } from './export/html.js';
+export type { RunReportOptions, SimulationReportRun } from './export/html-reports.js';
+export type { SweepReportOptions } from './export/html-sweep.js';
 export type {
   Timeline,
   TimelineAnomaly,
@@ -24,9 +31,3 @@ export type {
   TimelineSource,
   TimelineTask,
 } from './export/timeline.js';
-export { escapeHtml, htmlReport } from './export/html.js';
-export { replayReport, simulationReport } from './export/html-reports.js';
-export { sweepReport } from './export/html-sweep.js';
-export type { HtmlReportInput, HtmlSection, HtmlTable } from './export/html.js';
-export type { RunReportOptions, SimulationReportRun } from './export/html-reports.js';
-export type { SweepReportOptions } from './export/html-sweep.js';
