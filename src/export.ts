@@ -5,6 +5,12 @@
  * simulation or a sweep. Runtime-neutral; Vega loads on the first chart.
  * @packageDocumentation
  */
+export { ReplayTimeline, timelineFromTrace } from './export/timeline-replay.js';
+export type { TimelineFromTraceOptions } from './export/timeline-replay.js';
+export { SimTimeline } from './export/timeline-sim.js';
+export { CPU_PID_BASE, perfettoJson, writePerfettoJson } from './export/perfetto.js';
+export { writeTimelineFtrace } from './export/ftrace.js';
+export type { SimTimelineOptions } from './export/timeline-sim.js';
 export { cpuTimelineSvg, taskBarsSvg } from './export/charts.js';
 export { delayCdfSvg } from './export/charts-cdf.js';
 export { sweepSvg } from './export/charts-sweep.js';

@@ -187,6 +187,7 @@ async function reports(p: Plan, command: SimulateCommand, settings: RunSettings,
       if (traceFd !== undefined) closeSync(traceFd);
     }
   }
+  if (command.html !== undefined) await runsHtml(command.html, done, p.comparison);
   if (command.format === 'jsonl' || (p.comparison && command.format === 'csv')) {
     const rows = done.map((d) => runRow(place(p, d.run), d));
     if (command.format === 'csv') lines([rowsCsvHeader(paths(rows)), ...rows.map((r) => rowCsv(r, paths(rows)))]);
@@ -250,4 +251,17 @@ async function sweepHtml(path: string, rows: RunRow[]): Promise<void> {
   ]);
   rows.sort((a, b) => a.index - b.index);
   writeHtml(path, await sweepReport(rows));
+}
+
+// One run's HTML report, or the default comparison's runs side by side.
+async function runsHtml(path: string, done: readonly ReportedRun[], comparison: boolean): Promise<void> {
+  const [{ simulationReport }, { writeHtml }] = await Promise.all([
+    import('../export/html-reports.js'),
+    import('./html-option.js'),
+  ]);
+  const runs = done.map((d) => ({
+    ...d,
+    ...(comparison ? { label: `accounting ${d.result.scenario.accounting}` } : {}),
+  }));
+  writeHtml(path, await simulationReport(runs));
 }

@@ -106,22 +106,17 @@ export async function sweepSvg(rows: readonly RunRow[], options: SweepChartOptio
     width: options.widthPx ?? 460,
     height: 300,
     data: { values: data },
+    // the lines first: the legend takes its swatches from the first layer (the band's would be pale, unlabelled)
     layer: [
-      {
-        name: 'band',
-        mark: { type: 'area', opacity: 0.2, aria: false },
-        encoding: {
-          x,
-          y: { field: 'low', type: 'quantitative', title, scale: { zero: false } },
-          y2: { field: 'high' },
-          // the legend comes from the lines: the band's pale swatch would not say which line is which
-          color: { ...color, legend: null },
-        },
-      },
       {
         name: 'lines',
         mark: { type: 'line', point: true, aria: false },
-        encoding: { x, y: { field: 'mean', type: 'quantitative', title }, color },
+        encoding: { x, y: { field: 'mean', type: 'quantitative', title, scale: { zero: false } }, color },
+      },
+      {
+        name: 'band',
+        mark: { type: 'area', opacity: 0.2, aria: false },
+        encoding: { x, y: { field: 'low', type: 'quantitative', title }, y2: { field: 'high' }, color },
       },
     ],
   };

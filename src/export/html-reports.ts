@@ -25,6 +25,9 @@ export interface RunReportOptions {
   readonly timeline?: CpuTimelineOptions;
 }
 
+/** Task rows at most in a replay's table. */
+const MAX_TASK_ROWS = 500;
+
 // Per task of a timeline: its totals from the ledger, and its delays from its slices.
 function taskTable(timeline: Timeline): HtmlTable {
   const delays = new Map<number, { sum: number; max: number; n: number }>();
@@ -35,7 +38,15 @@ function taskTable(timeline: Timeline): HtmlTable {
     d.n += 1;
     delays.set(s.tid, d);
   }
-  const rows = timeline.tasks.map((t) => {
+  // A trace of a busy machine has many thousands of tasks: the table lists those with the most run time.
+  const listed =
+    timeline.tasks.length <= MAX_TASK_ROWS
+      ? timeline.tasks
+      : [...timeline.tasks]
+          .sort((a, b) => b.runNs - a.runNs || a.tid - b.tid)
+          .slice(0, MAX_TASK_ROWS)
+          .sort((a, b) => a.tid - b.tid);
+  const rows = listed.map((t) => {
     const d = delays.get(t.tid);
     const avg = d === undefined || d.n === 0 ? 0 : d.sum / d.n;
     return [
@@ -74,7 +85,9 @@ function taskTable(timeline: Timeline): HtmlTable {
     'delay avg ms',
     'delay max ms',
   ];
-  return { caption: 'Per task (totals from the ledger)', head, rows };
+  const more = timeline.tasks.length - listed.length;
+  const caption = `Per task (totals from the ledger)${more > 0 ? `: the ${String(listed.length)} with the most run time; ${String(more)} more in the total` : ''}`;
+  return { caption, head, rows };
 }
 
 // The anomalies by code, then the first few with their details.

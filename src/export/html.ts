@@ -15,7 +15,7 @@ export interface HtmlTable {
   readonly rows: readonly (readonly (string | number)[])[];
 }
 
-/** A section of a report: a heading, lines of text, tables, then charts. */
+/** A section of a report: a heading, lines of text, charts, then tables. */
 export interface HtmlSection {
   /** Its heading. */
   readonly heading: string;
@@ -110,7 +110,6 @@ function sectionHtml(s: HtmlSection, where: string): string {
   checkString(`${where}.heading`, s.heading);
   const parts = [`<section>\n<h2>${escapeHtml(s.heading)}</h2>`];
   for (const n of s.notes ?? []) parts.push(`<p class="note">${escapeHtml(n)}</p>`);
-  for (const [i, t] of (s.tables ?? []).entries()) parts.push(tableHtml(t, `${where}.tables[${String(i)}]`));
   const charts = s.charts ?? [];
   charts.forEach((svg, i) => checkSvg(`${where}.charts[${String(i)}]`, svg));
   // Vega writes an XML declaration-free <svg> whose text it has escaped; inline as it is.
@@ -118,12 +117,14 @@ function sectionHtml(s: HtmlSection, where: string): string {
     parts.push(
       `<div class="charts">\n${charts.map((svg) => `<figure class="chart">${svg}</figure>`).join('\n')}\n</div>`,
     );
+  // then the tables: a reader looks at the pictures first, then at the numbers under them
+  for (const [i, t] of (s.tables ?? []).entries()) parts.push(tableHtml(t, `${where}.tables[${String(i)}]`));
   parts.push('</section>');
   return parts.join('\n');
 }
 
 /**
- * One self-contained HTML page: the title, each section's notes, tables and charts, with inline CSS; no script and
+ * One self-contained HTML page: the title, each section's notes, charts and tables, with inline CSS; no script and
  * nothing to fetch. Text is escaped; a chart must be an SVG without script or external references.
  * @param input - the title and sections, see {@link HtmlReportInput}
  * @returns the page's text
