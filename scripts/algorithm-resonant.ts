@@ -69,6 +69,7 @@ export function runResonant(root: URL): ResonantResult {
  */
 export async function resonantCharts(result: ResonantResult): Promise<{ shares: string; jain: string }> {
   const spec: ChartSpec = {
+    name: 'shares',
     title: { text: 'Real CPU share per task', subtitle: 'mean over the seeds; a fair share is 1/3' },
     width: 360,
     height: 220,

@@ -6,7 +6,6 @@ import { counterMask, counterWidthForHz } from '../src/accounting/counter.ts';
 import type { StealPolicy } from '../src/accounting/steal.ts';
 import { toXStateActions, toXStateGuards } from '../src/machines/implementations.ts';
 import { taskImplementations, taskMachine, taskTotals } from '../src/machines/task.ts';
-import type { TaskEvent } from '../src/machines/task-events.ts';
 import { createEmulatedSource } from '../src/sources/emulated.ts';
 import { consistentReadOf } from '../src/sources/types.ts';
 
@@ -151,7 +150,7 @@ export function walk(policy: StealPolicy, events: readonly WalkEvent[] = walkEve
   for (const event of events) {
     steps.length = 0;
     const reading = { counter: event.counter, stolenTotalNs: event.stolenTotalNs, cpu: 0 };
-    actor.send({ type: event.type, reading } as TaskEvent);
+    actor.send({ type: event.type, reading });
     const snapshot = actor.getSnapshot();
     const c = snapshot.context;
     const totals = taskTotals(c);
