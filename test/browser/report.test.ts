@@ -85,6 +85,14 @@ describe.skipIf(!hasBrowser)('the HTML reports in headless Chromium (skipped: no
     await page.close();
   }, 60_000);
 
+  it('draws the default comparison: both runs side by side, three charts each', async () => {
+    const out = join(dir, 'comparison.html');
+    expect(cli('simulate', '--set', 'durationMs=300', '--html', out).status).toBe(0);
+    const page = await check(out, 6, 'report-comparison');
+    expect(await page.locator('h2').allTextContents()).toEqual(['accounting none', 'accounting drop']);
+    await page.close();
+  }, 60_000);
+
   it('draws a bare chart: the per-CPU timeline of a simulation with its steal shaded', async () => {
     const out = join(dir, 'timeline.html');
     // an SVG document opened directly draws the same; inside a page, its size is measured the same way as the reports'

@@ -72,12 +72,17 @@ describe('simulate --html', () => {
     expect(
       cli('simulate', 'examples/scenarios/steal-sweep.json', '--set', 'durationMs=100', '--html', one).status,
     ).toBe(0);
-    expect(readFileSync(one, 'utf8')).toContain('<caption>Per vCPU (host time)</caption>');
+    const single = readFileSync(one, 'utf8');
+    expect(single).toContain('<caption>Per vCPU (host time)</caption>');
+    // the timeline (with the host's steal), the task bars and the delay CDF
+    expect(svgs(single)).toBe(3);
+    expect(single).toContain('dark: host steal');
     const both = join(dir, 'both.html');
     expect(cli('simulate', '--set', 'durationMs=100', '--html', both).status).toBe(0);
     const page = readFileSync(both, 'utf8');
     expect(page).toContain('<h2>accounting none</h2>');
     expect(page).toContain('<h2>accounting drop</h2>');
+    expect(svgs(page)).toBe(6);
   }, 60_000);
 
   it('refuses - as FILE, and documents the option', () => {
