@@ -3,8 +3,19 @@
 // chargeSlice annotated with what the accounting core computed.
 import type { WalkState, WalkStep } from './algorithm-walk.ts';
 
-/** ns grouped by thousands with spaces, as the docs write numbers. */
-export const grouped = (n: number | bigint): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+/** A count grouped by thousands with narrow no-break spaces, as the docs write numbers (a table cell keeps it whole). */
+export const grouped = (n: number | bigint): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+
+/** Whole ns as exact ms: as many decimals as the value needs, up to six. */
+export function msText(ns: number | bigint): string {
+  const v = BigInt(ns);
+  const sign = v < 0n ? '−' : '';
+  const a = v < 0n ? -v : v;
+  const frac = String(a % 1_000_000n)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
+  return `${sign}${grouped(a / 1_000_000n)}${frac === '' ? '' : `.${frac}`}`;
+}
 
 /** What chargeSlice computed for one slice, under both policies. */
 export interface SliceFigures {
@@ -38,17 +49,17 @@ function chargeLabel(f: SliceFigures): string {
   const d = f.byPolicy.drop;
   const lines = [
     'chargeSlice',
-    `to_ns(Δcounter ${grouped(f.deltaTicks)} ticks) = ${grouped(f.elapsedNs)} ns`,
-    `Δstolen ${grouped(f.deltaStolenNs)} ns`,
+    `to_ns(${grouped(f.deltaTicks)} ticks) = ${msText(f.elapsedNs)} ms`,
+    `Δstolen ${msText(f.deltaStolenNs)} ms`,
   ];
-  if (c.carriedInNs !== 0) lines.push(`+ carried ${grouped(c.carriedInNs)} ns (carry)`);
-  if (f.deltaStolenNs + c.carriedInNs > f.elapsedNs) lines.push(`clamped to ${grouped(f.elapsedNs)} ns`);
+  if (c.carriedInNs !== 0) lines.push(`carry: + ${msText(c.carriedInNs)} ms carried`);
+  if (f.deltaStolenNs + c.carriedInNs > f.elapsedNs) lines.push(`clamped to ${msText(f.elapsedNs)} ms`);
   if (c.carriedOutNs !== 0 || d.droppedNs !== 0)
-    lines.push(`excess: carry keeps ${grouped(c.carriedOutNs)} ns, drop drops ${grouped(d.droppedNs)} ns`);
+    lines.push(`carry keeps ${msText(c.carriedOutNs)} ms, drop drops ${msText(d.droppedNs)} ms`);
   lines.push(
     c.chargedNs === d.chargedNs
-      ? `charged ${grouped(c.chargedNs)} ns`
-      : `charged: carry ${grouped(c.chargedNs)} ns, drop ${grouped(d.chargedNs)} ns`,
+      ? `charged ${msText(c.chargedNs)} ms`
+      : `charged: carry ${msText(c.chargedNs)} ms, drop ${msText(d.chargedNs)} ms`,
   );
   return lines.join('<br/>');
 }
@@ -74,7 +85,7 @@ export function flowDiagram(states: readonly WalkState[], figures: readonly Slic
   for (const [i, s] of states.entries()) {
     const n = String(i + 1);
     const e = s.event;
-    const title = `${n} · ${e.type}: counter ${grouped(e.counter)}, stolen total ${grouped(e.stolenTotalNs)} ns`;
+    const title = `${n} · ${e.type}: counter ${grouped(e.counter)}, stolen total ${msText(e.stolenTotalNs)} ms`;
     out.push(`  subgraph E${n}[${label(title)}]`, '    direction LR');
     const fig = e.type === 'preempt' ? figures.find((f) => f.slice === e.slice) : undefined;
     const fresh = s.anomalies.slice(previousAnomalies);

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { counterDelta } from '../src/accounting/counter.ts';
 import { createConversion } from '../src/accounting/conversion.ts';
 import { nsBetween } from '../src/accounting/steal.ts';
-import { flowDiagram, grouped, type SliceFigures } from './algorithm-flow.ts';
+import { flowDiagram, grouped, msText, type SliceFigures } from './algorithm-flow.ts';
 import { resonantCharts, runResonant, RESONANT_SCENARIO, RESONANT_SWEEP } from './algorithm-resonant.ts';
 import {
   walk,
@@ -98,11 +98,11 @@ function readingsSection(carry: readonly WalkState[], drop: readonly WalkState[]
     ms(s.event.hostNs),
     s.event.how,
     grouped(s.event.counter),
-    String(WALK_COUNTER_HZ),
-    grouped(s.event.stolenTotalNs),
+    grouped(WALK_COUNTER_HZ),
+    msText(s.event.stolenTotalNs),
     s.state === drop[i]?.state ? s.state : `${s.state} / ${drop[i]?.state ?? ''}`,
   ]);
-  const head = ['#', 'event', 'slice', 'host (ms)', 'read by', 'counter (ticks)', 'counterHz', 'stolen total (ns)'];
+  const head = ['#', 'event', 'slice', 'host (ms)', 'read by', 'counter (ticks)', 'counterHz', 'stolen total (ms)'];
   return ['## The readings', '', ...table([...head, 'state after'], rows), ''];
 }
 
@@ -111,30 +111,30 @@ function slicesSection(figures: readonly SliceFigures[]): string[] {
     (['carry', 'drop'] as const).map((policy) => {
       const p = f.byPolicy[policy];
       const pending = f.deltaStolenNs + p.carriedInNs;
-      const clamp = pending > f.elapsedNs ? `${grouped(pending)} → ${grouped(f.elapsedNs)}` : 'no';
+      const clamp = pending > f.elapsedNs ? `${msText(pending)} → ${msText(f.elapsedNs)}` : 'no';
       return [
         String(f.slice),
         policy,
         grouped(f.deltaTicks),
-        grouped(f.elapsedNs),
-        grouped(f.deltaStolenNs),
-        grouped(p.carriedInNs),
+        msText(f.elapsedNs),
+        msText(f.deltaStolenNs),
+        msText(p.carriedInNs),
         clamp,
-        grouped(p.stolenNs),
-        grouped(p.carriedOutNs),
-        grouped(p.droppedNs),
-        grouped(p.chargedNs),
+        msText(p.stolenNs),
+        msText(p.carriedOutNs),
+        msText(p.droppedNs),
+        msText(p.chargedNs),
       ];
     }),
   );
-  const head = ['slice', 'policy', 'Δcounter (ticks)', 'to_ns(Δcounter) (ns)', 'Δstolen (ns)', 'carried in (ns)'];
+  const head = ['slice', 'policy', 'Δcounter (ticks)', 'to_ns(Δcounter) (ms)', 'Δstolen (ms)', 'carried in (ms)'];
   return [
     '## Each slice charged',
     '',
     '`charged = to_ns(Δcounter) − min(Δstolen + carried in, to_ns(Δcounter))`: the steal is clamped to the slice; ' +
       'what is left over is carried to the next slice (carry) or dropped (drop).',
     '',
-    ...table([...head, 'clamp (ns)', 'stolen (ns)', 'carried out (ns)', 'dropped (ns)', 'charged (ns)'], rows),
+    ...table([...head, 'clamp (ms)', 'stolen (ms)', 'carried out (ms)', 'dropped (ms)', 'charged (ms)'], rows),
     '',
   ];
 }
@@ -146,19 +146,19 @@ function totalsSection(walks: Readonly<Record<'carry' | 'drop', readonly WalkSta
     const law = s.observedNs === s.accountedNs + s.carriedNs + s.droppedNs ? '=' : '≠';
     return [
       policy,
-      grouped(s.runNs),
-      grouped(s.stolenNs),
-      grouped(s.chargedNs),
-      grouped(s.observedNs),
-      `${grouped(s.accountedNs)} + ${grouped(s.carriedNs)} + ${grouped(s.droppedNs)} ${law} observed`,
+      msText(s.runNs),
+      msText(s.stolenNs),
+      msText(s.chargedNs),
+      msText(s.observedNs),
+      `${msText(s.accountedNs)} + ${msText(s.carriedNs)} + ${msText(s.droppedNs)} ${law} observed`,
       s.anomalies.join(', ') || 'none',
     ];
   });
-  const head = ['policy', 'run (ns)', 'stolen (ns)', 'charged (ns)', 'steal observed (ns)'];
+  const head = ['policy', 'run (ms)', 'stolen (ms)', 'charged (ms)', 'steal observed (ms)'];
   return [
     '## Totals',
     '',
-    ...table([...head, 'accounted + carried + dropped (ns)', 'anomalies'], rows),
+    ...table([...head, 'accounted + carried + dropped (ms)', 'anomalies'], rows),
     '',
     'Slice 1 alone is the quickstart: 10 ms on the CPU, 2 ms stolen, 8 ms charged.',
     '',

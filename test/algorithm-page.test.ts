@@ -48,8 +48,15 @@ function tableUnder(heading: string, nth = 0): Record<string, string>[] {
   return body.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i] ?? ''])));
 }
 
-const num = (cell: string | undefined): number => Number((cell ?? '').replaceAll(' ', ''));
-const big = (cell: string | undefined): bigint => BigInt((cell ?? '').replaceAll(' ', ''));
+const digits = (cell: string | undefined): string => (cell ?? '').replace(/[ \u202f]/g, '');
+const num = (cell: string | undefined): number => Number(digits(cell));
+const big = (cell: string | undefined): bigint => BigInt(digits(cell));
+// The page writes ns as exact ms (up to six decimals): back to whole ns without floating point.
+function ns(cell: string | undefined): number {
+  const [whole = '', frac = ''] = digits(cell).split('.');
+  expect(frac.length, `${String(cell)} has at most six decimals`).toBeLessThanOrEqual(6);
+  return Number(BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, '0')));
+}
 
 interface Reading {
   event: string;
@@ -63,7 +70,7 @@ const readings = (): Reading[] =>
     event: r.event ?? '',
     slice: num(r.slice),
     counter: big(r['counter (ticks)']),
-    stolenTotalNs: big(r['stolen total (ns)']),
+    stolenTotalNs: BigInt(ns(r['stolen total (ms)'])),
     state: r['state after'] ?? '',
   }));
 
@@ -94,7 +101,7 @@ describe('the generated algorithm page', () => {
     if (dispatch === undefined || preempt === undefined) throw new Error('no first slice on the page');
     bookSlice(ledger, 42, acct, dispatch, preempt);
     const slice1 = tableUnder('Each slice charged').filter((row) => row.slice === '1');
-    expect(slice1.map((row) => num(row['charged (ns)']))).toEqual([ledger.get(42)?.chargedNs, 8_000_000]);
+    expect(slice1.map((row) => ns(row['charged (ms)']))).toEqual([ledger.get(42)?.chargedNs, 8_000_000]);
   });
 
   it("every slice's figures are what chargeSlice computes from the page's readings, under each policy", () => {
@@ -114,17 +121,17 @@ describe('the generated algorithm page', () => {
         const dropped = steal.droppedNs;
         const out = chargeSlice(steal, conversion, start.counter, end.counter, end.stolenTotalNs, sliceCharge());
         expect(num(row['Δcounter (ticks)'])).toBe(Number(end.counter - start.counter));
-        expect(num(row['to_ns(Δcounter) (ns)'])).toBe(out.elapsedNs);
-        expect(num(row['Δstolen (ns)'])).toBe(Number(end.stolenTotalNs - start.stolenTotalNs));
-        expect(num(row['carried in (ns)'])).toBe(carriedIn);
-        expect(num(row['stolen (ns)'])).toBe(out.stolenNs);
-        expect(num(row['carried out (ns)'])).toBe(steal.carriedNs);
-        expect(num(row['dropped (ns)'])).toBe(steal.droppedNs - dropped);
-        expect(num(row['charged (ns)'])).toBe(out.chargedNs);
+        expect(ns(row['to_ns(Δcounter) (ms)'])).toBe(out.elapsedNs);
+        expect(ns(row['Δstolen (ms)'])).toBe(Number(end.stolenTotalNs - start.stolenTotalNs));
+        expect(ns(row['carried in (ms)'])).toBe(carriedIn);
+        expect(ns(row['stolen (ms)'])).toBe(out.stolenNs);
+        expect(ns(row['carried out (ms)'])).toBe(steal.carriedNs);
+        expect(ns(row['dropped (ms)'])).toBe(steal.droppedNs - dropped);
+        expect(ns(row['charged (ms)'])).toBe(out.chargedNs);
         // the rule the page states: charge = to_ns − min(Δstolen + carried in, to_ns)
-        const pending = num(row['Δstolen (ns)']) + carriedIn;
+        const pending = ns(row['Δstolen (ms)']) + carriedIn;
         expect(out.chargedNs).toBe(out.elapsedNs - Math.min(pending, out.elapsedNs));
-        expect(row['clamp (ns)'] === 'no').toBe(pending <= out.elapsedNs);
+        expect(row['clamp (ms)'] === 'no').toBe(pending <= out.elapsedNs);
       }
     }
   });
@@ -133,18 +140,18 @@ describe('the generated algorithm page', () => {
     const rows = tableUnder('Each slice charged');
     const at = (slice: string, policy: string) => rows.find((x) => x.slice === slice && x.policy === policy) ?? {};
     // slice 2: 30 ms of steal in a 4 ms slice, clamped under both; carry keeps the excess, drop drops it
-    expect(at('2', 'carry')['clamp (ns)']).toBe('30 000 000 → 4 000 000');
-    expect([num(at('2', 'carry')['carried out (ns)']), num(at('2', 'drop')['dropped (ns)'])]).toEqual([
+    expect(at('2', 'carry')['clamp (ms)']).toBe('30 → 4');
+    expect([ns(at('2', 'carry')['carried out (ms)']), ns(at('2', 'drop')['dropped (ms)'])]).toEqual([
       26_000_000, 26_000_000,
     ]);
     // slice 3: nothing stolen in it; carry charges the carried steal to it, drop charges the whole slice
-    expect([num(at('3', 'carry')['charged (ns)']), num(at('3', 'drop')['charged (ns)'])]).toEqual([0, 4_000_000]);
+    expect([ns(at('3', 'carry')['charged (ms)']), ns(at('3', 'drop')['charged (ms)'])]).toEqual([0, 4_000_000]);
     for (const row of rows) {
-      if (row.policy === 'carry') expect(num(row['dropped (ns)'])).toBe(0);
-      else expect(num(row['carried out (ns)'])).toBe(0);
+      if (row.policy === 'carry') expect(ns(row['dropped (ms)'])).toBe(0);
+      else expect(ns(row['carried out (ms)'])).toBe(0);
     }
     const totals = tableUnder('Totals');
-    expect(totals.map((t) => t['accounted + carried + dropped (ns)']?.endsWith('= observed'))).toEqual([true, true]);
+    expect(totals.map((t) => t['accounted + carried + dropped (ms)']?.endsWith('= observed'))).toEqual([true, true]);
     expect(totals.map((t) => t.anomalies)).toEqual(['steal-exceeds-elapsed', 'steal-exceeds-elapsed']);
   });
 
