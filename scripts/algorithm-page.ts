@@ -107,6 +107,12 @@ function readingsSection(carry: readonly WalkState[], drop: readonly WalkState[]
 }
 
 function slicesSection(figures: readonly SliceFigures[]): string[] {
+  const wall = figures.map((f) => [
+    String(f.slice),
+    grouped(f.deltaTicks),
+    msText(f.elapsedNs),
+    msText(f.deltaStolenNs),
+  ]);
   const rows = figures.flatMap((f) =>
     (['carry', 'drop'] as const).map((policy) => {
       const p = f.byPolicy[policy];
@@ -115,9 +121,6 @@ function slicesSection(figures: readonly SliceFigures[]): string[] {
       return [
         String(f.slice),
         policy,
-        grouped(f.deltaTicks),
-        msText(f.elapsedNs),
-        msText(f.deltaStolenNs),
         msText(p.carriedInNs),
         clamp,
         msText(p.stolenNs),
@@ -127,14 +130,19 @@ function slicesSection(figures: readonly SliceFigures[]): string[] {
       ];
     }),
   );
-  const head = ['slice', 'policy', 'Δcounter (ticks)', 'to_ns(Δcounter) (ms)', 'Δstolen (ms)', 'carried in (ms)'];
+  const head = ['slice', 'policy', 'carried in (ms)', 'clamp (ms)', 'stolen (ms)', 'carried out (ms)'];
   return [
     '## Each slice charged',
     '',
-    '`charged = to_ns(Δcounter) − min(Δstolen + carried in, to_ns(Δcounter))`: the steal is clamped to the slice; ' +
-      'what is left over is carried to the next slice (carry) or dropped (drop).',
+    'What the two readings of a slice give, whatever the policy: the counter delta (wrap-safe), its ns, and the ' +
+      'growth of the stolen total.',
     '',
-    ...table([...head, 'clamp (ms)', 'stolen (ms)', 'carried out (ms)', 'dropped (ms)', 'charged (ms)'], rows),
+    ...table(['slice', 'Δcounter (ticks)', 'to_ns(Δcounter) (ms)', 'Δstolen (ms)'], wall),
+    '',
+    'Then `charged = to_ns(Δcounter) − min(Δstolen + carried in, to_ns(Δcounter))`: the steal is clamped to the ' +
+      'slice; what is left over is carried to the next slice (carry) or dropped (drop).',
+    '',
+    ...table([...head, 'dropped (ms)', 'charged (ms)'], rows),
     '',
   ];
 }
@@ -191,6 +199,8 @@ async function resonantSection(): Promise<string[]> {
       'charged what it ran (`carry` or `drop`) the three stay fair. Nothing in this scenario is random: the seeds agree.',
     '',
     ...table(['accounting', 'task', 'real CPU share (mean)'], rows),
+    '',
+    "Jain's index over the tasks' real CPU (1: equal shares; 1/3: one task has it all):",
     '',
     ...table(['accounting', "Jain's index over real CPU (mean)", 'runs'], jain),
     '',
