@@ -220,6 +220,9 @@ export async function algorithmPage(): Promise<string> {
   const carry = walk('carry', events);
   const drop = walk('drop', events);
   const figures = sliceFigures(carry, drop);
+  // The page draws one flow for both policies: it must be the same one.
+  if (JSON.stringify(carry.map((s) => s.steps)) !== JSON.stringify(drop.map((s) => s.steps)))
+    throw new Error('carry and drop took different steps: the flow diagram would be wrong for one of them');
   const lines = [
     '---',
     'title: The accounting algorithm, worked',

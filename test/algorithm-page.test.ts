@@ -12,7 +12,7 @@ import { readAction, readGuard, type GuardRef } from '../src/machines/definition
 import { taskMachine } from '../src/machines/task.ts';
 import { readFlow } from '../scripts/algorithm-flow.ts';
 import { algorithmPage } from '../scripts/algorithm-page.ts';
-import { WALK_COUNTER_HZ, WALK_WIDTH_BITS } from '../scripts/algorithm-walk.ts';
+import { walk, WALK_COUNTER_HZ, WALK_WIDTH_BITS } from '../scripts/algorithm-walk.ts';
 import { markCount, xmlProblem } from './export/svg-check.ts';
 
 const GENERATION_MS = 60_000;
@@ -190,6 +190,9 @@ describe('the generated algorithm page', () => {
       state = taken.target?.[0]?.key ?? state;
       expect(state).toBe(r[i]?.state);
     }
+    // the one diagram is right for both policies: drop takes the same guards and actions as carry
+    const steps = (policy: StealPolicy) => walk(policy).map((s) => s.steps);
+    expect(steps('drop')).toEqual(steps('carry'));
     // the clamped slice took the path of the failed steal check
     expect(boxes[4]?.guards).toEqual([
       { name: 'readingValid', result: false },
