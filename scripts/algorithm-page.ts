@@ -226,6 +226,7 @@ export async function algorithmPage(): Promise<string> {
   const lines = [
     '---',
     'title: The accounting algorithm, worked',
+    'group: Guides',
     '---',
     '',
     '# The accounting algorithm, worked',

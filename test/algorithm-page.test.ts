@@ -232,6 +232,6 @@ describe('the generated algorithm page', () => {
     };
     expect(typedoc.projectDocuments).toContain('docs/generated/algorithm.md');
     expect(page).toContain('](../accounting.md)');
-    expect(page.startsWith('---\ntitle: The accounting algorithm, worked\n---\n')).toBe(true);
+    expect(page.startsWith('---\ntitle: The accounting algorithm, worked\ngroup: Guides\n---\n')).toBe(true);
   });
 });
