@@ -92,7 +92,7 @@ export function flowDiagram(states: readonly WalkState[], figures: readonly Slic
     const ids = s.steps.map((step, k) => {
       const id = `E${n}${step.kind === 'guard' ? 'G' : 'A'}${String(k + 1)}`;
       const text = label(stepLabel(step, fig, fresh));
-      out.push(step.kind === 'guard' ? `    ${id}{${text}}` : `    ${id}[${text}]`);
+      out.push(step.kind === 'guard' ? `    ${id}{{${text}}}` : `    ${id}[${text}]`); // a guard: a hexagon, narrower than a diamond
       return id;
     });
     if (ids.length > 1) out.push(`    ${ids.join(' --> ')}`);
@@ -124,7 +124,7 @@ export function readFlow(mermaid: string): FlowBox[] {
     const title = /^ {2}subgraph E\d+\["\d+ · (\w+):/.exec(line);
     if (title?.[1] !== undefined) boxes.push({ event: title[1], guards: [], actions: [] });
     const box = boxes.at(-1);
-    const guard = /^ {4}E\d+G\d+\{"(\w+) ([✓✗])"\}$/.exec(line);
+    const guard = /^ {4}E\d+G\d+\{\{"(\w+) ([✓✗])"\}\}$/.exec(line);
     if (box !== undefined && guard?.[1] !== undefined) box.guards.push({ name: guard[1], result: guard[2] === '✓' });
     const action = /^ {4}E\d+A\d+\["(\w+)/.exec(line);
     if (box !== undefined && action?.[1] !== undefined) box.actions.push(action[1]);
