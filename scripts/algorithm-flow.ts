@@ -89,12 +89,16 @@ export function flowDiagram(states: readonly WalkState[], figures: readonly Slic
     out.push(`  subgraph E${n}[${label(title)}]`, '    direction LR');
     const fig = e.type === 'preempt' ? figures.find((f) => f.slice === e.slice) : undefined;
     const fresh = s.anomalies.slice(previousAnomalies);
-    const ids = s.steps.map((step, k) => {
-      const id = `E${n}${step.kind === 'guard' ? 'G' : 'A'}${String(k + 1)}`;
-      const text = label(stepLabel(step, fig, fresh));
-      out.push(step.kind === 'guard' ? `    ${id}{{${text}}}` : `    ${id}[${text}]`); // a guard: a hexagon, narrower than a diamond
-      return id;
-    });
+    // The guards XState tried, in order, in one hexagon (one line each); then each action, in order.
+    const guards = s.steps.filter((step) => step.kind === 'guard');
+    const ids = guards.length === 0 ? [] : [`E${n}G`];
+    if (guards.length !== 0)
+      out.push(`    E${n}G{{${label(guards.map((g) => stepLabel(g, fig, fresh)).join('<br/>'))}}}`);
+    for (const [k, step] of s.steps.filter((x) => x.kind === 'action').entries()) {
+      const id = `E${n}A${String(k + 1)}`;
+      out.push(`    ${id}[${label(stepLabel(step, fig, fresh))}]`);
+      ids.push(id);
+    }
     if (ids.length > 1) out.push(`    ${ids.join(' --> ')}`);
     out.push('  end', `  S${n}(["${s.state}"])`, `  ${previous} -- ${e.type} --> E${n} --> S${n}`);
     previous = `S${n}`;
@@ -124,8 +128,11 @@ export function readFlow(mermaid: string): FlowBox[] {
     const title = /^ {2}subgraph E\d+\["\d+ · (\w+):/.exec(line);
     if (title?.[1] !== undefined) boxes.push({ event: title[1], guards: [], actions: [] });
     const box = boxes.at(-1);
-    const guard = /^ {4}E\d+G\d+\{\{"(\w+) ([✓✗])"\}\}$/.exec(line);
-    if (box !== undefined && guard?.[1] !== undefined) box.guards.push({ name: guard[1], result: guard[2] === '✓' });
+    const guards = /^ {4}E\d+G\{\{"(.*)"\}\}$/.exec(line)?.[1]?.split('<br/>') ?? [];
+    for (const g of guards) {
+      const m = /^(\w+) ([✓✗])$/.exec(g);
+      if (box !== undefined && m?.[1] !== undefined) box.guards.push({ name: m[1], result: m[2] === '✓' });
+    }
     const action = /^ {4}E\d+A\d+\["(\w+)/.exec(line);
     if (box !== undefined && action?.[1] !== undefined) box.actions.push(action[1]);
   }
