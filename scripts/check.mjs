@@ -17,6 +17,12 @@ const steps = [
   { name: 'types (root entry has no Node types)', cmd: [bin('tsc'), '-p', 'tsconfig.neutral.json'] },
   { name: 'lint', cmd: [bin('eslint'), '--max-warnings', '0', '.'] },
   { name: 'format', cmd: [bin('prettier'), '--check', '--log-level', 'warn', '.'] },
+  // the generated algorithm page, before the tests and the docs build that open it (typedoc's projectDocuments names
+  // it; `npm run docs` makes it the same way)
+  {
+    name: 'docs page (the algorithm, worked)',
+    cmd: [process.execPath, '--import', 'tsx', 'scripts/algorithm-page.ts'],
+  },
   {
     name: 'vitest',
     cmd: [

@@ -5,6 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// the generated algorithm page first, as `npm run docs` makes it: typedoc's projectDocuments names it
+const page = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/algorithm-page.ts'], { stdio: 'inherit' });
+if (page.status !== 0) process.exit(page.status ?? 1);
 const out = mkdtempSync(join(tmpdir(), 'schedacct-docs-'));
 const run = spawnSync(join('node_modules', '.bin', 'typedoc'), ['--out', out, '--treatWarningsAsErrors'], {
   stdio: 'inherit',

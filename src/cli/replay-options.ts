@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Engine } from '../trace/engine.js';
 import type { Compat } from '../trace/perf-compat.js';
 import { oneOf, UsageError } from './args.js';
+import { htmlPath } from './html-option.js';
 import { parseCpuList, parseIdList, parseTimeWindow, type RowFilters } from './replay-filter.js';
 
 /** The reports `replay` prints. */
@@ -39,6 +40,7 @@ export const OPTIONS = {
   compat: { type: 'string' },
   engine: { type: 'string' },
   strict: { type: 'boolean' },
+  html: { type: 'string' },
 } as const;
 
 /** What `parseArgs` gives for {@link OPTIONS}. */
@@ -66,6 +68,8 @@ export interface ReplayCliOptions {
   readonly strict: boolean;
   /** `-C`, `-p`, `-t`, `--time`. */
   readonly filters?: RowFilters;
+  /** `--html FILE`: the HTML report, written after the replay. */
+  readonly html?: string;
 }
 
 // The perf options a later step brings (they need the replay to give more than its rows carry today).
@@ -138,7 +142,14 @@ export function replayOptions(values: Values): ReplayCliOptions {
     migrations: values.migrations === true,
     strict: values.strict === true,
     ...(filtered ? { filters } : {}),
+    ...htmlOf(values),
   };
+}
+
+// --html FILE, kept apart from the report options it sits beside.
+function htmlOf(values: Values): { html?: string } {
+  const html = htmlPath('replay', values.html);
+  return html === undefined ? {} : { html };
 }
 
 // -p and -t: one set of tids (perf keeps a task that both lists given name); perf script text gives no process id,

@@ -9,6 +9,7 @@ import type { InfoRow, TimehistRow } from '../trace/rows.js';
 import { eachSummaryLine } from '../trace/report.js';
 import { TimehistWriter } from '../trace/timehist-writer.js';
 import { EXIT_STATUS, outputOpen, parseCommand } from './args.js';
+import { REPLAY_HTML_HELP } from './html-option.js';
 import { filterRow } from './replay-filter.js';
 import { OPTIONS, replayInput, replayOptions, type ReplayCliOptions } from './replay-options.js';
 
@@ -57,6 +58,7 @@ schedacct's options:
                     machine's XState actors (slower, the same output)
   --strict          stop at the first malformed line or anomaly (exit status 2) instead of
                     counting it and going on
+${REPLAY_HTML_HELP}
   -h, --help        this text
 
 ${EXIT_STATUS}`;
@@ -149,6 +151,8 @@ export async function runReplay(
     write(`${head(traceFormat)},"rows":[`);
     document.opened = true;
   };
+  // --html keeps every slice (whatever the report and the filters), for the page written after the replay.
+  const html = options.html === undefined ? undefined : (await import('./html-replay.js')).htmlRows(onRow, timehist);
   // The reader (the machines, XState) is loaded when a replay runs: not for --help or a usage error.
   const [{ readTrace }, { traceBytes }] = await Promise.all([import('../trace/read.js'), import('../trace/file.js')]);
   const result = await readTrace(traceBytes(file), {
@@ -158,7 +162,7 @@ export async function runReplay(
     strict: options.strict,
     ...(hold === undefined ? {} : { hold }),
     // Summaries need no rows: without onRow the replay builds none.
-    ...(timehist ? { onRow } : {}),
+    ...(timehist || html !== undefined ? { onRow: html?.onRow ?? onRow } : {}),
     ...(timehist && json ? { onFormat } : {}),
   });
   if (json) {
@@ -176,6 +180,7 @@ export async function runReplay(
     text?.end();
     if (text === undefined || options.withSummary === true) await writeSummary(result.replay, options, write, hold);
   }
+  if (html !== undefined && options.html !== undefined) await html.write(options.html, file, result);
   notes(result, warn);
 }
 

@@ -19,6 +19,8 @@ import { POLICY_NAMES } from '../sim/policies/index.js';
 import { ScenarioError } from '../sim/scenario.js';
 import type { Scenario, SchedPolicy, SimObserver } from '../sim/types.js';
 import type { RunJob, RunSettings } from '../sim/workers.js';
+import type { Timeline } from '../export/timeline.js';
+import type { SimTimeline } from '../export/timeline-sim.js';
 import { UsageError } from './args.js';
 import type { SimulateCommand, SimulateIo } from './simulate.js';
 
@@ -139,8 +141,13 @@ export async function simulateCommand(command: SimulateCommand, io: SimulateIo):
   return 0;
 }
 
-// A run in this thread, with the metrics (and the ftrace writer) listening.
-async function runHere(run: Run, settings: RunSettings, trace?: FtraceWriter): Promise<ReportedRun> {
+// A run in this thread, with the metrics (and the ftrace writer, and the HTML report's timeline) listening.
+async function runHere(
+  run: Run,
+  settings: RunSettings,
+  trace?: FtraceWriter,
+  timeline?: SimTimeline,
+): Promise<ReportedRun & { timeline?: Timeline }> {
   const [{ simulate }, { loadInputs }] = await Promise.all([import('../sim/simulate.js'), import('../sim/inputs.js')]);
   let policy: SchedPolicy | undefined;
   if (settings.policyFile !== undefined) {
@@ -148,15 +155,17 @@ async function runHere(run: Run, settings: RunSettings, trace?: FtraceWriter): P
     policy = await loadPolicy(settings.policyFile);
   }
   const metrics = new SimMetrics();
-  const observer: SimObserver = trace === undefined ? metrics : combineObservers(metrics, trace);
+  const listening = [metrics, ...(trace === undefined ? [] : [trace]), ...(timeline === undefined ? [] : [timeline])];
+  const observer: SimObserver = listening.length === 1 ? metrics : combineObservers(...listening);
+  const inputs = await loadInputs(run.scenario, settings.baseDir);
   const result = simulate(run.scenario, {
     observer,
-    inputs: await loadInputs(run.scenario, settings.baseDir),
+    inputs,
     ...(settings.engine === undefined ? {} : { engine: settings.engine }),
     ...(policy === undefined ? {} : { policy }),
   });
   trace?.end();
-  return { result, metrics };
+  return { result, metrics, ...(timeline === undefined ? {} : { timeline: timeline.finish(result, { inputs }) }) };
 }
 
 const place = (p: Plan, run: Run) => ({
@@ -172,7 +181,7 @@ const place = (p: Plan, run: Run) => ({
 async function reports(p: Plan, command: SimulateCommand, settings: RunSettings, write: (text: string) => void) {
   const version = schedacctVersion();
   const lines = (list: readonly string[]) => write(`${list.join('\n')}\n`);
-  const done: (ReportedRun & { run: Run })[] = [];
+  const done: (ReportedRun & { run: Run; timeline?: Timeline })[] = [];
   for (const run of p.runs) {
     let trace: FtraceWriter | undefined;
     let traceFd: number | undefined;
@@ -182,11 +191,13 @@ async function reports(p: Plan, command: SimulateCommand, settings: RunSettings,
       trace = new FtraceWriter((chunk) => void writeSync(fd, chunk));
     }
     try {
-      done.push({ run, ...(await runHere(run, settings, trace)) });
+      const timeline = command.html === undefined ? undefined : await simTimeline();
+      done.push({ run, ...(await runHere(run, settings, trace, timeline)) });
     } finally {
       if (traceFd !== undefined) closeSync(traceFd);
     }
   }
+  if (command.html !== undefined) await runsHtml(command.html, done, p.comparison);
   if (command.format === 'jsonl' || (p.comparison && command.format === 'csv')) {
     const rows = done.map((d) => runRow(place(p, d.run), d));
     if (command.format === 'csv') lines([rowsCsvHeader(paths(rows)), ...rows.map((r) => rowCsv(r, paths(rows)))]);
@@ -221,8 +232,10 @@ async function experiment(
   const jobs: RunJob[] = p.runs.map((run) => ({ ...place(p, run), scenario: run.scenario }));
   const columns = jobs[0] === undefined ? [] : Object.keys(jobs[0].values);
   const table: RunRow[] = [];
+  const kept: RunRow[] = [];
   if (command.format === 'csv') write(`${rowsCsvHeader(columns)}\n`);
   const onRow = (row: RunRow) => {
+    if (command.html !== undefined) kept.push(row);
     if (command.format === 'text') table.push(row);
     else write(`${command.format === 'csv' ? rowCsv(row, columns) : JSON.stringify(row)}\n`);
   };
@@ -237,4 +250,38 @@ async function experiment(
     bar.done();
   }
   if (command.format === 'text') write(`${rowsTable(table).join('\n')}\n`);
+  if (command.html !== undefined) await sweepHtml(command.html, kept);
+}
+
+// The experiment's HTML report, from its rows in run order (workers finish out of order).
+async function sweepHtml(path: string, rows: RunRow[]): Promise<void> {
+  const [{ sweepReport }, { writeHtml }] = await Promise.all([
+    import('../export/html-sweep.js'),
+    import('./html-option.js'),
+  ]);
+  rows.sort((a, b) => a.index - b.index);
+  writeHtml(path, await sweepReport(rows));
+}
+
+// One run's HTML report, or the default comparison's runs side by side.
+async function runsHtml(
+  path: string,
+  done: readonly (ReportedRun & { timeline?: Timeline })[],
+  comparison: boolean,
+): Promise<void> {
+  const [{ simulationReport }, { writeHtml }] = await Promise.all([
+    import('../export/html-reports.js'),
+    import('./html-option.js'),
+  ]);
+  const runs = done.map((d) => ({
+    ...d,
+    ...(comparison ? { label: `accounting ${d.result.scenario.accounting}` } : {}),
+  }));
+  writeHtml(path, await simulationReport(runs));
+}
+
+// The HTML report's timeline of a run, loaded only with --html.
+async function simTimeline(): Promise<SimTimeline> {
+  const { SimTimeline } = await import('../export/timeline-sim.js');
+  return new SimTimeline();
 }

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { EXIT_STATUS, oneOf, parseCommand, UsageError, wholeNumber } from './args.js';
+import { HTML_OPTION, htmlPath, SIMULATE_HTML_HELP } from './html-option.js';
 
 const FORMATS = ['text', 'json', 'csv', 'jsonl'] as const;
 const ENGINES = ['compiled', 'xstate'] as const;
@@ -21,6 +22,7 @@ const OPTIONS = {
   engine: { type: 'string' },
   workers: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  ...HTML_OPTION,
 } as const;
 
 /** `schedacct simulate --help`. */
@@ -41,6 +43,7 @@ options:
   --trace FILE     the run as ftrace text (sched_switch, sched_waking, sched_wakeup_new,
                    sched_migrate_task, sched_stat_runtime), for schedacct replay and Perfetto;
                    one run only
+${SIMULATE_HTML_HELP}
   --set PATH=VALUE set a scenario key (repeatable), e.g. --set host.steal.0.share=0.3
   --sweep PATH=V1,V2,...
                    run each value (repeatable: every combination)
@@ -89,6 +92,8 @@ export interface SimulateCommand {
   readonly engine: (typeof ENGINES)[number];
   readonly workers: number | undefined;
   readonly output: string | undefined;
+  /** `--html FILE`: the HTML report, written after the runs. */
+  readonly html: string | undefined;
 }
 
 /**
@@ -122,6 +127,7 @@ export async function runSimulateCommand(args: readonly string[], io: SimulateIo
         ? undefined
         : wholeNumber('simulate', 'workers', values.workers, 1, 1, 'a whole number ≥ 1'),
     output: values.output,
+    html: htmlPath('simulate', values.html),
   };
   for (const s of [...command.set, ...command.sweep])
     if (!/^[^=]+=/.test(s)) throw new UsageError('simulate', `--set and --sweep take PATH=VALUE, got '${s}'`);

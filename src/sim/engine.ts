@@ -314,8 +314,10 @@ export class SimEngine {
     this.events++;
     closePhase(c, this.#h, this.tasks);
     const g = this.#g;
+    let sliceStolenNs = 0;
     if (prev !== undefined) {
-      prev.stolenTotalNs += c.stolenReadNs - prev.sliceStolenBaseNs;
+      sliceStolenNs = c.stolenReadNs - prev.sliceStolenBaseNs;
+      prev.stolenTotalNs += sliceStolenNs;
       const type = prevState === 'R' ? 'preempt' : prevState === 'S' ? 'block' : 'exit';
       this.#sender.send(prev.runner, type, g, prev.stolenTotalNs, c.index, g, 0, prevState, -1, false, false);
       prev.realNs += prev.realOpenNs;
@@ -323,7 +325,7 @@ export class SimEngine {
       if (prevState === 'R') prev.state = TaskState.Queued;
       c.endSeq = -1;
     }
-    this.#obs.onSwitch?.(g, c.index, prev?.ref, prevState, next?.ref);
+    this.#obs.onSwitch?.(g, c.index, prev?.ref, prevState, next?.ref, sliceStolenNs);
     if (next === undefined) {
       c.curr = -1;
       c.tickSeq = -1;

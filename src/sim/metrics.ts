@@ -319,6 +319,7 @@ export function combineObservers(...observers: SimObserver[]): SimObserver {
     onWakeup: (atNs, cpu, task, target) => wakeup.forEach((o) => o.onWakeup?.(atNs, cpu, task, target)),
     onMigrate: (atNs, task, from, to) => migrate.forEach((o) => o.onMigrate?.(atNs, task, from, to)),
     onRuntime: (atNs, cpu, task, ns) => runtime.forEach((o) => o.onRuntime?.(atNs, cpu, task, ns)),
-    onSwitch: (atNs, cpu, prev, state, next) => sw.forEach((o) => o.onSwitch?.(atNs, cpu, prev, state, next)),
+    onSwitch: (atNs, cpu, prev, state, next, stolen) =>
+      sw.forEach((o) => o.onSwitch?.(atNs, cpu, prev, state, next, stolen)),
   };
 }

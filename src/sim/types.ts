@@ -182,7 +182,8 @@ export interface SimObserver {
   onRuntime?(atNs: number, cpu: number, task: SimTaskRef, runtimeNs: number): void;
   /**
    * A context switch on `cpu` (`sched_switch`); undefined is the idle task. `prevState`: `R` preempted, `S` asleep,
-   * `X` exited.
+   * `X` exited. `prevStolenNs`: the steal the guest read during `prev`'s slice, what its account booked (0 for idle;
+   * the engine passes it, a host driving an observer may leave it out).
    */
   onSwitch?(
     atNs: number,
@@ -190,6 +191,7 @@ export interface SimObserver {
     prev: SimTaskRef | undefined,
     prevState: 'R' | 'S' | 'X',
     next: SimTaskRef | undefined,
+    prevStolenNs?: number,
   ): void;
 }
 
