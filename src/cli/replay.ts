@@ -155,7 +155,7 @@ export async function runReplay(
   const html = options.html === undefined ? undefined : (await import('./html-replay.js')).htmlRows(onRow, timehist);
   // The reader (the machines, XState) is loaded when a replay runs: not for --help or a usage error.
   const [{ readTrace }, { traceBytes }] = await Promise.all([import('../trace/read.js'), import('../trace/file.js')]);
-  const result = await readTrace(traceBytes(file), {
+  const result = await readTrace(html?.bytes(file, traceBytes(file)) ?? traceBytes(file), {
     compat: options.compat,
     engine: options.engine,
     migrations: options.migrations,
