@@ -17,9 +17,11 @@ import { rowCsv, rowsCsvHeader, rowsTable, runRow, type RunRow } from '../sim/re
 import { csvReport, jsonReport, textReport, type ReportedRun } from '../sim/report.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
 import { ScenarioError } from '../sim/scenario.js';
+import type { Timeline } from '../export/timeline.js';
 import type { Scenario, SchedPolicy, SimObserver } from '../sim/types.js';
 import type { RunJob, RunSettings } from '../sim/workers.js';
 import { UsageError } from './args.js';
+import { writeExports } from './exports.js';
 import type { SimulateCommand, SimulateIo } from './simulate.js';
 
 /**
@@ -115,6 +117,8 @@ export async function simulateCommand(command: SimulateCommand, io: SimulateIo):
       'simulate',
       `--trace writes one run, and this is ${String(p.runs.length)} (${p.comparison ? 'the default comparison: give a SCENARIO.json' : 'an experiment'})`,
     );
+  if (command.exports.length > 0 && !p.single && !p.comparison)
+    throw new UsageError('simulate', `--export writes one run, and this is an experiment of ${String(p.runs.length)}`);
   const baseDir = command.file === undefined ? process.cwd() : dirname(resolve(command.file));
   const first = p.runs[0];
   const scenarioPolicy = first?.scenario.policy;
@@ -139,8 +143,13 @@ export async function simulateCommand(command: SimulateCommand, io: SimulateIo):
   return 0;
 }
 
-// A run in this thread, with the metrics (and the ftrace writer) listening.
-async function runHere(run: Run, settings: RunSettings, trace?: FtraceWriter): Promise<ReportedRun> {
+// A run in this thread, with the metrics (and the ftrace writer, and the timeline for the views) listening.
+async function runHere(
+  run: Run,
+  settings: RunSettings,
+  trace: FtraceWriter | undefined,
+  views: boolean,
+): Promise<ReportedRun & { timeline?: Timeline }> {
   const [{ simulate }, { loadInputs }] = await Promise.all([import('../sim/simulate.js'), import('../sim/inputs.js')]);
   let policy: SchedPolicy | undefined;
   if (settings.policyFile !== undefined) {
@@ -148,15 +157,17 @@ async function runHere(run: Run, settings: RunSettings, trace?: FtraceWriter): P
     policy = await loadPolicy(settings.policyFile);
   }
   const metrics = new SimMetrics();
-  const observer: SimObserver = trace === undefined ? metrics : combineObservers(metrics, trace);
+  const timeline = views ? new (await import('../export/timeline-sim.js')).SimTimeline() : undefined;
+  const observers: SimObserver[] = [metrics, ...(trace === undefined ? [] : [trace]), ...(timeline ? [timeline] : [])];
+  const inputs = await loadInputs(run.scenario, settings.baseDir);
   const result = simulate(run.scenario, {
-    observer,
-    inputs: await loadInputs(run.scenario, settings.baseDir),
+    observer: observers.length === 1 ? metrics : combineObservers(...observers),
+    inputs,
     ...(settings.engine === undefined ? {} : { engine: settings.engine }),
     ...(policy === undefined ? {} : { policy }),
   });
   trace?.end();
-  return { result, metrics };
+  return { result, metrics, ...(timeline === undefined ? {} : { timeline: timeline.finish(result, { inputs }) }) };
 }
 
 const place = (p: Plan, run: Run) => ({
@@ -172,7 +183,8 @@ const place = (p: Plan, run: Run) => ({
 async function reports(p: Plan, command: SimulateCommand, settings: RunSettings, write: (text: string) => void) {
   const version = schedacctVersion();
   const lines = (list: readonly string[]) => write(`${list.join('\n')}\n`);
-  const done: (ReportedRun & { run: Run })[] = [];
+  const done: (ReportedRun & { run: Run; timeline?: Timeline })[] = [];
+  const views = command.html !== undefined || command.exports.length > 0;
   for (const run of p.runs) {
     let trace: FtraceWriter | undefined;
     let traceFd: number | undefined;
@@ -182,11 +194,14 @@ async function reports(p: Plan, command: SimulateCommand, settings: RunSettings,
       trace = new FtraceWriter((chunk) => void writeSync(fd, chunk));
     }
     try {
-      done.push({ run, ...(await runHere(run, settings, trace)) });
+      done.push({ run, ...(await runHere(run, settings, trace, views)) });
     } finally {
       if (traceFd !== undefined) closeSync(traceFd);
     }
   }
+  // --export: the one run, or the default comparison's steal-aware run
+  const exported = done.find((d) => d.result.scenario.accounting !== 'none') ?? done[done.length - 1];
+  if (exported?.timeline !== undefined) await writeExports(exported.timeline, command.exports);
   if (command.html !== undefined) await runsHtml(command.html, done, p.comparison);
   if (command.format === 'jsonl' || (p.comparison && command.format === 'csv')) {
     const rows = done.map((d) => runRow(place(p, d.run), d));
@@ -254,7 +269,11 @@ async function sweepHtml(path: string, rows: RunRow[]): Promise<void> {
 }
 
 // One run's HTML report, or the default comparison's runs side by side.
-async function runsHtml(path: string, done: readonly ReportedRun[], comparison: boolean): Promise<void> {
+async function runsHtml(
+  path: string,
+  done: readonly (ReportedRun & { timeline?: Timeline })[],
+  comparison: boolean,
+): Promise<void> {
   const [{ simulationReport }, { writeHtml }] = await Promise.all([
     import('../export/html-reports.js'),
     import('./html-option.js'),
