@@ -1,4 +1,6 @@
 /**
+ * The accounting core, the task, vCPU and stable-read machines, the backends and the trace readers.
+ *
  * `schedacct`: how a guest kernel charges CPU time to tasks when the hypervisor steals the CPU. The accounting core
  * (counter conversion, steal, the slice charge, consistent reads, the ledger), the XState machines (guest: task
  * lifecycle, stable read; host: vCPU) with their compiled stepper, the byte-exact hypervisor structures, the simulated
@@ -6,7 +8,7 @@
  *
  * Other entries: `schedacct/trace` (replay and reports), `schedacct/linux` (Node: the real backend, files),
  * `schedacct/testing` (the backend contract, random events).
- * @packageDocumentation
+ * @module schedacct
  */
 
 // The accounting core

@@ -1,7 +1,9 @@
 /**
+ * Node only: the real Linux backend, the hypervisor race in a worker thread, trace files and stdin.
+ *
  * `schedacct/linux`: the Node-only parts. The real backend (`CLOCK_MONOTONIC`, `/proc/stat` steal, per-thread
  * schedstat), the worker-thread hypervisor race, and trace files, `.gz` and stdin as byte streams. Everything runtime-neutral is in the root entry.
- * @packageDocumentation
+ * @module schedacct/linux
  */
 export {
   createLinuxSource,

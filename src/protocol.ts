@@ -1,9 +1,11 @@
 /**
+ * Driving the accounting model from another simulator with JSON messages.
+ *
  * `schedacct/protocol`: another simulator's host drives the accounting model with JSON messages: the in-process
  * session (`createSession().request(message)`, the same messages `schedacct serve` answers on its standard input),
  * the message types, the protocol's constants and its JSON Schema. Runtime-neutral: the transports (standard
  * streams, sockets) are in `schedacct/protocol/node`.
- * @packageDocumentation
+ * @module schedacct/protocol
  */
 export { createSession } from './protocol/session.js';
 export { ProtocolError } from './protocol/errors.js';

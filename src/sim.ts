@@ -1,9 +1,11 @@
 /**
+ * The scheduler simulator: scenarios, the engine, the policies, metrics and reports.
+ *
  * `schedacct/sim`: the scheduler simulator: scenarios resolved and expanded into experiments, the engine, the
  * scheduler policies with the kernel's arithmetic and tunables (for a policy of your own too), the metrics (scheduling
  * delay, Jain's fairness) and the reports (text, JSON, CSV, experiment rows), the ftrace writer and a progress bar.
  * Runtime-neutral: what reads files or starts threads is in `schedacct/sim/node`.
- * @packageDocumentation
+ * @module schedacct/sim
  */
 export { simulate } from './sim/simulate.js';
 export { msToNs, resolveScenario, SCENARIO_KEYS, ScenarioError, scenarioOf, usToNs } from './sim/scenario.js';

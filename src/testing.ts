@@ -1,8 +1,10 @@
 /**
+ * The backend contract and seeded task events, for backends and drivers outside this repository.
+ *
  * `schedacct/testing`: what authors of backends and drivers outside this repository test against: the backend
  * contract every clock/stolen-time source passes, seeded random task events, and the event generators and transition
  * keys the package's own model-based tests use. Runtime-neutral, framework-neutral (checks throw).
- * @packageDocumentation
+ * @module schedacct/testing
  */
 export { sourceContract } from './testing/contract.js';
 export { randomTaskEvents } from './testing/random-events.js';

@@ -1,7 +1,9 @@
 /**
+ * Replaying recorded scheduler traces into a ledger, with perf sched timehist's reports.
+ *
  * `schedacct/trace`: replaying real scheduler traces through the task machines into a ledger, and perf sched
  * timehist's reports from it. Runtime-neutral; the node entry `schedacct/linux` streams files, `.gz` and stdin.
- * @packageDocumentation
+ * @module schedacct/trace
  */
 export { checkEngine } from './trace/engine.js';
 export { MAX_CPUS } from './trace/events.js';

@@ -194,6 +194,11 @@ describe('schedacct diagram', () => {
     }
     expect(cli('diagram').stdout).toContain('running --> preempted');
     expect(cli('diagram', 'task', '--compact').stdout).toContain('(+3 guarded)');
+    expect(cli('diagram', 'task', '--lifecycle').stdout).toContain('  running --> preempted : preempt (+3 guarded)\n');
+    expect(cli('diagram', 'task', '--lifecycle', '--compact')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/two views/) as unknown,
+    });
     expect(cli('diagram', 'nope')).toMatchObject({
       status: 2,
       stderr: expect.stringMatching(/task, vcpu or stable-read/) as unknown,
@@ -281,7 +286,7 @@ describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () 
       '--strict',
     ],
     demo: ['--task', '--policy', 'drop', 'carry'],
-    diagram: ['--compact', '--format', 'mermaid', 'task', 'vcpu', 'stable-read'],
+    diagram: ['--compact', '--lifecycle', '--format', 'mermaid', 'task', 'vcpu', 'stable-read'],
     race: ['--abi', ...ABIS, '--reads', '--no-torn', '--seed', '--format', 'text', 'json'],
     steal: ['--interval', '--format', 'text', 'json'],
     serve: ['--stdio', '--listen', '--allow-remote', '-q, --quiet', '--schema', '--engine', 'compiled', 'xstate'],

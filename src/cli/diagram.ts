@@ -12,6 +12,7 @@ const FORMATS = ['mermaid'] as const;
 
 const OPTIONS = {
   compact: { type: 'boolean' },
+  lifecycle: { type: 'boolean' },
   format: { type: 'string' },
 } as const;
 
@@ -26,6 +27,8 @@ vCPU) or stable-read (the Arm PV-time stable read of stolen time and the counter
 options:
   --compact        one edge per state, event and target: the ordinary path, with the number of
                    further guarded alternatives (the anomaly paths) in its label
+  --lifecycle      the readable view: top-level states, one edge per pair of states with its
+                   events and the number of guarded (anomaly) paths; no actions, self-loops or notes
   --format FORMAT  mermaid (default; the only one)
   -h, --help       this text
 
@@ -59,6 +62,9 @@ export async function run(args: readonly string[]): Promise<number> {
     throw new UsageError('diagram', `MACHINE is task, vcpu or stable-read, got '${name}'`);
   }
   const [machine, { toMermaid }] = await Promise.all([definition(name as MachineName), import('../export/mermaid.js')]);
-  process.stdout.write(toMermaid(machine, { compact: values.compact === true }));
+  if (values.compact === true && values.lifecycle === true) {
+    throw new UsageError('diagram', '--compact and --lifecycle are two views: give one');
+  }
+  process.stdout.write(toMermaid(machine, { compact: values.compact === true, lifecycle: values.lifecycle === true }));
   return 0;
 }

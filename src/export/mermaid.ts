@@ -3,10 +3,11 @@
  * every transition (event, guard, actions) is read from `machine.root`, so the diagram cannot drift from the code.
  * @module
  */
-import { checkMachine, checkOptions } from '../check.js';
+import { checkMachine, checkOptionalBoolean, checkOptions } from '../check.js';
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import type { MachineDefinition } from '../machines/compile.js';
 import { readAction, readGuard, type GuardRef } from '../machines/definition.js';
+import { lifecycleMermaid } from './mermaid-lifecycle.js';
 
 function guardRefText(ref: GuardRef): string {
   if (ref.kind === 'named') return ref.type;
@@ -49,6 +50,12 @@ export interface MermaidOptions {
    * number of further guarded alternatives (the anomaly paths) in the label. Default false: every transition.
    */
   readonly compact?: boolean;
+  /**
+   * Draw the lifecycle only, the view a person can follow: top-level states, one edge per pair of states with its
+   * events and the number of guarded (anomaly) paths folded in; no actions, self-loops, notes or root transitions.
+   * Default false. `compact` and `hideActions` do not apply to it.
+   */
+  readonly lifecycle?: boolean;
 }
 
 /**
@@ -56,15 +63,20 @@ export interface MermaidOptions {
  * @param machine - any XState machine with named guards and actions
  * @param options - see {@link MermaidOptions}
  * @returns the diagram's text
- * @throws {@link SchedacctError} `invalid-argument` for a machine that is not an XState machine, or options that are not an object
+ * @throws {@link SchedacctError} `invalid-argument` for a machine that is not an XState machine, or options that are not
+ * an object of booleans
  * @example
  * ```ts
  * console.log(toMermaid(taskMachine)); // paste into any Mermaid renderer
+ * console.log(toMermaid(taskMachine, { lifecycle: true })); // the readable view
  * ```
  */
 export function toMermaid(machine: MachineDefinition, options: MermaidOptions = {}): string {
   checkMachine('machine', machine);
   checkOptions('options', options);
+  for (const name of ['compact', 'hideActions', 'lifecycle'] as const)
+    checkOptionalBoolean(`options.${name}`, options[name]);
+  if (options.lifecycle === true) return lifecycleMermaid(machine);
   const root = machine.root;
   const lines = ['stateDiagram-v2'];
   const label = (event: string, t: AnyTransitionDefinition): string => {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { countDrawnSvgs, hasBrowser, openBrowser, openPage, screenshot } from './chromium.ts';
 
-// A page that draws one SVG and asks for one network resource: the harness must count and block the request.
+// A page that draws one SVG (of three: one empty, one folded in a closed <details>) and asks for one network resource: the harness must count and block the request.
 const PAGE = `data:text/html,${encodeURIComponent(
-  '<svg width="40" height="20"><rect width="40" height="20"/></svg><svg width="0" height="0"></svg>' +
+  '<svg width="40" height="20"><rect width="40" height="20"/></svg><svg width="0" height="0"></svg><details><summary>s</summary><svg width="40" height="20"></svg></details>' +
     '<img src="https://example.invalid/x.png"><script>console.error("seen")</script>',
 )}`;
 

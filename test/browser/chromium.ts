@@ -56,8 +56,15 @@ export interface WatchedPage {
 }
 
 /** Opens `url` (a `file:` URL) in a new page, blocking and counting every non-`file:` request. */
-export async function openPage(browser: Browser, url: string): Promise<WatchedPage> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: { readonly colorScheme?: 'light' | 'dark' } = {},
+): Promise<WatchedPage> {
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
   const watched: WatchedPage = { page, networkRequests: [], consoleErrors: [], pageErrors: [] };
   await page.route('**/*', async (route) => {
     const requested = route.request().url();
@@ -82,10 +89,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Counts the `<svg>` elements under `selector` that are drawn: a nonzero bounding box. */
+/** Counts the `<svg>` elements under `selector` that are drawn: visible (not in a closed `<details>`), nonzero box. */
 export async function countDrawnSvgs(page: Page, selector = 'body'): Promise<number> {
   // a string, evaluated in the page: the tests are compiled without the DOM library
   const drawn = await page.evaluate(`Array.from(document.querySelectorAll(${JSON.stringify(`${selector} svg`)}))
-    .filter((svg) => { const box = svg.getBoundingClientRect(); return box.width > 0 && box.height > 0; }).length`);
+    .filter((svg) => { const box = svg.getBoundingClientRect(); return box.width > 0 && box.height > 0 && svg.checkVisibility(); }).length`);
   return Number(drawn);
 }
