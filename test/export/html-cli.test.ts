@@ -130,3 +130,28 @@ describe("replay --html's progress line", () => {
     expect(written[0]).toBe('\rschedacct replay: 0.5 MB read\x1b[K');
   });
 });
+
+describe('schedacct/export', () => {
+  it('is runtime-neutral: nothing its built files reach imports a node: module; Vega is loaded lazily', () => {
+    const seen = new Set<string>();
+    const specifiers: string[] = [];
+    const queue = [new URL('../../dist/export.js', import.meta.url)];
+    for (let url = queue.pop(); url !== undefined; url = queue.pop()) {
+      if (seen.has(url.href)) continue;
+      seen.add(url.href);
+      const code = readFileSync(url, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''); // (the @examples in comments import too)
+      for (const m of code.matchAll(
+        /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
+        const spec = m[1] ?? m[2] ?? '';
+        specifiers.push(spec);
+        if (spec.startsWith('.')) queue.push(new URL(spec, url));
+      }
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect(specifiers.filter((s) => s.startsWith('node:'))).toEqual([]);
+    const render = readFileSync(new URL('../../dist/export/charts-render.js', import.meta.url), 'utf8');
+    expect(render).toMatch(/import\('vega'\)/);
+    expect(render).not.toMatch(/^import .* from 'vega'/m);
+  });
+});
