@@ -89,7 +89,8 @@ th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; whi
 th { background: #f4f4f4; } td.n { text-align: right; }
 .side { display: grid; gap: 24px; } .side > section { min-width: 0; }
 .wide { overflow-x: auto; }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); gap: 16px; }
+figure.full { grid-column: 1 / -1; }
 figure.chart { margin: 0; padding: 8px; border: 1px solid #e4e4e4; border-radius: 4px; background: white; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 `;
@@ -109,6 +110,12 @@ function tableHtml(t: HtmlTable, where: string): string {
   return `<div class="wide"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
 
+// A chart wider than a grid column (a timeline) takes the whole row; the others share rows, two by two.
+const chartClass = (svg: string): string => {
+  const width = Number(/<svg[^>]*?\swidth="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 0);
+  return width > 640 ? 'chart full' : 'chart';
+};
+
 function sectionHtml(s: HtmlSection, where: string): string {
   checkObject(where, s);
   checkString(`${where}.heading`, s.heading);
@@ -119,7 +126,7 @@ function sectionHtml(s: HtmlSection, where: string): string {
   // Vega writes an XML declaration-free <svg> whose text it has escaped; inline as it is.
   if (charts.length > 0)
     parts.push(
-      `<div class="charts">\n${charts.map((svg) => `<figure class="chart">${svg}</figure>`).join('\n')}\n</div>`,
+      `<div class="charts">\n${charts.map((svg) => `<figure class="${chartClass(svg)}">${svg}</figure>`).join('\n')}\n</div>`,
     );
   // then the tables: a reader looks at the pictures first, then at the numbers under them
   for (const [i, t] of (s.tables ?? []).entries()) parts.push(tableHtml(t, `${where}.tables[${String(i)}]`));
