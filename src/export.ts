@@ -1,9 +1,11 @@
 /**
+ * Views of a run: the Timeline, Perfetto and ftrace exports, SVG charts, HTML reports.
+ *
  * `schedacct/export`: views of a run. The {@link Timeline} every view reads (from a replay or a simulation), and SVG
  * charts of it drawn in Node by Vega-Lite (a per-CPU timeline with steal, charged and stolen time per task, the
  * scheduling-delay CDF, a sweep's metric with its 95 % bands), and self-contained HTML reports of a replay, a
  * simulation or a sweep. Runtime-neutral; Vega loads on the first chart.
- * @packageDocumentation
+ * @module schedacct/export
  */
 export { ReplayTimeline, timelineFromTrace } from './export/timeline-replay.js';
 export type { TimelineFromTraceOptions } from './export/timeline-replay.js';

@@ -398,8 +398,8 @@ describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () 
         "schedacct replay: option '--strict' takes no value (see schedacct replay --help)\n",
       ],
       [
-        ['replay', trace, '--format', 'csv'],
-        "schedacct replay: --format must be text or json, got 'csv' (see schedacct replay --help)\n",
+        ['replay', trace, '--format', 'xml'],
+        "schedacct replay: --format must be text, json, csv or jsonl, got 'xml' (see schedacct replay --help)\n",
       ],
       [
         ['replay', trace, '--report', 'all'],

@@ -7,13 +7,14 @@ import { existsSync } from 'node:fs';
 import type { Engine } from '../trace/engine.js';
 import type { Compat } from '../trace/perf-compat.js';
 import { oneOf, UsageError } from './args.js';
+import type { ExportTarget } from './exports.js';
 import { htmlPath } from './html-option.js';
 import { parseCpuList, parseIdList, parseTimeWindow, type RowFilters } from './replay-filter.js';
 
 /** The reports `replay` prints. */
 export type ReportKind = 'timehist' | 'state' | 'summary' | 'state-summary';
 const REPORTS = ['timehist', 'state', 'summary', 'state-summary'] as const satisfies readonly ReportKind[];
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'csv', 'jsonl'] as const;
 const COMPATS = ['perf-6.1', 'current'] as const satisfies readonly Compat[];
 const ENGINES = ['compiled', 'xstate'] as const satisfies readonly Engine[];
 
@@ -54,8 +55,8 @@ export interface ReplayCliOptions {
   readonly report: ReportKind;
   /** `-S`: the rows, then the summary (the state one with `--state`). */
   readonly withSummary?: boolean;
-  /** Text (perf's columns) or JSON. */
-  readonly format: 'text' | 'json';
+  /** Text (perf's columns), JSON (one document), CSV (a header row, then a line per row or task), JSON lines. */
+  readonly format: 'text' | 'json' | 'csv' | 'jsonl';
   /** Which perf to agree with. */
   readonly compat: Compat;
   /** Which engine runs the machines. */
@@ -70,6 +71,8 @@ export interface ReplayCliOptions {
   readonly filters?: RowFilters;
   /** `--html FILE`: the HTML report, written after the replay. */
   readonly html?: string;
+  /** `--export KIND FILE`s: the timeline written after the replay. */
+  readonly exports?: readonly ExportTarget[];
 }
 
 // The perf options a later step brings (they need the replay to give more than its rows carry today).

@@ -2,6 +2,7 @@
  * `schedacct replay FILE`: perf sched timehist's reports from a trace.
  * @module
  */
+import type { Timeline } from '../export/timeline.js';
 import type { TraceFormat } from '../trace/format.js';
 import type { ReadResult } from '../trace/read.js';
 import type { Replay } from '../trace/replay.js';
@@ -9,7 +10,9 @@ import type { InfoRow, TimehistRow } from '../trace/rows.js';
 import { eachSummaryLine } from '../trace/report.js';
 import { TimehistWriter } from '../trace/timehist-writer.js';
 import { EXIT_STATUS, outputOpen, parseCommand } from './args.js';
+import { exportHelp, takeExports, writeExports } from './exports.js';
 import { REPLAY_HTML_HELP } from './html-option.js';
+import { rowCsv, rowJsonl, ROW_COLUMNS, taskLines } from './replay-csv.js';
 import { filterRow } from './replay-filter.js';
 import { OPTIONS, replayInput, replayOptions, type ReplayCliOptions } from './replay-options.js';
 
@@ -51,7 +54,12 @@ schedacct's options:
                     state-summary: the wait-time summary (perf's --state -s)
                     (perf's -s, -S and --state say the same; use one spelling or the other)
   --format FORMAT   text (default): perf's columns; json: one document (rows, or tasks for the
-                    summaries, with the steal, anomalies, malformed and skipped lines)
+                    summaries, with the steal, anomalies, malformed and skipped lines); csv: a
+                    header row, then a line per row (kind,time_ns,cpu,tid,name,wait_ns,delay_ns,
+                    run_ns,stolen_ns,state,target) or per task for the summaries (tid,cpu,comm,
+                    dead,migrations,run_ns,charged_ns,stolen_ns,sleep_ns,iowait_ns,preempt_ns,
+                    delay_ns,slices,min_slice_ns,max_slice_ns); jsonl: one JSON object per line
+                    (-S: the rows, then the tasks)
   --compat PERF     current (default): today's perf; perf-6.1: perf 6.1's output line for line
                     (no stolen-time section after the summaries)
   --engine ENGINE   compiled (default): the stepper compiled from the task machine; xstate: the
@@ -59,6 +67,7 @@ schedacct's options:
   --strict          stop at the first malformed line or anomaly (exit status 2) instead of
                     counting it and going on
 ${REPLAY_HTML_HELP}
+${exportHelp(20)}
   -h, --help        this text
 
 ${EXIT_STATUS}`;
@@ -70,13 +79,14 @@ ${EXIT_STATUS}`;
  * @throws {@link UsageError} for options or arguments it does not take; a `SchedacctError` for input it cannot read
  */
 export async function run(args: readonly string[]): Promise<number> {
-  const parsed = parseCommand('replay', args, OPTIONS, help, {
+  const taken = takeExports('replay', args);
+  const parsed = parseCommand('replay', taken.args, OPTIONS, help, {
     max: 1,
     what: 'one trace FILE, or - for standard input',
   });
   if (parsed === undefined) return 0;
   const { values, positionals } = parsed;
-  const options = replayOptions(values);
+  const options = { ...replayOptions(values), exports: taken.exports };
   const file = replayInput(values, positionals[0]);
   const notes: string[] = [];
   await runReplay(
@@ -113,18 +123,82 @@ export async function runReplay(
   hold?: () => Promise<void> | undefined,
 ): Promise<void> {
   const timehist = options.report === 'timehist' || options.report === 'state';
+  const json = options.format === 'json';
+  const lines = options.format === 'csv' || options.format === 'jsonl' ? options.format : undefined;
+  const { text, onRow, flushRows } = rowSink(options, write, timehist);
+  const { filters } = options;
+  // The JSON document's keys in one order whether rows stream or not: format, report, compat, then the rest.
+  const head = (traceFormat: TraceFormat): string =>
+    JSON.stringify({ format: traceFormat, report: options.report, compat: options.compat }).slice(0, -1);
+  const document = { opened: false };
+  const onFormat = (traceFormat: TraceFormat): void => {
+    write(`${head(traceFormat)},"rows":[`);
+    document.opened = true;
+  };
+  // --html and --export keep every slice (whatever the report and the filters), for what is written after the replay.
+  const views =
+    options.html !== undefined || (options.exports?.length ?? 0) > 0
+      ? new (await import('../export/timeline-replay.js')).ReplayTimeline()
+      : undefined;
+  const rows =
+    views === undefined
+      ? onRow
+      : (given: TimehistRow | InfoRow): void => {
+          views.onRow(given);
+          if (timehist) onRow(given);
+        };
+  // The reader (the machines, XState) is loaded when a replay runs: not for --help or a usage error.
+  const [{ readTrace }, { traceBytes }] = await Promise.all([import('../trace/read.js'), import('../trace/file.js')]);
+  const bytes =
+    views === undefined ? traceBytes(file) : (await import('./html-replay.js')).progressBytes(file, traceBytes(file));
+  const result = await readTrace(bytes, {
+    compat: options.compat,
+    engine: options.engine,
+    migrations: options.migrations,
+    strict: options.strict,
+    ...(hold === undefined ? {} : { hold }),
+    // Summaries need no rows: without onRow the replay builds none.
+    ...(timehist || views !== undefined ? { onRow: rows } : {}),
+    ...(timehist && json ? { onFormat } : {}),
+  });
+  if (json) {
+    const tail = jsonTail(result);
+    if (timehist) {
+      if (!document.opened) onFormat(result.format); // (the read tells the format before any row; never left headless)
+      flushRows();
+      const summary = options.withSummary === true ? { ...jsonSummary(result.replay, filters?.tids) } : {};
+      write(`],${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
+    } else {
+      const summary = jsonSummary(result.replay, filters?.tids);
+      write(`${head(result.format)},${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
+    }
+  } else if (lines !== undefined) {
+    flushRows();
+    if (!timehist || options.withSummary === true)
+      await writeLines(taskLines(result.replay, filters?.tids, lines), write, hold);
+  } else {
+    text?.end();
+    if (text === undefined || options.withSummary === true) await writeSummary(result.replay, options, write, hold);
+  }
+  if (views !== undefined) await writeViews(views.finish(result, traceTitle(file)), result, options);
+  notes(result, warn);
+}
+
+// Rows go out as they come, so memory stays bounded: as bytes for text (a string per row cost more than the replay
+// on a long trace), as JSON array elements or CSV / JSON lines, 4096 to a write.
+function rowSink(options: ReplayCliOptions, write: (chunk: string | Uint8Array) => void, timehist: boolean) {
   const info = options.wakeups || options.migrations;
   const format = { state: options.report === 'state', info };
-  const json = options.format === 'json';
-  // Rows go out as they come, so memory stays bounded: as bytes for text (a string per row cost more than the replay
-  // on a long trace), as JSON array elements, 4096 to a write, between the head of the document and its tail.
-  const text = timehist && !json ? new TimehistWriter(write, format) : undefined;
+  const lines = options.format === 'csv' || options.format === 'jsonl' ? options.format : undefined;
+  const text = timehist && options.format === 'text' ? new TimehistWriter(write, format) : undefined;
   text?.header();
+  if (timehist && lines === 'csv') write(`${ROW_COLUMNS.join(',')}\n`);
   let pending: string[] = [];
   let rowsWritten = 0;
   const flushRows = (): void => {
     if (pending.length === 0) return;
-    write(`${rowsWritten === 0 ? '' : ','}${pending.join(',')}`);
+    if (lines !== undefined) write(`${pending.join('\n')}\n`);
+    else write(`${rowsWritten === 0 ? '' : ','}${pending.join(',')}`);
     rowsWritten += pending.length;
     pending = [];
   };
@@ -139,49 +213,23 @@ export async function runReplay(
     if (row === undefined) return;
     if (text !== undefined) text.row(row);
     else {
-      pending.push(JSON.stringify(row));
+      pending.push(lines === 'csv' ? rowCsv(row) : lines === 'jsonl' ? rowJsonl(row) : JSON.stringify(row));
       if (pending.length >= 4096) flushRows();
     }
   };
-  // The JSON document's keys in one order whether rows stream or not: format, report, compat, then the rest.
-  const head = (traceFormat: TraceFormat): string =>
-    JSON.stringify({ format: traceFormat, report: options.report, compat: options.compat }).slice(0, -1);
-  const document = { opened: false };
-  const onFormat = (traceFormat: TraceFormat): void => {
-    write(`${head(traceFormat)},"rows":[`);
-    document.opened = true;
-  };
-  // --html keeps every slice (whatever the report and the filters), for the page written after the replay.
-  const html = options.html === undefined ? undefined : (await import('./html-replay.js')).htmlRows(onRow, timehist);
-  // The reader (the machines, XState) is loaded when a replay runs: not for --help or a usage error.
-  const [{ readTrace }, { traceBytes }] = await Promise.all([import('../trace/read.js'), import('../trace/file.js')]);
-  const result = await readTrace(traceBytes(file), {
-    compat: options.compat,
-    engine: options.engine,
-    migrations: options.migrations,
-    strict: options.strict,
-    ...(hold === undefined ? {} : { hold }),
-    // Summaries need no rows: without onRow the replay builds none.
-    ...(timehist || html !== undefined ? { onRow: html?.onRow ?? onRow } : {}),
-    ...(timehist && json ? { onFormat } : {}),
-  });
-  if (json) {
-    const tail = jsonTail(result);
-    if (timehist) {
-      if (!document.opened) onFormat(result.format); // (the read tells the format before any row; never left headless)
-      flushRows();
-      const summary = options.withSummary === true ? { ...jsonSummary(result.replay, filters?.tids) } : {};
-      write(`],${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
-    } else {
-      const summary = jsonSummary(result.replay, filters?.tids);
-      write(`${head(result.format)},${JSON.stringify({ ...summary, ...tail }).slice(1)}\n`);
-    }
-  } else {
-    text?.end();
-    if (text === undefined || options.withSummary === true) await writeSummary(result.replay, options, write, hold);
-  }
-  if (html !== undefined && options.html !== undefined) await html.write(options.html, file, result);
-  notes(result, warn);
+  return { text, onRow, flushRows };
+}
+
+// The trace's name as charts and exports show it.
+function traceTitle(file: string): string {
+  return file === '-' ? 'standard input' : (file.split(/[\\/]/).pop() ?? file);
+}
+
+// --export and --html, once the replay has succeeded.
+async function writeViews(timeline: Timeline, result: ReadResult, options: ReplayCliOptions): Promise<void> {
+  await writeExports(timeline, options.exports ?? []);
+  if (options.html !== undefined)
+    await (await import('./html-replay.js')).writeReplayHtml(options.html, timeline, result);
 }
 
 // The summary (-s, or after the rows with -S): under --compat perf-6.1 perf's, line for line; otherwise the

@@ -17,11 +17,11 @@ import { rowCsv, rowsCsvHeader, rowsTable, runRow, type RunRow } from '../sim/re
 import { csvReport, jsonReport, textReport, type ReportedRun } from '../sim/report.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
 import { ScenarioError } from '../sim/scenario.js';
+import type { Timeline } from '../export/timeline.js';
 import type { Scenario, SchedPolicy, SimObserver } from '../sim/types.js';
 import type { RunJob, RunSettings } from '../sim/workers.js';
-import type { Timeline } from '../export/timeline.js';
-import type { SimTimeline } from '../export/timeline-sim.js';
 import { UsageError } from './args.js';
+import { writeExports } from './exports.js';
 import type { SimulateCommand, SimulateIo } from './simulate.js';
 
 /**
@@ -117,6 +117,8 @@ export async function simulateCommand(command: SimulateCommand, io: SimulateIo):
       'simulate',
       `--trace writes one run, and this is ${String(p.runs.length)} (${p.comparison ? 'the default comparison: give a SCENARIO.json' : 'an experiment'})`,
     );
+  if (command.exports.length > 0 && !p.single && !p.comparison)
+    throw new UsageError('simulate', `--export writes one run, and this is an experiment of ${String(p.runs.length)}`);
   const baseDir = command.file === undefined ? process.cwd() : dirname(resolve(command.file));
   const first = p.runs[0];
   const scenarioPolicy = first?.scenario.policy;
@@ -141,12 +143,12 @@ export async function simulateCommand(command: SimulateCommand, io: SimulateIo):
   return 0;
 }
 
-// A run in this thread, with the metrics (and the ftrace writer, and the HTML report's timeline) listening.
+// A run in this thread, with the metrics (and the ftrace writer, and the timeline for the views) listening.
 async function runHere(
   run: Run,
   settings: RunSettings,
-  trace?: FtraceWriter,
-  timeline?: SimTimeline,
+  trace: FtraceWriter | undefined,
+  views: boolean,
 ): Promise<ReportedRun & { timeline?: Timeline }> {
   const [{ simulate }, { loadInputs }] = await Promise.all([import('../sim/simulate.js'), import('../sim/inputs.js')]);
   let policy: SchedPolicy | undefined;
@@ -155,11 +157,11 @@ async function runHere(
     policy = await loadPolicy(settings.policyFile);
   }
   const metrics = new SimMetrics();
-  const listening = [metrics, ...(trace === undefined ? [] : [trace]), ...(timeline === undefined ? [] : [timeline])];
-  const observer: SimObserver = listening.length === 1 ? metrics : combineObservers(...listening);
+  const timeline = views ? new (await import('../export/timeline-sim.js')).SimTimeline() : undefined;
+  const observers: SimObserver[] = [metrics, ...(trace === undefined ? [] : [trace]), ...(timeline ? [timeline] : [])];
   const inputs = await loadInputs(run.scenario, settings.baseDir);
   const result = simulate(run.scenario, {
-    observer,
+    observer: observers.length === 1 ? metrics : combineObservers(...observers),
     inputs,
     ...(settings.engine === undefined ? {} : { engine: settings.engine }),
     ...(policy === undefined ? {} : { policy }),
@@ -182,6 +184,7 @@ async function reports(p: Plan, command: SimulateCommand, settings: RunSettings,
   const version = schedacctVersion();
   const lines = (list: readonly string[]) => write(`${list.join('\n')}\n`);
   const done: (ReportedRun & { run: Run; timeline?: Timeline })[] = [];
+  const views = command.html !== undefined || command.exports.length > 0;
   for (const run of p.runs) {
     let trace: FtraceWriter | undefined;
     let traceFd: number | undefined;
@@ -191,12 +194,14 @@ async function reports(p: Plan, command: SimulateCommand, settings: RunSettings,
       trace = new FtraceWriter((chunk) => void writeSync(fd, chunk));
     }
     try {
-      const timeline = command.html === undefined ? undefined : await simTimeline();
-      done.push({ run, ...(await runHere(run, settings, trace, timeline)) });
+      done.push({ run, ...(await runHere(run, settings, trace, views)) });
     } finally {
       if (traceFd !== undefined) closeSync(traceFd);
     }
   }
+  // --export: the one run, or the default comparison's steal-aware run
+  const exported = done.find((d) => d.result.scenario.accounting !== 'none') ?? done[done.length - 1];
+  if (exported?.timeline !== undefined) await writeExports(exported.timeline, command.exports);
   if (command.html !== undefined) await runsHtml(command.html, done, p.comparison);
   if (command.format === 'jsonl' || (p.comparison && command.format === 'csv')) {
     const rows = done.map((d) => runRow(place(p, d.run), d));
@@ -278,10 +283,4 @@ async function runsHtml(
     ...(comparison ? { label: `accounting ${d.result.scenario.accounting}` } : {}),
   }));
   writeHtml(path, await simulationReport(runs));
-}
-
-// The HTML report's timeline of a run, loaded only with --html.
-async function simTimeline(): Promise<SimTimeline> {
-  const { SimTimeline } = await import('../export/timeline-sim.js');
-  return new SimTimeline();
 }

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { EXIT_STATUS, oneOf, parseCommand, UsageError, wholeNumber } from './args.js';
+import { exportHelp, takeExports, type ExportTarget } from './exports.js';
 import { HTML_OPTION, htmlPath, SIMULATE_HTML_HELP } from './html-option.js';
 
 const FORMATS = ['text', 'json', 'csv', 'jsonl'] as const;
@@ -44,6 +45,8 @@ options:
                    sched_migrate_task, sched_stat_runtime), for schedacct replay and Perfetto;
                    one run only
 ${SIMULATE_HTML_HELP}
+${exportHelp(19)}
+                   one run only (the default comparison: its steal-aware run, accounting drop)
   --set PATH=VALUE set a scenario key (repeatable), e.g. --set host.steal.0.share=0.3
   --sweep PATH=V1,V2,...
                    run each value (repeatable: every combination)
@@ -94,6 +97,8 @@ export interface SimulateCommand {
   readonly output: string | undefined;
   /** `--html FILE`: the HTML report, written after the runs. */
   readonly html: string | undefined;
+  /** `--export KIND FILE`s: one run's timeline, written after it. */
+  readonly exports: readonly ExportTarget[];
 }
 
 /**
@@ -104,7 +109,8 @@ export interface SimulateCommand {
  * @throws {@link UsageError} for options or arguments it does not take; a `SchedacctError` for input it cannot read
  */
 export async function runSimulateCommand(args: readonly string[], io: SimulateIo): Promise<number> {
-  const parsed = parseCommand('simulate', args, OPTIONS, help, { max: 1, what: 'one SCENARIO.json' });
+  const taken = takeExports('simulate', args);
+  const parsed = parseCommand('simulate', taken.args, OPTIONS, help, { max: 1, what: 'one SCENARIO.json' });
   if (parsed === undefined) return 0;
   const { values, positionals } = parsed;
   if (values.schema === true) {
@@ -128,6 +134,7 @@ export async function runSimulateCommand(args: readonly string[], io: SimulateIo
         : wholeNumber('simulate', 'workers', values.workers, 1, 1, 'a whole number ≥ 1'),
     output: values.output,
     html: htmlPath('simulate', values.html),
+    exports: taken.exports,
   };
   for (const s of [...command.set, ...command.sweep])
     if (!/^[^=]+=/.test(s)) throw new UsageError('simulate', `--set and --sweep take PATH=VALUE, got '${s}'`);

@@ -15,7 +15,7 @@ export interface SweepChartOptions {
   readonly metric: keyof RunFigures;
   /** Another swept path: a line per value of it. Default: one line. */
   readonly by?: string;
-  /** Plot width, px. Default 460 (two charts side by side in a report). */
+  /** Plot width, px. Default 420 (two charts side by side in a report). */
   readonly widthPx?: number;
 }
 
@@ -103,7 +103,7 @@ export async function sweepSvg(rows: readonly RunRow[], options: SweepChartOptio
       text: `${title} against ${options.parameter}`,
       subtitle: `mean over seeds with its 95 % interval (band); ${String(rows.length)} runs`,
     },
-    width: options.widthPx ?? 460,
+    width: options.widthPx ?? 420,
     height: 300,
     data: { values: data },
     // the lines first: the legend takes its swatches from the first layer (the band's would be pale, unlabelled)

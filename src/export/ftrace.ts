@@ -66,10 +66,13 @@ export function writeTimelineFtrace(timeline: Timeline, write: (chunk: string) =
     leaving.delete(cpu);
     writer.onSwitch(m.atNs, cpu, ref(m.slice), switchState(m.slice.state), undefined);
   };
+  let nowNs = -Infinity;
   for (const m of marks) {
     const s = m.slice;
-    const held = leaving.get(s.cpu);
-    if (held !== undefined && (held.atNs !== m.atNs || m.order === 0)) close(s.cpu);
+    // time moves on: every switch-out not followed at its instant goes to idle, so the lines stay in time order
+    if (m.atNs !== nowNs) for (const cpu of [...leaving.keys()]) close(cpu);
+    nowNs = m.atNs;
+    if (m.order === 0 && leaving.has(s.cpu)) close(s.cpu);
     if (m.order === 0) {
       writer.onRuntime(m.atNs, s.cpu, ref(s), s.endNs - s.startNs - s.stolenNs);
       leaving.set(s.cpu, m);

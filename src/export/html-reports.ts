@@ -229,6 +229,8 @@ export async function simulationReport(
     throw argError('invalid-argument', 'runs', 'a non-empty array of runs with their metrics', runs);
   checkOptions('options', options);
   const sections: HtmlSection[] = [];
+  // side by side, a timeline as wide as one run's column, so its labels stay readable
+  const timelineOptions = runs.length > 1 ? { widthPx: 520, ...options?.timeline } : options?.timeline;
   for (const [i, run] of runs.entries()) {
     const value: unknown = run; // checked as unknown: asserting on `run` would narrow it to a bare ReportedRun
     checkRun(`runs[${String(i)}]`, value);
@@ -239,12 +241,12 @@ export async function simulationReport(
       heading: run.label ?? scenario,
       notes: [scenario, ...(host === undefined ? [] : [host]), `${String(run.result.events)} scheduling events`],
       tables: simTables(run),
-      charts: run.timeline === undefined ? [] : await runCharts(run.timeline, options?.timeline),
+      charts: run.timeline === undefined ? [] : await runCharts(run.timeline, timelineOptions),
     });
   }
   const title =
     runs.length === 1
       ? 'schedacct simulate'
       : `schedacct simulate: ${runs.map((r, i) => r.label ?? `run ${String(i)}`).join(' against ')}`;
-  return htmlReport({ title, notes: options?.notes ?? [], sections });
+  return htmlReport({ title, notes: options?.notes ?? [], sections, sideBySide: runs.length > 1 });
 }

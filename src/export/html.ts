@@ -35,6 +35,8 @@ export interface HtmlReportInput {
   readonly notes?: readonly string[];
   /** The sections, in order. */
   readonly sections: readonly HtmlSection[];
+  /** Lay the sections side by side, a column each (runs to compare). Default false: one under the other. */
+  readonly sideBySide?: boolean;
 }
 
 // Array.isArray would narrow a typed array parameter to any[].
@@ -85,7 +87,10 @@ table { border-collapse: collapse; margin: 10px 0 14px; font-variant-numeric: ta
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
 th { background: #f4f4f4; } td.n { text-align: right; }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.side { display: grid; gap: 24px; } .side > section { min-width: 0; }
+.wide { overflow-x: auto; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); gap: 16px; }
+figure.full { grid-column: 1 / -1; }
 figure.chart { margin: 0; padding: 8px; border: 1px solid #e4e4e4; border-radius: 4px; background: white; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 `;
@@ -102,8 +107,14 @@ function tableHtml(t: HtmlTable, where: string): string {
     return `<tr>${row.map((c) => (typeof c === 'number' || NUMERIC.test(c) ? `<td class="n">${escapeHtml(String(c))}</td>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`;
   });
   const caption = t.caption === undefined ? '' : `<caption>${escapeHtml(t.caption)}</caption>`;
-  return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<div class="wide"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
+
+// A chart wider than a grid column (a timeline) takes the whole row; the others share rows, two by two.
+const chartClass = (svg: string): string => {
+  const width = Number(/<svg[^>]*?\swidth="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 0);
+  return width > 640 ? 'chart full' : 'chart';
+};
 
 function sectionHtml(s: HtmlSection, where: string): string {
   checkObject(where, s);
@@ -115,7 +126,7 @@ function sectionHtml(s: HtmlSection, where: string): string {
   // Vega writes an XML declaration-free <svg> whose text it has escaped; inline as it is.
   if (charts.length > 0)
     parts.push(
-      `<div class="charts">\n${charts.map((svg) => `<figure class="chart">${svg}</figure>`).join('\n')}\n</div>`,
+      `<div class="charts">\n${charts.map((svg) => `<figure class="${chartClass(svg)}">${svg}</figure>`).join('\n')}\n</div>`,
     );
   // then the tables: a reader looks at the pictures first, then at the numbers under them
   for (const [i, t] of (s.tables ?? []).entries()) parts.push(tableHtml(t, `${where}.tables[${String(i)}]`));
@@ -144,6 +155,8 @@ export function htmlReport(input: HtmlReportInput): string {
   const title = escapeHtml(input.title);
   const notes = (input.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`);
   const sections = input.sections.map((s, i) => sectionHtml(s, `input.sections[${String(i)}]`));
+  const columns = `grid-template-columns: repeat(${String(Math.max(1, sections.length))}, minmax(0, 1fr))`;
+  const body = input.sideBySide === true ? [`<div class="side" style="${columns}">`, ...sections, '</div>'] : sections;
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -158,7 +171,7 @@ export function htmlReport(input: HtmlReportInput): string {
     '<body>',
     `<h1>${title}</h1>`,
     ...notes,
-    ...sections,
+    ...body,
     '</body>',
     '</html>',
     '',

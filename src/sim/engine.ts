@@ -314,9 +314,8 @@ export class SimEngine {
     this.events++;
     closePhase(c, this.#h, this.tasks);
     const g = this.#g;
-    let sliceStolenNs = 0;
+    const sliceStolenNs = prev === undefined ? 0 : c.stolenReadNs - prev.sliceStolenBaseNs;
     if (prev !== undefined) {
-      sliceStolenNs = c.stolenReadNs - prev.sliceStolenBaseNs;
       prev.stolenTotalNs += sliceStolenNs;
       const type = prevState === 'R' ? 'preempt' : prevState === 'S' ? 'block' : 'exit';
       this.#sender.send(prev.runner, type, g, prev.stolenTotalNs, c.index, g, 0, prevState, -1, false, false);

@@ -46,6 +46,7 @@ describe('ftrace text from a replay', () => {
     const back = await timelineFromTrace([new TextEncoder().encode(text)]);
     expect(back.result.format).toBe('ftrace');
     expect(back.result.malformed.count).toBe(0);
+    expect(back.result.replay.outOfOrder).toBe(0);
     const want = perTask(timeline);
     const got = perTask(back.timeline);
     // a task the trace shows on two CPUs at once reads its runtime back on one of them: run and slices still hold

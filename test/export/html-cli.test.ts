@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withProgress } from '../../src/cli/html-replay.js';
 
 const BIN = new URL('../../dist/bin/schedacct.js', import.meta.url).pathname;
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -90,5 +91,67 @@ describe('simulate --html', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--html takes a FILE/);
     expect(cli('simulate', '--help').stdout).toMatch(/--html FILE/);
+  });
+});
+
+describe("replay --html's progress line", () => {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < 4; i++) {
+      await Promise.resolve(); // as a file's chunks come: one per turn
+      yield new Uint8Array(500_000);
+    }
+  }
+  const collect = async (bytes: AsyncIterable<Uint8Array>): Promise<number> => {
+    let n = 0;
+    for await (const c of bytes) n += c.length;
+    return n;
+  };
+
+  it('draws bytes read and the share of the file on a terminal, redrawn at most every 100 ms, then clears it', async () => {
+    const written: string[] = [];
+    let nowMs = 0;
+    const out = { isTTY: true, write: (t: string) => written.push(t), now: () => (nowMs += 60) };
+    expect(await collect(withProgress(chunks(), 2_000_000, out))).toBe(2_000_000);
+    // chunks at 60, 120, 180, 240 ms: drawn at 60 and 180
+    expect(written).toEqual([
+      '\rschedacct replay: 0.5 MB of 2.0 MB (25 %) read\x1b[K',
+      '\rschedacct replay: 1.5 MB of 2.0 MB (75 %) read\x1b[K',
+      '\r\x1b[K',
+    ]);
+  });
+
+  it('draws nothing when standard error is not a terminal, and only the count past a compressed file size', async () => {
+    const written: string[] = [];
+    const quiet = { isTTY: false, write: (t: string) => written.push(t), now: () => 0 };
+    expect(await collect(withProgress(chunks(), 1, quiet))).toBe(2_000_000);
+    expect(written).toEqual([]);
+    const tty = { isTTY: true, write: (t: string) => written.push(t), now: () => 1000 };
+    await collect(withProgress(chunks(), 100, tty));
+    expect(written[0]).toBe('\rschedacct replay: 0.5 MB read\x1b[K');
+  });
+});
+
+describe('schedacct/export', () => {
+  it('is runtime-neutral: nothing its built files reach imports a node: module; Vega is loaded lazily', () => {
+    const seen = new Set<string>();
+    const specifiers: string[] = [];
+    const queue = [new URL('../../dist/export.js', import.meta.url)];
+    for (let url = queue.pop(); url !== undefined; url = queue.pop()) {
+      if (seen.has(url.href)) continue;
+      seen.add(url.href);
+      const code = readFileSync(url, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''); // (the @examples in comments import too)
+      for (const m of code.matchAll(
+        /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
+        const spec = m[1] ?? m[2] ?? '';
+        specifiers.push(spec);
+        if (spec.startsWith('.')) queue.push(new URL(spec, url));
+      }
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect(specifiers.filter((s) => s.startsWith('node:'))).toEqual([]);
+    const render = readFileSync(new URL('../../dist/export/charts-render.js', import.meta.url), 'utf8');
+    expect(render).toMatch(/import\('vega'\)/);
+    expect(render).not.toMatch(/^import .* from 'vega'/m);
   });
 });
