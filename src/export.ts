@@ -8,7 +8,7 @@
  * @module schedacct/export
  */
 export { ReplayTimeline, timelineFromTrace } from './export/timeline-replay.js';
-export type { TimelineFromTraceOptions } from './export/timeline-replay.js';
+export type { TimelineFromTraceOptions, TraceTimeline } from './export/timeline-replay.js';
 export { SimTimeline } from './export/timeline-sim.js';
 export { CPU_PID_BASE, perfettoJson, writePerfettoJson } from './export/perfetto.js';
 export { writeTimelineFtrace } from './export/ftrace.js';

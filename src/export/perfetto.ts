@@ -12,6 +12,12 @@ import type { Timeline, TimelineInterval, TimelineSlice } from './timeline.js';
 /**
  * The pid of CPU `n`'s process in the per-CPU layout: above any Linux pid (`PID_MAX_LIMIT` is 4194304), so it never
  * meets a task's.
+ * @example
+ * ```ts
+ * import { CPU_PID_BASE, perfettoJson } from 'schedacct/export';
+ * const json = perfettoJson({ source: 'simulate', title: 'one CPU', cpus: 1, startNs: 0, endNs: 0, slices: [], steal: [], tasks: [], anomalies: [] });
+ * JSON.parse(json).traceEvents[0].pid === CPU_PID_BASE; // true: CPU 0's process
+ * ```
  */
 export const CPU_PID_BASE = 100_000_000;
 

@@ -103,6 +103,14 @@ export interface TimelineFromTraceOptions extends Omit<ReadOptions, 'onRow'> {
   readonly onRow?: ReadOptions['onRow'];
 }
 
+/** What {@link timelineFromTrace} gives. */
+export interface TraceTimeline {
+  /** The run as the views draw it. */
+  readonly timeline: Timeline;
+  /** What the read gave: the replay, its ledger, the format, malformed and skipped lines. */
+  readonly result: ReadResult;
+}
+
 /**
  * Reads a trace and makes its timeline in one call.
  * @param input - the trace: lines or chunks, as `readTrace` takes them
@@ -121,7 +129,7 @@ export interface TimelineFromTraceOptions extends Omit<ReadOptions, 'onRow'> {
 export async function timelineFromTrace(
   input: Parameters<typeof readTrace>[0],
   options: TimelineFromTraceOptions = {},
-): Promise<{ timeline: Timeline; result: ReadResult }> {
+): Promise<TraceTimeline> {
   checkOptions('options', options);
   const { title, onRow, ...read } = options;
   const builder = new ReplayTimeline();
