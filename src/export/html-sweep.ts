@@ -4,7 +4,7 @@
  * @module
  */
 import { argError, checkOptions } from '../check.js';
-import { meanInterval, type RunFigures, type RunRow } from '../sim/report-rows.js';
+import { meanInterval, tableColumns, type RunFigures, type RunRow } from '../sim/report-rows.js';
 import { sweepSvg } from './charts-sweep.js';
 import { htmlReport, type HtmlTable } from './html.js';
 
@@ -25,12 +25,7 @@ export interface SweepReportOptions {
 const isArray = (value: unknown): boolean => Array.isArray(value);
 
 const COLUMNS: readonly (readonly [keyof RunFigures, string, (v: number) => string])[] = [
-  ['jainCharged', 'jain charged', (v) => v.toFixed(4)],
-  ['jainReal', 'jain real', (v) => v.toFixed(4)],
-  ['delayP50Ns', 'delay p50 ms', (v) => (v / 1e6).toFixed(3)],
-  ['delayP99Ns', 'delay p99 ms', (v) => (v / 1e6).toFixed(3)],
-  ['delayMaxNs', 'delay max ms', (v) => (v / 1e6).toFixed(3)],
-  ['stolenNs', 'stolen ms', (v) => (v / 1e6).toFixed(3)],
+  ...tableColumns(),
   ['accountedStealNs', 'accounted steal ms', (v) => (v / 1e6).toFixed(3)],
 ];
 

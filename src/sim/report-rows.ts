@@ -247,7 +247,7 @@ export function meanInterval(values: readonly number[]): MeanInterval {
   return { mean, halfWidth: studentT975(n - 1) * Math.sqrt(variance / n) };
 }
 
-// The columns of the table: what, how to print a value.
+// The figures of the table of means: which, its head, how to print a value.
 const TABLE: readonly (readonly [keyof RunFigures, string, (v: number) => string])[] = [
   ['jainCharged', 'jain charged', (v) => v.toFixed(4)],
   ['jainReal', 'jain real', (v) => v.toFixed(4)],
@@ -256,6 +256,15 @@ const TABLE: readonly (readonly [keyof RunFigures, string, (v: number) => string
   ['delayMaxNs', 'delay max ms', (v) => (v / 1e6).toFixed(3)],
   ['stolenNs', 'stolen ms', (v) => (v / 1e6).toFixed(3)],
 ];
+
+/**
+ * The figures of an experiment's table of means (the terminal's table and the HTML report's read the same list).
+ * @returns each figure: which, its head, how to print a value
+ * @internal
+ */
+export function tableColumns(): readonly (readonly [keyof RunFigures, string, (v: number) => string])[] {
+  return TABLE;
+}
 
 /**
  * The text table of an experiment: one line per point (runs that differ only by seed grouped), the swept values,
