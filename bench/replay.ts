@@ -140,6 +140,54 @@ function stage(name: string, file: string): { seconds: number; cold?: number; wa
   return bestRun;
 }
 
+// perf.data read directly, against perf on the same file: `schedacct replay NAME.data -s` beside
+// `perf sched timehist -s -i NAME.data`, for large and xlarge (medians of runs in turn), and schedacct's peak RSS on
+// xlarge against large.
+function perfDataBench(dir: string): void {
+  if (!has('perf', ['--version']) || !has('xz', ['--version'])) {
+    console.log('perf.data: SKIPPED — perf or xz is not installed');
+    return;
+  }
+  const cli = new URL('../dist/bin/schedacct.js', import.meta.url).pathname;
+  const rss: Record<string, number | undefined> = {};
+  console.log(`perf.data read directly, each command ${String(PAIRS)} times, in turn:`);
+  for (const name of ['large', 'xlarge']) {
+    const xz = join(SHARED, `${name}.data.xz`);
+    if (!existsSync(xz)) {
+      console.log(`  ${name}.data: SKIPPED — not in ../shared/traces/perf`);
+      continue;
+    }
+    const file = join(dir, `${name}.data`);
+    if (!existsSync(file)) {
+      const out = spawnSync('sh', ['-c', `xz -dc '${xz}' > '${file}'`]);
+      if (out.status !== 0) throw new Error(`xz -dc ${xz} failed`);
+    }
+    const ours = [cli, 'replay', file, '-s', '--compat', 'perf-6.1'];
+    const [mine = [], perf = []] = rotate([
+      { label: 'schedacct', cmd: process.execPath, args: ours },
+      { label: 'perf', cmd: 'perf', args: ['sched', 'timehist', '-s', '-i', file] },
+    ]);
+    const ratio = median(mine) / median(perf);
+    const secs = (xs: readonly number[]): string => `median ${median(xs).toFixed(3)} s`;
+    console.log(`  ${`schedacct replay ${name}.data -s`.padEnd(52)} ${secs(mine)}   ${ratio.toFixed(2)}× perf`);
+    console.log(`  ${`perf sched timehist -s -i ${name}.data`.padEnd(52)} ${secs(perf)}`);
+    if (name === 'xlarge') {
+      console.log(
+        `→ xlarge: schedacct takes ${ratio.toFixed(2)}× perf's time (goal ≤ 1.0, to resolve ≤ 2.0) ${ratio <= 2 ? 'MET' : 'NOT MET'}`,
+      );
+    }
+    rss[name] = best(process.execPath, ours).rssMiB;
+    console.log(
+      `  schedacct peak RSS on ${name}.data: ${rss[name] === undefined ? 'n/a' : `${(rss[name] ?? 0).toFixed(0)} MiB`}`,
+    );
+  }
+  const { large, xlarge } = rss;
+  if (large !== undefined && xlarge !== undefined) {
+    const growth = xlarge / large;
+    console.log(`→ peak RSS xlarge / large = ${growth.toFixed(2)} (goal ≤ 1.2) ${growth <= 1.2 ? 'MET' : 'NOT MET'}`);
+  }
+}
+
 export async function runReplayBench(): Promise<void> {
   const data = join(SHARED, 'large.data.xz');
   const text = join(SHARED, 'large.perf.txt.gz');
@@ -150,11 +198,12 @@ export async function runReplayBench(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'schedacct-bench-'));
+  perfDataBench(dir);
   const perfData = join(dir, 'large.data');
   const perfText = join(dir, 'large.perf.txt');
   const text4 = join(dir, 'large-x4.perf.txt');
-  const xz = spawnSync('xz', ['-dc', data], { maxBuffer: 1 << 30 });
-  if (xz.status === 0) writeFileSync(perfData, xz.stdout);
+  const xz = existsSync(perfData) ? { status: 0 } : spawnSync('xz', ['-dc', data], { maxBuffer: 1 << 30 });
+  if ('stdout' in xz && xz.status === 0) writeFileSync(perfData, xz.stdout);
   await pipeline(createReadStream(text), createGunzip(), createWriteStream(perfText));
   await repeat(perfText, text4, 4);
   const head = spawnSync('head', ['-n', '1', perfText], { encoding: 'utf8' });

@@ -217,5 +217,5 @@ export type {
   TraceEventBase,
   WakeupEvent,
 } from './trace/events.js';
-export type { TraceFormat } from './trace/format.js';
+export type { TextFormat, TraceFormat } from './trace/format.js';
 export type { EventLine, LineResult, MalformedLine, SkippedLine } from './trace/perf-script.js';

@@ -8,6 +8,8 @@
 export { checkEngine } from './trace/engine.js';
 export { MAX_CPUS } from './trace/events.js';
 export { COMPATS, perf61StateChar, switchOut } from './trace/perf-compat.js';
+export { PerfDataError } from './trace/perf-data/error.js';
+export { isPerfData, readPerfData } from './trace/perf-data/read.js';
 export { readTrace } from './trace/read.js';
 export { Replay } from './trace/replay.js';
 export {
@@ -25,6 +27,7 @@ export { SchedacctError } from './errors.js';
 
 export type { Engine, TaskRunner } from './trace/engine.js';
 export type { Compat, SwitchOut } from './trace/perf-compat.js';
+export type { PerfData, PerfDataRecords } from './trace/perf-data/read.js';
 export type { ReadOptions, ReadResult } from './trace/read.js';
 export type { AnomalyReport, TaskRecord } from './trace/records.js';
 export type { ReplayOptions } from './trace/replay.js';

@@ -1,5 +1,6 @@
 // Valid arguments for every exported function, class and method of every entry: test/api-misuse.test.ts replaces one
 // argument (or one field of an object argument) at a time with a bad value and checks what the call does.
+import { readFileSync } from 'node:fs';
 import * as root from '../src/index.js';
 import * as trace from '../src/trace.js';
 import * as linux from '../src/linux.js';
@@ -426,6 +427,11 @@ export const CASES: Record<string, Case[]> = {
     fn('checkEngine', trace.checkEngine, ['engine'], () => ['compiled']),
     fn('msec', trace.msec, ['ns', 'width'], () => [2_357_999, 6], { unchecked: true }),
     fn('perf61StateChar', trace.perf61StateChar, ['prevState'], () => ['R+']),
+    fn('isPerfData', trace.isPerfData, ['bytes'], () => [new TextEncoder().encode('PERFILE2')]),
+    fn('readPerfData', trace.readPerfData, ['bytes'], () => [readFileSync('fixtures/perf-data/sh-loops.data')]),
+    ctor('PerfDataError', trace.PerfDataError, ['problem', 'offset', 'source'], () => ['p', 8, 'f'], {
+      unchecked: true,
+    }),
     fn('readTrace', trace.readTrace, ['input', 'options'], () => [[LINE], { compat: 'current', strict: false }]),
     fn('stolenLines', trace.stolenLines, ['replay'], () => [replay()], { deep: [] }),
     fn(

@@ -371,7 +371,7 @@ describe('each command parses its own options', { timeout: SPAWNS_TIMEOUT }, () 
       ],
       [
         ['replay'],
-        'schedacct replay: a trace FILE is needed (or - for standard input) (see schedacct replay --help)\n',
+        'schedacct replay: a trace FILE is needed (or - for standard input); no perf.data in this folder (see schedacct replay --help)\n',
       ],
       [
         ['demo', trace, 'more'],
@@ -592,22 +592,18 @@ describe(
         [
           ['replay', at('perf.data', perfData)],
           undefined,
-          `schedacct: ${at('perf.data')} is perf.data (perf record's binary format), which schedacct does not read yet; convert it to text: perf script --ns -i ${at('perf.data')} | schedacct replay -\n`,
+          `schedacct: ${at('perf.data')}: perf.data: attr size 136 in a section of 0 bytes (at byte 16)\n`,
         ],
         [
           ['replay', '-'],
           perfPipe,
-          "schedacct: standard input is perf.data (perf record's binary format), which schedacct does not read yet; convert it to text: perf script --ns -i - | schedacct replay -\n",
+          /^schedacct: standard input: perf\.data: pipe-mode perf\.data \(perf record -o -\) is not read yet: .*perf script --ns -i - < FILE \| schedacct replay - \(at byte 8\)\n$/,
         ],
-        [
-          ['demo', '-'],
-          perfData,
-          /^schedacct: standard input is perf\.data .*perf script --ns -i - \| schedacct replay -\n$/,
-        ],
+        [['demo', '-'], perfData, /^schedacct: perf\.data: attr size 136 in a section of 0 bytes \(at byte 16\)\n$/],
         [
           ['replay', at('perf.data.gz', gzipSync(perfData))],
           undefined,
-          /^schedacct: .*perf\.data\.gz is gzip-compressed perf\.data .*; decompress it, then convert it to text: perf script --ns -i FILE \| schedacct replay -\n$/,
+          /^schedacct: .*perf\.data\.gz: perf\.data: attr size 136 in a section of 0 bytes \(at byte 16\)\n$/,
         ],
         [
           ['replay', at('truncated.gz', compressed.subarray(0, compressed.length >> 1))],
@@ -669,7 +665,9 @@ describe(
       if (text[text.length - 1] === '') text.pop();
       expect(await lines(at('gz.txt', compressed))).toEqual(text);
       expect(await lines(at('text.gz', plain))).toEqual(text);
-      await expect(lines(at('perf.data', perfData))).rejects.toThrow(/is perf\.data .*perf script --ns -i /);
+      await expect(lines(at('perf.data', perfData))).rejects.toThrow(
+        /is perf\.data \(binary\): read it with readTrace\(traceBytes/,
+      );
       await expect(lines(at('empty.txt', new Uint8Array(0)))).rejects.toThrow(/^empty input: no trace lines/);
       await expect(lines(at('truncated.gz', compressed.subarray(0, 4000)))).rejects.toThrow(/truncated gzip data/);
       expect(() => traceLines(dir)).toThrow(/is a directory/);

@@ -1,11 +1,15 @@
 // Against the real kernel: record a fresh trace with `perf sched record` (when perf works here), replay its
-// `perf script --ns` text, and compare with `perf sched timehist` on the same recording; check the steal estimate
+// `perf script --ns` text and its perf.data, and compare with `perf sched timehist` on the same recording (the
+// binary byte for byte); check the steal estimate
 // against the change of /proc/stat's steal over the recording.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runReplay } from '../src/cli/replay.ts';
+import { OPTIONS, replayOptions } from '../src/cli/replay-options.ts';
 import { readTrace, timehistLine, type TimehistRow } from '../src/trace.ts';
 import { NS_PER_TICK, readProcStat } from '../src/linux.ts';
 
@@ -62,6 +66,32 @@ describe.skipIf(!usable)('a fresh perf sched record on this machine', () => {
     const firstDiff = rows.findIndex((r, i) => norm(timehistLine(r)) !== norm(perf[i] ?? ''));
     expect(firstDiff).toBe(-1);
   });
+
+  it(
+    'perf.data read directly: byte for byte what perf sched timehist prints (rows, -s, --state -s)',
+    { timeout: 60_000 },
+    async () => {
+      record();
+      for (const args of [[], ['-s'], ['--state', '-s'], ['-w', '-M']]) {
+        const perf = spawnSync('perf', ['sched', 'timehist', '-i', data, ...args], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+        });
+        expect(perf.status).toBe(0);
+        const { values } = parseArgs({ args, options: OPTIONS, strict: true });
+        const chunks: string[] = [];
+        const decoder = new TextDecoder();
+        await runReplay(
+          data,
+          replayOptions({ ...values, compat: 'perf-6.1' }),
+          (chunk) => chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk)),
+          () => undefined,
+        );
+        expect(perf.stdout.split('\n').length).toBeGreaterThan(10);
+        expect(chunks.join('')).toBe(perf.stdout);
+      }
+    },
+  );
 
   it(
     'the steal estimate agrees with /proc/stat over the recording, within its 10 ms granularity',

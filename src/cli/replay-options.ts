@@ -83,8 +83,7 @@ const LATER = { next: '-n/--next', 'cpu-visual': '-V/--cpu-visual', 'idle-hist':
  * @param values - the options parsed
  * @param positional - the argument, if any
  * @returns the file, or `-` for standard input
- * @throws {@link UsageError} for both, or neither without a perf.data here (and, until the binary reader
- *   lands, for perf.data itself)
+ * @throws {@link UsageError} for both, or neither without a perf.data here
  * @internal
  */
 export function replayInput(values: Values, positional: string | undefined): string {
@@ -94,12 +93,9 @@ export function replayInput(values: Values, positional: string | undefined): str
   const file = values.input ?? positional;
   if (file !== undefined) return file;
   if (!existsSync('perf.data')) {
-    throw new UsageError('replay', 'a trace FILE is needed (or - for standard input)');
+    throw new UsageError('replay', 'a trace FILE is needed (or - for standard input); no perf.data in this folder');
   }
-  throw new UsageError(
-    'replay',
-    'perf.data (in the current folder) is not read yet: convert it first, perf script --ns -i perf.data | schedacct replay -',
-  );
+  return 'perf.data';
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ReadResult } from '../trace/read.js';
 import type { Replay } from '../trace/replay.js';
 import type { InfoRow, TimehistRow } from '../trace/rows.js';
 import { eachSummaryLine } from '../trace/report.js';
+import { PerfDataError } from '../trace/perf-data/error.js';
 import { TimehistWriter } from '../trace/timehist-writer.js';
 import { EXIT_STATUS, outputOpen, parseCommand } from './args.js';
 import { exportHelp, takeExports, writeExports } from './exports.js';
@@ -27,8 +28,8 @@ usage: schedacct replay [options] [FILE|-]
 FILE (or -i FILE) is perf script output (from perf script --ns every value matches perf's own reports;
 without --ns, to 1 us), ftrace text (/sys/kernel/tracing/trace) or trace-cmd report text,
 gzip-compressed or not (told by its first bytes, not by its name); - reads standard input. Without
-one, perf.data in the current folder, as perf reads it. perf.data is not read yet: convert it first,
-  perf script --ns -i perf.data | schedacct replay -
+one, perf.data in the current folder, as perf reads it. perf.data (perf sched record's file, or
+gzip-compressed) is read directly; pipe-mode (-o -) and compressed (-z) recordings are not read yet.
 
 perf sched timehist's options:
   -i, --input FILE  the trace to read (instead of the FILE argument)
@@ -151,16 +152,19 @@ export async function runReplay(
   const [{ readTrace }, { traceBytes }] = await Promise.all([import('../trace/read.js'), import('../trace/file.js')]);
   const bytes =
     views === undefined ? traceBytes(file) : (await import('./html-replay.js')).progressBytes(file, traceBytes(file));
-  const result = await readTrace(bytes, {
-    compat: options.compat,
-    engine: options.engine,
-    migrations: options.migrations,
-    strict: options.strict,
-    ...(hold === undefined ? {} : { hold }),
-    // Summaries need no rows: without onRow the replay builds none.
-    ...(timehist || views !== undefined ? { onRow: rows } : {}),
-    ...(timehist && json ? { onFormat } : {}),
-  });
+  const result = await named(
+    file,
+    readTrace(bytes, {
+      compat: options.compat,
+      engine: options.engine,
+      migrations: options.migrations,
+      strict: options.strict,
+      ...(hold === undefined ? {} : { hold }),
+      // Summaries need no rows: without onRow the replay builds none.
+      ...(timehist || views !== undefined ? { onRow: rows } : {}),
+      ...(timehist && json ? { onFormat } : {}),
+    }),
+  );
   if (json) {
     const tail = jsonTail(result);
     if (timehist) {
@@ -182,6 +186,18 @@ export async function runReplay(
   }
   if (views !== undefined) await writeViews(views.finish(result, traceTitle(file)), result, options);
   notes(result, warn);
+}
+
+// A perf.data error says which input it is in (the reader knows bytes, not files).
+async function named<T>(file: string, reading: Promise<T>): Promise<T> {
+  try {
+    return await reading;
+  } catch (error: unknown) {
+    if (error instanceof PerfDataError) {
+      throw new PerfDataError(error.problem, error.offset, file === '-' ? 'standard input' : file);
+    }
+    throw error;
+  }
 }
 
 // Rows go out as they come, so memory stays bounded: as bytes for text (a string per row cost more than the replay

@@ -49,6 +49,8 @@ export class LineSplitter {
   #carried = 0;
   // Inside a line too long to hold, passing over it.
   #skipping = false;
+  /** Some bytes were pushed. */
+  started = false;
   readonly #onLine: (text: string) => void;
   readonly #onOverlong: () => void;
 
@@ -66,6 +68,7 @@ export class LineSplitter {
    * @param chunk - the next bytes
    */
   push(chunk: Uint8Array): void {
+    if (chunk.length > 0) this.started = true;
     if (this.#skipping) {
       const nl = chunk.indexOf(10); // a UTF-8 character never holds the byte of `\n`
       if (nl < 0) return;

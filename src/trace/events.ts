@@ -23,6 +23,10 @@ export interface TraceEventBase {
   readonly tid: number;
   /** The sample's comm. */
   readonly comm: string;
+  /** The sample's process id (its thread group), where the trace gives it (perf.data; perf script text does not). */
+  readonly pid?: number;
+  /** The sample's parent as perf's thread table has it (from FORK side-band records; −1 when none), where given. */
+  readonly ppid?: number;
   /** Input line, 1-based. */
   readonly line: number;
 }
@@ -55,6 +59,8 @@ export interface WakeupEvent extends TraceEventBase {
   readonly targetComm: string;
   /** CPU it will run on; -1 when the line does not say. */
   readonly targetCpu: number;
+  /** The woken task's process id, where the trace gives it (perf.data). */
+  readonly targetPid?: number;
 }
 
 /** `sched_migrate_task`. */
@@ -65,6 +71,8 @@ export interface MigrateEvent extends TraceEventBase {
   readonly targetTid: number;
   /** Its comm. */
   readonly targetComm: string;
+  /** The migrated task's process id, where the trace gives it (perf.data). */
+  readonly targetPid?: number;
   /** From. */
   readonly origCpu: number;
   /** To. */

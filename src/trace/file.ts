@@ -1,27 +1,22 @@
 /**
  * Node-only: a trace file or stdin (`-`), gzip-compressed or not, streamed as lines or as raw byte chunks. What the
- * input is, is told from its first bytes, never from its name: gzip is decompressed, perf.data and an empty input
- * are refused with a message that says what to do, and every way of failing to read throws a {@link SchedacctError}.
+ * input is, is told from its first bytes, never from its name: gzip is decompressed (perf.data passes through, for
+ * readTrace to tell by its magic), an empty input is refused with a message that says what to do, and every way of failing to read throws a {@link SchedacctError}.
  * @module
  */
 import { checkString } from '../check.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
+import { isPerfData } from './perf-data/read.js';
 
 // 256 KiB reads: as fast as 1 MiB here (64 KiB cost 15 %), and a third less peak memory.
 const CHUNK = 1 << 18;
 
-// The bytes the input's kind is told from: perf.data's magic is the longest (8 bytes).
+// The bytes the input's kind is told from: perf.data's magic is the longest (8 bytes; readTrace tells it).
 const SNIFF = 8;
 const GZIP = [0x1f, 0x8b] as const;
-// perf_file_header.magic, "PERFILE2" as a little-endian u64 (and as a big-endian host writes it); the pipe mode's
-// header (perf record -o -) begins with the same magic.
-const PERF_MAGICS = ['PERFILE2', '2ELIFREP'].map((m) => Array.from(m, (c) => c.charCodeAt(0)));
 
 const nameOf = (path: string): string => (path === '-' ? 'standard input' : path);
-
-// A path as a shell word, for the command a message suggests.
-const shellWord = (path: string): string => (/^[\w./+:@%-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
 
 // What the system said when a file could not be opened or read, as a message that names the file.
 function fileError(path: string, error: unknown): SchedacctError {
@@ -88,7 +83,7 @@ async function next(
   }
 }
 
-// The input's chunks with its kind told from the first bytes: gzip (decompressed, and told again), perf.data, empty.
+// The input's chunks with its kind told from the first bytes: gzip (decompressed, and told again), empty.
 async function* sniffed(
   path: string,
   chunks: AsyncIterator<Uint8Array>,
@@ -108,15 +103,6 @@ async function* sniffed(
     throw new SchedacctError(
       'invalid-argument',
       `empty input: no trace lines in ${nameOf(path)}${compressed ? ' (it decompresses to nothing)' : ''}`,
-    );
-  }
-  if (PERF_MAGICS.some((magic) => startsWith(first, magic))) {
-    const file = path === '-' ? '-' : compressed ? 'FILE' : shellWord(path);
-    throw new SchedacctError(
-      'unsupported',
-      `${nameOf(path)} is ${compressed ? 'gzip-compressed ' : ''}perf.data (perf record's binary format), which ` +
-        `schedacct does not read yet; ${compressed ? 'decompress it, then ' : ''}convert it to text: ` +
-        `perf script --ns -i ${file} | schedacct replay -`,
     );
   }
   if (!compressed && startsWith(first, GZIP)) {
@@ -166,9 +152,24 @@ async function* bytesOf(path: string): AsyncGenerator<Uint8Array> {
   }
 }
 
+// The bytes of a text trace: perf.data is refused (it has no lines).
+async function* textBytesOf(path: string): AsyncGenerator<Uint8Array> {
+  let first = true;
+  for await (const chunk of bytesOf(path)) {
+    if (first && isPerfData(chunk)) {
+      throw new SchedacctError(
+        'invalid-argument',
+        `${nameOf(path)} is perf.data (binary): read it with readTrace(traceBytes(path)), not as lines`,
+      );
+    }
+    first = false;
+    yield chunk;
+  }
+}
+
 async function* linesOf(path: string): AsyncGenerator<string> {
   const [{ createInterface }, { Readable }] = await Promise.all([import('node:readline'), import('node:stream')]);
-  const input = Readable.from(bytesOf(path), { objectMode: false });
+  const input = Readable.from(textBytesOf(path), { objectMode: false });
   try {
     // (readline's iterator throws what the input throws)
     yield* createInterface({ input, crlfDelay: Infinity });
@@ -182,8 +183,7 @@ async function* linesOf(path: string): AsyncGenerator<string> {
  * decodes only what it needs: the fastest way in). Gzip-compressed input (file or stdin) is decompressed; it is
  * told by its first bytes (1f 8b), not by the file's name.
  * @param path - a file (gzip-compressed or not), or `-` for standard input
- * @returns the chunks; reading them throws a {@link SchedacctError} `unsupported` for perf.data (with the
- *   `perf script` command that converts it), `invalid-argument` for an empty input and for truncated or corrupt
+ * @returns the chunks; reading them throws a {@link SchedacctError} `invalid-argument` for an empty input and for truncated or corrupt
  *   gzip data, `unavailable` when the file cannot be read
  * @throws {@link SchedacctError} `invalid-argument` for a path that is not a string, or when the file does not exist, is
  *   a directory or cannot be read

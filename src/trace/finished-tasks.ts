@@ -5,13 +5,14 @@
  * @internal
  */
 
-// One row: tid, comm (index into the interned comms), parent, migrations, the ledger's row of its account.
+// One row: tid, comm (index into the interned comms), parent, migrations, the ledger's row of its account, pid.
 const TID = 0;
 const COMM = 1;
 const PARENT = 2;
 const MIGRATIONS = 3;
 const ACCOUNT = 4;
-const WIDTH = 5;
+const PID = 5;
+const WIDTH = 6;
 // Fixed-size chunks grow without copying (no doubling spike): 160 KiB each.
 const CHUNK_ROWS = 4096;
 
@@ -43,8 +44,9 @@ export class FinishedTasks {
    * @param parent - its parent (−1 when unknown)
    * @param migrations - migrations counted
    * @param accountRow - its account's row in the ledger (`Ledger.finish`)
+   * @param pid - its process id (−1 when the trace did not give it)
    */
-  add(tid: number, comm: string, parent: number, migrations: number, accountRow: number): void {
+  add(tid: number, comm: string, parent: number, migrations: number, accountRow: number, pid = -1): void {
     const row = this.#size++;
     const at = (row % CHUNK_ROWS) * WIDTH;
     if (at === 0) this.#chunks.push(new Float64Array(CHUNK_ROWS * WIDTH));
@@ -60,6 +62,7 @@ export class FinishedTasks {
     c[at + PARENT] = parent;
     c[at + MIGRATIONS] = migrations;
     c[at + ACCOUNT] = accountRow;
+    c[at + PID] = pid;
   }
 
   /**
@@ -100,6 +103,14 @@ export class FinishedTasks {
    */
   accountRow(row: number): number {
     return this.#cell(row, ACCOUNT);
+  }
+
+  /**
+   * @param row - the row
+   * @returns its process id (−1 when the trace did not give it)
+   */
+  pid(row: number): number {
+    return this.#cell(row, PID);
   }
 
   #cell(row: number, column: number): number {

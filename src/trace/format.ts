@@ -8,8 +8,11 @@ import { ftraceHead } from './ftrace.js';
 import { isPerfScriptHead } from './perf-script.js';
 export { isComment } from './fields.js';
 
+/** Trace formats: the text ones, and perf.data (perf record's binary format). */
+export type TraceFormat = TextFormat | 'perf-data';
+
 /** Trace text formats. */
-export type TraceFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
+export type TextFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
 
 /**
  * Detects the format from the first lines (comments and blank lines are passed over): the first line that reads as
@@ -26,7 +29,7 @@ export type TraceFormat = 'perf-script' | 'ftrace' | 'trace-cmd';
  * detectFormat(['hello']); // undefined
  * ```
  */
-export function detectFormat(lines: readonly string[]): TraceFormat | undefined {
+export function detectFormat(lines: readonly string[]): TextFormat | undefined {
   if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string'))
     throw argError('invalid-argument', 'lines', 'an array of strings', lines);
   for (const line of lines) {

@@ -9,8 +9,10 @@ import type { Ledger } from '../accounting/ledger.js';
 import { SchedacctError } from '../errors.js';
 import { LineSplitter, MAX_LINE_CHARS } from './bytes.js';
 import { checkInput, checkReadOptions } from './check-trace.js';
-import { detectFormat, isComment, type TraceFormat } from './format.js';
+import { detectFormat, isComment, type TextFormat, type TraceFormat } from './format.js';
 import { createFtraceParser } from './ftrace.js';
+import type { TraceEvent } from './events.js';
+import { isPerfData, readPerfData, type PerfDataRecords } from './perf-data/read.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
 import { anomaliesOf, type AnomalyReport } from './records.js';
 import { Replay, type ReplayOptions } from './replay.js';
@@ -46,6 +48,8 @@ export interface ReadResult {
   readonly comments: number;
   /** Malformed lines: count and the first ones with their line numbers (the ledger's `malformed-line` anomalies). */
   readonly malformed: AnomalyReport;
+  /** perf.data: what its records held besides the events (samples, lost events, online CPUs). */
+  readonly records?: PerfDataRecords;
 }
 
 /** A line held while the format is not known yet: its text, or (overlong) none, the line being too long to hold. */
@@ -58,7 +62,7 @@ interface HeadLine {
 /** One line of a format: what it held. */
 type LineParser = (text: string, line: number) => LineResult;
 
-const PARSERS: Record<TraceFormat, () => LineParser> = {
+const PARSERS: Record<TextFormat, () => LineParser> = {
   'perf-script': () => parsePerfScriptLine,
   ftrace: createFtraceParser,
   'trace-cmd': createFtraceParser,
@@ -101,6 +105,11 @@ export class TraceSink {
     this.#onRow = options.onRow;
   }
 
+  /** Nothing read yet (no line, no chunk). */
+  get fresh(): boolean {
+    return this.#n === 0 && this.#format === undefined && !this.#splitter.started;
+  }
+
   /**
    * The next line.
    * @param text - the line, without its line end
@@ -126,13 +135,8 @@ export class TraceSink {
   }
 
   #result(r: LineResult, line: number): void {
-    if (r.type === 'event') {
-      if (this.#onRow === undefined) this.replay.apply(r.event);
-      else {
-        const row = this.replay.push(r.event);
-        if (row !== undefined) this.#onRow(row);
-      }
-    } else if (r.type === 'skipped') {
+    if (r.type === 'event') this.#event(r.event);
+    else if (r.type === 'skipped') {
       if (r.name === '') this.#comments++;
       else this.#skipped[r.name] = (this.#skipped[r.name] ?? 0) + 1;
     } else this.replay.ledger.recordAnomaly({ kind: 'malformed-line', message: r.reason, line });
@@ -142,7 +146,7 @@ export class TraceSink {
    * Sets the format without looking at the first lines (the caller detected it).
    * @param format - the trace's format
    */
-  begin(format: TraceFormat): void {
+  begin(format: TextFormat): void {
     const parse = PARSERS[format]();
     this.#format = format;
     this.#parse = parse;
@@ -168,6 +172,30 @@ export class TraceSink {
     else this.line(item);
   }
 
+  /**
+   * Replays a whole perf.data file (its events in perf's order); `line` of each event is its record's byte offset.
+   * @param bytes - the file
+   * @throws {@link PerfDataError} for corrupt or unsupported perf.data
+   */
+  perfData(bytes: Uint8Array): void {
+    const { events, records } = readPerfData(bytes);
+    this.#format = 'perf-data';
+    this.#records = records;
+    Object.assign(this.#skipped, records.skipped);
+    this.#options.onFormat?.('perf-data');
+    for (const event of events) this.#event(event);
+  }
+
+  #records: PerfDataRecords | undefined;
+
+  #event(event: TraceEvent): void {
+    if (this.#onRow === undefined) this.replay.apply(event);
+    else {
+      const row = this.replay.push(event);
+      if (row !== undefined) this.#onRow(row);
+    }
+  }
+
   #detect(): void {
     const format = detectFormat(this.#head.map((l) => l.text));
     if (format === undefined) {
@@ -186,7 +214,7 @@ export class TraceSink {
    */
   finish(): ReadResult {
     this.#splitter.end();
-    if (this.#parse === undefined) this.#detect();
+    if (this.#parse === undefined && this.#format === undefined) this.#detect();
     const ledger = this.replay.ledger;
     return {
       format: this.#format ?? 'perf-script',
@@ -196,8 +224,23 @@ export class TraceSink {
       skipped: this.#skipped,
       comments: this.#comments,
       malformed: anomaliesOf(ledger, (kind) => kind === 'malformed-line'),
+      ...(this.#records === undefined ? {} : { records: this.#records }),
     };
   }
+}
+
+// Chunks as one array.
+function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /**
@@ -229,18 +272,29 @@ export async function readTrace(
   checkReadOptions(options);
   const sink = new TraceSink(options);
   const hold = options.hold;
+  // perf.data is told by its magic in the first bytes: then the whole input is gathered and read as records.
+  let binary: Uint8Array[] | undefined;
+  const take = (item: string | Uint8Array): void => {
+    if (binary !== undefined) {
+      if (typeof item === 'string')
+        throw new SchedacctError('invalid-argument', 'perf.data input with a text line in it');
+      binary.push(item);
+    } else if (typeof item !== 'string' && sink.fresh && isPerfData(item)) binary = [item];
+    else sink.take(item);
+  };
   if (Symbol.asyncIterator in input) {
     for await (const item of input) {
-      sink.take(item);
+      take(item);
       const wait = hold?.();
       if (wait !== undefined) await wait;
     }
   } else {
     for (const item of input) {
-      sink.take(item);
+      take(item);
       const wait = hold?.();
       if (wait !== undefined) await wait;
     }
   }
+  if (binary !== undefined) sink.perfData(joined(binary));
   return sink.finish();
 }

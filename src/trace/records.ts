@@ -33,6 +33,8 @@ export interface TaskRecord {
   readonly migrations: number;
   /** The forking task, where the trace shows the fork (perf takes its parent column from side-band records). */
   readonly parent: number;
+  /** Process id, where the trace gives it (perf.data), else −1. */
+  readonly pid: number;
 }
 
 /**
@@ -105,6 +107,7 @@ export class TaskOrder {
         dead: true,
         migrations: finished.migrations(i),
         parent: finished.parent(i),
+        pid: finished.pid(i),
       };
     }
     const slot = this.#live[i - f];
@@ -117,11 +120,12 @@ export class TaskOrder {
         dead: slot.exited,
         migrations: slot.migrations,
         parent: slot.parent,
+        pid: slot.pid,
       };
     }
     const idle = this.#idle[i - f - this.#live.length] as { readonly cpu: number; readonly runner: TaskRunner };
     const totals = idle.runner.context.account.toJSON();
-    return { tid: 0, cpu: idle.cpu, comm: '<idle>', totals, dead: false, migrations: 0, parent: -1 };
+    return { tid: 0, cpu: idle.cpu, comm: '<idle>', totals, dead: false, migrations: 0, parent: -1, pid: -1 };
   }
 }
 

@@ -27,7 +27,7 @@ import type {
 } from './events.js';
 import { FinishedTasks } from './finished-tasks.js';
 import { checkCompat, switchOut, type Compat } from './perf-compat.js';
-import { infoRow, markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
+import { infoRow, markAccount, rowFrom, taskLabel, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
 import { anomaliesOf, TaskOrder, type AnomalyReport, type TaskRecord } from './records.js';
 import { checkPlace, CpuSlot, ReadingClock, TaskSlot } from './slots.js';
 import { addRuntime, sliceSteal, type StealEstimate } from './steal-estimate.js';
@@ -96,6 +96,7 @@ export class Replay {
   /** Switches whose outgoing task is not the one the CPU last switched in: lost events (perf's "context switch bugs"). */
   switchBugs = 0;
   #lastTime = -1;
+  #now = 0; // the reading of the event #sample took last
   // The machines' readings: ns since a base, safe integers however long the machine was up, time jumps left out.
   readonly #clock = new ReadingClock();
   readonly #sender: TaskSender;
@@ -147,12 +148,11 @@ export class Replay {
     return runner;
   }
 
-  // A task that ended keeps a compact row (its account's in the ledger, what the reports show of it here); its
-  // machine and slot are let go, and its tid starts afresh.
+  // An ended task keeps a compact row (its account in the ledger); its machine and slot go, its tid starts afresh.
   #finish(slot: TaskSlot, runner: TaskRunner): void {
     const { tid } = slot;
     const row = this.ledger.finish(runner.context.account);
-    this.#finished.add(tid, slot.comm ?? ':' + String(tid), slot.parent, slot.migrations, row);
+    this.#finished.add(tid, slot.comm ?? ':' + String(tid), slot.parent, slot.migrations, row, slot.pid);
     runner.stop?.();
     slot.runner = undefined;
     slot.finished = true;
@@ -234,8 +234,7 @@ export class Replay {
     }
   }
 
-  // What every event says about its sample: the time (order check, reading), the CPU, and the current task's comm.
-  // The sample is usually the task its CPU switched in last: that slot is at hand, without a lookup.
+  // What every event says of its sample (time, reading, CPU, comm); mostly the CPU's current task: no lookup then.
   #sample(e: TraceEvent): TaskSlot {
     const { timeNs, cpu, tid } = e;
     checkPlace(cpu, timeNs);
@@ -246,11 +245,9 @@ export class Replay {
     const current = cpu < cpus.length ? (cpus[cpu] as CpuSlot).currentSlot : this.#cpu(cpu).currentSlot;
     const sample = current !== undefined && current.tid === tid && !current.finished ? current : this.#slot(tid);
     if (tid !== 0) sample.comm = e.comm;
+    sample.process(e.pid, e.ppid);
     return sample;
   }
-
-  // The reading of the event #sample took last.
-  #now = 0;
 
   #runtime(e: RuntimeEvent): void {
     const sample = this.#sample(e);
@@ -277,6 +274,7 @@ export class Replay {
     if (e.variant === 'wakeup_new') this.#reused(e.targetTid);
     const target = this.#slot(e.targetTid);
     if (e.targetComm !== '') target.comm = e.targetComm;
+    target.process(e.targetPid);
     if (target.onCpu < 0 && e.targetTid !== 0) {
       this.#send(this.#runnerOf(target), 'wakeup', this.#now, target.stolenTotalNs, e.cpu, e.line);
     }
@@ -287,6 +285,7 @@ export class Replay {
   #migrate(e: MigrateEvent, rows: boolean): InfoRow | undefined {
     this.#sample(e);
     const target = this.#slot(e.targetTid);
+    target.process(e.targetPid);
     if (this.#countMigrations) target.migrations++;
     if (target.onCpu < 0) {
       const runner = this.#runnerOf(target);
@@ -301,12 +300,13 @@ export class Replay {
     return tid === 0 ? 'swapper' : (this.#tasks.get(tid)?.comm ?? ':' + String(tid));
   }
 
-  // `comm[tid]`, built again only when the comm changed (every wakeup line names its target).
+  // `comm[tid]` (`comm[tid/pid]` for a thread of another process), built again only when the comm or pid changed (every wakeup line names its target).
   #label(tid: number): string {
     const slot = this.#slot(tid);
-    if (slot.label === undefined || slot.labelComm !== slot.comm) {
+    if (slot.label === undefined || slot.labelComm !== slot.comm || slot.labelPid !== slot.pid) {
       slot.labelComm = slot.comm;
-      slot.label = `${slot.comm ?? ':' + String(tid)}[${String(tid)}]`;
+      slot.labelPid = slot.pid;
+      slot.label = taskLabel(slot.comm ?? ':' + String(tid), tid, slot.pid);
     }
     return slot.label;
   }
@@ -353,7 +353,7 @@ export class Replay {
     // perf's exit handling: a dead task's last switch on another thread's sample (perf's −1) still ends it
     else if (out.dead && prevTid > 0 && prevTid !== prev) this.#reused(prevTid);
     if (!rows) return undefined;
-    return rowFrom(account, this.#mark, timeNs, cpu, prev, name, prev === 0 ? 'I' : out.stateChar, line);
+    return rowFrom(account, this.#mark, timeNs, cpu, prev, name, prev === 0 ? 'I' : out.stateChar, line, prevSlot.pid);
   }
 
   /** Highest CPU number seen, plus one. */

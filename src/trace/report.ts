@@ -6,7 +6,7 @@ import { checkRow } from './check-trace.js';
 import { argError, checkOptions, checkWhole } from '../check.js';
 import type { TaskRecord } from './records.js';
 import type { Replay } from './replay.js';
-import type { InfoRow, TimehistRow } from './rows.js';
+import { taskLabel, type InfoRow, type TimehistRow } from './rows.js';
 
 /**
  * perf's `print_sched_time`: ns as msec, truncated to µs.
@@ -109,7 +109,7 @@ export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat 
   checkRow('row', row);
   checkOptions('format', format);
   const head = `${timestamp(row.timeNs).padStart(15)} [${String(row.cpu).padStart(4, '0')}]  `;
-  const name = row.tid === 0 ? row.name : `${row.name}[${String(row.tid)}]`;
+  const name = row.tid === 0 ? row.name : taskLabel(row.name, row.tid, row.pid);
   if ('kind' in row) {
     const what =
       row.kind === 'wakeup'
@@ -224,9 +224,10 @@ function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<str
 // One task's line of the summary.
 function summaryRow(t: TaskRecord, state: boolean): string {
   const c = t.totals;
-  const head = `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)}   ${String(t.parent).padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
+  const head = `${taskLabel(t.comm, t.tid, t.pid).padStart(COMM_WIDTH)}   ${String(t.parent).padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
   if (state) {
-    return `${head} ${msec(c.sleepNs)}  ${msec(c.iowaitNs)}  ${msec(c.preemptNs)}  ${msec(c.delayNs)}`;
+    // (perf's print_sched_time ends in a space, the line's last too)
+    return `${head} ${msec(c.sleepNs)}  ${msec(c.iowaitNs)}  ${msec(c.preemptNs)}  ${msec(c.delayNs)} `;
   }
   const mean = c.meanSliceNs;
   // perf's stddev_stats: the standard error of the mean, relative to the mean, printed from a float.
@@ -294,7 +295,7 @@ function* eachStolenLine(replay: Replay): Generator<string, void, undefined> {
   for (const t of replay.eachTask()) {
     const c = t.totals;
     if (t.tid === 0 || c.stolenNs === 0) continue;
-    yield `${`${t.comm}[${String(t.tid)}]`.padStart(COMM_WIDTH)} ${msec(c.runNs, 8)}  ${msec(c.stolenNs, 6)}  ${msec(c.chargedNs, 6)}`;
+    yield `${taskLabel(t.comm, t.tid, t.pid).padStart(COMM_WIDTH)} ${msec(c.runNs, 8)}  ${msec(c.stolenNs, 6)}  ${msec(c.chargedNs, 6)}`;
   }
   const s = replay.steal;
   yield '';

@@ -14,6 +14,8 @@ export interface TimehistRow {
   readonly cpu: number;
   /** The task switched out (0 for idle). */
   readonly tid: number;
+  /** Its process id, where the trace gives one other than the tid (perf.data): perf labels it `comm[tid/pid]`. */
+  readonly pid?: number;
   /** Its comm, `<idle>` for idle. */
   readonly name: string;
   /** Wait before this run (sleep + iowait + preempt), ns. */
@@ -44,6 +46,8 @@ export interface InfoRow {
   readonly cpu: number;
   /** The sample's task (waker, or the migration thread). */
   readonly tid: number;
+  /** Its process id, where the trace gives one other than the tid (perf.data). */
+  readonly pid?: number;
   /** Its name. */
   readonly name: string;
   /** The woken or migrated task's name with tid, e.g. `sh[42]`. */
@@ -92,6 +96,7 @@ export function markAccount(account: TaskAccount, mark: AccountMark): void {
  * @param name - its comm (or `<idle>`)
  * @param state - the state column's text
  * @param line - input line
+ * @param pid - its process id (−1 when not known)
  * @returns the row
  * @internal
  */
@@ -104,11 +109,13 @@ export function rowFrom(
   name: string,
   state: string,
   line: number,
+  pid = -1,
 ): TimehistRow {
   return {
     timeNs,
     cpu,
     tid,
+    ...(pid >= 0 && pid !== tid ? { pid } : {}),
     name,
     waitNs: account.sleepNs + account.iowaitNs + account.preemptNs - mark.waitNs,
     delayNs: account.delayNs - mark.delayNs,
@@ -117,6 +124,30 @@ export function rowFrom(
     state,
     line,
   };
+}
+
+/**
+ * perf's `[tid/pid]`: the tid alone for a main thread or where the pid is not known.
+ * @param tid - the thread
+ * @param pid - its process id (−1 or undefined when not known)
+ * @returns `42` or `43/42`
+ * @internal
+ */
+export function tidLabel(tid: number, pid: number | undefined): string {
+  return pid !== undefined && pid > 0 && pid !== tid ? `${String(tid)}/${String(pid)}` : String(tid);
+}
+
+/**
+ * perf's `timehist_get_commstr`: `comm[tid]`, `comm[tid/pid]` for a thread of another process, the comm alone for
+ * a thread perf's table has under pid 0 (one it first met as a wakeup or migration target).
+ * @param comm - the comm
+ * @param tid - the thread
+ * @param pid - its process id (−1 or undefined when not known)
+ * @returns the label
+ * @internal
+ */
+export function taskLabel(comm: string, tid: number, pid: number | undefined): string {
+  return pid === 0 && tid !== 0 ? comm : `${comm}[${tidLabel(tid, pid)}]`;
 }
 
 /**
@@ -129,6 +160,7 @@ export function rowFrom(
  */
 export function infoRow(e: WakeupEvent | MigrateEvent, name: string, target: string): InfoRow {
   const { timeNs, cpu, tid } = e;
-  if (e.kind === 'wakeup') return { kind: 'wakeup', timeNs, cpu, tid, name, target };
-  return { kind: 'migrate', timeNs, cpu, tid, name, target, fromCpu: e.origCpu, toCpu: e.destCpu };
+  const pid = e.pid !== undefined && e.pid >= 0 && e.pid !== tid ? { pid: e.pid } : {};
+  if (e.kind === 'wakeup') return { kind: 'wakeup', timeNs, cpu, tid, ...pid, name, target };
+  return { kind: 'migrate', timeNs, cpu, tid, ...pid, name, target, fromCpu: e.origCpu, toCpu: e.destCpu };
 }

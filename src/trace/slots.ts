@@ -30,14 +30,27 @@ export class TaskSlot implements RuntimeWindow {
   onCpu = -1;
   migrations = 0;
   parent = -1;
+  /** Process id, where the trace gives it (−1: not given). */
+  pid = -1;
   exited = false;
   /** `comm[tid]` for wakeup and migration lines, and the comm it was made from. */
   label: string | undefined = undefined;
   labelComm: string | undefined = undefined;
+  labelPid = -1;
 
   /** @param tid - the thread */
   constructor(tid: number) {
     this.tid = tid;
+  }
+
+  /**
+   * What the trace says of the task's process, where it says it (perf.data).
+   * @param pid - its process id
+   * @param ppid - its parent, as perf's thread table has it
+   */
+  process(pid: number | undefined, ppid?: number): void {
+    if (pid !== undefined) this.pid = pid;
+    if (ppid !== undefined) this.parent = ppid;
   }
 }
 

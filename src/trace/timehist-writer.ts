@@ -8,7 +8,7 @@ import { isCount } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import { encodeText } from './bytes.js';
 import { COMM_WIDTH, msec, timehistHeader, timestamp, type TimehistFormat } from './report.js';
-import type { InfoRow, TimehistRow } from './rows.js';
+import { taskLabel, type InfoRow, type TimehistRow } from './rows.js';
 
 const SPACE = 32;
 const ZERO = 48;
@@ -50,7 +50,10 @@ export class TimehistWriter {
   #buf: Uint8Array;
   #pos = 0;
   // `name[tid]` padded to the column, as bytes: by tid, with the name it was made from (idle rows by name).
-  readonly #names = new Map<number, { readonly name: string; readonly bytes: Uint8Array }>();
+  readonly #names = new Map<
+    number,
+    { readonly name: string; readonly pid: number | undefined; readonly bytes: Uint8Array }
+  >();
   readonly #idleNames = new Map<string, Uint8Array>();
   // `  state` as the state column shows it, by state text; `comm[tid]` of wakeup and migration lines, by text.
   readonly #states = new Map<string, Uint8Array>();
@@ -231,13 +234,13 @@ export class TimehistWriter {
   }
 
   // The name column: `comm[tid]` (idle: the name alone) padded as padEnd pads, as bytes.
-  #name(row: { readonly tid: number; readonly name: string }): Uint8Array {
+  #name(row: { readonly tid: number; readonly name: string; readonly pid?: number }): Uint8Array {
     if (row.tid === 0) return this.#cached(this.#idleNames, row.name, nameColumn);
     const known = this.#names.get(row.tid);
-    if (known !== undefined && known.name === row.name) return known.bytes;
-    const bytes = nameColumn(`${row.name}[${String(row.tid)}]`);
+    if (known !== undefined && known.name === row.name && known.pid === row.pid) return known.bytes;
+    const bytes = nameColumn(taskLabel(row.name, row.tid, row.pid));
     if (known === undefined && this.#names.size >= CACHE_ENTRIES) this.#names.clear();
-    this.#names.set(row.tid, { name: row.name, bytes });
+    this.#names.set(row.tid, { name: row.name, pid: row.pid, bytes });
     return bytes;
   }
 

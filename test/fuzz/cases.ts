@@ -1,6 +1,6 @@
 // The categories of inputs: each makes one whole trace from a seed (a seed trace of the corpus, or a generated one,
 // with that category's mutations). `test` scale keeps `npm test` quick; `full` is `npm run fuzz`'s.
-import type { TraceFormat } from '../../src/trace/format.js';
+import type { TextFormat as TraceFormat } from '../../src/trace/format.js';
 import { corpus, generatedTasks, type Death } from './corpus.js';
 import { below, chance, Draft, pick, rngOf, type FuzzInput, type Rng } from './draft.js';
 import { badNumber, comments, damage, longLine, numberSlots, whitespaceRun } from './mutations.js';

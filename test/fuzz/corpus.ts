@@ -2,7 +2,7 @@
 // other formats (trace-cmd has no recording in the repo), plus generated traces (many tasks, tid reuse).
 import { readFileSync } from 'node:fs';
 import type { TraceEvent } from '../../src/trace/events.js';
-import type { TraceFormat } from '../../src/trace/format.js';
+import type { TextFormat as TraceFormat } from '../../src/trace/format.js';
 import { parsePerfScriptLine } from '../../src/trace/perf-script.js';
 
 /** A whole trace: its lines (no line ends) and the format every line of it is written in. */

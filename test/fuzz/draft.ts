@@ -1,7 +1,7 @@
 // A trace being mutated: its lines (text, or raw bytes once a byte was damaged), which lines a mutation touched (the
 // only ones allowed to be malformed) and which must be malformed (a number out of the readers' documented bounds).
 import { mulberry32 } from '../../src/host/prng.js';
-import type { TraceFormat } from '../../src/trace/format.js';
+import type { TextFormat as TraceFormat } from '../../src/trace/format.js';
 
 /** A seeded source of numbers in [0, 1). */
 export type Rng = () => number;

@@ -1,7 +1,7 @@
 // The mutations: byte damage, numbers outside the readers' bounds, long lines, whitespace runs, comments, time order.
 // Each records what it did (for the reproducer) and which lines it touched or made certainly malformed.
 import { MAX_CPUS } from '../../src/trace/events.js';
-import type { TraceFormat } from '../../src/trace/format.js';
+import type { TextFormat as TraceFormat } from '../../src/trace/format.js';
 import { corpus } from './corpus.js';
 import { below, bytesOf, chance, pick, type Draft, type Rng } from './draft.js';
 

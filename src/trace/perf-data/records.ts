@@ -1,0 +1,377 @@
+/**
+ * perf.data's data section: its records in perf's order (time, ties in file order), tracepoint samples decoded
+ * through the tracing data's formats into {@link TraceEvent}s, and the side-band records (COMM, FORK) kept as perf's
+ * thread table keeps them: each thread's comm, pid and parent. Every read is bounds-checked ({@link ByteView}).
+ * @module
+ * @internal
+ */
+import type { TraceEvent } from '../events.js';
+import { MAX_CPUS } from '../events.js';
+import { PerfDataError } from './error.js';
+import type { EventFormat, TraceField, TracingData } from './tracing-data.js';
+import { LETTERS, readBytes, RECORD, S, sampleOffset, type Attr } from './layout.js';
+import { ByteView } from './view.js';
+
+/** What reading a perf.data file gave, besides its events. */
+export interface PerfDataRecords {
+  /** Samples read (tracepoints this replay uses or not). */
+  readonly samples: number;
+  /** Samples of tracepoints the replay does not use, by name. */
+  readonly skipped: Readonly<Record<string, number>>;
+  /** Events the kernel lost (the sum of LOST records' counts) and LOST records. */
+  readonly lostEvents: number;
+  /** LOST and LOST_SAMPLES records. */
+  readonly lostRecords: number;
+  /** Online CPUs, from the NRCPUS header (0 when absent). */
+  readonly cpusOnline: number;
+}
+
+/**
+ * Reads the data section's records.
+ * @internal
+ */
+export class RecordReader {
+  readonly #view: ByteView;
+  readonly #attrs: readonly Attr[];
+  readonly #byId: ReadonlyMap<number, Attr>;
+  readonly #tracing: TracingData;
+  readonly #raw: ByteView;
+  readonly #cpusOnline: number;
+  readonly #skipped: Record<string, number> = {};
+  readonly #comms = new Map<number, string>();
+  // Each thread's process id, as perf's thread table has it (from COMM, FORK and samples).
+  readonly #pids = new Map<number, number>();
+  // Each thread's parent tid (perf's thread->ppid, from FORK records).
+  readonly #ppids = new Map<number, number>();
+  #samples = 0;
+  #lostEvents = 0;
+  #lostRecords = 0;
+
+  /**
+   * @param view - the input
+   * @param attrs - the file's attrs, in order
+   * @param byId - each sample id's attr
+   * @param tracing - the tracepoint formats
+   * @param cpusOnline - from the NRCPUS header
+   */
+  constructor(
+    view: ByteView,
+    attrs: readonly Attr[],
+    byId: ReadonlyMap<number, Attr>,
+    tracing: TracingData,
+    cpusOnline: number,
+  ) {
+    this.#view = view;
+    this.#attrs = attrs;
+    this.#byId = byId;
+    this.#tracing = tracing;
+    this.#raw = new ByteView(view.bytes, tracing.little);
+    this.#cpusOnline = cpusOnline;
+  }
+
+  // The attr of a record: by its identifier (a sample's first u64, the last of other records), else the first attr.
+  #attrOf(at: number, end: number, sample: boolean): Attr {
+    const first = this.#attrs[0] as Attr;
+    if ((first.sampleType & S.IDENTIFIER) === 0) return first;
+    if (!sample && !first.sampleIdAll) return first;
+    const id = this.#view.u64(sample ? at + 8 : end - 8, 'record id');
+    return this.#byId.get(id) ?? first; // synthesized records carry id 0
+  }
+
+  /**
+   * @param start - the data section's first byte
+   * @param end - its end
+   * @returns the events in perf's order, and the counts
+   */
+  read(start: number, end: number): { events: TraceEvent[]; records: PerfDataRecords } {
+    const view = this.#view;
+    // pass 1: the records that matter, with their times, in file order
+    const offsets: number[] = [];
+    const times: number[] = [];
+    for (let at = start; at < end;) {
+      if (at + 8 > end) throw new PerfDataError('a record header cut off by the end of the data section', at);
+      const type = view.u32(at, 'record type');
+      const size = view.u16(at + 6, 'record size');
+      if (size < 8) throw new PerfDataError(`record size ${String(size)} (below the 8-byte header)`, at + 6);
+      if (at + size > end) {
+        throw new PerfDataError(`a record of ${String(size)} bytes past the end of the data section`, at + 6);
+      }
+      let next = at + size;
+      if (type === RECORD.COMPRESSED || type === RECORD.COMPRESSED2) {
+        throw new PerfDataError(
+          'compressed records (perf record -z) are not read yet: decompress with perf inject -i FILE -o PLAIN.data, or convert: perf script --ns -i FILE | schedacct replay -',
+          at,
+        );
+      }
+      if (type === RECORD.AUXTRACE) {
+        next += view.u64(at + 8, 'AUXTRACE size');
+        if (next > end) throw new PerfDataError('an AUXTRACE payload past the end of the data section', at + 8);
+      }
+      const time = this.#timeOf(type, at, size);
+      if (time !== undefined) {
+        offsets.push(at);
+        times.push(time);
+      }
+      at = next;
+    }
+    // perf's order: by time, ties in file order
+    const order = Array.from(offsets.keys()).sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
+    const events: TraceEvent[] = [];
+    for (const i of order) {
+      const event = this.#decode(offsets[i] as number, times[i] as number);
+      if (event !== undefined) events.push(event);
+    }
+    const records = {
+      samples: this.#samples,
+      skipped: this.#skipped,
+      lostEvents: this.#lostEvents,
+      lostRecords: this.#lostRecords,
+      cpusOnline: this.#cpusOnline,
+    };
+    return { events, records };
+  }
+
+  // The time of a record the replay uses (a sample, COMM, FORK, EXIT, LOST), undefined for the others.
+  #timeOf(type: number, at: number, size: number): number | undefined {
+    const end = at + size;
+    if (type === RECORD.SAMPLE) {
+      const attr = this.#attrOf(at, end, true);
+      if ((attr.sampleType & S.TIME) === 0) throw new PerfDataError('a sample without a time', at);
+      return this.#view.u64(at + 8 + sampleOffset(attr.sampleType, S.TIME), 'sample time');
+    }
+    if (type === RECORD.COMM || type === RECORD.FORK || type === RECORD.EXIT || type === RECORD.LOST) {
+      const attr = this.#attrOf(at, end, false);
+      if (attr.trailerTimeFromEnd === 0) return 0;
+      if (size < 8 + attr.trailerBytes)
+        throw new PerfDataError(`a record of ${String(size)} bytes without its sample_id`, at);
+      return this.#view.u64(end - attr.trailerTimeFromEnd, 'record time');
+    }
+    if (type === RECORD.LOST_SAMPLES) {
+      this.#lostRecords++;
+      this.#lostEvents += this.#view.u64(at + 8, 'LOST_SAMPLES count');
+    }
+    return undefined;
+  }
+
+  #decode(at: number, timeNs: number): TraceEvent | undefined {
+    const view = this.#view;
+    const type = view.u32(at, 'record type');
+    switch (type) {
+      case RECORD.COMM: {
+        const tid = view.i32(at + 12, 'COMM tid');
+        this.#findnew(tid, view.i32(at + 8, 'COMM pid'));
+        this.#comms.set(tid, view.cstring(at + 16, view.u16(at + 6, 'size') - 16, 'COMM comm'));
+        return undefined;
+      }
+      case RECORD.FORK: {
+        // perf's machine__process_fork_event: the parent found (made anew under the record's ppid if its pid
+        // differs), any thread under the child's tid removed, the child made with the parent's comm
+        const pid = view.i32(at + 8, 'FORK pid');
+        const ppid = view.i32(at + 12, 'FORK ppid');
+        const tid = view.i32(at + 16, 'FORK tid');
+        const ptid = view.i32(at + 20, 'FORK ptid');
+        if (this.#findnew(ptid, ppid) !== ppid) this.#forget(ptid, ppid);
+        this.#forget(tid, pid);
+        const parent = this.#comms.get(ptid);
+        if (parent !== undefined) this.#comms.set(tid, parent);
+        this.#ppids.set(tid, ptid);
+        return undefined;
+      }
+      case RECORD.LOST:
+        this.#lostRecords++;
+        this.#lostEvents += view.u64(at + 16, 'LOST count');
+        return undefined;
+      case RECORD.SAMPLE:
+        return this.#sample(at, timeNs);
+      default:
+        return undefined;
+    }
+  }
+
+  #sample(at: number, timeNs: number): TraceEvent | undefined {
+    const view = this.#view;
+    const size = view.u16(at + 6, 'size');
+    const end = at + size;
+    const attr = this.#attrOf(at, end, true);
+    const st = attr.sampleType;
+    this.#samples++;
+    let p = at + 8;
+    let tid = 0;
+    let pid = -1;
+    let cpu = 0;
+    if (st & S.IDENTIFIER) p += 8;
+    if (st & S.IP) p += 8;
+    if (st & S.TID) {
+      pid = view.i32(p, 'sample pid');
+      tid = view.i32(p + 4, 'sample tid'); // perf's tid is a pid_t: -1 is a thread perf does not know
+      p += 8;
+    }
+    if (st & S.TIME) p += 8;
+    if (st & S.ADDR) p += 8;
+    if (st & S.ID) p += 8;
+    if (st & S.STREAM_ID) p += 8;
+    if (st & S.CPU) {
+      cpu = view.u32(p, 'sample cpu');
+      p += 8;
+    }
+    if (st & S.PERIOD) p += 8;
+    if (st & S.READ) p += readBytes(view, p, attr.readFormat);
+    if (st & S.CALLCHAIN) {
+      const nr = view.u64(p, 'callchain length');
+      if (nr > size)
+        throw new PerfDataError(`a callchain of ${String(nr)} entries in a ${String(size)}-byte sample`, p);
+      p += 8 + nr * 8;
+    }
+    if ((st & S.RAW) === 0) return undefined;
+    const rawSize = view.u32(p, 'raw size');
+    const raw = p + 4;
+    if (raw + rawSize > end) throw new PerfDataError(`raw data of ${String(rawSize)} bytes past the sample's end`, p);
+    if (cpu >= MAX_CPUS) throw new PerfDataError(`sample on CPU ${String(cpu)} (at most ${String(MAX_CPUS - 1)})`, p);
+    const commonType = this.#raw.u16(raw, 'common_type');
+    const format = this.#tracing.events.get(commonType);
+    if (format === undefined) {
+      const key = `tracepoint ${String(commonType)}`;
+      this.#skipped[key] = (this.#skipped[key] ?? 0) + 1;
+      return undefined;
+    }
+    const thread =
+      tid === 0 ? { pid: 0, ppid: -1 } : { pid: this.#findnew(tid, pid), ppid: this.#ppids.get(tid) ?? -1 };
+    return this.#event(format, raw, rawSize, { timeNs, cpu, tid, comm: this.#comm(tid), line: at, ...thread });
+  }
+
+  // A wakeup's or migration's target as perf finds it (machine__findnew_thread(machine, 0, pid)): its pid.
+  #pidOf(tid: number): { targetPid: number } {
+    return { targetPid: this.#findnew(tid, 0) };
+  }
+
+  // perf's machine__findnew_thread: a thread met first under a pid keeps it (a pid of −1 is filled in later).
+  #findnew(tid: number, pid: number): number {
+    const known = this.#pids.get(tid);
+    if (known === undefined || (known === -1 && pid !== -1)) {
+      this.#pids.set(tid, pid);
+      return pid;
+    }
+    return known;
+  }
+
+  // perf's machine__remove_thread, then the thread made anew under `pid`: no comm, no parent.
+  #forget(tid: number, pid: number): void {
+    this.#comms.delete(tid);
+    this.#ppids.delete(tid);
+    this.#pids.set(tid, pid);
+  }
+
+  // perf's comm of a thread (what perf sched timehist and perf script print): the one its last COMM record gave it
+  // (or its parent's at FORK), else :tid. Tracepoint comms are the kernel's 16 bytes; perf's can be longer.
+  #comm(tid: number): string {
+    if (tid === 0) return 'swapper';
+    return this.#comms.get(tid) ?? `:${String(tid)}`;
+  }
+
+  #event(
+    format: EventFormat,
+    raw: number,
+    rawSize: number,
+    base: { timeNs: number; cpu: number; tid: number; comm: string; line: number; pid: number; ppid: number },
+  ): TraceEvent | undefined {
+    const int = (name: string): number => this.#int(format, raw, rawSize, name);
+    const str = (name: string): string => this.#str(format, raw, rawSize, name);
+    switch (format.name) {
+      case 'sched_switch':
+        return {
+          ...base,
+          kind: 'switch',
+          prevTid: int('prev_pid'),
+          prevComm: base.comm, // (the row is the sample thread's, as perf's: its comm)
+          prevState: this.#stateLetters(format, int('prev_state')),
+          nextTid: int('next_pid'),
+          nextComm: this.#comm(int('next_pid')),
+        };
+      case 'sched_waking':
+      case 'sched_wakeup':
+      case 'sched_wakeup_new': {
+        const variant =
+          format.name === 'sched_waking' ? 'waking' : format.name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
+        const targetCpu = format.fields.has('target_cpu') ? int('target_cpu') : -1;
+        const targetTid = int('pid');
+        const targetComm = this.#comm(targetTid);
+        return { ...base, kind: 'wakeup', variant, targetTid, targetComm, targetCpu, ...this.#pidOf(targetTid) };
+      }
+      case 'sched_migrate_task':
+        return {
+          ...base,
+          kind: 'migrate',
+          targetTid: int('pid'),
+          targetComm: this.#comm(int('pid')),
+          ...this.#pidOf(int('pid')),
+          origCpu: int('orig_cpu'),
+          destCpu: int('dest_cpu'),
+        };
+      case 'sched_process_fork': {
+        const childTid = int('child_pid');
+        // (the child's comm: the FORK record's, or the tracepoint's before perf's thread table has it)
+        const childComm = this.#comms.get(childTid) ?? str('child_comm');
+        return { ...base, kind: 'fork', parentTid: int('parent_pid'), childTid, childComm };
+      }
+      case 'sched_process_exit':
+        return { ...base, kind: 'exit', targetTid: int('pid') };
+      case 'sched_stat_runtime':
+        return { ...base, kind: 'runtime', targetTid: int('pid'), runtimeNs: int('runtime') };
+      default: {
+        const key = `${format.system}:${format.name}`;
+        this.#skipped[key] = (this.#skipped[key] ?? 0) + 1;
+        return undefined;
+      }
+    }
+  }
+
+  #field(format: EventFormat, rawSize: number, name: string, raw: number): TraceField {
+    const field = format.fields.get(name);
+    if (field === undefined) throw new PerfDataError(`${format.name} has no field ${name} in its format`, raw);
+    if (field.offset + field.size > rawSize) {
+      throw new PerfDataError(`${format.name}.${name} lies past the record's ${String(rawSize)} bytes`, raw);
+    }
+    return field;
+  }
+
+  #int(format: EventFormat, raw: number, rawSize: number, name: string): number {
+    const f = this.#field(format, rawSize, name, raw);
+    const at = raw + f.offset;
+    const v = this.#raw;
+    switch (f.size) {
+      case 1:
+        return f.signed ? (v.u8(at, name) << 24) >> 24 : v.u8(at, name);
+      case 2:
+        return f.signed ? (v.u16(at, name) << 16) >> 16 : v.u16(at, name);
+      case 4:
+        return f.signed ? v.i32(at, name) : v.u32(at, name);
+      case 8:
+        return f.signed ? v.i64(at, name) : v.u64(at, name);
+      default:
+        throw new PerfDataError(`${format.name}.${name} has size ${String(f.size)}, not a number's`, at);
+    }
+  }
+
+  #str(format: EventFormat, raw: number, rawSize: number, name: string): string {
+    const f = this.#field(format, rawSize, name, raw);
+    if (!f.dataLoc) return this.#raw.cstring(raw + f.offset, f.size, name);
+    const loc = this.#raw.u32(raw + f.offset, name);
+    const offset = loc & 0xffff;
+    const length = loc >>> 16;
+    if (offset + length > rawSize)
+      throw new PerfDataError(`${format.name}.${name}'s data lies past the record`, raw + f.offset);
+    return this.#raw.cstring(raw + offset, length, name);
+  }
+
+  // The letters sched_switch's print format gives prev_state: the report bits (S, D, T, t, X, Z, P, I), R when
+  // none, `+` for the preemption bit (TASK_REPORT_MAX, read from the format: 0x100 on 6.x kernels).
+  #stateLetters(format: EventFormat, state: number): string {
+    const preempt = format.preemptBit;
+    const bits = state & (preempt - 1);
+    let letters = '';
+    for (let i = 0; i < LETTERS.length; i++) {
+      if (bits & (1 << i)) letters += (letters === '' ? '' : '|') + (LETTERS[i] as string);
+    }
+    return (letters === '' ? 'R' : letters) + (state & preempt ? '+' : '');
+  }
+}
