@@ -12,7 +12,7 @@ import { checkInput, checkReadOptions } from './check-trace.js';
 import { detectFormat, isComment, type TextFormat, type TraceFormat } from './format.js';
 import { createFtraceParser } from './ftrace.js';
 import type { TraceEvent } from './events.js';
-import { isPerfData, readPerfData, type PerfDataRecords } from './perf-data/read.js';
+import { isPerfData, replayPerfData, type PerfDataRecords } from './perf-data/read.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
 import { anomaliesOf, type AnomalyReport } from './records.js';
 import { Replay, type ReplayOptions } from './replay.js';
@@ -178,12 +178,13 @@ export class TraceSink {
    * @throws {@link PerfDataError} for corrupt or unsupported perf.data
    */
   perfData(bytes: Uint8Array): void {
-    const { events, records } = readPerfData(bytes);
     this.#format = 'perf-data';
+    this.#options.onFormat?.('perf-data');
+    const records = replayPerfData(bytes, (event) => {
+      this.#event(event);
+    });
     this.#records = records;
     Object.assign(this.#skipped, records.skipped);
-    this.#options.onFormat?.('perf-data');
-    for (const event of events) this.#event(event);
   }
 
   #records: PerfDataRecords | undefined;

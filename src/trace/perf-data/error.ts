@@ -2,6 +2,7 @@
  * The error a perf.data reader throws for input it cannot read: what was wrong and at which byte.
  * @module
  */
+import { describe } from '../../check.js';
 import { SchedacctError } from '../../errors.js';
 
 /**
@@ -26,8 +27,10 @@ export class PerfDataError extends SchedacctError {
    * @param source - the input's name, when known (a file, `standard input`)
    */
   constructor(problem: string, offset: number, source?: string) {
-    const where = source === undefined ? '' : `${String(source)}: `;
-    super('invalid-argument', `${where}perf.data: ${String(problem)} (at byte ${String(offset)})`);
+    // (a caller without types may give anything: the message still says it)
+    const given = (value: unknown): string => (typeof value === 'string' ? value : describe(value));
+    const where = source === undefined ? '' : `${given(source)}: `;
+    super('invalid-argument', `${where}perf.data: ${given(problem)} (at byte ${given(offset)})`);
     this.name = 'PerfDataError';
     this.offset = offset;
     this.problem = problem;

@@ -70,6 +70,20 @@ export function isPerfData(bytes: Uint8Array): boolean {
  * ```
  */
 export function readPerfData(bytes: Uint8Array): PerfData {
+  const events: TraceEvent[] = [];
+  const records = replayPerfData(bytes, (event) => events.push(event));
+  return { events, records };
+}
+
+/**
+ * Reads a perf.data file, handing each event over as it is decoded (nothing is held per event).
+ * @param bytes - the whole file
+ * @param emit - gets the events, in perf's order
+ * @returns what was counted on the way
+ * @throws {@link PerfDataError} as {@link readPerfData}
+ * @internal
+ */
+export function replayPerfData(bytes: Uint8Array, emit: (event: TraceEvent) => void): PerfDataRecords {
   if (!isPerfData(bytes)) throw new PerfDataError('not perf.data: no PERFILE2 magic', 0);
   const little = String.fromCharCode(...bytes.subarray(0, 8)) === MAGIC_LE;
   const view = new ByteView(bytes, little);
@@ -103,7 +117,7 @@ export function readPerfData(bytes: Uint8Array): PerfData {
   const tracing = readTracingData(view, tracingSection.offset, tracingSection.offset + tracingSection.size);
   const nrcpus = features.get(FEATURE_NRCPUS);
   const cpusOnline = nrcpus !== undefined && nrcpus.size >= 8 ? view.u32(nrcpus.offset + 4, 'NRCPUS online') : 0;
-  return new RecordReader(view, attrs, byId, tracing, cpusOnline).read(dataAt, dataAt + dataSize);
+  return new RecordReader(view, attrs, byId, tracing, cpusOnline).read(dataAt, dataAt + dataSize, emit);
 }
 
 function readAttrs(

@@ -10,6 +10,7 @@ import { MAX_CPUS } from '../events.js';
 import { PerfDataError } from './error.js';
 import type { EventFormat, TraceField, TracingData } from './tracing-data.js';
 import { LETTERS, readBytes, RECORD, S, sampleOffset, type Attr } from './layout.js';
+import { ThreadTable } from './threads.js';
 import { ByteView } from './view.js';
 
 /** What reading a perf.data file gave, besides its events. */
@@ -26,6 +27,17 @@ export interface PerfDataRecords {
   readonly cpusOnline: number;
 }
 
+/** What every sample gives its event. */
+interface SampleBase {
+  readonly timeNs: number;
+  readonly cpu: number;
+  readonly tid: number;
+  readonly comm: string;
+  readonly line: number;
+  readonly pid: number;
+  readonly ppid: number;
+}
+
 /**
  * Reads the data section's records.
  * @internal
@@ -38,11 +50,7 @@ export class RecordReader {
   readonly #raw: ByteView;
   readonly #cpusOnline: number;
   readonly #skipped: Record<string, number> = {};
-  readonly #comms = new Map<number, string>();
-  // Each thread's process id, as perf's thread table has it (from COMM, FORK and samples).
-  readonly #pids = new Map<number, number>();
-  // Each thread's parent tid (perf's thread->ppid, from FORK records).
-  readonly #ppids = new Map<number, number>();
+  readonly #threads = new ThreadTable();
   #samples = 0;
   #lostEvents = 0;
   #lostRecords = 0;
@@ -81,9 +89,10 @@ export class RecordReader {
   /**
    * @param start - the data section's first byte
    * @param end - its end
-   * @returns the events in perf's order, and the counts
+   * @param emit - gets the events, in perf's order
+   * @returns the counts
    */
-  read(start: number, end: number): { events: TraceEvent[]; records: PerfDataRecords } {
+  read(start: number, end: number, emit: (event: TraceEvent) => void): PerfDataRecords {
     const view = this.#view;
     // pass 1: the records that matter, with their times, in file order
     const offsets: number[] = [];
@@ -116,19 +125,17 @@ export class RecordReader {
     }
     // perf's order: by time, ties in file order
     const order = Array.from(offsets.keys()).sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
-    const events: TraceEvent[] = [];
     for (const i of order) {
       const event = this.#decode(offsets[i] as number, times[i] as number);
-      if (event !== undefined) events.push(event);
+      if (event !== undefined) emit(event);
     }
-    const records = {
+    return {
       samples: this.#samples,
       skipped: this.#skipped,
       lostEvents: this.#lostEvents,
       lostRecords: this.#lostRecords,
       cpusOnline: this.#cpusOnline,
     };
-    return { events, records };
   }
 
   // The time of a record the replay uses (a sample, COMM, FORK, EXIT, LOST), undefined for the others.
@@ -159,8 +166,11 @@ export class RecordReader {
     switch (type) {
       case RECORD.COMM: {
         const tid = view.i32(at + 12, 'COMM tid');
-        this.#findnew(tid, view.i32(at + 8, 'COMM pid'));
-        this.#comms.set(tid, view.cstring(at + 16, view.u16(at + 6, 'size') - 16, 'COMM comm'));
+        this.#threads.comm(
+          tid,
+          view.i32(at + 8, 'COMM pid'),
+          view.cstring(at + 16, view.u16(at + 6, 'size') - 16, 'COMM comm'),
+        );
         return undefined;
       }
       case RECORD.FORK: {
@@ -170,11 +180,7 @@ export class RecordReader {
         const ppid = view.i32(at + 12, 'FORK ppid');
         const tid = view.i32(at + 16, 'FORK tid');
         const ptid = view.i32(at + 20, 'FORK ptid');
-        if (this.#findnew(ptid, ppid) !== ppid) this.#forget(ptid, ppid);
-        this.#forget(tid, pid);
-        const parent = this.#comms.get(ptid);
-        if (parent !== undefined) this.#comms.set(tid, parent);
-        this.#ppids.set(tid, ptid);
+        this.#threads.fork(pid, ppid, tid, ptid);
         return undefined;
       }
       case RECORD.LOST:
@@ -235,88 +241,105 @@ export class RecordReader {
       return undefined;
     }
     const thread =
-      tid === 0 ? { pid: 0, ppid: -1 } : { pid: this.#findnew(tid, pid), ppid: this.#ppids.get(tid) ?? -1 };
-    return this.#event(format, raw, rawSize, { timeNs, cpu, tid, comm: this.#comm(tid), line: at, ...thread });
+      tid === 0 ? { pid: 0, ppid: -1 } : { pid: this.#threads.findnew(tid, pid), ppid: this.#threads.parent(tid) };
+    return this.#event(format, raw, rawSize, {
+      timeNs,
+      cpu,
+      tid,
+      comm: this.#threads.commOf(tid),
+      line: at,
+      ...thread,
+    });
   }
 
-  // A wakeup's or migration's target as perf finds it (machine__findnew_thread(machine, 0, pid)): its pid.
-  #pidOf(tid: number): { targetPid: number } {
-    return { targetPid: this.#findnew(tid, 0) };
-  }
-
-  // perf's machine__findnew_thread: a thread met first under a pid keeps it (a pid of −1 is filled in later).
-  #findnew(tid: number, pid: number): number {
-    const known = this.#pids.get(tid);
-    if (known === undefined || (known === -1 && pid !== -1)) {
-      this.#pids.set(tid, pid);
-      return pid;
-    }
-    return known;
-  }
-
-  // perf's machine__remove_thread, then the thread made anew under `pid`: no comm, no parent.
-  #forget(tid: number, pid: number): void {
-    this.#comms.delete(tid);
-    this.#ppids.delete(tid);
-    this.#pids.set(tid, pid);
-  }
-
-  // perf's comm of a thread (what perf sched timehist and perf script print): the one its last COMM record gave it
-  // (or its parent's at FORK), else :tid. Tracepoint comms are the kernel's 16 bytes; perf's can be longer.
-  #comm(tid: number): string {
-    if (tid === 0) return 'swapper';
-    return this.#comms.get(tid) ?? `:${String(tid)}`;
-  }
-
-  #event(
-    format: EventFormat,
-    raw: number,
-    rawSize: number,
-    base: { timeNs: number; cpu: number; tid: number; comm: string; line: number; pid: number; ppid: number },
-  ): TraceEvent | undefined {
-    const int = (name: string): number => this.#int(format, raw, rawSize, name);
-    const str = (name: string): string => this.#str(format, raw, rawSize, name);
+  // The event of a sample: object literals of one shape per kind (no spread, no closure: this runs per sample).
+  #event(format: EventFormat, raw: number, rawSize: number, b: SampleBase): TraceEvent | undefined {
+    const { timeNs, cpu, tid, comm, line, pid, ppid } = b;
     switch (format.name) {
-      case 'sched_switch':
+      case 'sched_switch': {
+        const prevTid = this.#int(format, raw, rawSize, 'prev_pid');
+        const prevState = this.#stateLetters(format, this.#int(format, raw, rawSize, 'prev_state'));
+        const nextTid = this.#int(format, raw, rawSize, 'next_pid');
+        const nextComm = this.#threads.commOf(nextTid);
+        // (the row is the sample thread's, as perf's: prevComm is its comm)
         return {
-          ...base,
+          timeNs,
+          cpu,
+          tid,
+          comm,
+          line,
+          pid,
+          ppid,
           kind: 'switch',
-          prevTid: int('prev_pid'),
-          prevComm: base.comm, // (the row is the sample thread's, as perf's: its comm)
-          prevState: this.#stateLetters(format, int('prev_state')),
-          nextTid: int('next_pid'),
-          nextComm: this.#comm(int('next_pid')),
+          prevTid,
+          prevComm: comm,
+          prevState,
+          nextTid,
+          nextComm,
         };
+      }
       case 'sched_waking':
       case 'sched_wakeup':
       case 'sched_wakeup_new': {
         const variant =
           format.name === 'sched_waking' ? 'waking' : format.name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
-        const targetCpu = format.fields.has('target_cpu') ? int('target_cpu') : -1;
-        const targetTid = int('pid');
-        const targetComm = this.#comm(targetTid);
-        return { ...base, kind: 'wakeup', variant, targetTid, targetComm, targetCpu, ...this.#pidOf(targetTid) };
-      }
-      case 'sched_migrate_task':
+        const targetCpu = format.fields.has('target_cpu') ? this.#int(format, raw, rawSize, 'target_cpu') : -1;
+        const targetTid = this.#int(format, raw, rawSize, 'pid');
+        const targetComm = this.#threads.commOf(targetTid);
+        const targetPid = this.#threads.findnew(targetTid, 0); // perf: machine__findnew_thread(machine, 0, pid)
         return {
-          ...base,
-          kind: 'migrate',
-          targetTid: int('pid'),
-          targetComm: this.#comm(int('pid')),
-          ...this.#pidOf(int('pid')),
-          origCpu: int('orig_cpu'),
-          destCpu: int('dest_cpu'),
+          timeNs,
+          cpu,
+          tid,
+          comm,
+          line,
+          pid,
+          ppid,
+          kind: 'wakeup',
+          variant,
+          targetTid,
+          targetComm,
+          targetCpu,
+          targetPid,
         };
-      case 'sched_process_fork': {
-        const childTid = int('child_pid');
-        // (the child's comm: the FORK record's, or the tracepoint's before perf's thread table has it)
-        const childComm = this.#comms.get(childTid) ?? str('child_comm');
-        return { ...base, kind: 'fork', parentTid: int('parent_pid'), childTid, childComm };
       }
-      case 'sched_process_exit':
-        return { ...base, kind: 'exit', targetTid: int('pid') };
-      case 'sched_stat_runtime':
-        return { ...base, kind: 'runtime', targetTid: int('pid'), runtimeNs: int('runtime') };
+      case 'sched_migrate_task': {
+        const targetTid = this.#int(format, raw, rawSize, 'pid');
+        const targetComm = this.#threads.commOf(targetTid);
+        const targetPid = this.#threads.findnew(targetTid, 0);
+        const origCpu = this.#int(format, raw, rawSize, 'orig_cpu');
+        const destCpu = this.#int(format, raw, rawSize, 'dest_cpu');
+        return {
+          timeNs,
+          cpu,
+          tid,
+          comm,
+          line,
+          pid,
+          ppid,
+          kind: 'migrate',
+          targetTid,
+          targetComm,
+          targetPid,
+          origCpu,
+          destCpu,
+        };
+      }
+      case 'sched_process_fork': {
+        const childTid = this.#int(format, raw, rawSize, 'child_pid');
+        const parentTid = this.#int(format, raw, rawSize, 'parent_pid');
+        const childComm = this.#threads.knownComm(childTid) ?? this.#str(format, raw, rawSize, 'child_comm');
+        return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'fork', parentTid, childTid, childComm };
+      }
+      case 'sched_process_exit': {
+        const targetTid = this.#int(format, raw, rawSize, 'pid');
+        return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'exit', targetTid };
+      }
+      case 'sched_stat_runtime': {
+        const targetTid = this.#int(format, raw, rawSize, 'pid');
+        const runtimeNs = this.#int(format, raw, rawSize, 'runtime');
+        return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'runtime', targetTid, runtimeNs };
+      }
       default: {
         const key = `${format.system}:${format.name}`;
         this.#skipped[key] = (this.#skipped[key] ?? 0) + 1;
@@ -363,8 +386,7 @@ export class RecordReader {
     return this.#raw.cstring(raw + offset, length, name);
   }
 
-  // The letters sched_switch's print format gives prev_state: the report bits (S, D, T, t, X, Z, P, I), R when
-  // none, `+` for the preemption bit (TASK_REPORT_MAX, read from the format: 0x100 on 6.x kernels).
+  // prev_state as the print format shows it: report-bit letters or R, `+` for the format's TASK_REPORT_MAX bit.
   #stateLetters(format: EventFormat, state: number): string {
     const preempt = format.preemptBit;
     const bits = state & (preempt - 1);
