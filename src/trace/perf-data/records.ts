@@ -1,7 +1,5 @@
 /**
- * perf.data's data section: its records in perf's order (time, ties in file order), tracepoint samples decoded
- * through the tracing data's formats into {@link TraceEvent}s, and the side-band records (COMM, FORK) kept as perf's
- * thread table keeps them: each thread's comm, pid and parent. Every read is bounds-checked ({@link ByteView}).
+ * perf.data's records in perf's order (time, then file order): samples into {@link TraceEvent}s, COMM/FORK kept.
  * @module
  * @internal
  */
@@ -174,8 +172,7 @@ export class RecordReader {
         return undefined;
       }
       case RECORD.FORK: {
-        // perf's machine__process_fork_event: the parent found (made anew under the record's ppid if its pid
-        // differs), any thread under the child's tid removed, the child made with the parent's comm
+        // (perf's machine__process_fork_event: see ThreadTable.fork)
         const pid = view.i32(at + 8, 'FORK pid');
         const ppid = view.i32(at + 12, 'FORK ppid');
         const tid = view.i32(at + 16, 'FORK tid');
@@ -252,7 +249,7 @@ export class RecordReader {
     });
   }
 
-  // The event of a sample: object literals of one shape per kind (no spread, no closure: this runs per sample).
+  // A sample's event: literals of one shape per kind (no spread, no closure: this runs per sample).
   #event(format: EventFormat, raw: number, rawSize: number, b: SampleBase): TraceEvent | undefined {
     const { timeNs, cpu, tid, comm, line, pid, ppid } = b;
     switch (format.name) {
@@ -280,51 +277,9 @@ export class RecordReader {
       }
       case 'sched_waking':
       case 'sched_wakeup':
-      case 'sched_wakeup_new': {
-        const variant =
-          format.name === 'sched_waking' ? 'waking' : format.name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
-        const targetCpu = format.fields.has('target_cpu') ? this.#int(format, raw, rawSize, 'target_cpu') : -1;
-        const targetTid = this.#int(format, raw, rawSize, 'pid');
-        const targetComm = this.#threads.commOf(targetTid);
-        const targetPid = this.#threads.findnew(targetTid, 0); // perf: machine__findnew_thread(machine, 0, pid)
-        return {
-          timeNs,
-          cpu,
-          tid,
-          comm,
-          line,
-          pid,
-          ppid,
-          kind: 'wakeup',
-          variant,
-          targetTid,
-          targetComm,
-          targetCpu,
-          targetPid,
-        };
-      }
-      case 'sched_migrate_task': {
-        const targetTid = this.#int(format, raw, rawSize, 'pid');
-        const targetComm = this.#threads.commOf(targetTid);
-        const targetPid = this.#threads.findnew(targetTid, 0);
-        const origCpu = this.#int(format, raw, rawSize, 'orig_cpu');
-        const destCpu = this.#int(format, raw, rawSize, 'dest_cpu');
-        return {
-          timeNs,
-          cpu,
-          tid,
-          comm,
-          line,
-          pid,
-          ppid,
-          kind: 'migrate',
-          targetTid,
-          targetComm,
-          targetPid,
-          origCpu,
-          destCpu,
-        };
-      }
+      case 'sched_wakeup_new':
+      case 'sched_migrate_task':
+        return this.#targetEvent(format, raw, rawSize, b);
       case 'sched_process_fork': {
         const childTid = this.#int(format, raw, rawSize, 'child_pid');
         const parentTid = this.#int(format, raw, rawSize, 'parent_pid');
@@ -346,6 +301,51 @@ export class RecordReader {
         return undefined;
       }
     }
+  }
+
+  // A wakeup or a migration: an event about another task than the sample's.
+  #targetEvent(format: EventFormat, raw: number, rawSize: number, b: SampleBase): TraceEvent {
+    const { timeNs, cpu, tid, comm, line, pid, ppid } = b;
+    const targetTid = this.#int(format, raw, rawSize, 'pid');
+    const targetComm = this.#threads.commOf(targetTid);
+    const targetPid = this.#threads.findnew(targetTid, 0); // perf: machine__findnew_thread(machine, 0, pid)
+    if (format.name === 'sched_migrate_task') {
+      const origCpu = this.#int(format, raw, rawSize, 'orig_cpu');
+      const destCpu = this.#int(format, raw, rawSize, 'dest_cpu');
+      return {
+        timeNs,
+        cpu,
+        tid,
+        comm,
+        line,
+        pid,
+        ppid,
+        kind: 'migrate',
+        targetTid,
+        targetComm,
+        targetPid,
+        origCpu,
+        destCpu,
+      };
+    }
+    const variant =
+      format.name === 'sched_waking' ? 'waking' : format.name === 'sched_wakeup' ? 'wakeup' : 'wakeup_new';
+    const targetCpu = format.fields.has('target_cpu') ? this.#int(format, raw, rawSize, 'target_cpu') : -1;
+    return {
+      timeNs,
+      cpu,
+      tid,
+      comm,
+      line,
+      pid,
+      ppid,
+      kind: 'wakeup',
+      variant,
+      targetTid,
+      targetComm,
+      targetCpu,
+      targetPid,
+    };
   }
 
   #field(format: EventFormat, rawSize: number, name: string, raw: number): TraceField {
