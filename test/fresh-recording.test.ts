@@ -6,12 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../src/cli/replay.ts';
-import { OPTIONS, replayOptions } from '../src/cli/replay-options.ts';
 import { readTrace, timehistLine, type TimehistRow } from '../src/trace.ts';
 import { NS_PER_TICK, readProcStat } from '../src/linux.ts';
+import { replayCli } from './oracle.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'schedacct-rec-'));
 const data = join(dir, 'rec.data');
@@ -78,17 +76,8 @@ describe.skipIf(!usable)('a fresh perf sched record on this machine', () => {
           maxBuffer: 1 << 28,
         });
         expect(perf.status).toBe(0);
-        const { values } = parseArgs({ args, options: OPTIONS, strict: true });
-        const chunks: string[] = [];
-        const decoder = new TextDecoder();
-        await runReplay(
-          data,
-          replayOptions({ ...values, compat: 'perf-6.1' }),
-          (chunk) => chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk)),
-          () => undefined,
-        );
         expect(perf.stdout.split('\n').length).toBeGreaterThan(10);
-        expect(chunks.join('')).toBe(perf.stdout);
+        expect(await replayCli(data, args)).toBe(perf.stdout);
       }
     },
   );

@@ -3,24 +3,13 @@
 // The text path cannot give perf's labels where perf renamed a task from a COMM record (kworker/0:0 vs
 // kworker/0:0-eve), a woken task it never saw (`:69`), or the parent column: those need perf.data's side-band
 // records, so such lines compare with the label by tid (oracle.ts norm); every other line is compared byte for byte.
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../src/cli/replay.ts';
-import { OPTIONS, replayOptions } from '../src/cli/replay-options.ts';
+import { replayOptions } from '../src/cli/replay-options.ts';
 import { parseTimeWindow } from '../src/cli/replay-filter.ts';
-import { fixture, norm, normSummary } from './oracle.ts';
+import { filterCases, fixture, norm, normSummary, replayCli } from './oracle.ts';
 
-async function replayText(name: string, args: readonly string[]): Promise<string> {
-  const { values } = parseArgs({ args: [...args], options: OPTIONS, strict: true });
-  const file = new URL(`../fixtures/perf/${name}.perf.txt`, import.meta.url).pathname;
-  const chunks: string[] = [];
-  const decoder = new TextDecoder();
-  const write = (chunk: string | Uint8Array): void => {
-    chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk));
-  };
-  await runReplay(file, replayOptions({ ...values, compat: 'perf-6.1' }), write, () => undefined);
-  return chunks.join('');
-}
+const replayText = (name: string, args: readonly string[]): Promise<string> =>
+  replayCli(new URL(`../fixtures/perf/${name}.perf.txt`, import.meta.url).pathname, args);
 
 // Line by line: identical bytes, or (side-band labels and parent) the same once normalised; returns the lines equal.
 function compare(ours: string, perf: string, normalise: (line: string) => string = norm): number {
@@ -32,17 +21,10 @@ function compare(ours: string, perf: string, normalise: (line: string) => string
   return a.filter((line, i) => line === b[i]).length;
 }
 
-const WINDOWS = { 'sh-loops': '706.395,706.41', migrate: '714.02,714.04', forkstorm: ',' } as const;
 const RECORDINGS = ['sh-loops', 'migrate', 'forkstorm'] as const;
 
 describe.each(RECORDINGS)('%s: perf sched timehist options, against perf 6.1', (name) => {
-  it.each([
-    ['-C 1', 'C1'],
-    ['-t 15,21', 't'],
-    ['-p 15', 'p'],
-    ['-w -M -C 1', 'wM-C1'],
-    [`--time ${WINDOWS[name]}`, 'time'],
-  ])('%s: the rows perf shows, with its values', async (args, file) => {
+  it.each(filterCases(name))('%s: the rows perf shows, with its values', async (args, file) => {
     const perf = fixture(`${name}.timehist-${file}.txt`);
     const equal = compare(await replayText(name, args.split(' ')), perf);
     // the header and most rows byte for byte; at least one row beyond the three header lines

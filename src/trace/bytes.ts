@@ -18,6 +18,18 @@ const platform = globalThis as unknown as {
 };
 const encoder = new platform.TextEncoder();
 
+const decoder = new platform.TextDecoder('utf-8');
+
+/**
+ * Decodes UTF-8 (invalid bytes become U+FFFD).
+ * @param bytes - the bytes
+ * @returns the text
+ * @internal
+ */
+export function decodeText(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
 /**
  * Encodes text as UTF-8 (a lone surrogate becomes U+FFFD, as writing the string to a Node stream does).
  * @param text - the text

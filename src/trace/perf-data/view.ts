@@ -4,6 +4,7 @@
  * @module
  * @internal
  */
+import { decodeText } from '../bytes.js';
 import { PerfDataError } from './error.js';
 
 /**
@@ -128,14 +129,9 @@ export class ByteView {
     const end = Math.min(offset + max, this.bytes.length);
     let nul = this.bytes.indexOf(0, offset);
     if (nul < 0 || nul > end) nul = end;
-    return decoder.decode(this.bytes.subarray(offset, nul));
+    return decodeText(this.bytes.subarray(offset, nul));
   }
 }
-
-interface Utf8Decoder {
-  decode(input?: Uint8Array): string;
-}
-const decoder = new (globalThis as unknown as { TextDecoder: new (label: string) => Utf8Decoder }).TextDecoder('utf-8');
 
 /**
  * UTF-8 text of some bytes.
@@ -143,6 +139,4 @@ const decoder = new (globalThis as unknown as { TextDecoder: new (label: string)
  * @returns the text
  * @internal
  */
-export function utf8(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
-}
+export const utf8: (bytes: Uint8Array) => string = decodeText;
