@@ -120,7 +120,11 @@ function check(p: ModelParts, params: Readonly<Record<string, unknown>>, feature
   return { task, type, vcpu, entry, running, state, to, reading };
 }
 
-const clampNs = (ns: number): number => (ns < 0 ? 0 : ns > MAX_SAFE_WHOLE ? MAX_SAFE_WHOLE : ns);
+// A task's mapped total follows its vCPUs' totals exactly, so it goes down (even below 0) where a host's vcpu.steal
+// lowered one mid-slice: the task machine's guard then sees steal-backwards, whatever the task's total was before.
+// Clamping at 0 instead hid that when the total was still 0, and charged the next slice against a moved base.
+const clampNs = (ns: number): number =>
+  ns < -MAX_SAFE_WHOLE ? -MAX_SAFE_WHOLE : ns > MAX_SAFE_WHOLE ? MAX_SAFE_WHOLE : ns;
 
 function counterAt(p: ModelParts, nowNs: number): ReadingValue {
   const hz = p.config.counterHz;

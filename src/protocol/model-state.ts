@@ -26,7 +26,10 @@ export interface TaskEntry {
   run: TaskRun;
   /** The vCPU it runs on, or was last placed on. */
   vcpu: number;
-  /** Its stolen total as its machine's readings carry it: the vCPU steal of its slices. */
+  /**
+   * Its stolen total as its machine's readings carry it: the vCPU steal of its slices (below 0 where a host lowered
+   * a vCPU's total mid-slice).
+   */
   stolenTotalNs: number;
   /** The vCPU's stolen total (as the guest read it) at the task's dispatch. */
   dispatchReadNs: number;
@@ -208,6 +211,11 @@ function num(value: unknown, path: string): number {
   return value;
 }
 
+function int(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) return bad(path, 'not a whole number');
+  return value;
+}
+
 function big(value: unknown, path: string): bigint {
   if (typeof value !== 'string' || !/^-?\d{1,20}$/.test(value)) return bad(path, 'not a decimal string');
   return BigInt(value);
@@ -264,7 +272,7 @@ function decodeSlot(json: unknown, parts: ModelParts, engine: 'compiled' | 'xsta
     seq,
     run,
     vcpu,
-    stolenTotalNs: num(j.stolenTotalNs, `${path}.stolenTotalNs`),
+    stolenTotalNs: int(j.stolenTotalNs, `${path}.stolenTotalNs`),
     dispatchReadNs: num(j.dispatchReadNs, `${path}.dispatchReadNs`),
     sliceStartNs: num(j.sliceStartNs, `${path}.sliceStartNs`),
   };

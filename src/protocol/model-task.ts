@@ -196,9 +196,11 @@ export function decodeContext(json: unknown, ledger: Ledger, account: TaskAccoun
 }
 
 const OFF_KINDS: readonly unknown[] = ['none', 'sleep', 'iowait', 'preempt'];
+// Stolen totals as the readings carried them: model mode's mapped totals go below 0 where a host lowered a vCPU's.
+const STOLEN_TOTALS: readonly string[] = ['lastStolenNs', 'lastSeenNs'];
 
 // A context's values, not only their types: its configuration as createTaskContext checks it, whole numbers ≥ −1
-// (−1: none yet), bigints ≥ 0, a known off kind. A snapshot that passes runs as the original would, never `internal`.
+// (−1: none yet; the stolen totals any whole number), bigints ≥ 0, a known off kind. A snapshot that passes runs as the original would, never `internal`.
 function checkValues(out: Record<string, unknown>, bad: (why: string) => never): void {
   try {
     createTaskContext({
@@ -214,7 +216,7 @@ function checkValues(out: Record<string, unknown>, bad: (why: string) => never):
   }
   for (const [key, value] of Object.entries(out)) {
     if (key === 'task') continue;
-    if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= -1))
+    if (typeof value === 'number' && !(Number.isSafeInteger(value) && (value >= -1 || STOLEN_TOTALS.includes(key))))
       bad(`${key} is not a whole number ≥ −1`);
     if (typeof value === 'bigint' && (value < 0n || value >= 1n << 64n)) bad(`${key} is not from 0 to 2^64 − 1`);
   }

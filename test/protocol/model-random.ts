@@ -170,6 +170,7 @@ export interface W {
   readonly stolenTotalNs: W;
   readonly stolenNs: W;
   readonly runNs: W;
+  readonly chargedNs: W;
   readonly 0: W;
   readonly 1: W;
   readonly 4: W;

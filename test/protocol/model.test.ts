@@ -164,6 +164,17 @@ describe('steal through each ABI', () => {
 });
 
 describe('vcpu.steal', () => {
+  it('a total lowered mid-slice below its value at dispatch is steal-backwards, even for a task with no steal yet', () => {
+    const s = open({ vcpus: 1 });
+    call(s, 'vcpu.steal', 0, { vcpu: 0, stolenTotalNs: '5000000' });
+    ev(s, 0, 1, 'create', 0);
+    ev(s, 1_000_000, 1, 'dispatch', 0);
+    call(s, 'vcpu.steal', 2_000_000, { vcpu: 0, stolenTotalNs: '1000000' });
+    const r = ev(s, 10_000_000, 1, 'preempt', 0).result;
+    expect(r.charges[0].anomaly.kind).toBe('steal-backwards');
+    expect(r.charges[0].stolenNs).toBe('0');
+    expect(r.charges[0].chargedNs).toBe('9000000');
+  });
   it('a total going backwards is the charge’s steal-backwards anomaly', () => {
     const s = open({ vcpus: 1 });
     ev(s, 0, 1, 'create', 0);
