@@ -597,7 +597,7 @@ describe(
         [
           ['replay', '-'],
           perfPipe,
-          /^schedacct: standard input: perf\.data: pipe-mode perf\.data \(perf record -o -\) is not read yet: .*perf script --ns -i - < FILE \| schedacct replay - \(at byte 8\)\n$/,
+          'schedacct: standard input: perf.data: a record of 771 bytes past the end of the data (at byte 22)\n',
         ],
         [['demo', '-'], perfData, /^schedacct: perf\.data: attr size 136 in a section of 0 bytes \(at byte 16\)\n$/],
         [

@@ -8,6 +8,7 @@ import { checkString } from '../check.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import { SchedacctError } from '../errors.js';
 import { isPerfData } from './perf-data/read.js';
+import { withRandomAccess } from './perf-data-file.js';
 
 // 256 KiB reads: as fast as 1 MiB here (64 KiB cost 15 %), and a third less peak memory.
 const CHUNK = 1 << 18;
@@ -197,7 +198,8 @@ async function* linesOf(path: string): AsyncGenerator<string> {
 export function traceBytes(path: string): AsyncIterable<Uint8Array> {
   checkString('path', path);
   check(path);
-  return bytesOf(path);
+  const bytes = bytesOf(path);
+  return path === '-' ? bytes : withRandomAccess(bytes, path); // perf.data: read at offsets, not held whole
 }
 
 /**

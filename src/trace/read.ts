@@ -12,7 +12,9 @@ import { checkInput, checkReadOptions } from './check-trace.js';
 import { detectFormat, isComment, type TextFormat, type TraceFormat } from './format.js';
 import { createFtraceParser } from './ftrace.js';
 import type { TraceEvent } from './events.js';
-import { isPerfData, replayPerfData, type PerfDataRecords } from './perf-data/read.js';
+import { couldBePerfData, isPerfData, MAGIC_BYTES, replaySource, type PerfDataRecords } from './perf-data/read.js';
+import { joined, PerfDataInput } from './perf-data/input.js';
+import { RANDOM_ACCESS, type ByteSource, type RandomAccess } from './perf-data/source.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
 import { anomaliesOf, type AnomalyReport } from './records.js';
 import { Replay, type ReplayOptions } from './replay.js';
@@ -174,15 +176,36 @@ export class TraceSink {
 
   /**
    * Replays a whole perf.data file (its events in perf's order); `line` of each event is its record's byte offset.
-   * @param bytes - the file
+   * @param source - the file, read at offsets
    * @throws {@link PerfDataError} for corrupt or unsupported perf.data
    */
-  perfData(bytes: Uint8Array): void {
+  perfData(source: ByteSource): void {
     this.#format = 'perf-data';
     this.#options.onFormat?.('perf-data');
-    const records = replayPerfData(bytes, (event) => {
+    this.perfDataEnd(
+      replaySource(source, (event) => {
+        this.#event(event);
+      }),
+    );
+  }
+
+  /**
+   * Starts a perf.data input that arrives in chunks.
+   * @returns the input: push its chunks, then end it with {@link perfDataEnd}
+   */
+  perfDataInput(): PerfDataInput {
+    this.#format = 'perf-data';
+    this.#options.onFormat?.('perf-data');
+    return new PerfDataInput((event) => {
       this.#event(event);
     });
+  }
+
+  /**
+   * Ends a perf.data input.
+   * @param records - what it counted
+   */
+  perfDataEnd(records: PerfDataRecords): void {
     this.#records = records;
     Object.assign(this.#skipped, records.skipped);
   }
@@ -230,20 +253,6 @@ export class TraceSink {
   }
 }
 
-// Chunks as one array.
-function joined(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  let size = 0;
-  for (const c of chunks) size += c.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /**
  * Reads and replays a trace, in bounded memory (rows go to `onRow`, nothing is kept per line).
  * @param input - the trace: its lines in order (strings, without line ends), or its bytes in chunks (`Uint8Array`,
@@ -273,29 +282,69 @@ export async function readTrace(
   checkReadOptions(options);
   const sink = new TraceSink(options);
   const hold = options.hold;
-  // perf.data is told by its magic in the first bytes: then the whole input is gathered and read as records.
-  let binary: Uint8Array[] | undefined;
-  const take = (item: string | Uint8Array): void => {
+  // perf.data is told by its magic in the first bytes: then it is read at offsets where the input offers that (a
+  // file), else as its chunks come (pipe mode streamed, file mode gathered).
+  const offers = (input as RandomAccess)[RANDOM_ACCESS];
+  let source: (ByteSource & { close(): void }) | undefined;
+  let binary: PerfDataInput | undefined;
+  // The first bytes, held while they could still be perf.data's magic (chunks may be cut anywhere).
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  const release = (): void => {
+    for (const chunk of held) sink.take(chunk);
+    held = [];
+  };
+  // Takes an item; true when the input is perf.data to read at offsets instead.
+  const take = (item: string | Uint8Array): boolean => {
     if (binary !== undefined) {
       if (typeof item === 'string')
         throw new SchedacctError('invalid-argument', 'perf.data input with a text line in it');
       binary.push(item);
-    } else if (typeof item !== 'string' && sink.fresh && isPerfData(item)) binary = [item];
-    else sink.take(item);
+      return false;
+    }
+    if (typeof item === 'string' || !sink.fresh) {
+      release();
+      sink.take(item);
+      return false;
+    }
+    held.push(item);
+    heldBytes += item.length;
+    const head = held.length === 1 ? item : joined(held);
+    if (heldBytes < MAGIC_BYTES) {
+      if (!couldBePerfData(head)) release();
+      return false;
+    }
+    if (!isPerfData(head)) {
+      release();
+      return false;
+    }
+    held = [];
+    source = offers?.();
+    if (source !== undefined) return true;
+    binary = sink.perfDataInput();
+    binary.push(head);
+    return false;
   };
   if (Symbol.asyncIterator in input) {
     for await (const item of input) {
-      take(item);
+      if (take(item)) break;
       const wait = hold?.();
       if (wait !== undefined) await wait;
     }
   } else {
     for (const item of input) {
-      take(item);
+      if (take(item)) break;
       const wait = hold?.();
       if (wait !== undefined) await wait;
     }
   }
-  if (binary !== undefined) sink.perfData(joined(binary));
+  release();
+  if (source !== undefined) {
+    try {
+      sink.perfData(source);
+    } finally {
+      source.close();
+    }
+  } else if (binary !== undefined) sink.perfDataEnd(binary.finish());
   return sink.finish();
 }

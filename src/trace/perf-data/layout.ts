@@ -18,7 +18,11 @@ export const RECORD = {
   FORK: 7,
   SAMPLE: 9,
   LOST_SAMPLES: 13,
+  HEADER_ATTR: 64,
+  HEADER_TRACING_DATA: 66,
+  FINISHED_ROUND: 68,
   AUXTRACE: 71,
+  HEADER_FEATURE: 80,
   COMPRESSED: 81,
   COMPRESSED2: 83,
 } as const;
@@ -54,6 +58,33 @@ export interface Attr {
   readonly trailerBytes: number;
   /** Offset of the time from the record's end in that trailer (0: no time). */
   readonly trailerTimeFromEnd: number;
+  /** Where its samples' parts are. */
+  readonly layout: SampleLayout;
+}
+
+/**
+ * A perf_event_attr (the file's attrs section, or pipe mode's HEADER_ATTR record).
+ * @param view - the input
+ * @param a - the attr's first byte
+ * @returns the part a reader needs
+ * @internal
+ */
+export function parseAttr(view: ByteView, a: number): Attr {
+  const sampleType = view.u64(a + 24, 'attr.sample_type');
+  const readFormat = view.u64(a + 32, 'attr.read_format');
+  const flags = view.u32(a + 40, 'attr flags');
+  const sampleIdAll = (flags & (1 << 18)) !== 0;
+  const trailer = trailerOf(sampleType, sampleIdAll);
+  return { sampleType, readFormat, sampleIdAll, ...trailer, layout: layoutOf(sampleType, readFormat) };
+}
+
+// sample_id_all's trailer: {pid,tid}? {time}? {id}? {stream_id}? {cpu,res}? {identifier}?
+function trailerOf(sampleType: number, sampleIdAll: boolean): { trailerBytes: number; trailerTimeFromEnd: number } {
+  if (!sampleIdAll) return { trailerBytes: 0, trailerTimeFromEnd: 0 };
+  const has = (bit: number): number => (sampleType & bit ? 8 : 0);
+  const after = has(S.ID) + has(S.STREAM_ID) + has(S.CPU) + has(S.IDENTIFIER);
+  const trailerBytes = has(S.TID) + has(S.TIME) + after;
+  return { trailerBytes, trailerTimeFromEnd: sampleType & S.TIME ? after + 8 : 0 };
 }
 
 /**
@@ -94,4 +125,59 @@ export function readBytes(view: ByteView, at: number, readFormat: number): numbe
   const nr = view.u64(at, 'read group size');
   if (nr > 65_536) throw new PerfDataError(`a read group of ${String(nr)} values`, at);
   return 8 + extra + nr * perValue;
+}
+
+/**
+ * Where a sample's parts are, from the record's start; −1 for a part the attr does not record.
+ * @internal
+ */
+export interface SampleLayout {
+  readonly tidAt: number;
+  readonly timeAt: number;
+  readonly cpuAt: number;
+  /** The raw data's u32 size; −1 when READ or CALLCHAIN make it vary per sample. */
+  readonly rawAt: number;
+  readonly hasRaw: boolean;
+}
+
+// The layout of an attr's samples.
+function layoutOf(st: number, readFormat: number): SampleLayout {
+  const at = (bit: number): number => (st & bit ? 8 + sampleOffset(st, bit) : -1);
+  const fixedRead = (st & S.READ) === 0 || (readFormat & 8) === 0;
+  const variable = (st & S.CALLCHAIN) !== 0 || !fixedRead;
+  const fixedEnd = 8 + sampleOffset(st, -1) + (st & S.READ ? readFixedBytes(readFormat) : 0);
+  return {
+    tidAt: at(S.TID),
+    timeAt: at(S.TIME),
+    cpuAt: at(S.CPU),
+    rawAt: variable ? -1 : fixedEnd,
+    hasRaw: (st & S.RAW) !== 0,
+  };
+}
+
+// PERF_SAMPLE_READ's size without PERF_FORMAT_GROUP.
+function readFixedBytes(readFormat: number): number {
+  return 8 + (readFormat & 1 ? 8 : 0) + (readFormat & 2 ? 8 : 0) + (readFormat & 4 ? 8 : 0) + (readFormat & 16 ? 8 : 0);
+}
+
+/**
+ * The offset of a sample's raw size when READ or CALLCHAIN make it vary.
+ * @param view - the record's bytes
+ * @param at - the record
+ * @param size - its size
+ * @param attr - its attr
+ * @returns the offset (the input's)
+ * @throws {@link PerfDataError} for a callchain or read group larger than the record
+ * @internal
+ */
+export function variableRawAt(view: ByteView, at: number, size: number, attr: Attr): number {
+  const st = attr.sampleType;
+  let p = at + 8 + sampleOffset(st, -1);
+  if (st & S.READ) p += readBytes(view, p, attr.readFormat);
+  if (st & S.CALLCHAIN) {
+    const nr = view.u64(p, 'callchain length');
+    if (nr > size) throw new PerfDataError(`a callchain of ${String(nr)} entries in a ${String(size)}-byte sample`, p);
+    p += 8 + nr * 8;
+  }
+  return p;
 }

@@ -1,26 +1,34 @@
 /**
  * perf.data in file mode (`PERFILE2`, either byte order), as `perf sched record` writes it: the header, the attrs
  * (each with its own sample type), the tracing data's formats (every field's offset from the file, never
- * hard-coded), and the data section's records: tracepoint samples become {@link TraceEvent}s, COMM and FORK
- * side-band records give each thread the comm perf gives it, LOST records are counted. Records are put in time
- * order, ties in file order (a stable sort: what perf's FINISHED_ROUND queue gives on every recording checked, see
- * ../../../docs/replay.md). Every size and offset is checked against the input before it is used: corrupt input is a
- * {@link PerfDataError} with the byte, never a crash, a hang or an allocation sized by a corrupt field.
+ * hard-coded), and the data section's records, streamed in chunks: tracepoint samples become {@link TraceEvent}s,
+ * COMM and FORK side-band records give each thread the comm perf gives it, LOST records are counted. Records are
+ * delivered in perf's order, round by round as its FINISHED_ROUND queue does (queue.ts). Pipe mode (`perf record
+ * -o -`) is one stream whose attrs and tracing data come as records. Every size and offset is checked against the
+ * input before it is used: corrupt input is a {@link PerfDataError} with the byte, never a crash, a hang or an
+ * allocation sized by a corrupt field.
  * Runtime-neutral.
  * @module
  */
 import { argError } from '../../check.js';
 import type { TraceEvent } from '../events.js';
 import { PerfDataError } from './error.js';
-import { S, type Attr } from './layout.js';
-import { RecordReader, type PerfDataRecords } from './records.js';
+import { Framer } from './framer.js';
+import { parseAttr, type Attr } from './layout.js';
+import { checkRange, CHUNK_BYTES, memorySource, regionOf, type ByteSource } from './source.js';
+import { RecordStream, type Metadata, type PerfDataRecords } from './stream.js';
 import { readTracingData } from './tracing-data.js';
-import { ByteView } from './view.js';
-export type { PerfDataRecords } from './records.js';
+import type { ByteView } from './view.js';
+export type { PerfDataRecords } from './stream.js';
 
 const MAGIC_LE = 'PERFILE2';
 const MAGIC_BE = '2ELIFREP';
 const HEADER_BYTES = 104;
+/**
+ * Pipe mode's header: the magic and a size of 16.
+ * @internal
+ */
+export const PIPE_HEADER_BYTES = 16;
 const FEATURE_TRACING_DATA = 1;
 const FEATURE_NRCPUS = 7;
 
@@ -54,6 +62,23 @@ export function isPerfData(bytes: Uint8Array): boolean {
 }
 
 /**
+ * The magic's length.
+ * @internal
+ */
+export const MAGIC_BYTES = 8;
+
+/**
+ * Could these first bytes (fewer than the magic's 8) begin perf.data?
+ * @param bytes - the input's first bytes
+ * @returns whether they are the start of the magic (either byte order)
+ * @internal
+ */
+export function couldBePerfData(bytes: Uint8Array): boolean {
+  const start = String.fromCharCode(...bytes.subarray(0, MAGIC_BYTES));
+  return MAGIC_LE.startsWith(start) || MAGIC_BE.startsWith(start);
+}
+
+/**
  * Reads a perf.data file into the replay's events, in perf's order.
  * @param bytes - the whole file
  * @returns the events, and what was counted on the way
@@ -76,7 +101,7 @@ export function readPerfData(bytes: Uint8Array): PerfData {
 }
 
 /**
- * Reads a perf.data file, handing each event over as it is decoded (nothing is held per event).
+ * Reads a perf.data file in memory, handing each event over as it is decoded (nothing is held per event).
  * @param bytes - the whole file
  * @param emit - gets the events, in perf's order
  * @returns what was counted on the way
@@ -84,29 +109,42 @@ export function readPerfData(bytes: Uint8Array): PerfData {
  * @internal
  */
 export function replayPerfData(bytes: Uint8Array, emit: (event: TraceEvent) => void): PerfDataRecords {
-  if (!isPerfData(bytes)) throw new PerfDataError('not perf.data: no PERFILE2 magic', 0);
-  const little = String.fromCharCode(...bytes.subarray(0, 8)) === MAGIC_LE;
-  const view = new ByteView(bytes, little);
-  const headerSize = view.u64(8, 'header size');
-  if (headerSize === 16) {
-    throw new PerfDataError(
-      'pipe-mode perf.data (perf record -o -) is not read yet: record to a file, or convert it: perf script --ns -i - < FILE | schedacct replay -',
-      8,
-    );
+  checkBytes(bytes);
+  return replaySource(memorySource(bytes), emit);
+}
+
+/**
+ * Reads perf.data from a source read at offsets: the header, attrs and feature sections first, then the data
+ * section streamed in chunks (a file is never held whole). Pipe mode is read as one stream.
+ * @param source - the input
+ * @param emit - gets the events, in perf's order
+ * @returns what was counted on the way
+ * @throws {@link PerfDataError} as {@link readPerfData}
+ * @internal
+ */
+export function replaySource(source: ByteSource, emit: (event: TraceEvent) => void): PerfDataRecords {
+  const head = source.read(0, Math.min(source.size, 16));
+  if (!isPerfData(head)) throw new PerfDataError('not perf.data: no PERFILE2 magic', 0);
+  const little = String.fromCharCode(...head.subarray(0, 8)) === MAGIC_LE;
+  const headerSize = regionOf(source, little, 8, 8, 'header size').u64(8, 'header size');
+  if (headerSize === PIPE_HEADER_BYTES) {
+    const meta: Metadata = { attrs: [], byId: new Map(), tracing: undefined, cpusOnline: 0 };
+    return stream(source, little, meta, PIPE_HEADER_BYTES, source.size, emit);
   }
   if (headerSize < HEADER_BYTES) throw new PerfDataError(`header size ${String(headerSize)} below 104`, 8);
+  const view = regionOf(source, little, 0, HEADER_BYTES, 'header');
   const attrSize = view.u64(16, 'attr size');
   const attrsAt = view.u64(24, 'attrs offset');
   const attrsSize = view.u64(32, 'attrs size');
   const dataAt = view.u64(40, 'data offset');
   const dataSize = view.u64(48, 'data size');
-  view.need(attrsAt, attrsSize, 'attrs section');
-  view.need(dataAt, dataSize, 'data section');
+  checkRange(source, dataAt, dataSize, 'data section');
   if (attrSize < 64 + 16 || attrsSize % attrSize !== 0 || attrsSize === 0) {
     throw new PerfDataError(`attr size ${String(attrSize)} in a section of ${String(attrsSize)} bytes`, 16);
   }
-  const { attrs, byId } = readAttrs(view, attrsAt, attrsSize, attrSize);
-  const features = featureSections(view, dataAt + dataSize);
+  const attrs = regionOf(source, little, attrsAt, attrsSize, 'attrs section');
+  const meta = readAttrs(source, attrs, attrSize);
+  const features = featureSections(source, view, dataAt + dataSize);
   const tracingSection = features.get(FEATURE_TRACING_DATA);
   if (tracingSection === undefined) {
     throw new PerfDataError(
@@ -114,21 +152,42 @@ export function replayPerfData(bytes: Uint8Array, emit: (event: TraceEvent) => v
       72,
     );
   }
-  const tracing = readTracingData(view, tracingSection.offset, tracingSection.offset + tracingSection.size);
+  const { offset, size } = tracingSection;
+  meta.tracing = readTracingData(regionOf(source, little, offset, size, 'tracing data'), offset, offset + size);
   const nrcpus = features.get(FEATURE_NRCPUS);
-  const cpusOnline = nrcpus !== undefined && nrcpus.size >= 8 ? view.u32(nrcpus.offset + 4, 'NRCPUS online') : 0;
-  return new RecordReader(view, attrs, byId, tracing, cpusOnline).read(dataAt, dataAt + dataSize, emit);
+  if (nrcpus !== undefined && nrcpus.size >= 8)
+    meta.cpusOnline = regionOf(source, little, nrcpus.offset, 8, 'NRCPUS').u32(nrcpus.offset + 4, 'NRCPUS online');
+  return stream(source, little, meta, dataAt, dataAt + dataSize, emit);
 }
 
-function readAttrs(
-  view: ByteView,
-  at: number,
-  size: number,
-  attrSize: number,
-): { attrs: Attr[]; byId: Map<number, Attr> } {
+// The records of [start, end), streamed in chunks.
+function stream(
+  source: ByteSource,
+  little: boolean,
+  meta: Metadata,
+  start: number,
+  end: number,
+  emit: (event: TraceEvent) => void,
+): PerfDataRecords {
+  const records = new RecordStream(little, meta, emit);
+  const framer = new Framer(little, start, (view, at, length) => {
+    records.record(view, at, length);
+  });
+  for (let at = start; at < end; at += CHUNK_BYTES) framer.push(source.read(at, Math.min(CHUNK_BYTES, end - at)));
+  framer.end();
+  if (meta.tracing === undefined) {
+    throw new PerfDataError(
+      'no tracing data: this perf.data has no tracepoints (record it with perf sched record)',
+      start,
+    );
+  }
+  return records.finish();
+}
+
+function readAttrs(source: ByteSource, view: ByteView, attrSize: number): Metadata {
   const attrs: Attr[] = [];
   const byId = new Map<number, Attr>();
-  for (let a = at; a < at + size; a += attrSize) {
+  for (let a = view.base; a < view.end; a += attrSize) {
     const declared = view.u32(a + 4, 'attr.size');
     if (declared < 64 || declared + 16 > attrSize) {
       throw new PerfDataError(
@@ -136,40 +195,32 @@ function readAttrs(
         a + 4,
       );
     }
-    const sampleType = view.u64(a + 24, 'attr.sample_type');
-    const readFormat = view.u64(a + 32, 'attr.read_format');
-    const flags = view.u32(a + 40, 'attr flags');
-    const sampleIdAll = (flags & (1 << 18)) !== 0;
-    const attr: Attr = { sampleType, readFormat, sampleIdAll, ...trailerOf(sampleType, sampleIdAll) };
+    const attr = parseAttr(view, a);
     attrs.push(attr);
     const idsAt = view.u64(a + attrSize - 16, 'attr ids offset');
     const idsSize = view.u64(a + attrSize - 8, 'attr ids size');
-    view.need(idsAt, idsSize, 'attr ids');
-    for (let i = idsAt; i + 8 <= idsAt + idsSize; i += 8) byId.set(view.u64(i, 'attr id'), attr);
+    const ids = regionOf(source, view.little, idsAt, idsSize, 'attr ids');
+    for (let i = idsAt; i + 8 <= idsAt + idsSize; i += 8) byId.set(ids.u64(i, 'attr id'), attr);
   }
-  return { attrs, byId };
-}
-
-// sample_id_all's trailer: {pid,tid}? {time}? {id}? {stream_id}? {cpu,res}? {identifier}?
-function trailerOf(sampleType: number, sampleIdAll: boolean): { trailerBytes: number; trailerTimeFromEnd: number } {
-  if (!sampleIdAll) return { trailerBytes: 0, trailerTimeFromEnd: 0 };
-  const has = (bit: number): number => (sampleType & bit ? 8 : 0);
-  const after = has(S.ID) + has(S.STREAM_ID) + has(S.CPU) + has(S.IDENTIFIER);
-  const trailerBytes = has(S.TID) + has(S.TIME) + after;
-  return { trailerBytes, trailerTimeFromEnd: sampleType & S.TIME ? after + 8 : 0 };
+  return { attrs, byId, tracing: undefined, cpusOnline: 0 };
 }
 
 // The feature sections: an array of {offset, size} after the data, one per bit set in the header's bitmap.
-function featureSections(view: ByteView, at: number): Map<number, { offset: number; size: number }> {
+function featureSections(
+  source: ByteSource,
+  header: ByteView,
+  at: number,
+): Map<number, { offset: number; size: number }> {
   const sections = new Map<number, { offset: number; size: number }>();
   let entry = at;
   for (let word = 0; word < 4; word++) {
-    const bits = view.u64(72 + word * 8, 'feature bitmap');
+    const bits = header.u64(72 + word * 8, 'feature bitmap');
     for (let bit = 0; bit < 64; bit++) {
       if (Math.floor(bits / 2 ** bit) % 2 === 0) continue;
-      const offset = view.u64(entry, 'feature section offset');
-      const size = view.u64(entry + 8, 'feature section size');
-      view.need(offset, size, `feature ${String(word * 64 + bit)} section`);
+      const table = regionOf(source, header.little, entry, 16, 'feature section table');
+      const offset = table.u64(entry, 'feature section offset');
+      const size = table.u64(entry + 8, 'feature section size');
+      checkRange(source, offset, size, `feature ${String(word * 64 + bit)} section`);
       sections.set(word * 64 + bit, { offset, size });
       entry += 16;
     }

@@ -94,18 +94,19 @@ export function readTracingData(view: ByteView, start: number, end: number): Tra
   let at = start;
   view.need(start, end - start, 'tracing data');
   for (let i = 0; i < 3; i++) {
-    if (view.bytes[at + i] !== MAGIC[i]) throw new PerfDataError('tracing data without its magic', at);
+    if (view.u8(at + i, 'tracing data magic') !== MAGIC[i])
+      throw new PerfDataError('tracing data without its magic', at);
   }
   at += 3;
   view.need(at, 7, 'tracing data');
-  if (utf8(view.bytes.subarray(at, at + 7)) !== 'tracing')
+  if (utf8(view.sub(at, at + 7, 'tracing data magic')) !== 'tracing')
     throw new PerfDataError('tracing data without "tracing"', at);
   at += 7;
   const version = view.cstring(at, 16, 'tracing data version');
   at += version.length + 1;
   const little = view.u8(at, 'tracing data byte order') === 0;
   at += 2; // file_bigendian, long_size
-  const td = new ByteView(view.bytes, little);
+  const td = view.withOrder(little);
   at += 4; // page size
   const events = new Map<number, EventFormat>();
   // header_page, header_event: a name, a u64 size, the text
@@ -129,7 +130,7 @@ export function readTracingData(view: ByteView, start: number, end: number): Tra
       const size = td.u64(at, 'event format size');
       at += 8;
       if (at + size > end) throw new PerfDataError(`event format of ${String(size)} bytes past the tracing data`, at);
-      const format = parseFormat(utf8(view.bytes.subarray(at, at + size)), system, at);
+      const format = parseFormat(utf8(view.sub(at, at + size, 'format file')), system, at);
       events.set(format.id, format);
       at += size;
     }

@@ -13,38 +13,65 @@ import { PerfDataError } from './error.js';
  */
 export class ByteView {
   readonly bytes: Uint8Array;
-  readonly #view: DataView;
+  /** The bytes as a DataView (reads at offsets less {@link base}). */
+  readonly data: DataView;
   /** Little-endian numbers. */
   readonly little: boolean;
+  /** The input's offset of `bytes[0]`: offsets given to the reads are the input's. */
+  readonly base: number;
 
   /**
-   * @param bytes - the input
+   * @param bytes - the input, or a part of it
    * @param little - its byte order
+   * @param base - the input's offset of its first byte (0: the whole input)
    */
-  constructor(bytes: Uint8Array, little: boolean) {
+  constructor(bytes: Uint8Array, little: boolean, base = 0) {
     this.bytes = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.little = little;
+    this.base = base;
   }
 
-  /** @returns the input's size, bytes */
-  get length(): number {
-    return this.bytes.length;
+  /** @returns the input's offset just past these bytes */
+  get end(): number {
+    return this.base + this.bytes.length;
   }
 
   /**
-   * Throws unless [offset, offset + size) lies inside the input.
+   * The same bytes read in another byte order.
+   * @param little - the order
+   * @returns a view
+   */
+  withOrder(little: boolean): ByteView {
+    return little === this.little ? this : new ByteView(this.bytes, little, this.base);
+  }
+
+  /**
+   * Throws unless [offset, offset + size) lies inside these bytes.
    * @param offset - start
    * @param size - bytes
    * @param what - what is read, for the message
    */
   need(offset: number, size: number, what: string): void {
-    if (!(offset >= 0 && size >= 0 && offset + size <= this.bytes.length)) {
+    const local = offset - this.base;
+    if (!(local >= 0 && size >= 0 && local + size <= this.bytes.length)) {
       throw new PerfDataError(
-        `${what} needs ${String(size)} bytes but the input ends at byte ${String(this.bytes.length)}`,
+        `${what} needs ${String(size)} bytes but the input ends at byte ${String(this.end)}`,
         offset,
       );
     }
+  }
+
+  /**
+   * Bytes [start, end).
+   * @param start - the first
+   * @param end - past the last
+   * @param what - what is read, for the message
+   * @returns the bytes (not a copy)
+   */
+  sub(start: number, end: number, what: string): Uint8Array {
+    this.need(start, end - start, what);
+    return this.bytes.subarray(start - this.base, end - this.base);
   }
 
   /**
@@ -55,7 +82,7 @@ export class ByteView {
    */
   u8(offset: number, what: string): number {
     this.need(offset, 1, what);
-    return this.bytes[offset] as number;
+    return this.bytes[offset - this.base] as number;
   }
 
   /**
@@ -66,7 +93,7 @@ export class ByteView {
    */
   u16(offset: number, what: string): number {
     this.need(offset, 2, what);
-    return this.#view.getUint16(offset, this.little);
+    return this.data.getUint16(offset - this.base, this.little);
   }
 
   /**
@@ -77,7 +104,7 @@ export class ByteView {
    */
   u32(offset: number, what: string): number {
     this.need(offset, 4, what);
-    return this.#view.getUint32(offset, this.little);
+    return this.data.getUint32(offset - this.base, this.little);
   }
 
   /**
@@ -88,7 +115,7 @@ export class ByteView {
    */
   i32(offset: number, what: string): number {
     this.need(offset, 4, what);
-    return this.#view.getInt32(offset, this.little);
+    return this.data.getInt32(offset - this.base, this.little);
   }
 
   /**
@@ -99,8 +126,9 @@ export class ByteView {
    */
   u64(offset: number, what: string): number {
     this.need(offset, 8, what);
-    const lo = this.#view.getUint32(offset + (this.little ? 0 : 4), this.little);
-    const hi = this.#view.getUint32(offset + (this.little ? 4 : 0), this.little);
+    const at = offset - this.base;
+    const lo = this.data.getUint32(at + (this.little ? 0 : 4), this.little);
+    const hi = this.data.getUint32(at + (this.little ? 4 : 0), this.little);
     return hi * 2 ** 32 + lo;
   }
 
@@ -112,8 +140,9 @@ export class ByteView {
    */
   i64(offset: number, what: string): number {
     this.need(offset, 8, what);
-    const lo = this.#view.getUint32(offset + (this.little ? 0 : 4), this.little);
-    const hi = this.#view.getInt32(offset + (this.little ? 4 : 0), this.little);
+    const at = offset - this.base;
+    const lo = this.data.getUint32(at + (this.little ? 0 : 4), this.little);
+    const hi = this.data.getInt32(at + (this.little ? 4 : 0), this.little);
     return hi * 2 ** 32 + lo;
   }
 
@@ -126,10 +155,11 @@ export class ByteView {
    */
   cstring(offset: number, max: number, what: string): string {
     this.need(offset, 0, what);
-    const end = Math.min(offset + max, this.bytes.length);
-    let nul = this.bytes.indexOf(0, offset);
+    const at = offset - this.base;
+    const end = Math.min(at + max, this.bytes.length);
+    let nul = this.bytes.indexOf(0, at);
     if (nul < 0 || nul > end) nul = end;
-    return decodeText(this.bytes.subarray(offset, nul));
+    return decodeText(this.bytes.subarray(at, nul));
   }
 }
 

@@ -1,0 +1,275 @@
+/**
+ * perf.data's records, as the {@link Framer} cuts them, into the replay's events in perf's order: tracepoint samples
+ * decoded where they lie (fields by their format's offsets), COMM and FORK kept, all of them queued by time and
+ * delivered round by round as perf's ordered_events does ({@link OrderedQueue}); the thread table is read and changed
+ * at delivery, in that order, as perf's is. Pipe mode's metadata records (attrs, tracing data, features) are read
+ * as they come.
+ * @module
+ * @internal
+ */
+import type { TraceEvent } from '../events.js';
+import { MAX_CPUS } from '../events.js';
+import { decoderOf, pastRecord, TP, type Decoder } from './decode.js';
+import { DELIVERY, K, sampleEvent, type Pending } from './sample-event.js';
+import { PerfDataError } from './error.js';
+import { parseAttr, RECORD, S, variableRawAt, type Attr } from './layout.js';
+import { OrderedQueue } from './queue.js';
+import { ThreadTable } from './threads.js';
+import { readTracingData, type TracingData } from './tracing-data.js';
+import type { ByteView } from './view.js';
+
+/** What a perf.data file gave, besides its events. */
+export interface PerfDataRecords {
+  /** Samples read (tracepoints this replay uses or not). */
+  readonly samples: number;
+  /** Samples of tracepoints the replay does not use, by name. */
+  readonly skipped: Readonly<Record<string, number>>;
+  /** Events the kernel lost (the sum of LOST records' counts) and LOST records. */
+  readonly lostEvents: number;
+  /** LOST and LOST_SAMPLES records. */
+  readonly lostRecords: number;
+  /** Online CPUs, from the NRCPUS header (0 when absent). */
+  readonly cpusOnline: number;
+}
+
+/**
+ * What the records are read with: the attrs (the header's, or pipe mode's as they come) and the tracing data.
+ * @internal
+ */
+export interface Metadata {
+  readonly attrs: Attr[];
+  readonly byId: Map<number, Attr>;
+  tracing: TracingData | undefined;
+  cpusOnline: number;
+}
+
+type Event = Pending;
+type Target = Event & { targetTid: number; targetComm: string; targetPid: number };
+const FEATURE_NRCPUS = 7;
+
+/**
+ * Records into events.
+ * @internal
+ */
+export class RecordStream {
+  readonly #little: boolean;
+  readonly #meta: Metadata;
+  readonly #emit: (event: TraceEvent) => void;
+  readonly #queue: OrderedQueue;
+  readonly #threads = new ThreadTable();
+  readonly #skipped: Record<string, number> = {};
+  #decoders: (Decoder | undefined)[] = [];
+  #samples = 0;
+  #lostEvents = 0;
+  #lostRecords = 0;
+  #lastId = -1;
+  #lastAttr: Attr | undefined;
+
+  /**
+   * @param little - the file's byte order
+   * @param meta - the attrs and tracing data (pipe mode fills them in as its records come)
+   * @param emit - gets the events, in perf's order
+   */
+  constructor(little: boolean, meta: Metadata, emit: (event: TraceEvent) => void) {
+    this.#little = little;
+    this.#meta = meta;
+    this.#emit = emit;
+    this.#queue = new OrderedQueue((kind, item) => {
+      this.#deliver(kind, item);
+    });
+  }
+
+  /**
+   * One record (the Framer's callback).
+   * @param view - bytes holding it (offsets are the input's)
+   * @param at - its first byte
+   * @param length - its length
+   */
+  record(view: ByteView, at: number, length: number): void {
+    const type = view.data.getUint32(at - view.base, this.#little);
+    if (type === RECORD.SAMPLE) this.#sample(view, at, length);
+    else if (type === RECORD.FINISHED_ROUND) this.#queue.round();
+    else if (type === RECORD.COMM || type === RECORD.FORK) this.#side(view, at, length, type);
+    else if (type === RECORD.LOST) {
+      this.#lostRecords++;
+      this.#lostEvents += view.u64(at + 16, 'LOST count');
+    } else if (type === RECORD.LOST_SAMPLES) {
+      this.#lostRecords++;
+      this.#lostEvents += view.u64(at + 8, 'LOST_SAMPLES count');
+    } else if (type === RECORD.COMPRESSED || type === RECORD.COMPRESSED2) {
+      throw new PerfDataError(
+        'compressed records (perf record -z) are not read yet: decompress with perf inject -i FILE -o PLAIN.data, or convert: perf script --ns -i FILE | schedacct replay -',
+        at,
+      );
+    } else if (type >= RECORD.HEADER_ATTR) this.#pipe(view, at, length, type);
+  }
+
+  /**
+   * The input's end: the queue delivers the rest.
+   * @returns the counts
+   */
+  finish(): PerfDataRecords {
+    this.#queue.finish();
+    return {
+      samples: this.#samples,
+      skipped: this.#skipped,
+      lostEvents: this.#lostEvents,
+      lostRecords: this.#lostRecords,
+      cpusOnline: this.#meta.cpusOnline,
+    };
+  }
+
+  // Pipe mode's metadata records.
+  #pipe(view: ByteView, at: number, length: number, type: number): void {
+    const meta = this.#meta;
+    if (type === RECORD.HEADER_ATTR) {
+      const attrSize = view.u32(at + 8 + 4, 'attr.size');
+      if (attrSize < 64 || 8 + attrSize > length)
+        throw new PerfDataError(`attr.size ${String(attrSize)} in a ${String(length)}-byte HEADER_ATTR`, at + 12);
+      const attr = parseAttr(view, at + 8);
+      meta.attrs.push(attr);
+      for (let i = at + 8 + attrSize; i + 8 <= at + length; i += 8) meta.byId.set(view.u64(i, 'attr id'), attr);
+    } else if (type === RECORD.HEADER_TRACING_DATA) {
+      const size = view.u16(at + 6, 'record size');
+      meta.tracing = readTracingData(view, at + size, at + size + view.u32(at + 8, 'tracing data size'));
+      this.#decoders = [];
+    } else if (type === RECORD.HEADER_FEATURE) {
+      if (view.u64(at + 8, 'feature id') === FEATURE_NRCPUS && length >= 24)
+        meta.cpusOnline = view.u32(at + 20, 'NRCPUS online');
+    }
+  }
+
+  // The attr of a sample: by its identifier (its first u64) where the attrs have one, else the first attr.
+  #sampleAttr(view: ByteView, at: number): Attr {
+    const attrs = this.#meta.attrs;
+    const first = attrs[0];
+    if (first === undefined) throw new PerfDataError('a sample before any attr', at);
+    if (attrs.length === 1 || (first.sampleType & S.IDENTIFIER) === 0) return first;
+    const id = view.u64(at + 8, 'sample id');
+    if (id === this.#lastId && this.#lastAttr !== undefined) return this.#lastAttr;
+    const attr = this.#meta.byId.get(id) ?? first;
+    this.#lastId = id;
+    this.#lastAttr = attr;
+    return attr;
+  }
+
+  #sample(view: ByteView, at: number, size: number): void {
+    const attr = this.#sampleAttr(view, at);
+    const layout = attr.layout;
+    this.#samples++;
+    if (layout.timeAt < 0) throw new PerfDataError('a sample without a time', at);
+    const end = at + size;
+    const rawAt = layout.rawAt >= 0 ? at + layout.rawAt : variableRawAt(view, at, size, attr);
+    if (rawAt + (layout.hasRaw ? 4 : 0) > end)
+      throw new PerfDataError(`a sample of ${String(size)} bytes, short of its attr's fields`, at);
+    if (!layout.hasRaw) return;
+    const data = view.data;
+    const little = this.#little;
+    const p = at - view.base;
+    const rawSize = data.getUint32(rawAt - view.base, little);
+    const raw = rawAt + 4;
+    if (raw + rawSize > end)
+      throw new PerfDataError(`raw data of ${String(rawSize)} bytes past the sample's end`, rawAt);
+    const cpu = layout.cpuAt < 0 ? 0 : data.getUint32(p + layout.cpuAt, little);
+    if (cpu >= MAX_CPUS) throw new PerfDataError(`sample on CPU ${String(cpu)} (at most ${String(MAX_CPUS - 1)})`, at);
+    const tracing = this.#meta.tracing;
+    if (tracing === undefined) throw new PerfDataError('a sample before the tracing data', at);
+    if (rawSize < 2) throw new PerfDataError(`raw data of ${String(rawSize)} bytes: no common_type`, rawAt);
+    const commonType = data.getUint16(raw - view.base, tracing.little);
+    const decoder = this.#decoders[commonType] ?? this.#decoderFor(commonType, raw);
+    if (decoder === undefined) return;
+    if (decoder.kind === TP.OTHER) {
+      this.#skipped[decoder.key] = (this.#skipped[decoder.key] ?? 0) + 1;
+      return;
+    }
+    if (rawSize < decoder.minRaw) throw pastRecord(decoder, rawSize, raw);
+    const lo = data.getUint32(p + layout.timeAt + (little ? 0 : 4), little);
+    const hi = data.getUint32(p + layout.timeAt + (little ? 4 : 0), little);
+    const timeNs = hi * 2 ** 32 + lo;
+    const pid = layout.tidAt < 0 ? -1 : data.getInt32(p + layout.tidAt, little);
+    const tid = layout.tidAt < 0 ? 0 : data.getInt32(p + layout.tidAt + 4, little); // -1: a thread perf does not know
+    const event = sampleEvent(view, decoder, raw, rawSize, tracing.little, { timeNs, cpu, tid, pid, line: at });
+    const kind = DELIVERY[decoder.kind] as number;
+    if (timeNs === 0) this.#deliver(kind, event);
+    else this.#queue.add(timeNs, kind, event);
+  }
+
+  #decoderFor(commonType: number, raw: number): Decoder | undefined {
+    const format = (this.#meta.tracing as TracingData).events.get(commonType);
+    if (format === undefined) {
+      const key = `tracepoint ${String(commonType)}`;
+      this.#skipped[key] = (this.#skipped[key] ?? 0) + 1;
+      return undefined;
+    }
+    const decoder = decoderOf(format, raw);
+    if (commonType < 65_536) this.#decoders[commonType] = decoder;
+    return decoder;
+  }
+
+  // COMM and FORK: their time from the sample_id trailer (none: delivered now, as perf does).
+  #side(view: ByteView, at: number, size: number, type: number): void {
+    const attr = this.#sideAttr(view, at, size);
+    if (size < (type === RECORD.COMM ? 16 : 24) + attr.trailerBytes)
+      throw new PerfDataError(`a record of ${String(size)} bytes, short of its fields`, at);
+    const time = attr.trailerTimeFromEnd === 0 ? 0 : view.u64(at + size - attr.trailerTimeFromEnd, 'record time');
+    const item =
+      type === RECORD.COMM
+        ? [view.i32(at + 12, 'COMM tid'), view.i32(at + 8, 'COMM pid'), view.cstring(at + 16, size - 16, 'COMM comm')]
+        : [
+            view.i32(at + 8, 'FORK pid'),
+            view.i32(at + 12, 'FORK ppid'),
+            view.i32(at + 16, 'FORK tid'),
+            view.i32(at + 20, 'FORK ptid'),
+          ];
+    const kind = type === RECORD.COMM ? K.COMM : K.FORK;
+    if (time === 0) this.#deliver(kind, item);
+    else this.#queue.add(time, kind, item);
+  }
+
+  // The attr of a non-sample record: by the identifier ending its sample_id trailer, else the first.
+  #sideAttr(view: ByteView, at: number, size: number): Attr {
+    const first = this.#meta.attrs[0];
+    if (first === undefined) throw new PerfDataError('a record before any attr', at);
+    if ((first.sampleType & S.IDENTIFIER) === 0 || !first.sampleIdAll) return first;
+    if (size < 16) throw new PerfDataError(`a record of ${String(size)} bytes without its sample_id`, at);
+    return this.#meta.byId.get(view.u64(at + size - 8, 'record id')) ?? first; // synthesized records carry id 0
+  }
+
+  #deliver(kind: number, item: unknown): void {
+    const threads = this.#threads;
+    if (kind === K.COMM) {
+      const [tid, pid, comm] = item as [number, number, string];
+      threads.comm(tid, pid, comm);
+      return;
+    }
+    if (kind === K.FORK) {
+      // (perf's machine__process_fork_event: see ThreadTable.fork)
+      const [pid, ppid, tid, ptid] = item as [number, number, number, number];
+      threads.fork(pid, ppid, tid, ptid);
+      return;
+    }
+    const e = item as Event;
+    const tid = e.tid;
+    if (tid === 0) {
+      e.pid = 0;
+      e.ppid = -1;
+    } else {
+      e.pid = threads.findnew(tid, e.pid);
+      e.ppid = threads.parent(tid);
+    }
+    e.comm = threads.commOf(tid);
+    if (kind === K.SWITCH) {
+      const s = e as Event & { prevComm: string; nextComm: string; nextTid: number };
+      s.prevComm = e.comm; // (the row is the sample thread's, as perf's: prevComm is its comm)
+      s.nextComm = threads.commOf(s.nextTid);
+    } else if (kind === K.TARGET) {
+      const t = e as Target;
+      t.targetComm = threads.commOf(t.targetTid);
+      t.targetPid = threads.findnew(t.targetTid, 0); // perf: machine__findnew_thread(machine, 0, pid)
+    } else if (kind === K.FORK_TP) {
+      const f = e as Event & { childTid: number; childComm: string };
+      f.childComm = threads.knownComm(f.childTid) ?? f.childComm;
+    }
+    this.#emit(e);
+  }
+}
