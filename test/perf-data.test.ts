@@ -12,7 +12,8 @@ import { traceBytes } from '../src/trace/file.ts';
 import { readTrace } from '../src/trace/read.ts';
 import { filterCases, fixture, replayCli } from './oracle.ts';
 
-const RECORDINGS = ['sh-loops', 'migrate', 'forkstorm', 'pingpong'] as const;
+// zstd.data: `perf sched record -z` on this machine (the kernel's records in COMPRESSED records, one zstd stream).
+const RECORDINGS = ['sh-loops', 'migrate', 'forkstorm', 'pingpong', 'zstd'] as const;
 const dataPath = (name: string): string =>
   new URL(`../fixtures/perf-data/${name}.data${name === 'pingpong' ? '.gz' : ''}`, import.meta.url).pathname;
 
@@ -137,6 +138,18 @@ describe('corrupt perf.data', () => {
     );
   });
 
+  it('a corrupt zstd stream is an error at its COMPRESSED record', () => {
+    const bytes = Uint8Array.from(readFileSync(dataPath('zstd')));
+    const view = new DataView(bytes.buffer);
+    const dataAt = Number(view.getBigUint64(40, true));
+    let at = dataAt;
+    while (view.getUint32(at, true) !== 81) at += view.getUint16(at + 6, true);
+    for (let i = at + 8; i < at + 40; i++) bytes[i] = 0xff;
+    expect(() => readPerfData(bytes)).toThrow(
+      new RegExp(`zstd data that does not decompress .* \\(at byte ${String(at)}\\)`),
+    );
+  });
+
   it('pipe mode cut short: the error names the byte', () => {
     const bytes = readFileSync(dataPath('pipe')).subarray(0, 3000);
     expect(() => readPerfData(bytes)).toThrow(PerfDataError);
@@ -149,7 +162,7 @@ describe('corrupt perf.data', () => {
     expect(result.replay.counts.switch).toBe(16047);
   });
 
-  // 5,000 seeded mutations of the fixtures, pipe mode's too (truncations, size fields, flipped bytes, huge sizes): each is read to
+  // 5,000 seeded mutations of the fixtures, pipe mode's and -z's too (truncations, size fields, flipped bytes, huge sizes): each is read to
   // the end or fails with a SchedacctError (a PerfDataError names the byte); nothing else is thrown.
   it('fuzz: 5,000 mutated files, only clear errors', async () => {
     const sources = [
@@ -157,6 +170,7 @@ describe('corrupt perf.data', () => {
       readFileSync(dataPath('migrate')),
       gunzipSync(readFileSync(dataPath('pingpong'))).subarray(0, 200_000),
       readFileSync(dataPath('pipe')),
+      readFileSync(dataPath('zstd')),
     ];
     let seed = 0x5eed;
     const next = (n: number): number => {

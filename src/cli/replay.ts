@@ -28,8 +28,9 @@ usage: schedacct replay [options] [FILE|-]
 FILE (or -i FILE) is perf script output (from perf script --ns every value matches perf's own reports;
 without --ns, to 1 us), ftrace text (/sys/kernel/tracing/trace) or trace-cmd report text,
 gzip-compressed or not (told by its first bytes, not by its name); - reads standard input. Without
-one, perf.data in the current folder, as perf reads it. perf.data (perf sched record's file, or
-gzip-compressed) is read directly; pipe-mode (-o -) and compressed (-z) recordings are not read yet.
+one, perf.data in the current folder, as perf reads it. perf.data (perf sched record's file, gzip-
+compressed or not, -z or not, or its pipe mode: perf sched record -o - | schedacct replay -) is read
+directly, without perf.
 
 perf sched timehist's options:
   -i, --input FILE  the trace to read (instead of the FILE argument)

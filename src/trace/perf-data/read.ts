@@ -80,11 +80,10 @@ export function couldBePerfData(bytes: Uint8Array): boolean {
 
 /**
  * Reads a perf.data file into the replay's events, in perf's order.
- * @param bytes - the whole file
+ * @param bytes - the whole file (file mode or pipe mode, `-z` or not)
  * @returns the events, and what was counted on the way
  * @throws {@link SchedacctError} `invalid-argument` for bytes that are not a Uint8Array
- * @throws {@link PerfDataError} for input that is not perf.data file mode, or is corrupt (with the byte offset);
- *   pipe mode and compressed (`-z`) records are refused with a message that says how to convert them
+ * @throws {@link PerfDataError} for input that is not perf.data, or is corrupt (with the byte offset)
  * @example
  * ```ts
  * try {

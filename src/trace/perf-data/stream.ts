@@ -9,6 +9,7 @@
  */
 import type { TraceEvent } from '../events.js';
 import { MAX_CPUS } from '../events.js';
+import { Inflater } from './compressed.js';
 import { decoderOf, pastRecord, TP, type Decoder } from './decode.js';
 import { DELIVERY, K, sampleEvent, type Pending } from './sample-event.js';
 import { PerfDataError } from './error.js';
@@ -64,6 +65,7 @@ export class RecordStream {
   #lostRecords = 0;
   #lastId = -1;
   #lastAttr: Attr | undefined;
+  #inflater: Inflater | undefined;
 
   /**
    * @param little - the file's byte order
@@ -97,10 +99,10 @@ export class RecordStream {
       this.#lostRecords++;
       this.#lostEvents += view.u64(at + 8, 'LOST_SAMPLES count');
     } else if (type === RECORD.COMPRESSED || type === RECORD.COMPRESSED2) {
-      throw new PerfDataError(
-        'compressed records (perf record -z) are not read yet: decompress with perf inject -i FILE -o PLAIN.data, or convert: perf script --ns -i FILE | schedacct replay -',
-        at,
-      );
+      this.#inflater ??= new Inflater(this.#little, (inner, innerAt, innerLength) => {
+        this.record(inner, innerAt, innerLength);
+      });
+      this.#inflater.push(view, at, length, type);
     } else if (type >= RECORD.HEADER_ATTR) this.#pipe(view, at, length, type);
   }
 
@@ -109,6 +111,7 @@ export class RecordStream {
    * @returns the counts
    */
   finish(): PerfDataRecords {
+    this.#inflater?.end();
     this.#queue.finish();
     return {
       samples: this.#samples,
