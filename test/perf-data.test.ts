@@ -163,7 +163,7 @@ describe('corrupt perf.data', () => {
   });
 
   // 5,000 seeded mutations of the fixtures, pipe mode's and -z's too (truncations, size fields, flipped bytes, huge sizes): each is read to
-  // the end or fails with a SchedacctError (a PerfDataError names the byte); nothing else is thrown.
+  // the end, fails with a PerfDataError naming the byte, or (its magic broken) is no trace at all; nothing else.
   it('fuzz: 5,000 mutated files, only clear errors', async () => {
     const sources = [
       SH,
@@ -177,7 +177,7 @@ describe('corrupt perf.data', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return seed % n;
     };
-    const outcomes = { read: 0, perfDataError: 0, otherSchedacctError: 0 };
+    const outcomes = { read: 0, perfDataError: 0, notPerfData: 0, otherSchedacctError: 0 };
     for (let i = 0; i < 5000; i++) {
       const source = sources[i % sources.length] as Uint8Array;
       const bytes = Uint8Array.from(source);
@@ -211,11 +211,15 @@ describe('corrupt perf.data', () => {
         outcomes.read++;
       } catch (error: unknown) {
         if (error instanceof PerfDataError) outcomes.perfDataError++;
+        else if (error instanceof SchedacctError && /^not a trace|^empty input/.test(error.message))
+          outcomes.notPerfData++;
         else if (error instanceof SchedacctError) outcomes.otherSchedacctError++;
         else throw error;
       }
     }
-    expect(outcomes.read + outcomes.perfDataError + outcomes.otherSchedacctError).toBe(5000);
+    expect(outcomes.read + outcomes.perfDataError + outcomes.notPerfData + outcomes.otherSchedacctError).toBe(5000);
+    // every other error names its byte: a record the replay refuses is a PerfDataError at the record
+    expect(outcomes.otherSchedacctError).toBe(0);
     expect(outcomes.perfDataError).toBeGreaterThan(500);
     console.log('perf.data fuzz outcomes', outcomes);
   }, 120_000);

@@ -13,6 +13,7 @@ import { detectFormat, isComment, type TextFormat, type TraceFormat } from './fo
 import { createFtraceParser } from './ftrace.js';
 import type { TraceEvent } from './events.js';
 import { couldBePerfData, isPerfData, MAGIC_BYTES, replaySource, type PerfDataRecords } from './perf-data/read.js';
+import { PerfDataError } from './perf-data/error.js';
 import { joined, PerfDataInput } from './perf-data/input.js';
 import { RANDOM_ACCESS, type ByteSource, type RandomAccess } from './perf-data/source.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
@@ -184,7 +185,7 @@ export class TraceSink {
     this.#options.onFormat?.('perf-data');
     this.perfDataEnd(
       replaySource(source, (event) => {
-        this.#event(event);
+        this.#record(event);
       }),
     );
   }
@@ -197,7 +198,7 @@ export class TraceSink {
     this.#format = 'perf-data';
     this.#options.onFormat?.('perf-data');
     return new PerfDataInput((event) => {
-      this.#event(event);
+      this.#record(event);
     });
   }
 
@@ -211,6 +212,19 @@ export class TraceSink {
   }
 
   #records: PerfDataRecords | undefined;
+
+  // A perf.data record's event: one the replay's checks refuse is a PerfDataError at the record's byte.
+  #record(event: TraceEvent): void {
+    try {
+      this.#event(event);
+    } catch (error: unknown) {
+      const refused =
+        error instanceof SchedacctError && (error.code === 'invalid-argument' || error.code === 'out-of-range');
+      if (refused && !(error instanceof PerfDataError))
+        throw new PerfDataError(`a record the replay refuses: ${error.message}`, event.line);
+      throw error;
+    }
+  }
 
   #event(event: TraceEvent): void {
     if (this.#onRow === undefined) this.replay.apply(event);
