@@ -35,6 +35,8 @@ describe.each(RECORDINGS)('%s.data: perf sched timehist, byte for byte', (name) 
     ['-w -M', '-w -M', 'timehist-wM'],
     ['-s', '-s', 'summary'],
     ['--state -s', '--state -s', 'state-summary'],
+    ['-n', '-n', 'timehist-n'],
+    ['-n -w -M --state', '-n -w -M --state', 'timehist-n-wM-state'],
   ])('%s', async (_label, args, file) => {
     const perf = perfOutput(`${name}.${file}.txt`);
     const ours = await replayData(name, args === '' ? [] : args.split(' '));

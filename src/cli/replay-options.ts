@@ -63,6 +63,8 @@ export interface ReplayCliOptions {
   readonly engine: Engine;
   /** Show wakeup lines (`-w`). */
   readonly wakeups: boolean;
+  /** perf's -n: the next task's column on each row. */
+  readonly next: boolean;
   /** Show migration lines and count migrations (`-M`). */
   readonly migrations: boolean;
   /** Stop at the first malformed line or anomaly. */
@@ -76,7 +78,7 @@ export interface ReplayCliOptions {
 }
 
 // The perf options a later step brings (they need the replay to give more than its rows carry today).
-const LATER = { next: '-n/--next', 'cpu-visual': '-V/--cpu-visual', 'idle-hist': '-I/--idle-hist' } as const;
+const LATER = { 'cpu-visual': '-V/--cpu-visual', 'idle-hist': '-I/--idle-hist' } as const;
 
 /**
  * The trace to read: `-i FILE` or the argument, and as perf does, `perf.data` in the current folder when neither.
@@ -138,6 +140,7 @@ export function replayOptions(values: Values): ReplayCliOptions {
     compat: oneOf('replay', 'compat', values.compat, COMPATS, 'current'),
     engine: oneOf('replay', 'engine', values.engine, ENGINES, 'compiled'),
     wakeups: values.wakeups === true,
+    next: values.next === true,
     migrations: values.migrations === true,
     strict: values.strict === true,
     ...(filtered ? { filters } : {}),

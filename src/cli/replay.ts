@@ -44,7 +44,8 @@ perf sched timehist's options:
                     these tids, as the text gives no process id)
   -t, --tid LIST    only the rows of these threads
   --time START,STOP only the time window, in seconds (706.39,706.41); either side may be empty
-  -n, --next, -V, --cpu-visual, -I, --idle-hist: not implemented yet
+  -n, --next        show the next task on each row (next: comm[tid], the tracepoint's comm)
+  -V, --cpu-visual, -I, --idle-hist: not implemented yet
 
   Under -C or --time, the summary (-s, -S) is not implemented yet; under -p or -t it lists the
   tasks chosen, without the idle stats and totals, as perf does.
@@ -159,6 +160,7 @@ export async function runReplay(
       compat: options.compat,
       engine: options.engine,
       migrations: options.migrations,
+      next: options.next,
       strict: options.strict,
       ...(hold === undefined ? {} : { hold }),
       // Summaries need no rows: without onRow the replay builds none.
@@ -205,7 +207,7 @@ async function named<T>(file: string, reading: Promise<T>): Promise<T> {
 // on a long trace), as JSON array elements or CSV / JSON lines, 4096 to a write.
 function rowSink(options: ReplayCliOptions, write: (chunk: string | Uint8Array) => void, timehist: boolean) {
   const info = options.wakeups || options.migrations;
-  const format = { state: options.report === 'state', info };
+  const format = { state: options.report === 'state', info, next: options.next };
   const lines = options.format === 'csv' || options.format === 'jsonl' ? options.format : undefined;
   const text = timehist && options.format === 'text' ? new TimehistWriter(write, format) : undefined;
   text?.header();

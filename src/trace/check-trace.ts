@@ -166,13 +166,14 @@ export function checkReadOptions(options: ReadOptions): void {
 /**
  * Checks the types of a replay's options (compat, engine and policy are checked where they are used).
  * @param options - the value
- * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, a `strict` or `migrations` that
- *   is not a boolean, or a `ledger` that is not a Ledger
+ * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, a `strict`, `migrations` or
+ *   `next` that is not a boolean, or a `ledger` that is not a Ledger
  * @internal
  */
 export function checkReplayOptions(options: ReplayOptions): void {
   checkOptions('options', options);
   checkOptionalBoolean('options.strict', options.strict);
   checkOptionalBoolean('options.migrations', options.migrations);
+  checkOptionalBoolean('options.next', options.next);
   if (options.ledger !== undefined) checkInstance('options.ledger', options.ledger, Ledger, 'a Ledger');
 }

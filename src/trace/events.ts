@@ -45,6 +45,11 @@ export interface SwitchEvent extends TraceEventBase {
   readonly nextTid: number;
   /** Its comm. */
   readonly nextComm: string;
+  /**
+   * Its comm as the tracepoint's next_comm recorded it, where `nextComm` comes from elsewhere (perf.data: perf's
+   * thread table) and the replay asked for it (`next`); perf's `-n` column shows this one.
+   */
+  readonly nextTracepointComm?: string | undefined;
 }
 
 /** `sched_waking`, `sched_wakeup` or `sched_wakeup_new`: a task became runnable. */

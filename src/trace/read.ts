@@ -13,6 +13,7 @@ import { detectFormat, isComment, type TextFormat, type TraceFormat } from './fo
 import { createFtraceParser } from './ftrace.js';
 import type { TraceEvent } from './events.js';
 import { couldBePerfData, isPerfData, MAGIC_BYTES, replaySource, type PerfDataRecords } from './perf-data/read.js';
+import type { PerfDataOptions } from './perf-data/stream.js';
 import { PerfDataError } from './perf-data/error.js';
 import { joined, PerfDataInput } from './perf-data/input.js';
 import { RANDOM_ACCESS, type ByteSource, type RandomAccess } from './perf-data/source.js';
@@ -184,9 +185,13 @@ export class TraceSink {
     this.#format = 'perf-data';
     this.#options.onFormat?.('perf-data');
     this.perfDataEnd(
-      replaySource(source, (event) => {
-        this.#record(event);
-      }),
+      replaySource(
+        source,
+        (event) => {
+          this.#record(event);
+        },
+        this.#perfDataOptions,
+      ),
     );
   }
 
@@ -199,7 +204,7 @@ export class TraceSink {
     this.#options.onFormat?.('perf-data');
     return new PerfDataInput((event) => {
       this.#record(event);
-    });
+    }, this.#perfDataOptions);
   }
 
   /**
@@ -212,6 +217,10 @@ export class TraceSink {
   }
 
   #records: PerfDataRecords | undefined;
+
+  get #perfDataOptions(): PerfDataOptions {
+    return { tracepointComms: this.#options.next === true };
+  }
 
   // A perf.data record's event: one the replay's checks refuse is a PerfDataError at the record's byte.
   #record(event: TraceEvent): void {

@@ -40,6 +40,8 @@ export interface ReplayOptions {
   readonly engine?: Engine;
   /** Count migrations (perf's `-M`). */
   readonly migrations?: boolean;
+  /** Rows carry perf's `-n` column: the next task as the tracepoint named it (`next`). */
+  readonly next?: boolean;
   /** Throw at the first anomaly instead of recording it (ignored when a `ledger` is given: it is the ledger's). */
   readonly strict?: boolean;
   /** What happens to steal beyond a slice (default `'drop'`, as current kernels). */
@@ -66,6 +68,7 @@ export class Replay {
   readonly #compat: Compat;
   readonly #input: Omit<TaskInput, 'task'>;
   readonly #countMigrations: boolean;
+  readonly #next: boolean;
   readonly #tasks = new Map<number, TaskSlot>();
   readonly #cpus: CpuSlot[] = [];
   readonly #finished = new FinishedTasks();
@@ -120,6 +123,7 @@ export class Replay {
     };
     stealState(this.#input.policy ?? 'drop', 0); // validates the policy now, not at the first event
     this.#countMigrations = options.migrations ?? false;
+    this.#next = options.next ?? false;
     this.#sender = new TaskSender(this.#engine);
   }
 
@@ -353,7 +357,9 @@ export class Replay {
     // perf's exit handling: a dead task's last switch on another thread's sample (perf's −1) still ends it
     else if (out.dead && prevTid > 0 && prevTid !== prev) this.#reused(prevTid);
     if (!rows) return undefined;
-    return rowFrom(account, this.#mark, timeNs, cpu, prev, name, prev === 0 ? 'I' : out.stateChar, line, prevSlot.pid);
+    const state = prev === 0 ? 'I' : out.stateChar;
+    const row = rowFrom(account, this.#mark, timeNs, cpu, prev, name, state, line, prevSlot.pid);
+    return this.#next ? { ...row, next: `${e.nextTracepointComm ?? e.nextComm}[${String(nextTid)}]` } : row;
   }
 
   /** Highest CPU number seen, plus one. */
@@ -361,20 +367,14 @@ export class Replay {
     return this.#cpus.length;
   }
 
-  /**
-   * The time the switches span, ns: from the earliest to the latest (whatever order the trace gave them in, as perf
-   * sorts them first), time jumps left out; never negative, 0 before two switches.
-   */
+  /** The time the switches span, ns: earliest to latest, in any order given, time jumps left out; 0 before two. */
   get schedulingNs(): number {
     return this.#maxSwitch > this.#minSwitch ? this.#maxSwitch - this.#minSwitch : 0;
   }
 
   /** @returns every task a machine ran for, idle tasks included, in perf's thread order */
   tasks(): TaskRecord[] {
-    const order = this.#taskOrder();
-    const out: TaskRecord[] = [];
-    for (let k = 0; k < order.length; k++) out.push(order.at(k));
-    return out;
+    return Array.from(this.eachTask());
   }
 
   /**

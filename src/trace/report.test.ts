@@ -54,6 +54,7 @@ const switchRow: fc.Arbitrary<TimehistRow> = fc.record({
   stolenNs: fc.nat(),
   state: fc.oneof(fc.constantFrom('S', 'R', 'D', 'I', 'W', 'X'), fc.string({ maxLength: 8 })),
   line: fc.nat(),
+  next: fc.oneof(fc.constant('swapper/0[0]'), name),
 });
 const infoRow: fc.Arbitrary<InfoRow> = fc.record(
   {
@@ -68,7 +69,7 @@ const infoRow: fc.Arbitrary<InfoRow> = fc.record(
   },
   { requiredKeys: ['kind', 'timeNs', 'cpu', 'tid', 'name', 'target'] },
 );
-const format: fc.Arbitrary<TimehistFormat> = fc.record({ state: fc.boolean(), info: fc.boolean() });
+const format: fc.Arbitrary<TimehistFormat> = fc.record({ state: fc.boolean(), info: fc.boolean(), next: fc.boolean() });
 
 describe('TimehistWriter', () => {
   fcTest.prop([fc.array(fc.oneof({ weight: 5, arbitrary: switchRow }, infoRow), { maxLength: 60 }), format])(
@@ -152,5 +153,18 @@ describe('TimehistWriter', () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => new TimehistWriter(() => undefined, {}, bad)).toThrow(SchedacctError);
     }
+  });
+});
+
+describe("perf's -n column", () => {
+  it('is `next: comm[tid]` cut to 29 characters, padded to 30, after the run time; -w adds no padding then', () => {
+    const row = { timeNs: 706_383_245_000, cpu: 0, tid: 6883, name: 'perf', waitNs: 0, delayNs: 0, runNs: 0 };
+    const r = { ...row, stolenNs: 0, state: 'R', line: 1, next: 'migration/0[18]' };
+    expect(timehistLine(r, { next: true })).toBe(
+      '     706.383245 [0000]  perf[6883]                          0.000      0.000      0.000  next: migration/0[18]         ',
+    );
+    expect(timehistLine(r, { next: true, info: true })).toBe(timehistLine(r, { next: true }));
+    const long = timehistLine({ ...r, next: 'a-very-long-comm-name[1234567]' }, { next: true });
+    expect(long.endsWith(' next: a-very-long-comm-name[1 ')).toBe(true); // 29 characters, then the pad
   });
 });

@@ -63,6 +63,18 @@ export interface TimehistFormat {
   readonly state?: boolean;
   /** Wakeup and migration lines are shown (`-w`, `-M`): pads switch rows as perf does. */
   readonly info?: boolean;
+  /** Add perf's `-n` column, `next: comm[tid]` (rows from a replay with `next`). */
+  readonly next?: boolean;
+}
+
+/**
+ * perf's `-n` column: `next: comm[tid]` cut to 29 characters (perf's 30-byte buffer) and padded to the name column.
+ * @param next - the row's `next`
+ * @returns the column, its leading space included
+ * @internal
+ */
+export function nextColumn(next: string | undefined): string {
+  return ` ${`next: ${next ?? ''}`.slice(0, NEXT_MAX).padEnd(COMM_WIDTH)}`;
 }
 
 /**
@@ -70,6 +82,9 @@ export interface TimehistFormat {
  * @internal
  */
 export const COMM_WIDTH = 30;
+
+// perf's `char nstr[30]`: at most 29 characters of `next: comm[tid]`.
+const NEXT_MAX = 29;
 
 /**
  * The header lines of the timehist report.
@@ -118,10 +133,11 @@ export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat 
     return `${head}${name.padEnd(COMM_WIDTH)}${' '.repeat(35)}${what}`;
   }
   // perf: ` %-30s ` then `%6lu.%03lu ` per number (the space after each is the separator)
-  let line = `${head}${name.padEnd(COMM_WIDTH)} ${msec(row.waitNs)} ${msec(row.delayNs)} ${msec(row.runNs)}`;
-  if (format.state === true) line += `  ${row.state.padStart(5)}`;
-  if (format.info === true) line += ' '.repeat(COMM_WIDTH + 2);
-  return `${line} `;
+  let line = `${head}${name.padEnd(COMM_WIDTH)} ${msec(row.waitNs)} ${msec(row.delayNs)} ${msec(row.runNs)} `;
+  if (format.state === true) line += ` ${row.state.padStart(5)} `;
+  if (format.next === true) line += nextColumn(row.next);
+  else if (format.info === true) line += ' '.repeat(COMM_WIDTH + 2);
+  return line;
 }
 
 /** Options of the summary report. */

@@ -34,6 +34,8 @@ export interface TimehistRow {
   readonly state: string;
   /** Input line. */
   readonly line: number;
+  /** The task switched in, `comm[tid]` with the tracepoint's comm (perf's `-n`; replays with `next` only). */
+  readonly next?: string;
 }
 
 /** A wakeup or migration line (`-w`, `-M`). */

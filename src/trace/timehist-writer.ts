@@ -7,7 +7,7 @@ import { checkFunction, checkOptions } from '../check.js';
 import { isCount } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import { encodeText } from './bytes.js';
-import { COMM_WIDTH, msec, timehistHeader, timestamp, type TimehistFormat } from './report.js';
+import { COMM_WIDTH, msec, nextColumn, timehistHeader, timestamp, type TimehistFormat } from './report.js';
 import { taskLabel, type InfoRow, type TimehistRow } from './rows.js';
 
 const SPACE = 32;
@@ -99,7 +99,8 @@ export class TimehistWriter {
     }
     const name = this.#name(row);
     const state = this.#format.state === true ? this.#cached(this.#states, row.state, stateColumn) : undefined;
-    this.#reserve(ROW_BYTES + name.length + (state?.length ?? 0));
+    const next = this.#format.next === true ? encodeText(nextColumn(row.next)) : undefined;
+    this.#reserve(ROW_BYTES + name.length + (state?.length ?? 0) + (next?.length ?? 0));
     this.#head(row.timeNs, row.cpu);
     this.#bytes(name);
     this.#spaces(1);
@@ -109,8 +110,13 @@ export class TimehistWriter {
     this.#spaces(1);
     this.#msec(row.runNs);
     if (state !== undefined) this.#bytes(state);
-    if (this.#format.info === true) this.#spaces(COMM_WIDTH + 2);
-    this.#spaces(1);
+    if (next !== undefined) {
+      this.#spaces(1);
+      this.#bytes(next);
+    } else {
+      if (this.#format.info === true) this.#spaces(COMM_WIDTH + 2);
+      this.#spaces(1);
+    }
     this.#byte(NEWLINE);
   }
 

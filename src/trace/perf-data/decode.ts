@@ -57,6 +57,8 @@ export interface Decoder {
   readonly fields: readonly TraceField[];
   /** wakeups: target_cpu, when the format has it. */
   readonly targetCpu: TraceField | undefined;
+  /** switches: next_comm, when the format has it (read for perf's `-n` only). */
+  readonly nextComm: TraceField | undefined;
   /** The least raw size that holds every field read. */
   readonly minRaw: number;
   /** `wakeup`, `waking` or `wakeup_new`, for wakeups. */
@@ -93,6 +95,7 @@ export function decoderOf(format: EventFormat, at: number): Decoder {
     kind,
     fields,
     targetCpu,
+    nextComm: kind === TP.SWITCH ? format.fields.get('next_comm') : undefined,
     minRaw: all.reduce((m, f) => Math.max(m, f.offset + f.size), 0),
     variant,
     states: new Map(),

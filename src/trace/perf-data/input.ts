@@ -9,7 +9,7 @@ import type { TraceEvent } from '../events.js';
 import { Framer } from './framer.js';
 import { PIPE_HEADER_BYTES, replaySource } from './read.js';
 import { memorySource } from './source.js';
-import { RecordStream, type Metadata, type PerfDataRecords } from './stream.js';
+import { RecordStream, type Metadata, type PerfDataOptions, type PerfDataRecords } from './stream.js';
 import { PerfDataError } from './error.js';
 
 /**
@@ -20,14 +20,17 @@ export class PerfDataInput {
   readonly #emit: (event: TraceEvent) => void;
   #chunks: Uint8Array[] = [];
   #size = 0;
-  #pipe: { framer: Framer; records: RecordStream; tracing: () => boolean } | undefined;
+  #pipe: { framer: Framer; records: RecordStream } | undefined;
   #file = false;
+  readonly #options: PerfDataOptions;
 
   /**
    * @param emit - gets the events, in perf's order
+   * @param options - see {@link PerfDataOptions}
    */
-  constructor(emit: (event: TraceEvent) => void) {
+  constructor(emit: (event: TraceEvent) => void, options: PerfDataOptions = {}) {
     this.#emit = emit;
+    this.#options = options;
   }
 
   /**
@@ -53,11 +56,11 @@ export class PerfDataInput {
       return;
     }
     const meta: Metadata = { attrs: [], byId: new Map(), tracing: undefined, cpusOnline: 0 };
-    const records = new RecordStream(little, meta, this.#emit);
+    const records = new RecordStream(little, meta, this.#emit, this.#options);
     const framer = new Framer(little, PIPE_HEADER_BYTES, (view, at, length) => {
       records.record(view, at, length);
     });
-    this.#pipe = { framer, records, tracing: () => meta.tracing !== undefined };
+    this.#pipe = { framer, records };
     this.#chunks = [];
     framer.push(head.subarray(PIPE_HEADER_BYTES));
   }
@@ -69,9 +72,9 @@ export class PerfDataInput {
    */
   finish(): PerfDataRecords {
     const pipe = this.#pipe;
-    if (pipe === undefined) return replaySource(memorySource(joined(this.#chunks)), this.#emit);
+    if (pipe === undefined) return replaySource(memorySource(joined(this.#chunks)), this.#emit, this.#options);
     pipe.framer.end();
-    if (!pipe.tracing())
+    if (!pipe.records.hasTracing)
       throw new PerfDataError(
         'no tracing data: this perf.data has no tracepoints (record it with perf sched record)',
         16,

@@ -16,7 +16,7 @@ import { PerfDataError } from './error.js';
 import { Framer } from './framer.js';
 import { parseAttr, type Attr } from './layout.js';
 import { checkRange, CHUNK_BYTES, memorySource, regionOf, type ByteSource } from './source.js';
-import { RecordStream, type Metadata, type PerfDataRecords } from './stream.js';
+import { RecordStream, type Metadata, type PerfDataOptions, type PerfDataRecords } from './stream.js';
 import { readTracingData } from './tracing-data.js';
 import type { ByteView } from './view.js';
 export type { PerfDataRecords } from './stream.js';
@@ -117,18 +117,23 @@ export function replayPerfData(bytes: Uint8Array, emit: (event: TraceEvent) => v
  * section streamed in chunks (a file is never held whole). Pipe mode is read as one stream.
  * @param source - the input
  * @param emit - gets the events, in perf's order
+ * @param options - see {@link PerfDataOptions}
  * @returns what was counted on the way
  * @throws {@link PerfDataError} as {@link readPerfData}
  * @internal
  */
-export function replaySource(source: ByteSource, emit: (event: TraceEvent) => void): PerfDataRecords {
+export function replaySource(
+  source: ByteSource,
+  emit: (event: TraceEvent) => void,
+  options: PerfDataOptions = {},
+): PerfDataRecords {
   const head = source.read(0, Math.min(source.size, 16));
   if (!isPerfData(head)) throw new PerfDataError('not perf.data: no PERFILE2 magic', 0);
   const little = String.fromCharCode(...head.subarray(0, 8)) === MAGIC_LE;
   const headerSize = regionOf(source, little, 8, 8, 'header size').u64(8, 'header size');
   if (headerSize === PIPE_HEADER_BYTES) {
     const meta: Metadata = { attrs: [], byId: new Map(), tracing: undefined, cpusOnline: 0 };
-    return stream(source, little, meta, PIPE_HEADER_BYTES, source.size, emit);
+    return stream(source, new RecordStream(little, meta, emit, options), PIPE_HEADER_BYTES, source.size);
   }
   if (headerSize < HEADER_BYTES) throw new PerfDataError(`header size ${String(headerSize)} below 104`, 8);
   const view = regionOf(source, little, 0, HEADER_BYTES, 'header');
@@ -156,25 +161,17 @@ export function replaySource(source: ByteSource, emit: (event: TraceEvent) => vo
   const nrcpus = features.get(FEATURE_NRCPUS);
   if (nrcpus !== undefined && nrcpus.size >= 8)
     meta.cpusOnline = regionOf(source, little, nrcpus.offset, 8, 'NRCPUS').u32(nrcpus.offset + 4, 'NRCPUS online');
-  return stream(source, little, meta, dataAt, dataAt + dataSize, emit);
+  return stream(source, new RecordStream(little, meta, emit, options), dataAt, dataAt + dataSize);
 }
 
 // The records of [start, end), streamed in chunks.
-function stream(
-  source: ByteSource,
-  little: boolean,
-  meta: Metadata,
-  start: number,
-  end: number,
-  emit: (event: TraceEvent) => void,
-): PerfDataRecords {
-  const records = new RecordStream(little, meta, emit);
-  const framer = new Framer(little, start, (view, at, length) => {
+function stream(source: ByteSource, records: RecordStream, start: number, end: number): PerfDataRecords {
+  const framer = new Framer(records.little, start, (view, at, length) => {
     records.record(view, at, length);
   });
   for (let at = start; at < end; at += CHUNK_BYTES) framer.push(source.read(at, Math.min(CHUNK_BYTES, end - at)));
   framer.end();
-  if (meta.tracing === undefined) {
+  if (!records.hasTracing) {
     throw new PerfDataError(
       'no tracing data: this perf.data has no tracepoints (record it with perf sched record)',
       start,

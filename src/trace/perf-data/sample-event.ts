@@ -57,6 +57,7 @@ export interface SampleHead {
  * @param rawSize - the raw data's size (checked to hold every field read)
  * @param little - the tracepoint's byte order
  * @param h - the sample's common part
+ * @param comms - read a switch's next_comm too (perf's `-n`)
  * @returns the event
  * @internal
  */
@@ -67,6 +68,7 @@ export function sampleEvent(
   rawSize: number,
   little: boolean,
   h: SampleHead,
+  comms: boolean,
 ): Pending {
   const r = raw - view.base;
   const v = (i: number): number => fieldValue(view.data, r, d.fields[i] as TraceField, little);
@@ -79,6 +81,7 @@ export function sampleEvent(
       const prevState = stateLetters(d, v(1));
       const nextTid = v(2);
       const kind = 'switch';
+      const nextTracepointComm = comms ? nextCommOf(view.withOrder(little), d, raw, rawSize) : undefined;
       return {
         timeNs,
         cpu,
@@ -93,6 +96,7 @@ export function sampleEvent(
         prevState,
         nextTid,
         nextComm: comm,
+        nextTracepointComm,
       };
     }
     case TP.WAKEUP:
@@ -161,11 +165,22 @@ function targetEvent(view: ByteView, d: Decoder, r: number, little: boolean, h: 
   };
 }
 
+// A switch's next_comm, where its format has one.
+function nextCommOf(view: ByteView, d: Decoder, raw: number, rawSize: number): string | undefined {
+  return d.nextComm === undefined ? undefined : textOf(view, d.nextComm, `${d.format.name}.next_comm`, raw, rawSize);
+}
+
 // A string field of a raw record: a char array, or a __data_loc's data.
 function stringField(view: ByteView, d: Decoder, raw: number, rawSize: number, index: number): string {
-  const f = d.fields[index] as TraceField;
-  const name = d.format.name;
-  if (!f.dataLoc) return view.cstring(raw + f.offset, f.size, name);
+  return textOf(view, d.fields[index] as TraceField, d.format.name, raw, rawSize);
+}
+
+function textOf(view: ByteView, f: TraceField, name: string, raw: number, rawSize: number): string {
+  if (!f.dataLoc) {
+    if (f.offset + f.size > rawSize)
+      throw new PerfDataError(`${name} lies past the record's ${String(rawSize)} bytes`, raw);
+    return view.cstring(raw + f.offset, f.size, name);
+  }
   const loc = view.u32(raw + f.offset, name);
   const offset = loc & 0xffff;
   const length = loc >>> 16;

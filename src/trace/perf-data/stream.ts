@@ -34,6 +34,15 @@ export interface PerfDataRecords {
 }
 
 /**
+ * How perf.data is read.
+ * @internal
+ */
+export interface PerfDataOptions {
+  /** Read each switch's next_comm as the tracepoint recorded it (`nextTracepointComm`, for perf's `-n`). */
+  readonly tracepointComms?: boolean;
+}
+
+/**
  * What the records are read with: the attrs (the header's, or pipe mode's as they come) and the tracing data.
  * @internal
  */
@@ -66,19 +75,32 @@ export class RecordStream {
   #lastId = -1;
   #lastAttr: Attr | undefined;
   #inflater: Inflater | undefined;
+  readonly #comms: boolean;
 
   /**
    * @param little - the file's byte order
    * @param meta - the attrs and tracing data (pipe mode fills them in as its records come)
    * @param emit - gets the events, in perf's order
+   * @param options - see {@link PerfDataOptions}
    */
-  constructor(little: boolean, meta: Metadata, emit: (event: TraceEvent) => void) {
+  constructor(little: boolean, meta: Metadata, emit: (event: TraceEvent) => void, options: PerfDataOptions = {}) {
     this.#little = little;
+    this.#comms = options.tracepointComms ?? false;
     this.#meta = meta;
     this.#emit = emit;
     this.#queue = new OrderedQueue((kind, item) => {
       this.#deliver(kind, item);
     });
+  }
+
+  /** @returns the file's byte order (little-endian) */
+  get little(): boolean {
+    return this.#little;
+  }
+
+  /** @returns whether the tracing data has been read */
+  get hasTracing(): boolean {
+    return this.#meta.tracing !== undefined;
   }
 
   /**
@@ -191,7 +213,8 @@ export class RecordStream {
     const timeNs = hi * 2 ** 32 + lo;
     const pid = layout.tidAt < 0 ? -1 : data.getInt32(p + layout.tidAt, little);
     const tid = layout.tidAt < 0 ? 0 : data.getInt32(p + layout.tidAt + 4, little); // -1: a thread perf does not know
-    const event = sampleEvent(view, decoder, raw, rawSize, tracing.little, { timeNs, cpu, tid, pid, line: at });
+    const head = { timeNs, cpu, tid, pid, line: at };
+    const event = sampleEvent(view, decoder, raw, rawSize, tracing.little, head, this.#comms);
     const kind = DELIVERY[decoder.kind] as number;
     if (timeNs === 0) this.#deliver(kind, event);
     else this.#queue.add(timeNs, kind, event);
