@@ -505,6 +505,13 @@ export const CASES: Record<string, Case[]> = {
       () => [],
     ),
     method(
+      'TimehistWriter#cpuVisual',
+      () => new trace.TimehistWriter(() => undefined),
+      (w, a) => w.cpuVisual(...(a as [number])),
+      ['maxCpu'],
+      () => [2],
+    ),
+    method(
       'TimehistWriter#end',
       () => new trace.TimehistWriter(() => undefined),
       (w) => w.end(),

@@ -55,7 +55,8 @@ describe('replay options', () => {
     expect(replayOptions({ 'with-summary': true }).withSummary).toBe(true);
     expect(() => replayOptions({ report: 'summary', summary: true })).toThrow(/one or the other/);
     expect(replayOptions({ next: true }).next).toBe(true);
-    expect(() => replayOptions({ 'cpu-visual': true })).toThrow(/-V\/--cpu-visual is not implemented yet/);
+    expect(replayOptions({ 'cpu-visual': true }).cpuVisual).toBe(true);
+    expect(() => replayOptions({ 'idle-hist': true })).toThrow(/-I\/--idle-hist is not implemented yet/);
     expect(() => replayOptions({ cpu: '1', summary: true })).toThrow(/summary under -C or --time/);
     expect(() => replayOptions({ cpu: '1-x' })).toThrow(/-C\/--cpu takes CPUs/);
     expect(() => replayOptions({ tid: '-3' })).toThrow(/-t\/--tid takes ids/);

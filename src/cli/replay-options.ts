@@ -65,6 +65,8 @@ export interface ReplayCliOptions {
   readonly wakeups: boolean;
   /** perf's -n: the next task's column on each row. */
   readonly next: boolean;
+  /** perf's -V: a column of a character per CPU. */
+  readonly cpuVisual: boolean;
   /** Show migration lines and count migrations (`-M`). */
   readonly migrations: boolean;
   /** Stop at the first malformed line or anomaly. */
@@ -78,7 +80,7 @@ export interface ReplayCliOptions {
 }
 
 // The perf options a later step brings (they need the replay to give more than its rows carry today).
-const LATER = { 'cpu-visual': '-V/--cpu-visual', 'idle-hist': '-I/--idle-hist' } as const;
+const LATER = { 'idle-hist': '-I/--idle-hist' } as const;
 
 /**
  * The trace to read: `-i FILE` or the argument, and as perf does, `perf.data` in the current folder when neither.
@@ -141,6 +143,7 @@ export function replayOptions(values: Values): ReplayCliOptions {
     engine: oneOf('replay', 'engine', values.engine, ENGINES, 'compiled'),
     wakeups: values.wakeups === true,
     next: values.next === true,
+    cpuVisual: values['cpu-visual'] === true,
     migrations: values.migrations === true,
     strict: values.strict === true,
     ...(filtered ? { filters } : {}),

@@ -45,7 +45,8 @@ perf sched timehist's options:
   -t, --tid LIST    only the rows of these threads
   --time START,STOP only the time window, in seconds (706.39,706.41); either side may be empty
   -n, --next        show the next task on each row (next: comm[tid], the tracepoint's comm)
-  -V, --cpu-visual, -I, --idle-hist: not implemented yet
+  -V, --cpu-visual  add a column of a character per CPU (s a switch, i idle, m a migration)
+  -I, --idle-hist: not implemented yet
 
   Under -C or --time, the summary (-s, -S) is not implemented yet; under -p or -t it lists the
   tasks chosen, without the idle stats and totals, as perf does.
@@ -128,7 +129,7 @@ export async function runReplay(
   const timehist = options.report === 'timehist' || options.report === 'state';
   const json = options.format === 'json';
   const lines = options.format === 'csv' || options.format === 'jsonl' ? options.format : undefined;
-  const { text, onRow, flushRows } = rowSink(options, write, timehist);
+  const { text, onRow, flushRows, onVisual } = rowSink(options, write, timehist);
   const { filters } = options;
   // The JSON document's keys in one order whether rows stream or not: format, report, compat, then the rest.
   const head = (traceFormat: TraceFormat): string =>
@@ -166,6 +167,9 @@ export async function runReplay(
       // Summaries need no rows: without onRow the replay builds none.
       ...(timehist || views !== undefined ? { onRow: rows } : {}),
       ...(timehist && json ? { onFormat } : {}),
+      ...(text !== undefined && options.cpuVisual
+        ? { onFormat: (_: TraceFormat, i: { cpusOnline: number }) => onVisual(i.cpusOnline) }
+        : {}),
     }),
   );
   if (json) {
@@ -184,6 +188,7 @@ export async function runReplay(
     if (!timehist || options.withSummary === true)
       await writeLines(taskLines(result.replay, filters?.tids, lines), write, hold);
   } else {
+    onVisual(0);
     text?.end();
     if (text === undefined || options.withSummary === true) await writeSummary(result.replay, options, write, hold);
   }
@@ -210,7 +215,15 @@ function rowSink(options: ReplayCliOptions, write: (chunk: string | Uint8Array) 
   const format = { state: options.report === 'state', info, next: options.next };
   const lines = options.format === 'csv' || options.format === 'jsonl' ? options.format : undefined;
   const text = timehist && options.format === 'text' ? new TimehistWriter(write, format) : undefined;
-  text?.header();
+  // -V's header needs the input's CPUs: written when the read tells them (onVisual), or at the end
+  const headed = { done: !options.cpuVisual };
+  if (headed.done) text?.header();
+  const onVisual = (cpusOnline: number): void => {
+    if (headed.done) return;
+    headed.done = true;
+    text?.cpuVisual(cpusOnline === 0 ? 4 : cpusOnline); // (perf: max_cpu is 4 where the header gives no CPUs)
+    text?.header();
+  };
   if (timehist && lines === 'csv') write(`${ROW_COLUMNS.join(',')}\n`);
   let pending: string[] = [];
   let rowsWritten = 0;
@@ -236,7 +249,7 @@ function rowSink(options: ReplayCliOptions, write: (chunk: string | Uint8Array) 
       if (pending.length >= 4096) flushRows();
     }
   };
-  return { text, onRow, flushRows };
+  return { text, onRow, flushRows, onVisual };
 }
 
 // The trace's name as charts and exports show it.

@@ -27,8 +27,11 @@ export { detectFormat, type TraceFormat } from './format.js';
 export interface ReadOptions extends ReplayOptions {
   /** Called with every timehist row and wakeup / migration line, in order. */
   readonly onRow?: (row: TimehistRow | InfoRow) => void;
-  /** Called once, when the input's format is known: before any row. Not called for input that is not a trace. */
-  readonly onFormat?: (format: TraceFormat) => void;
+  /**
+   * Called once, when the input's format is known: before any row (for perf.data, once its header is read, with the
+   * online CPUs it gives; 0 for text). Not called for input that is not a trace.
+   */
+  readonly onFormat?: (format: TraceFormat, info: { readonly cpusOnline: number }) => void;
   /**
    * Asked between chunks of the input: a promise holds the reading until it settles (e.g. until the output the rows go
    * to has drained, so that memory stays bounded however slow its reader), undefined lets it go on.
@@ -154,7 +157,7 @@ export class TraceSink {
     const parse = PARSERS[format]();
     this.#format = format;
     this.#parse = parse;
-    this.#options.onFormat?.(format);
+    this.#options.onFormat?.(format, { cpusOnline: 0 });
     for (const { line, text, overlong } of this.#head) {
       if (overlong) this.replay.ledger.recordAnomaly({ kind: 'malformed-line', message: OVERLONG, line });
       else this.#result(parse(text, line), line);
@@ -183,7 +186,6 @@ export class TraceSink {
    */
   perfData(source: ByteSource): void {
     this.#format = 'perf-data';
-    this.#options.onFormat?.('perf-data');
     this.perfDataEnd(
       replaySource(
         source,
@@ -201,7 +203,6 @@ export class TraceSink {
    */
   perfDataInput(): PerfDataInput {
     this.#format = 'perf-data';
-    this.#options.onFormat?.('perf-data');
     return new PerfDataInput((event) => {
       this.#record(event);
     }, this.#perfDataOptions);
@@ -219,7 +220,11 @@ export class TraceSink {
   #records: PerfDataRecords | undefined;
 
   get #perfDataOptions(): PerfDataOptions {
-    return { tracepointComms: this.#options.next === true };
+    const onFormat = this.#options.onFormat;
+    return {
+      tracepointComms: this.#options.next === true,
+      ...(onFormat === undefined ? {} : { onStart: (cpusOnline: number) => onFormat('perf-data', { cpusOnline }) }),
+    };
   }
 
   // A perf.data record's event: one the replay's checks refuse is a PerfDataError at the record's byte.

@@ -289,6 +289,7 @@ export class Replay {
   #migrate(e: MigrateEvent, rows: boolean): InfoRow | undefined {
     this.#sample(e);
     const target = this.#slot(e.targetTid);
+    if (e.targetPid !== undefined && e.targetComm !== '') target.comm = e.targetComm; // perf.data: perf's comm
     target.process(e.targetPid);
     if (this.#countMigrations) target.migrations++;
     if (target.onCpu < 0) {
@@ -299,12 +300,11 @@ export class Replay {
     return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
-  // The waker's or migration thread's name on a wakeup or migration line.
   #name(tid: number): string {
     return tid === 0 ? 'swapper' : (this.#tasks.get(tid)?.comm ?? ':' + String(tid));
   }
 
-  // `comm[tid]` (`comm[tid/pid]` for a thread of another process), built again only when the comm or pid changed (every wakeup line names its target).
+  // The waker's or migration thread's name; `comm[tid]` (`comm[tid/pid]`) of a target, made when comm or pid change.
   #label(tid: number): string {
     const slot = this.#slot(tid);
     if (slot.label === undefined || slot.labelComm !== slot.comm || slot.labelPid !== slot.pid) {

@@ -168,3 +168,36 @@ describe("perf's -n column", () => {
     expect(long.endsWith(' next: a-very-long-comm-name[1 ')).toBe(true); // 29 characters, then the pad
   });
 });
+
+describe("perf's -V column", () => {
+  const row = { timeNs: 706_383_245_000, cpu: 1, tid: 42, name: 'sh', waitNs: 0, delayNs: 0, runNs: 0 };
+  const r = { ...row, stolenNs: 0, state: 'S', line: 1 };
+  it("a character at the row's CPU in max_cpu + 1 columns: s, i for idle, m for a migration (two spaces round)", () => {
+    expect(timehistLine(r, { cpuVisual: 2 })).toContain('[0001]   s   sh[42]');
+    expect(timehistLine({ ...r, tid: 0, name: '<idle>' }, { cpuVisual: 2 })).toContain('[0001]   i   <idle>');
+    const info = {
+      kind: 'migrate' as const,
+      timeNs: 1,
+      cpu: 0,
+      tid: 42,
+      name: 'sh',
+      target: 'x[1]',
+      fromCpu: 0,
+      toCpu: 1,
+    };
+    expect(timehistLine(info, { cpuVisual: 2 })).toContain('[0000]   m     sh[42]');
+    expect(timehistHeader({ cpuVisual: 2 })[0]).toBe(
+      '           time    cpu  012  task name                       wait time  sch delay   run time',
+    );
+  });
+  it('a row on a CPU past max_cpu widens the column; the writer keeps the widest', () => {
+    expect(timehistLine({ ...r, cpu: 5 }, { cpuVisual: 2 })).toContain('[0005]       s  sh[42]');
+    const chunks: Uint8Array[] = [];
+    const w = new TimehistWriter((b) => chunks.push(b), { cpuVisual: 2 });
+    w.row({ ...r, cpu: 5 });
+    w.row({ ...r, cpu: 0 });
+    w.end();
+    const [, second] = new TextDecoder().decode(chunks[0]).split('\n');
+    expect(second).toContain('[0000]  s       sh[42]'); // six columns now: 's' and five blanks
+  });
+});

@@ -7,6 +7,7 @@ import { argError, checkOptions, checkWhole } from '../check.js';
 import type { TaskRecord } from './records.js';
 import type { Replay } from './replay.js';
 import { taskLabel, type InfoRow, type TimehistRow } from './rows.js';
+import { MAX_CPUS } from './events.js';
 
 /**
  * perf's `print_sched_time`: ns as msec, truncated to µs.
@@ -65,6 +66,48 @@ export interface TimehistFormat {
   readonly info?: boolean;
   /** Add perf's `-n` column, `next: comm[tid]` (rows from a replay with `next`). */
   readonly next?: boolean;
+  /**
+   * Add perf's `-V` column, a character per CPU (`s` a switch, `i` idle, `m` a migration): perf's `max_cpu`, the
+   * input's online CPUs (4 where it does not say), a column more than that; a row on a higher CPU widens it (the
+   * writer keeps that, {@link timehistLine} takes the value given).
+   */
+  readonly cpuVisual?: number;
+}
+
+/**
+ * Checks a timehist format: an object, and a `cpuVisual` (where given) that is a CPU number.
+ * @param format - the value
+ * @throws {@link SchedacctError} `invalid-argument` or `out-of-range`
+ * @internal
+ */
+export function checkFormat(format: TimehistFormat): void {
+  checkOptions('format', format);
+  if (format.cpuVisual !== undefined) checkWhole('format.cpuVisual', format.cpuVisual, 0, MAX_CPUS - 1);
+}
+
+/**
+ * perf's `-V` column of a row.
+ * @param maxCpu - perf's max_cpu for the row
+ * @param row - the row
+ * @returns the text between the `[CPU] ` and the name column's leading space
+ * @internal
+ */
+export function visualColumn(maxCpu: number, row: TimehistRow | InfoRow): string {
+  // (a row's CPU is drawn where it is a CPU number; any other value a caller gives leaves the column blank)
+  const cpu = Number.isSafeInteger(row.cpu) && row.cpu >= 0 && row.cpu < MAX_CPUS ? row.cpu : -1;
+  const n = Math.max(maxCpu, cpu) + 1;
+  if (cpu < 0) return 'kind' in row && row.kind === 'migrate' ? `  ${' '.repeat(n)}  ` : ` ${' '.repeat(n)} `;
+  const at = (c: string): string => `${' '.repeat(cpu)}${c}`.padEnd(n);
+  if (!('kind' in row)) return ` ${at(row.tid === 0 ? 'i' : 's')} `;
+  return row.kind === 'wakeup' ? ` ${' '.repeat(n)} ` : `  ${at('m')}  `;
+}
+
+// The header's -V parts: hex digits 0-f, blanks, dashes.
+function visualHeader(format: TimehistFormat): [string, string, string] {
+  if (format.cpuVisual === undefined) return ['', '', ''];
+  const n = format.cpuVisual + 1;
+  const digits = Array.from({ length: n }, (_, i) => (i % 16).toString(16)).join('');
+  return [` ${digits} `, ` ${' '.repeat(n)} `, ` ${'-'.repeat(n)} `];
 }
 
 /**
@@ -98,12 +141,13 @@ const NEXT_MAX = 29;
  * ```
  */
 export function timehistHeader(format: TimehistFormat = {}): string[] {
-  checkOptions('format', format);
+  checkFormat(format);
   const state = format.state === true;
+  const [v1, v2, v3] = visualHeader(format);
   return [
-    `           time    cpu  ${'task name'.padEnd(COMM_WIDTH)}  wait time  sch delay   run time${state ? '  state' : ''}`,
-    `                        ${'[tid/pid]'.padEnd(COMM_WIDTH)}     (msec)     (msec)     (msec)${state ? '       ' : ''}`,
-    `--------------- ------  ${'-'.repeat(COMM_WIDTH)}  ---------  ---------  ---------${state ? '  -----' : ''}`,
+    `           time    cpu ${v1} ${'task name'.padEnd(COMM_WIDTH)}  wait time  sch delay   run time${state ? '  state' : ''}`,
+    `                       ${v2} ${'[tid/pid]'.padEnd(COMM_WIDTH)}     (msec)     (msec)     (msec)${state ? '       ' : ''}`,
+    `--------------- ------ ${v3} ${'-'.repeat(COMM_WIDTH)}  ---------  ---------  ---------${state ? '  -----' : ''}`,
   ];
 }
 
@@ -122,8 +166,9 @@ export function timehistHeader(format: TimehistFormat = {}): string[] {
  */
 export function timehistLine(row: TimehistRow | InfoRow, format: TimehistFormat = {}): string {
   checkRow('row', row);
-  checkOptions('format', format);
-  const head = `${timestamp(row.timeNs).padStart(15)} [${String(row.cpu).padStart(4, '0')}]  `;
+  checkFormat(format);
+  const visual = format.cpuVisual === undefined ? '' : visualColumn(format.cpuVisual, row);
+  const head = `${timestamp(row.timeNs).padStart(15)} [${String(row.cpu).padStart(4, '0')}] ${visual} `;
   const name = row.tid === 0 ? row.name : taskLabel(row.name, row.tid, row.pid);
   if ('kind' in row) {
     const what =

@@ -3,11 +3,21 @@
  * @module
  */
 import { checkRow } from './check-trace.js';
-import { checkFunction, checkOptions } from '../check.js';
+import { checkFunction, checkWhole } from '../check.js';
+import { MAX_CPUS } from './events.js';
 import { isCount } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import { encodeText } from './bytes.js';
-import { COMM_WIDTH, msec, nextColumn, timehistHeader, timestamp, type TimehistFormat } from './report.js';
+import {
+  COMM_WIDTH,
+  msec,
+  nextColumn,
+  checkFormat,
+  timehistHeader,
+  timestamp,
+  visualColumn,
+  type TimehistFormat,
+} from './report.js';
 import { taskLabel, type InfoRow, type TimehistRow } from './rows.js';
 
 const SPACE = 32;
@@ -58,6 +68,7 @@ export class TimehistWriter {
   // `  state` as the state column shows it, by state text; `comm[tid]` of wakeup and migration lines, by text.
   readonly #states = new Map<string, Uint8Array>();
   readonly #targets = new Map<string, Uint8Array>();
+  #maxCpu: number | undefined;
 
   /**
    * @param out - gets the bytes, a buffer at a time (each buffer is handed over once and never written again, so it
@@ -68,7 +79,7 @@ export class TimehistWriter {
    */
   constructor(out: (bytes: Uint8Array) => void, format: TimehistFormat = {}, bufferBytes: number = 1 << 16) {
     checkFunction('out', out);
-    checkOptions('format', format);
+    checkFormat(format);
     if (!(Number.isSafeInteger(bufferBytes) && bufferBytes >= 1)) {
       throw new SchedacctError(
         'invalid-argument',
@@ -77,13 +88,25 @@ export class TimehistWriter {
     }
     this.#out = out;
     this.#format = format;
+    this.#maxCpu = format.cpuVisual;
     this.#size = bufferBytes;
     this.#buf = new Uint8Array(bufferBytes);
   }
 
   /** Writes the three header lines. */
   header(): void {
-    this.#text(`${timehistHeader(this.#format).join('\n')}\n`);
+    const format = this.#maxCpu === undefined ? this.#format : { ...this.#format, cpuVisual: this.#maxCpu };
+    this.#text(`${timehistHeader(format).join('\n')}\n`);
+  }
+
+  /**
+   * Starts perf's `-V` column from a max CPU known only once the input's header is read.
+   * @param maxCpu - perf's max_cpu (the input's online CPUs, 4 where it does not say)
+   * @throws {@link SchedacctError} `invalid-argument` or `out-of-range` for a max CPU that is not a CPU number
+   */
+  cpuVisual(maxCpu: number): void {
+    checkWhole('maxCpu', maxCpu, 0, MAX_CPUS - 1);
+    this.#maxCpu = maxCpu;
   }
 
   /**
@@ -100,8 +123,9 @@ export class TimehistWriter {
     const name = this.#name(row);
     const state = this.#format.state === true ? this.#cached(this.#states, row.state, stateColumn) : undefined;
     const next = this.#format.next === true ? encodeText(nextColumn(row.next)) : undefined;
-    this.#reserve(ROW_BYTES + name.length + (state?.length ?? 0) + (next?.length ?? 0));
-    this.#head(row.timeNs, row.cpu);
+    const visual = this.#visual(row);
+    this.#reserve(ROW_BYTES + name.length + (state?.length ?? 0) + (next?.length ?? 0) + (visual?.length ?? 0));
+    this.#head(row.timeNs, row.cpu, visual);
     this.#bytes(name);
     this.#spaces(1);
     this.#msec(row.waitNs);
@@ -126,8 +150,9 @@ export class TimehistWriter {
     // as timehistLine writes it, whatever a caller without types gave
     const given: unknown = row.target;
     const target = this.#cached(this.#targets, String(given), encodeText);
-    this.#reserve(ROW_BYTES + name.length + target.length);
-    this.#head(row.timeNs, row.cpu);
+    const visual = this.#visual(row);
+    this.#reserve(ROW_BYTES + name.length + target.length + (visual?.length ?? 0));
+    this.#head(row.timeNs, row.cpu, visual);
     this.#bytes(name);
     this.#spaces(35);
     if (row.kind === 'wakeup') {
@@ -173,15 +198,25 @@ export class TimehistWriter {
     for (let i = 0; i < n; i++) this.#byte(SPACE);
   }
 
-  // The time and CPU columns: `timestamp(ns).padStart(15) [CPU]  `.
-  #head(timeNs: number, cpu: number): void {
+  // The time and CPU columns: `timestamp(ns).padStart(15) [CPU] `, the -V column, the name column's space.
+  #head(timeNs: number, cpu: number, visual: Uint8Array | undefined): void {
     this.#timestamp(timeNs);
     this.#byte(SPACE);
     this.#byte(91); // [
     if (isCount(cpu)) this.#int(cpu, 4, ZERO);
     else this.#text(String(cpu).padStart(4, '0'));
     this.#byte(93); // ]
-    this.#spaces(2);
+    this.#byte(SPACE);
+    if (visual !== undefined) this.#bytes(visual);
+    this.#byte(SPACE);
+  }
+
+  // perf's -V column, perf's max_cpu grown by the rows' CPUs as they come.
+  #visual(row: TimehistRow | InfoRow): Uint8Array | undefined {
+    if (this.#maxCpu === undefined) return undefined;
+    const text = visualColumn(this.#maxCpu, row);
+    if (row.cpu > this.#maxCpu && isCount(row.cpu)) this.#maxCpu = row.cpu;
+    return encodeText(text);
   }
 
   // String(n), as digits where it is a whole number ≥ 0.

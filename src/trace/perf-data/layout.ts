@@ -58,6 +58,8 @@ export interface Attr {
   readonly trailerBytes: number;
   /** Offset of the time from the record's end in that trailer (0: no time). */
   readonly trailerTimeFromEnd: number;
+  /** Offset of the CPU from the record's end in that trailer (0: no CPU). */
+  readonly trailerCpuFromEnd: number;
   /** Where its samples' parts are. */
   readonly layout: SampleLayout;
 }
@@ -79,12 +81,16 @@ export function parseAttr(view: ByteView, a: number): Attr {
 }
 
 // sample_id_all's trailer: {pid,tid}? {time}? {id}? {stream_id}? {cpu,res}? {identifier}?
-function trailerOf(sampleType: number, sampleIdAll: boolean): { trailerBytes: number; trailerTimeFromEnd: number } {
-  if (!sampleIdAll) return { trailerBytes: 0, trailerTimeFromEnd: 0 };
+function trailerOf(
+  sampleType: number,
+  sampleIdAll: boolean,
+): { trailerBytes: number; trailerTimeFromEnd: number; trailerCpuFromEnd: number } {
+  if (!sampleIdAll) return { trailerBytes: 0, trailerTimeFromEnd: 0, trailerCpuFromEnd: 0 };
   const has = (bit: number): number => (sampleType & bit ? 8 : 0);
   const after = has(S.ID) + has(S.STREAM_ID) + has(S.CPU) + has(S.IDENTIFIER);
   const trailerBytes = has(S.TID) + has(S.TIME) + after;
-  return { trailerBytes, trailerTimeFromEnd: sampleType & S.TIME ? after + 8 : 0 };
+  const trailerCpuFromEnd = sampleType & S.CPU ? has(S.IDENTIFIER) + 8 : 0;
+  return { trailerBytes, trailerTimeFromEnd: sampleType & S.TIME ? after + 8 : 0, trailerCpuFromEnd };
 }
 
 /**

@@ -40,6 +40,8 @@ export interface PerfDataRecords {
 export interface PerfDataOptions {
   /** Read each switch's next_comm as the tracepoint recorded it (`nextTracepointComm`, for perf's `-n`). */
   readonly tracepointComms?: boolean;
+  /** Called once before the first sample (or at the end, when none came) with the online CPUs the input gives. */
+  readonly onStart?: (cpusOnline: number) => void;
 }
 
 /**
@@ -76,6 +78,7 @@ export class RecordStream {
   #lastAttr: Attr | undefined;
   #inflater: Inflater | undefined;
   readonly #comms: boolean;
+  #onStart: ((cpusOnline: number) => void) | undefined;
 
   /**
    * @param little - the file's byte order
@@ -86,6 +89,7 @@ export class RecordStream {
   constructor(little: boolean, meta: Metadata, emit: (event: TraceEvent) => void, options: PerfDataOptions = {}) {
     this.#little = little;
     this.#comms = options.tracepointComms ?? false;
+    this.#onStart = options.onStart;
     this.#meta = meta;
     this.#emit = emit;
     this.#queue = new OrderedQueue((kind, item) => {
@@ -114,6 +118,7 @@ export class RecordStream {
     if (type === RECORD.SAMPLE) this.#sample(view, at, length);
     else if (type === RECORD.FINISHED_ROUND) this.#queue.round();
     else if (type === RECORD.COMM || type === RECORD.FORK) this.#side(view, at, length, type);
+    else if (type === RECORD.EXIT) this.#exitRecord(view, at, length);
     else if (type === RECORD.LOST) {
       this.#lostRecords++;
       this.#lostEvents += view.u64(at + 16, 'LOST count');
@@ -134,6 +139,7 @@ export class RecordStream {
    */
   finish(): PerfDataRecords {
     this.#inflater?.end();
+    this.#start();
     this.#queue.finish();
     return {
       samples: this.#samples,
@@ -178,7 +184,14 @@ export class RecordStream {
     return attr;
   }
 
+  #start(): void {
+    const onStart = this.#onStart;
+    this.#onStart = undefined;
+    onStart?.(this.#meta.cpusOnline);
+  }
+
   #sample(view: ByteView, at: number, size: number): void {
+    if (this.#onStart !== undefined) this.#start();
     const attr = this.#sampleAttr(view, at);
     const layout = attr.layout;
     this.#samples++;
@@ -250,6 +263,23 @@ export class RecordStream {
     const kind = type === RECORD.COMM ? K.COMM : K.FORK;
     if (time === 0) this.#deliver(kind, item);
     else this.#queue.add(time, kind, item);
+  }
+
+  // EXIT: perf marks the thread dead (its summary lists it under Terminated tasks), whether or not its last switch
+  // came; it goes to the replay as an exit event of the thread, at the record's time and CPU.
+  #exitRecord(view: ByteView, at: number, size: number): void {
+    const attr = this.#sideAttr(view, at, size);
+    if (size < 24 + attr.trailerBytes)
+      throw new PerfDataError(`a record of ${String(size)} bytes, short of its fields`, at);
+    const timeNs = attr.trailerTimeFromEnd === 0 ? 0 : view.u64(at + size - attr.trailerTimeFromEnd, 'record time');
+    const cpu = attr.trailerCpuFromEnd === 0 ? 0 : view.u32(at + size - attr.trailerCpuFromEnd, 'record cpu');
+    if (cpu >= MAX_CPUS)
+      throw new PerfDataError(`a record on CPU ${String(cpu)} (at most ${String(MAX_CPUS - 1)})`, at);
+    const pid = view.i32(at + 8, 'EXIT pid');
+    const tid = view.i32(at + 16, 'EXIT tid');
+    const event: Pending = { timeNs, cpu, tid, comm: '', line: at, pid, ppid: -1, kind: 'exit', targetTid: tid };
+    if (timeNs === 0) this.#deliver(K.BASE, event);
+    else this.#queue.add(timeNs, K.BASE, event);
   }
 
   // The attr of a non-sample record: by the identifier ending its sample_id trailer, else the first.
