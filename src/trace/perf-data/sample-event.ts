@@ -71,15 +71,14 @@ export function sampleEvent(
   comms: boolean,
 ): Pending {
   const r = raw - view.base;
-  const v = (i: number): number => fieldValue(view.data, r, d.fields[i] as TraceField, little);
   const { timeNs, cpu, tid, pid, line } = h;
   const comm = '';
   const ppid = -1;
   switch (d.kind) {
     case TP.SWITCH: {
-      const prevTid = v(0);
-      const prevState = stateLetters(d, v(1));
-      const nextTid = v(2);
+      const prevTid = field(view, r, d, 0, little);
+      const prevState = stateLetters(d, field(view, r, d, 1, little));
+      const nextTid = field(view, r, d, 2, little);
       const kind = 'switch';
       const nextTracepointComm = comms ? nextCommOf(view.withOrder(little), d, raw, rawSize) : undefined;
       return {
@@ -103,31 +102,35 @@ export function sampleEvent(
     case TP.MIGRATE:
       return targetEvent(view, d, r, little, h);
     case TP.FORK: {
-      const parentTid = v(0);
-      const childTid = v(1);
+      const parentTid = field(view, r, d, 0, little);
+      const childTid = field(view, r, d, 1, little);
       const childComm = stringField(view.withOrder(little), d, raw, rawSize, 2);
       return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'fork', parentTid, childTid, childComm };
     }
     case TP.EXIT:
-      return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'exit', targetTid: v(0) };
+      return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'exit', targetTid: field(view, r, d, 0, little) };
     default: {
-      const targetTid = v(0);
-      const runtimeNs = v(1);
+      const targetTid = field(view, r, d, 0, little);
+      const runtimeNs = field(view, r, d, 1, little);
       return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'runtime', targetTid, runtimeNs };
     }
   }
 }
 
+// The i-th number field the decoder reads (a function, not a closure: this runs per sample).
+function field(view: ByteView, r: number, d: Decoder, i: number, little: boolean): number {
+  return fieldValue(view.data, r, d.fields[i] as TraceField, little);
+}
+
 // A wakeup or a migration: an event about another task than the sample's.
 function targetEvent(view: ByteView, d: Decoder, r: number, little: boolean, h: SampleHead): Pending {
-  const v = (i: number): number => fieldValue(view.data, r, d.fields[i] as TraceField, little);
   const { timeNs, cpu, tid, pid, line } = h;
   const comm = '';
   const ppid = -1;
-  const targetTid = v(0);
+  const targetTid = field(view, r, d, 0, little);
   if (d.kind === TP.MIGRATE) {
-    const origCpu = v(1);
-    const destCpu = v(2);
+    const origCpu = field(view, r, d, 1, little);
+    const destCpu = field(view, r, d, 2, little);
     const kind = 'migrate';
     return {
       timeNs,

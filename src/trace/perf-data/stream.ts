@@ -11,7 +11,7 @@ import type { TraceEvent } from '../events.js';
 import { MAX_CPUS } from '../events.js';
 import { Inflater } from './compressed.js';
 import { decoderOf, pastRecord, TP, type Decoder } from './decode.js';
-import { DELIVERY, K, sampleEvent, type Pending } from './sample-event.js';
+import { DELIVERY, K, sampleEvent, type Pending, type SampleHead } from './sample-event.js';
 import { PerfDataError } from './error.js';
 import { parseAttr, RECORD, S, variableRawAt, type Attr } from './layout.js';
 import { OrderedQueue } from './queue.js';
@@ -77,6 +77,7 @@ export class RecordStream {
   #lastId = -1;
   #lastAttr: Attr | undefined;
   #inflater: Inflater | undefined;
+  readonly #head: SampleHead = { timeNs: 0, cpu: 0, tid: 0, pid: 0, line: 0 };
   readonly #comms: boolean;
   #onStart: ((cpusOnline: number) => void) | undefined;
 
@@ -226,7 +227,12 @@ export class RecordStream {
     const timeNs = hi * 2 ** 32 + lo;
     const pid = layout.tidAt < 0 ? -1 : data.getInt32(p + layout.tidAt, little);
     const tid = layout.tidAt < 0 ? 0 : data.getInt32(p + layout.tidAt + 4, little); // -1: a thread perf does not know
-    const head = { timeNs, cpu, tid, pid, line: at };
+    const head = this.#head; // (one object, filled per sample: no allocation)
+    head.timeNs = timeNs;
+    head.cpu = cpu;
+    head.tid = tid;
+    head.pid = pid;
+    head.line = at;
     const event = sampleEvent(view, decoder, raw, rawSize, tracing.little, head, this.#comms);
     const kind = DELIVERY[decoder.kind] as number;
     if (timeNs === 0) this.#deliver(kind, event);
