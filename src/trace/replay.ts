@@ -289,7 +289,7 @@ export class Replay {
   #migrate(e: MigrateEvent, rows: boolean): InfoRow | undefined {
     this.#sample(e);
     const target = this.#slot(e.targetTid);
-    if (e.targetPid !== undefined && e.targetComm !== '') target.comm = e.targetComm; // perf.data: perf's comm
+    if (e.targetComm !== '') target.comm = e.targetComm;
     target.process(e.targetPid);
     if (this.#countMigrations) target.migrations++;
     if (target.onCpu < 0) {
@@ -300,11 +300,11 @@ export class Replay {
     return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
+  // Names on wakeup and migration lines: the waker's (#name), the target's `comm[tid]` (#label, made anew on a change).
   #name(tid: number): string {
     return tid === 0 ? 'swapper' : (this.#tasks.get(tid)?.comm ?? ':' + String(tid));
   }
 
-  // The waker's or migration thread's name; `comm[tid]` (`comm[tid/pid]`) of a target, made when comm or pid change.
   #label(tid: number): string {
     const slot = this.#slot(tid);
     if (slot.label === undefined || slot.labelComm !== slot.comm || slot.labelPid !== slot.pid) {

@@ -154,14 +154,8 @@ export class Framer {
         this.#partial = undefined;
         const view = new ByteView(partial.bytes.subarray(0, partial.length), this.#little, partial.at);
         this.#onRecord(view, partial.at, partial.length);
-        if (view.u32(partial.at, 'record type') === RECORD.AUXTRACE) {
-          const payload = view.u64(partial.at + 8, 'AUXTRACE size');
-          if (!Number.isSafeInteger(payload))
-            throw new PerfDataError(`an AUXTRACE payload of ${String(payload)} bytes`, partial.at + 8);
-          const here = Math.min(payload, chunk.length - p);
-          this.#skip = payload - here;
-          p += here;
-        }
+        if (view.u32(partial.at, 'record type') === RECORD.AUXTRACE)
+          p = this.#auxtrace(view, partial.at, p, chunk.length);
         return p;
       }
     }

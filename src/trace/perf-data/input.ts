@@ -6,11 +6,10 @@
  * @internal
  */
 import type { TraceEvent } from '../events.js';
-import { Framer } from './framer.js';
-import { PIPE_HEADER_BYTES, replaySource } from './read.js';
+import { closeRecords, isLittle, openPipe, PIPE_HEADER_BYTES, replaySource, type RecordsReader } from './read.js';
 import { memorySource } from './source.js';
-import { RecordStream, type Metadata, type PerfDataOptions, type PerfDataRecords } from './stream.js';
-import { PerfDataError } from './error.js';
+import type { PerfDataOptions, PerfDataRecords } from './stream.js';
+import { ByteView } from './view.js';
 
 /**
  * perf.data's chunks in, events out.
@@ -20,7 +19,7 @@ export class PerfDataInput {
   readonly #emit: (event: TraceEvent) => void;
   #chunks: Uint8Array[] = [];
   #size = 0;
-  #pipe: { framer: Framer; records: RecordStream } | undefined;
+  #pipe: RecordsReader | undefined;
   #file = false;
   readonly #options: PerfDataOptions;
 
@@ -47,22 +46,15 @@ export class PerfDataInput {
     this.#size += chunk.length;
     if (this.#file || this.#size < PIPE_HEADER_BYTES) return;
     const head = joined(this.#chunks);
-    const little = String.fromCharCode(...head.subarray(0, 8)) === 'PERFILE2';
-    const data = new DataView(head.buffer, head.byteOffset, 16);
-    const size = data.getUint32(little ? 8 : 12, little) + data.getUint32(little ? 12 : 8, little) * 2 ** 32;
-    if (size !== PIPE_HEADER_BYTES) {
+    const little = isLittle(head);
+    if (new ByteView(head, little).u64(8, 'header size') !== PIPE_HEADER_BYTES) {
       this.#file = true;
       this.#chunks = [head];
       return;
     }
-    const meta: Metadata = { attrs: [], byId: new Map(), tracing: undefined, cpusOnline: 0 };
-    const records = new RecordStream(little, meta, this.#emit, this.#options);
-    const framer = new Framer(little, PIPE_HEADER_BYTES, (view, at, length) => {
-      records.record(view, at, length);
-    });
-    this.#pipe = { framer, records };
+    this.#pipe = openPipe(little, this.#emit, this.#options);
     this.#chunks = [];
-    framer.push(head.subarray(PIPE_HEADER_BYTES));
+    this.#pipe.framer.push(head.subarray(PIPE_HEADER_BYTES));
   }
 
   /**
@@ -73,13 +65,7 @@ export class PerfDataInput {
   finish(): PerfDataRecords {
     const pipe = this.#pipe;
     if (pipe === undefined) return replaySource(memorySource(joined(this.#chunks)), this.#emit, this.#options);
-    pipe.framer.end();
-    if (!pipe.records.hasTracing)
-      throw new PerfDataError(
-        'no tracing data: this perf.data has no tracepoints (record it with perf sched record)',
-        16,
-      );
-    return pipe.records.finish();
+    return closeRecords(pipe);
   }
 }
 

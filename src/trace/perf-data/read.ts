@@ -57,7 +57,7 @@ function checkBytes(bytes: unknown): void {
 export function isPerfData(bytes: Uint8Array): boolean {
   checkBytes(bytes);
   if (bytes.length < 8) return false;
-  const magic = String.fromCharCode(...bytes.subarray(0, 8));
+  const magic = String.fromCharCode(...bytes.subarray(0, MAGIC_BYTES));
   return magic === MAGIC_LE || magic === MAGIC_BE;
 }
 
@@ -129,12 +129,10 @@ export function replaySource(
 ): PerfDataRecords {
   const head = source.read(0, Math.min(source.size, 16));
   if (!isPerfData(head)) throw new PerfDataError('not perf.data: no PERFILE2 magic', 0);
-  const little = String.fromCharCode(...head.subarray(0, 8)) === MAGIC_LE;
+  const little = isLittle(head);
   const headerSize = regionOf(source, little, 8, 8, 'header size').u64(8, 'header size');
-  if (headerSize === PIPE_HEADER_BYTES) {
-    const meta: Metadata = { attrs: [], byId: new Map(), tracing: undefined, cpusOnline: 0 };
-    return stream(source, new RecordStream(little, meta, emit, options), PIPE_HEADER_BYTES, source.size);
-  }
+  if (headerSize === PIPE_HEADER_BYTES)
+    return stream(source, openPipe(little, emit, options), PIPE_HEADER_BYTES, source.size);
   if (headerSize < HEADER_BYTES) throw new PerfDataError(`header size ${String(headerSize)} below 104`, 8);
   const view = regionOf(source, little, 0, HEADER_BYTES, 'header');
   const attrSize = view.u64(16, 'attr size');
@@ -150,34 +148,93 @@ export function replaySource(
   const meta = readAttrs(source, attrs, attrSize);
   const features = featureSections(source, view, dataAt + dataSize);
   const tracingSection = features.get(FEATURE_TRACING_DATA);
-  if (tracingSection === undefined) {
-    throw new PerfDataError(
-      'no tracing data: this perf.data has no tracepoints (record it with perf sched record)',
-      72,
-    );
-  }
+  if (tracingSection === undefined) throw noTracing(72);
   const { offset, size } = tracingSection;
   meta.tracing = readTracingData(regionOf(source, little, offset, size, 'tracing data'), offset, offset + size);
   const nrcpus = features.get(FEATURE_NRCPUS);
   if (nrcpus !== undefined && nrcpus.size >= 8)
     meta.cpusOnline = regionOf(source, little, nrcpus.offset, 8, 'NRCPUS').u32(nrcpus.offset + 4, 'NRCPUS online');
-  return stream(source, new RecordStream(little, meta, emit, options), dataAt, dataAt + dataSize);
+  return stream(source, openRecords(little, meta, emit, options, dataAt), dataAt, dataAt + dataSize);
 }
 
 // The records of [start, end), streamed in chunks.
-function stream(source: ByteSource, records: RecordStream, start: number, end: number): PerfDataRecords {
-  const framer = new Framer(records.little, start, (view, at, length) => {
+function stream(source: ByteSource, reader: RecordsReader, start: number, end: number): PerfDataRecords {
+  for (let at = start; at < end; at += CHUNK_BYTES)
+    reader.framer.push(source.read(at, Math.min(CHUNK_BYTES, end - at)));
+  return closeRecords(reader);
+}
+
+/**
+ * A record stream and the framer that cuts its records out of chunks.
+ * @internal
+ */
+export interface RecordsReader {
+  readonly framer: Framer;
+  readonly records: RecordStream;
+}
+
+/**
+ * Records from `start` on, into events.
+ * @param little - the file's byte order
+ * @param meta - the header's attrs and tracing data (pipe mode: empty, filled as its records come)
+ * @param emit - gets the events
+ * @param options - see {@link PerfDataOptions}
+ * @param start - the input's offset of the first record
+ * @returns the reader: push chunks to its framer, then {@link closeRecords}
+ * @internal
+ */
+export function openRecords(
+  little: boolean,
+  meta: Metadata,
+  emit: (event: TraceEvent) => void,
+  options: PerfDataOptions,
+  start: number,
+): RecordsReader {
+  const records = new RecordStream(little, meta, emit, options);
+  const framer = new Framer(little, start, (view, at, length) => {
     records.record(view, at, length);
   });
-  for (let at = start; at < end; at += CHUNK_BYTES) framer.push(source.read(at, Math.min(CHUNK_BYTES, end - at)));
-  framer.end();
-  if (!records.hasTracing) {
-    throw new PerfDataError(
-      'no tracing data: this perf.data has no tracepoints (record it with perf sched record)',
-      start,
-    );
-  }
-  return records.finish();
+  return { framer, records };
+}
+
+/**
+ * The records' end: the framer's last record whole, tracing data met, the queue delivered.
+ * @param reader - the reader
+ * @returns the counts
+ * @throws {@link PerfDataError} for a record cut off, or no tracing data
+ * @internal
+ */
+export function closeRecords(reader: RecordsReader): PerfDataRecords {
+  reader.framer.end();
+  if (!reader.records.hasTracing) throw noTracing(reader.framer.offset);
+  return reader.records.finish();
+}
+
+const noTracing = (at: number): PerfDataError =>
+  new PerfDataError('no tracing data: this perf.data has no tracepoints (record it with perf sched record)', at);
+
+/**
+ * The byte order perf.data's magic says.
+ * @param head - its first 8 bytes (or more)
+ * @returns little-endian
+ * @internal
+ */
+export function isLittle(head: Uint8Array): boolean {
+  return String.fromCharCode(...head.subarray(0, MAGIC_BYTES)) === MAGIC_LE;
+}
+
+const emptyMeta = (): Metadata => ({ attrs: [], byId: new Map(), tracing: undefined, cpusOnline: 0 });
+
+/**
+ * Pipe mode's records, read as they come.
+ * @param little - the stream's byte order
+ * @param emit - gets the events
+ * @param options - see {@link PerfDataOptions}
+ * @returns the reader, from the record after the 16-byte header
+ * @internal
+ */
+export function openPipe(little: boolean, emit: (event: TraceEvent) => void, options: PerfDataOptions): RecordsReader {
+  return openRecords(little, emptyMeta(), emit, options, PIPE_HEADER_BYTES);
 }
 
 function readAttrs(source: ByteSource, view: ByteView, attrSize: number): Metadata {

@@ -98,11 +98,6 @@ export class RecordStream {
     });
   }
 
-  /** @returns the file's byte order (little-endian) */
-  get little(): boolean {
-    return this.#little;
-  }
-
   /** @returns whether the tracing data has been read */
   get hasTracing(): boolean {
     return this.#meta.tracing !== undefined;
@@ -234,9 +229,7 @@ export class RecordStream {
     head.pid = pid;
     head.line = at;
     const event = sampleEvent(view, decoder, raw, rawSize, tracing.little, head, this.#comms);
-    const kind = DELIVERY[decoder.kind] as number;
-    if (timeNs === 0) this.#deliver(kind, event);
-    else this.#queue.add(timeNs, kind, event);
+    this.#queued(timeNs, DELIVERY[decoder.kind] as number, event);
   }
 
   #decoderFor(commonType: number, raw: number): Decoder | undefined {
@@ -253,10 +246,7 @@ export class RecordStream {
 
   // COMM and FORK: their time from the sample_id trailer (none: delivered now, as perf does).
   #side(view: ByteView, at: number, size: number, type: number): void {
-    const attr = this.#sideAttr(view, at, size);
-    if (size < (type === RECORD.COMM ? 16 : 24) + attr.trailerBytes)
-      throw new PerfDataError(`a record of ${String(size)} bytes, short of its fields`, at);
-    const time = attr.trailerTimeFromEnd === 0 ? 0 : view.u64(at + size - attr.trailerTimeFromEnd, 'record time');
+    const attr = this.#sideAttr(view, at, size, type === RECORD.COMM ? 16 : 24);
     const item =
       type === RECORD.COMM
         ? [view.i32(at + 12, 'COMM tid'), view.i32(at + 8, 'COMM pid'), view.cstring(at + 16, size - 16, 'COMM comm')]
@@ -266,30 +256,39 @@ export class RecordStream {
             view.i32(at + 16, 'FORK tid'),
             view.i32(at + 20, 'FORK ptid'),
           ];
-    const kind = type === RECORD.COMM ? K.COMM : K.FORK;
-    if (time === 0) this.#deliver(kind, item);
-    else this.#queue.add(time, kind, item);
+    this.#queued(trailerTime(view, at, size, attr), type === RECORD.COMM ? K.COMM : K.FORK, item);
   }
 
   // EXIT: perf marks the thread dead (its summary lists it under Terminated tasks), whether or not its last switch
   // came; it goes to the replay as an exit event of the thread, at the record's time and CPU.
   #exitRecord(view: ByteView, at: number, size: number): void {
-    const attr = this.#sideAttr(view, at, size);
-    if (size < 24 + attr.trailerBytes)
-      throw new PerfDataError(`a record of ${String(size)} bytes, short of its fields`, at);
-    const timeNs = attr.trailerTimeFromEnd === 0 ? 0 : view.u64(at + size - attr.trailerTimeFromEnd, 'record time');
+    const attr = this.#sideAttr(view, at, size, 24);
+    const timeNs = trailerTime(view, at, size, attr);
     const cpu = attr.trailerCpuFromEnd === 0 ? 0 : view.u32(at + size - attr.trailerCpuFromEnd, 'record cpu');
     if (cpu >= MAX_CPUS)
       throw new PerfDataError(`a record on CPU ${String(cpu)} (at most ${String(MAX_CPUS - 1)})`, at);
     const pid = view.i32(at + 8, 'EXIT pid');
     const tid = view.i32(at + 16, 'EXIT tid');
     const event: Pending = { timeNs, cpu, tid, comm: '', line: at, pid, ppid: -1, kind: 'exit', targetTid: tid };
-    if (timeNs === 0) this.#deliver(K.BASE, event);
-    else this.#queue.add(timeNs, K.BASE, event);
+    this.#queued(timeNs, K.BASE, event);
   }
 
-  // The attr of a non-sample record: by the identifier ending its sample_id trailer, else the first.
-  #sideAttr(view: ByteView, at: number, size: number): Attr {
+  // Queued by its time; a record without one (0) is delivered now, as perf does.
+  #queued(time: number, kind: number, item: unknown): void {
+    if (time === 0) this.#deliver(kind, item);
+    else this.#queue.add(time, kind, item);
+  }
+
+  // The attr of a non-sample record (by the identifier ending its sample_id trailer, else the first), its size checked
+  // to hold the record's fields and that trailer.
+  #sideAttr(view: ByteView, at: number, size: number, fieldBytes: number): Attr {
+    const attr = this.#trailerAttr(view, at, size);
+    if (size < fieldBytes + attr.trailerBytes)
+      throw new PerfDataError(`a record of ${String(size)} bytes, short of its fields`, at);
+    return attr;
+  }
+
+  #trailerAttr(view: ByteView, at: number, size: number): Attr {
     const first = this.#meta.attrs[0];
     if (first === undefined) throw new PerfDataError('a record before any attr', at);
     if ((first.sampleType & S.IDENTIFIER) === 0 || !first.sampleIdAll) return first;
@@ -334,4 +333,9 @@ export class RecordStream {
     }
     this.#emit(e);
   }
+}
+
+// A non-sample record's time, from its sample_id trailer (0: none).
+function trailerTime(view: ByteView, at: number, size: number, attr: Attr): number {
+  return attr.trailerTimeFromEnd === 0 ? 0 : view.u64(at + size - attr.trailerTimeFromEnd, 'record time');
 }
