@@ -11,8 +11,13 @@ import { chmodSync, rmSync } from 'node:fs';
 rmSync('dist/bin', { recursive: true, force: true });
 
 await build({
-  // the simulator's worker thread is started by its file name beside the chunk that starts it (src/sim/workers.ts)
-  entryPoints: { schedacct: 'dist/cli/main.js', 'sim-worker': 'dist/sim/sim-worker.js' },
+  // the simulator's and the perf.data reader's worker threads are started by their file names beside the chunk that
+  // starts them (src/sim/workers.ts, src/trace/perf-data-file.ts)
+  entryPoints: {
+    schedacct: 'dist/cli/main.js',
+    'sim-worker': 'dist/sim/sim-worker.js',
+    'perf-data-worker': 'dist/trace/perf-data-worker.js',
+  },
   outdir: 'dist/bin',
   bundle: true,
   splitting: true,

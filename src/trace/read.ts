@@ -16,10 +16,16 @@ import { couldBePerfData, isPerfData, MAGIC_BYTES, replaySource, type PerfDataRe
 import type { PerfDataOptions } from './perf-data/stream.js';
 import { PerfDataError } from './perf-data/error.js';
 import { joined, PerfDataInput } from './perf-data/input.js';
-import { RANDOM_ACCESS, type ByteSource, type RandomAccess } from './perf-data/source.js';
+import {
+  PARALLEL_READ,
+  RANDOM_ACCESS,
+  type ByteSource,
+  type ParallelRead,
+  type RandomAccess,
+} from './perf-data/source.js';
 import { parsePerfScriptLine, type LineResult } from './perf-script.js';
 import { anomaliesOf, type AnomalyReport } from './records.js';
-import { Replay, type ReplayOptions } from './replay.js';
+import { applyChecked, Replay, type ReplayOptions } from './replay.js';
 import type { InfoRow, TimehistRow } from './rows.js';
 export { detectFormat, type TraceFormat } from './format.js';
 
@@ -186,15 +192,17 @@ export class TraceSink {
    */
   perfData(source: ByteSource): void {
     this.#format = 'perf-data';
-    this.perfDataEnd(
-      replaySource(
-        source,
-        (event) => {
-          this.#record(event);
-        },
-        this.#perfDataOptions,
-      ),
-    );
+    this.perfDataEnd(replaySource(source, this.#recordFn, this.#perfDataOptions));
+  }
+
+  /**
+   * Replays a perf.data file read elsewhere (on a worker thread), its events handed over in perf's order.
+   * @param read - the read
+   * @throws {@link PerfDataError} for corrupt or unsupported perf.data
+   */
+  async perfDataElsewhere(read: ParallelRead): Promise<void> {
+    this.#format = 'perf-data';
+    this.perfDataEnd(await read(this.#recordFn, this.#perfDataOptions));
   }
 
   /**
@@ -203,9 +211,7 @@ export class TraceSink {
    */
   perfDataInput(): PerfDataInput {
     this.#format = 'perf-data';
-    return new PerfDataInput((event) => {
-      this.#record(event);
-    }, this.#perfDataOptions);
+    return new PerfDataInput(this.#recordFn, this.#perfDataOptions);
   }
 
   /**
@@ -218,19 +224,28 @@ export class TraceSink {
   }
 
   #records: PerfDataRecords | undefined;
+  readonly #recordFn = (event: TraceEvent): void => {
+    this.#record(event);
+  };
 
   get #perfDataOptions(): PerfDataOptions {
     const onFormat = this.#options.onFormat;
     return {
       tracepointComms: this.#options.next === true,
+      reuseEvents: true, // (the replay keeps no event)
       ...(onFormat === undefined ? {} : { onStart: (cpusOnline: number) => onFormat('perf-data', { cpusOnline }) }),
     };
   }
 
-  // A perf.data record's event: one the replay's checks refuse is a PerfDataError at the record's byte.
+  // A perf.data record's event (checked by the reader: see RecordStream); an error the replay's own rules raise on it
+  // (a runtime total past 2^53, say) is a PerfDataError at the record's byte.
   #record(event: TraceEvent): void {
     try {
-      this.#event(event);
+      if (this.#onRow === undefined) applyChecked(this.replay, event, false);
+      else {
+        const row = applyChecked(this.replay, event, true);
+        if (row !== undefined) this.#onRow(row);
+      }
     } catch (error: unknown) {
       const refused =
         error instanceof SchedacctError && (error.code === 'invalid-argument' || error.code === 'out-of-range');
@@ -313,7 +328,9 @@ export async function readTrace(
   // perf.data is told by its magic in the first bytes: then it is read at offsets where the input offers that (a
   // file), else as its chunks come (pipe mode streamed, file mode gathered).
   const offers = (input as RandomAccess)[RANDOM_ACCESS];
+  const offersParallel = (input as RandomAccess)[PARALLEL_READ];
   let source: (ByteSource & { close(): void }) | undefined;
+  let parallel: ParallelRead | undefined;
   let binary: PerfDataInput | undefined;
   // The first bytes, held while they could still be perf.data's magic (chunks may be cut anywhere).
   let held: Uint8Array[] = [];
@@ -347,6 +364,8 @@ export async function readTrace(
       return false;
     }
     held = [];
+    parallel = offersParallel?.();
+    if (parallel !== undefined) return true;
     source = offers?.();
     if (source !== undefined) return true;
     binary = sink.perfDataInput();
@@ -367,7 +386,8 @@ export async function readTrace(
     }
   }
   release();
-  if (source !== undefined) {
+  if (parallel !== undefined) await sink.perfDataElsewhere(parallel);
+  else if (source !== undefined) {
     try {
       sink.perfData(source);
     } finally {

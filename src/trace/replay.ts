@@ -27,10 +27,13 @@ import type {
 } from './events.js';
 import { FinishedTasks } from './finished-tasks.js';
 import { checkCompat, switchOut, type Compat } from './perf-compat.js';
-import { infoRow, markAccount, rowFrom, taskLabel, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
+import { infoRow, markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
 import { anomaliesOf, TaskOrder, type AnomalyReport, type TaskRecord } from './records.js';
 import { checkPlace, CpuSlot, ReadingClock, TaskSlot } from './slots.js';
 import { addRuntime, sliceSteal, type StealEstimate } from './steal-estimate.js';
+
+// (a Replay's #apply, for applyChecked below: set by the class's static block)
+let applyOf: (replay: Replay, event: TraceEvent, rows: boolean) => TimehistRow | InfoRow | undefined;
 
 /** Options of {@link Replay}. */
 export interface ReplayOptions {
@@ -86,14 +89,8 @@ export class Replay {
   #minSwitch = Number.POSITIVE_INFINITY;
   #maxSwitch = Number.NEGATIVE_INFINITY;
   /** Events read, by kind. */
-  readonly counts: Record<TraceEvent['kind'], number> = {
-    switch: 0,
-    wakeup: 0,
-    migrate: 0,
-    fork: 0,
-    exit: 0,
-    runtime: 0,
-  };
+  // prettier-ignore
+  readonly counts: Record<TraceEvent['kind'], number> = { switch: 0, wakeup: 0, migrate: 0, fork: 0, exit: 0, runtime: 0 };
   /** Events whose time is before the previous event's (perf sorts; a text trace may not be). */
   outOfOrder = 0;
   /** Switches whose outgoing task is not the one the CPU last switched in: lost events (perf's "context switch bugs"). */
@@ -214,28 +211,20 @@ export class Replay {
     this.#apply(event, false);
   }
 
+  static {
+    applyOf = (replay, event, rows) => replay.#apply(event, rows);
+  }
+
   #apply(e: TraceEvent, rows: boolean): TimehistRow | InfoRow | undefined {
     this.counts[e.kind]++;
     this.#order = undefined;
-    switch (e.kind) {
-      case 'switch':
-        return this.#switch(e, rows);
-      case 'wakeup':
-        return this.#wakeup(e, rows);
-      case 'migrate':
-        return this.#migrate(e, rows);
-      case 'runtime':
-        this.#runtime(e);
-        return undefined;
-      case 'fork':
-        this.#fork(e);
-        return undefined;
-      case 'exit':
-        this.#exit(e);
-        return undefined;
-      default:
-        return undefined;
-    }
+    if (e.kind === 'switch') return this.#switch(e, rows);
+    if (e.kind === 'wakeup') return this.#wakeup(e, rows);
+    if (e.kind === 'migrate') return this.#migrate(e, rows);
+    if (e.kind === 'runtime') this.#runtime(e);
+    else if (e.kind === 'fork') this.#fork(e);
+    else this.#exit(e);
+    return undefined;
   }
 
   // What every event says of its sample (time, reading, CPU, comm); mostly the CPU's current task: no lookup then.
@@ -306,13 +295,7 @@ export class Replay {
   }
 
   #label(tid: number): string {
-    const slot = this.#slot(tid);
-    if (slot.label === undefined || slot.labelComm !== slot.comm || slot.labelPid !== slot.pid) {
-      slot.labelComm = slot.comm;
-      slot.labelPid = slot.pid;
-      slot.label = taskLabel(slot.comm ?? ':' + String(tid), tid, slot.pid);
-    }
-    return slot.label;
+    return this.#slot(tid).labelText();
   }
 
   #switch(e: SwitchEvent, rows: boolean): TimehistRow | undefined {
@@ -396,4 +379,16 @@ export class Replay {
   anomalies(): AnomalyReport {
     return anomaliesOf(this.ledger, (kind) => kind !== 'malformed-line');
   }
+}
+
+/**
+ * As {@link Replay.push} (`rows`) or {@link Replay.apply}, for an event its reader checked (perf.data's): no second check.
+ * @param replay - the replay
+ * @param event - the event
+ * @param rows - make its row
+ * @returns its row, with `rows`
+ * @internal
+ */
+export function applyChecked(replay: Replay, event: TraceEvent, rows: boolean): TimehistRow | InfoRow | undefined {
+  return applyOf(replay, event, rows);
 }

@@ -8,6 +8,7 @@ import { MAX_SAFE_WHOLE } from '../accounting/reading.js';
 import { SchedacctError } from '../errors.js';
 import type { TaskRunner } from './engine.js';
 import { MAX_CPUS } from './events.js';
+import { taskLabel } from './rows.js';
 import type { RuntimeWindow } from './steal-estimate.js';
 
 /**
@@ -41,6 +42,16 @@ export class TaskSlot implements RuntimeWindow {
   /** @param tid - the thread */
   constructor(tid: number) {
     this.tid = tid;
+  }
+
+  /** @returns `comm[tid]` (with the pid where it differs) for wakeup and migration lines, made anew on a change */
+  labelText(): string {
+    if (this.label === undefined || this.labelComm !== this.comm || this.labelPid !== this.pid) {
+      this.labelComm = this.comm;
+      this.labelPid = this.pid;
+      this.label = taskLabel(this.comm ?? ':' + String(this.tid), this.tid, this.pid);
+    }
+    return this.label;
   }
 
   /**

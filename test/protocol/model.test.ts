@@ -96,12 +96,18 @@ describe('model mode arithmetic', () => {
         expect(g.slices).toBe(w.slices);
         expect(g.maxSliceNs).toBe(String(w.maxSliceNs));
       });
-      // the random host did steal something, and some of it was charged
-      expect(got.some((t) => t.stolenNs !== '0')).toBe(true);
+      // (a random host may steal nothing from a running task: seed 1932697777 on x86 does not; the runs as a whole must)
+      if (got.some((t) => t.stolenNs !== '0')) runsWithSteal++;
     },
     60_000,
   );
+
+  it('the runs above are not vacuous: in some of them the host stole from running tasks', () => {
+    expect(runsWithSteal).toBeGreaterThan(0);
+  });
 });
+
+let runsWithSteal = 0;
 
 describe('where a task is', () => {
   it('a wakeup of a running task does not move it off its vCPU', () => {

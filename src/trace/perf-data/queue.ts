@@ -4,48 +4,43 @@
  * previous round set (`next_flush`), then sets the next limit to the newest time queued (`max_timestamp`); the end
  * delivers the rest. A record older than what was delivered already is delivered out of time order at the next
  * flush, as perf delivers it. So memory holds about two rounds, not the file.
+ *
+ * A queued record is a row of {@link STRIDE} numbers in one typed array (its time first, then what its producer
+ * wrote), plus an optional item for the rare record that carries a string: no object per record, so a round's
+ * records cost the garbage collector nothing while they wait.
  * @module
  * @internal
  */
 
 /**
- * Gets each record the queue delivers: its kind (what to do with it) and the item.
+ * Numbers per queued record: its time, then seven for its producer.
  * @internal
  */
-export type Deliver = (kind: number, item: unknown) => void;
+export const STRIDE = 8;
+
+/**
+ * Gets each record the queue delivers: the rows, the record's row (its first number, the time, at `at`) and its item.
+ * @internal
+ */
+export type Deliver = (rows: Float64Array, at: number, item: unknown) => void;
 
 const SAFE = 2 ** 53;
 // Beyond this many ascending runs, a flush sorts instead of merging.
 const MAX_RUNS = 16;
-
-// Records kept for a later flush, in order.
-class Queued {
-  times: Float64Array;
-  kinds: Uint8Array;
-  items: unknown[] = [];
-  n = 0;
-
-  constructor(capacity: number) {
-    this.times = new Float64Array(capacity);
-    this.kinds = new Uint8Array(capacity);
-  }
-
-  push(time: number, kind: number, item: unknown): void {
-    this.times[this.n] = time;
-    this.kinds[this.n] = kind;
-    this.items.push(item);
-    this.n++;
-  }
-}
+const START = 1024;
 
 /**
  * Records waiting for their round.
  * @internal
  */
 export class OrderedQueue {
-  #times: Float64Array = new Float64Array(1024);
-  #kinds: Uint8Array = new Uint8Array(1024);
+  #rows: Float64Array = new Float64Array(START * STRIDE);
+  // What a flush keeps goes here; the two swap.
+  #spare: Float64Array = new Float64Array(START * STRIDE);
   #items: unknown[] = [];
+  #spareItems: unknown[] = [];
+  // Records with an item now queued (none: a flush never looks at the items).
+  #withItems = 0;
   #n = 0;
   #nextFlush = 0;
   #maxTime = 0;
@@ -69,18 +64,23 @@ export class OrderedQueue {
   /**
    * Queues a record.
    * @param time - its time (not 0: a record without one is delivered at once, as perf does)
-   * @param kind - what to do with it
-   * @param item - the record
+   * @param row - its numbers after the time (`row[1]` … `row[STRIDE − 1]`), copied
+   * @param item - what it carries besides numbers (a string), if anything
    */
-  add(time: number, kind: number, item: unknown): void {
+  add(time: number, row: Float64Array, item: unknown): void {
     const n = this.#n;
-    if (n === this.#times.length) this.#grow();
+    if ((n + 1) * STRIDE > this.#rows.length) this.#grow();
     if (time < this.#lastFlush) this.unordered++;
     // (perf's max_timestamp: the time of the last record appended at the tail, or of the first into an empty queue)
     if (n === 0 || time >= this.#maxTime) this.#maxTime = time;
-    this.#times[n] = time;
-    this.#kinds[n] = kind;
-    this.#items[n] = item;
+    const rows = this.#rows;
+    const at = n * STRIDE;
+    rows[at] = time;
+    for (let j = 1; j < STRIDE; j++) rows[at + j] = row[j] as number;
+    if (item !== undefined) {
+      this.#items[n] = item;
+      this.#withItems++;
+    }
     this.#n = n + 1;
   }
 
@@ -97,21 +97,19 @@ export class OrderedQueue {
   }
 
   #grow(): void {
-    const times = new Float64Array(this.#times.length * 2);
-    times.set(this.#times);
-    this.#times = times;
-    const kinds = new Uint8Array(this.#kinds.length * 2);
-    kinds.set(this.#kinds);
-    this.#kinds = kinds;
+    const rows = new Float64Array(this.#rows.length * 2);
+    rows.set(this.#rows);
+    this.#rows = rows;
+    this.#spare = new Float64Array(rows.length);
   }
 
   // Delivers the records at or before `limit` in (time, order queued), keeps the rest in that order. The queue is a
   // few ascending runs (one per CPU buffer drained, and what the last flush left): merged, ties to the earlier run.
   #flush(limit: number): void {
     const n = this.#n;
-    const times = this.#times;
+    const rows = this.#rows;
     const starts = [0];
-    for (let i = 1; i < n; i++) if ((times[i] as number) < (times[i - 1] as number)) starts.push(i);
+    for (let i = 1; i < n; i++) if ((rows[i * STRIDE] as number) < (rows[(i - 1) * STRIDE] as number)) starts.push(i);
     if (starts.length > MAX_RUNS) {
       this.#flushSorted(limit);
       return;
@@ -119,16 +117,16 @@ export class OrderedQueue {
     const runs = starts.length;
     const heads = Uint32Array.from(starts);
     const ends = Uint32Array.from(starts.slice(1).concat([n]));
-    const keep = new Queued(Math.max(1024, n));
+    let kept = 0;
     let delivering = true;
     for (;;) {
       let best = -1;
       let bestTime = Infinity;
       for (let r = 0; r < runs; r++) {
         const h = heads[r] as number;
-        if (h < (ends[r] as number) && (times[h] as number) < bestTime) {
+        if (h < (ends[r] as number) && (rows[h * STRIDE] as number) < bestTime) {
           best = r;
-          bestTime = times[h] as number;
+          bestTime = rows[h * STRIDE] as number;
         }
       }
       if (best < 0) break;
@@ -137,68 +135,96 @@ export class OrderedQueue {
       if (delivering && bestTime <= limit) this.#take(i);
       else {
         delivering = false;
-        keep.push(bestTime, this.#kinds[i] as number, this.#items[i]);
+        this.#keep(i, kept++);
       }
     }
-    this.#keep(keep);
+    this.#swap(kept);
   }
 
   // Delivers the record at a position.
   #take(i: number): void {
-    this.#lastFlush = this.#times[i] as number;
-    const item = this.#items[i];
-    this.#items[i] = undefined;
-    this.#deliver(this.#kinds[i] as number, item);
+    const at = i * STRIDE;
+    this.#lastFlush = this.#rows[at] as number;
+    let item: unknown;
+    if (this.#withItems > 0) {
+      item = this.#items[i];
+      if (item !== undefined) {
+        this.#items[i] = undefined;
+        this.#withItems--;
+      }
+    }
+    this.#deliver(this.#rows, at, item);
   }
 
-  #keep(keep: Queued): void {
-    this.#times = keep.times;
-    this.#kinds = keep.kinds;
-    this.#items = keep.items;
-    this.#n = keep.n;
+  // Copies the record at position i to position k of the spare rows.
+  #keep(i: number, k: number): void {
+    const rows = this.#rows;
+    const spare = this.#spare;
+    const from = i * STRIDE;
+    const to = k * STRIDE;
+    for (let j = 0; j < STRIDE; j++) spare[to + j] = rows[from + j] as number;
+    if (this.#withItems > 0) {
+      const item = this.#items[i];
+      if (item !== undefined) {
+        this.#items[i] = undefined;
+        this.#spareItems[k] = item;
+      }
+    }
+  }
+
+  // The kept records become the queue.
+  #swap(kept: number): void {
+    const rows = this.#rows;
+    this.#rows = this.#spare;
+    this.#spare = rows;
+    const items = this.#items;
+    this.#items = this.#spareItems;
+    this.#spareItems = items;
+    if (this.#withItems === 0) {
+      this.#items.length = 0;
+      this.#spareItems.length = 0;
+    }
+    this.#n = kept;
   }
 
   // As #flush, for a queue of many runs: sorted whole first.
   #flushSorted(limit: number): void {
     const n = this.#n;
     const order = this.#order();
-    const keep = new Queued(Math.max(1024, n));
     let k = 0;
     for (; k < n; k++) {
       const i = order[k] as number;
-      if ((this.#times[i] as number) > limit) break;
+      if ((this.#rows[i * STRIDE] as number) > limit) break;
       this.#take(i);
     }
-    for (; k < n; k++) {
-      const i = order[k] as number;
-      keep.push(this.#times[i] as number, this.#kinds[i] as number, this.#items[i]);
-    }
-    this.#keep(keep);
+    let kept = 0;
+    for (; k < n; k++) this.#keep(order[k] as number, kept++);
+    this.#swap(kept);
   }
 
   // The queue's order by (time, position). Keys pack the time since the earliest and the position into one exact
   // double (a numeric typed-array sort); else a comparator sort.
   #order(): Float64Array | Uint32Array {
     const n = this.#n;
-    const times = this.#times;
-    let min = times[0] as number;
+    const rows = this.#rows;
+    let min = rows[0] as number;
     let max = min;
     for (let i = 1; i < n; i++) {
-      const t = times[i] as number;
+      const t = rows[i * STRIDE] as number;
       if (t > max) max = t;
       if (t < min) min = t;
     }
     const scale = 2 ** Math.ceil(Math.log2(n + 1));
     if ((max - min + 1) * scale <= SAFE) {
       const keys = new Float64Array(n);
-      for (let i = 0; i < n; i++) keys[i] = ((times[i] as number) - min) * scale + i;
+      for (let i = 0; i < n; i++) keys[i] = ((rows[i * STRIDE] as number) - min) * scale + i;
       keys.sort();
       for (let i = 0; i < n; i++) keys[i] = (keys[i] as number) % scale;
       return keys;
     }
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
+    order.sort((a, b) => (rows[a * STRIDE] as number) - (rows[b * STRIDE] as number) || a - b);
     return order;
   }
 }

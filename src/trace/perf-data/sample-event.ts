@@ -1,181 +1,135 @@
 /**
- * A tracepoint sample's event, decoded where the sample lies: one object literal of one shape per kind, with the
- * parts the thread table gives (comms, pids) left empty for delivery to fill in, in perf's order.
+ * A record's way through the queue: decoded where it lies into a row of numbers ({@link STRIDE}: its time, a code for
+ * its kind, CPU and decoder, its thread, pid, byte offset and up to three fields), and made an event at delivery,
+ * where the thread table gives its comms and pids in perf's order.
  * @module
  * @internal
  */
-import type { TraceEvent } from '../events.js';
-import { fieldValue, stateLetters, TP, type Decoder } from './decode.js';
+import { fieldValue, TP, type Decoder } from './decode.js';
+import { MAX_CPUS } from '../events.js';
 import { PerfDataError } from './error.js';
 import type { TraceField } from './tracing-data.js';
 import type { ByteView } from './view.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /**
- * An event as decoded, its thread parts still to fill in.
+ * What delivery does with a queued row (3 bits of its code).
  * @internal
  */
-export type Pending = Mutable<TraceEvent> & { pid: number; ppid: number };
+export const K = { SWITCH: 0, WAKEUP: 1, MIGRATE: 2, FORK_TP: 3, EXIT: 4, RUNTIME: 5, COMM: 6, FORK: 7 } as const;
 
 /**
- * What delivery does with a queued item.
+ * Where a row keeps what (its time is at 0).
  * @internal
  */
-export const K = { SWITCH: 1, TARGET: 2, FORK_TP: 3, BASE: 4, COMM: 5, FORK: 6 } as const;
+export const ROW = { CODE: 1, TID: 2, PID: 3, LINE: 4, F0: 5, F1: 6, F2: 7 } as const;
 
-/**
- * The delivery kind of each tracepoint kind.
- * @internal
- */
-export const DELIVERY: Readonly<Record<number, number>> = {
+const KIND_OF_TP: Readonly<Record<number, number>> = {
   [TP.SWITCH]: K.SWITCH,
-  [TP.WAKEUP]: K.TARGET,
-  [TP.MIGRATE]: K.TARGET,
+  [TP.WAKEUP]: K.WAKEUP,
+  [TP.MIGRATE]: K.MIGRATE,
   [TP.FORK]: K.FORK_TP,
-  [TP.EXIT]: K.BASE,
-  [TP.RUNTIME]: K.BASE,
+  [TP.EXIT]: K.EXIT,
+  [TP.RUNTIME]: K.RUNTIME,
 };
 
 /**
- * A sample's common part, as read.
+ * A row's code: its kind, CPU (below 8192) and decoder (the stream's number for it, below 65536) in one exact number.
+ * @param kind - a {@link K}
+ * @param cpu - its CPU
+ * @param decoder - its tracepoint's decoder (0 for other records)
+ * @returns the code
  * @internal
  */
-export interface SampleHead {
-  timeNs: number;
-  cpu: number;
-  tid: number;
-  pid: number;
-  line: number;
+export function rowCode(kind: number, cpu: number, decoder: number): number {
+  return kind + cpu * 8 + decoder * 65_536;
 }
 
 /**
- * The event of a sample of a tracepoint the replay uses.
+ * Fills a row from a tracepoint sample's raw data (the row's time, thread, pid and offset are the caller's).
+ * @param row - the row (from 0)
  * @param view - the bytes
  * @param d - the tracepoint's decoder
  * @param raw - its raw data (the input's offset)
- * @param rawSize - the raw data's size (checked to hold every field read)
  * @param little - the tracepoint's byte order
- * @param h - the sample's common part
- * @param comms - read a switch's next_comm too (perf's `-n`)
- * @returns the event
+ * @param cpu - the sample's CPU
+ * @param id - the decoder's number
  * @internal
  */
-export function sampleEvent(
+export function fillSample(
+  row: Float64Array,
+  view: ByteView,
+  d: Decoder,
+  raw: number,
+  little: boolean,
+  cpu: number,
+  id: number,
+): void {
+  const r = raw - view.base;
+  const data = view.data;
+  const fields = d.fields;
+  const kind = KIND_OF_TP[d.kind] as number;
+  row[ROW.CODE] = rowCode(kind, cpu, id);
+  row[ROW.F0] = fieldValue(data, r, fields[0] as TraceField, little);
+  if (kind === K.SWITCH || kind === K.MIGRATE) {
+    row[ROW.F1] = fieldValue(data, r, fields[1] as TraceField, little);
+    row[ROW.F2] = fieldValue(data, r, fields[2] as TraceField, little);
+  } else if (kind === K.WAKEUP) {
+    row[ROW.F1] = d.targetCpu === undefined ? -1 : fieldValue(data, r, d.targetCpu, little);
+  } else if (kind === K.RUNTIME || kind === K.FORK_TP) {
+    row[ROW.F1] = fieldValue(data, r, fields[1] as TraceField, little);
+  }
+}
+
+const isTid = (v: number): boolean => Number.isSafeInteger(v) && v >= -1;
+const isCpu = (v: number): boolean => v >>> 0 === v && v < MAX_CPUS;
+
+/**
+ * Checks a filled row as the replay checks an event it is handed (tids safe integers ≥ −1, CPUs below
+ * {@link MAX_CPUS}, a runtime a whole number of ns): the replay takes the reader's events unchecked.
+ * @param row - a sample's or an EXIT record's row
+ * @param at - the record's byte, for the error
+ * @throws {@link PerfDataError} naming the field
+ * @internal
+ */
+export function checkRow(row: Float64Array, at: number): void {
+  const kind = (row[ROW.CODE] as number) & 7;
+  const f0 = row[ROW.F0] as number;
+  const f1 = row[ROW.F1] as number;
+  const f2 = row[ROW.F2] as number;
+  let bad = '';
+  if (!isTid(row[ROW.TID] as number)) bad = 'its thread';
+  else if (!isTid(f0)) bad = 'its first task field';
+  else if (kind === K.SWITCH && !isTid(f2)) bad = 'next_pid';
+  else if (kind === K.WAKEUP && f1 !== -1 && !isCpu(f1)) bad = 'target_cpu';
+  else if (kind === K.MIGRATE && !(isCpu(f1) && isCpu(f2))) bad = 'orig_cpu or dest_cpu';
+  else if (kind === K.FORK_TP && !isTid(f1)) bad = 'child_pid';
+  else if (kind === K.RUNTIME && !(Number.isSafeInteger(f1) && f1 >= 0)) bad = 'runtime';
+  if (bad !== '') throw new PerfDataError(`a record the replay refuses: ${bad} is out of range`, at);
+}
+
+/**
+ * The string a sample carries through the queue, if any: a fork's child comm, a switch's next_comm when asked.
+ * @param view - the bytes
+ * @param d - the tracepoint's decoder
+ * @param raw - its raw data
+ * @param rawSize - its size (checked to hold the string)
+ * @param little - the tracepoint's byte order
+ * @param comms - read a switch's next_comm (perf's `-n`)
+ * @returns the string, or undefined
+ * @internal
+ */
+export function sampleItem(
   view: ByteView,
   d: Decoder,
   raw: number,
   rawSize: number,
   little: boolean,
-  h: SampleHead,
   comms: boolean,
-): Pending {
-  const r = raw - view.base;
-  const { timeNs, cpu, tid, pid, line } = h;
-  const comm = '';
-  const ppid = -1;
-  switch (d.kind) {
-    case TP.SWITCH: {
-      const prevTid = field(view, r, d, 0, little);
-      const prevState = stateLetters(d, field(view, r, d, 1, little));
-      const nextTid = field(view, r, d, 2, little);
-      const kind = 'switch';
-      const nextTracepointComm = comms ? nextCommOf(view.withOrder(little), d, raw, rawSize) : undefined;
-      return {
-        timeNs,
-        cpu,
-        tid,
-        comm,
-        line,
-        pid,
-        ppid,
-        kind,
-        prevTid,
-        prevComm: comm,
-        prevState,
-        nextTid,
-        nextComm: comm,
-        nextTracepointComm,
-      };
-    }
-    case TP.WAKEUP:
-    case TP.MIGRATE:
-      return targetEvent(view, d, r, little, h);
-    case TP.FORK: {
-      const parentTid = field(view, r, d, 0, little);
-      const childTid = field(view, r, d, 1, little);
-      const childComm = stringField(view.withOrder(little), d, raw, rawSize, 2);
-      return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'fork', parentTid, childTid, childComm };
-    }
-    case TP.EXIT:
-      return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'exit', targetTid: field(view, r, d, 0, little) };
-    default: {
-      const targetTid = field(view, r, d, 0, little);
-      const runtimeNs = field(view, r, d, 1, little);
-      return { timeNs, cpu, tid, comm, line, pid, ppid, kind: 'runtime', targetTid, runtimeNs };
-    }
-  }
-}
-
-// The i-th number field the decoder reads (a function, not a closure: this runs per sample).
-function field(view: ByteView, r: number, d: Decoder, i: number, little: boolean): number {
-  return fieldValue(view.data, r, d.fields[i] as TraceField, little);
-}
-
-// A wakeup or a migration: an event about another task than the sample's.
-function targetEvent(view: ByteView, d: Decoder, r: number, little: boolean, h: SampleHead): Pending {
-  const { timeNs, cpu, tid, pid, line } = h;
-  const comm = '';
-  const ppid = -1;
-  const targetTid = field(view, r, d, 0, little);
-  if (d.kind === TP.MIGRATE) {
-    const origCpu = field(view, r, d, 1, little);
-    const destCpu = field(view, r, d, 2, little);
-    const kind = 'migrate';
-    return {
-      timeNs,
-      cpu,
-      tid,
-      comm,
-      line,
-      pid,
-      ppid,
-      kind,
-      targetTid,
-      targetComm: comm,
-      targetPid: 0,
-      origCpu,
-      destCpu,
-    };
-  }
-  const targetCpu = d.targetCpu === undefined ? -1 : fieldValue(view.data, r, d.targetCpu, little);
-  const variant = d.variant;
-  const kind = 'wakeup';
-  return {
-    timeNs,
-    cpu,
-    tid,
-    comm,
-    line,
-    pid,
-    ppid,
-    kind,
-    variant,
-    targetTid,
-    targetComm: comm,
-    targetCpu,
-    targetPid: 0,
-  };
-}
-
-// A switch's next_comm, where its format has one.
-function nextCommOf(view: ByteView, d: Decoder, raw: number, rawSize: number): string | undefined {
-  return d.nextComm === undefined ? undefined : textOf(view, d.nextComm, `${d.format.name}.next_comm`, raw, rawSize);
-}
-
-// A string field of a raw record: a char array, or a __data_loc's data.
-function stringField(view: ByteView, d: Decoder, raw: number, rawSize: number, index: number): string {
-  return textOf(view, d.fields[index] as TraceField, d.format.name, raw, rawSize);
+): string | undefined {
+  if (d.kind === TP.FORK) return textOf(view.withOrder(little), d.fields[2] as TraceField, d.format.name, raw, rawSize);
+  if (d.kind === TP.SWITCH && comms && d.nextComm !== undefined)
+    return textOf(view.withOrder(little), d.nextComm, `${d.format.name}.next_comm`, raw, rawSize);
+  return undefined;
 }
 
 function textOf(view: ByteView, f: TraceField, name: string, raw: number, rawSize: number): string {

@@ -4,7 +4,9 @@
  * @module
  * @internal
  */
+import type { TraceEvent } from '../events.js';
 import { PerfDataError } from './error.js';
+import type { PerfDataOptions, PerfDataRecords } from './stream.js';
 import { ByteView } from './view.js';
 
 /**
@@ -88,9 +90,23 @@ export const CHUNK_BYTES: number = 1 << 22;
 export const RANDOM_ACCESS: unique symbol = Symbol('schedacct.randomAccess');
 
 /**
+ * The key under which a byte stream may offer to read its perf.data elsewhere (a large file's stream, on a worker
+ * thread in Node): a function that reads it whole, handing its events over in perf's order.
+ * @internal
+ */
+export const PARALLEL_READ: unique symbol = Symbol('schedacct.parallelRead');
+
+/**
+ * A read of perf.data somewhere else: the events handed to `emit` in order (each valid until the next).
+ * @internal
+ */
+export type ParallelRead = (emit: (event: TraceEvent) => void, options: PerfDataOptions) => Promise<PerfDataRecords>;
+
+/**
  * A stream that may offer its input at offsets.
  * @internal
  */
 export interface RandomAccess {
   readonly [RANDOM_ACCESS]?: () => (ByteSource & { close(): void }) | undefined;
+  readonly [PARALLEL_READ]?: () => ParallelRead | undefined;
 }

@@ -11,10 +11,11 @@ import type { TraceEvent } from '../events.js';
 import { MAX_CPUS } from '../events.js';
 import { Inflater } from './compressed.js';
 import { decoderOf, pastRecord, TP, type Decoder } from './decode.js';
-import { DELIVERY, K, sampleEvent, type Pending, type SampleHead } from './sample-event.js';
+import { EventMaker, type Head } from './event-maker.js';
+import { checkRow, fillSample, K, ROW, rowCode, sampleItem } from './sample-event.js';
 import { PerfDataError } from './error.js';
 import { parseAttr, RECORD, S, variableRawAt, type Attr } from './layout.js';
-import { OrderedQueue } from './queue.js';
+import { OrderedQueue, STRIDE } from './queue.js';
 import { ThreadTable } from './threads.js';
 import { readTracingData, type TracingData } from './tracing-data.js';
 import type { ByteView } from './view.js';
@@ -42,6 +43,8 @@ export interface PerfDataOptions {
   readonly tracepointComms?: boolean;
   /** Called once before the first sample (or at the end, when none came) with the online CPUs the input gives. */
   readonly onStart?: (cpusOnline: number) => void;
+  /** The consumer keeps no event past its call: one object per kind is filled anew each time (no garbage). */
+  readonly reuseEvents?: boolean;
 }
 
 /**
@@ -55,9 +58,9 @@ export interface Metadata {
   cpusOnline: number;
 }
 
-type Event = Pending;
-type Target = Event & { targetTid: number; targetComm: string; targetPid: number };
 const FEATURE_NRCPUS = 7;
+// A row's code has 16 bits for its decoder.
+const MAX_DECODERS = 65_536;
 
 /**
  * Records into events.
@@ -71,13 +74,20 @@ export class RecordStream {
   readonly #threads = new ThreadTable();
   readonly #skipped: Record<string, number> = {};
   #decoders: (Decoder | undefined)[] = [];
+  // Every decoder made, in order (a row names its decoder by its place here: pipe mode's tracing data may come again
+  // while rows decoded with the earlier one wait), and each common_type's place.
+  readonly #decoderList: Decoder[] = [];
+  #decoderIds: number[] = [];
   #samples = 0;
   #lostEvents = 0;
   #lostRecords = 0;
   #lastId = -1;
   #lastAttr: Attr | undefined;
   #inflater: Inflater | undefined;
-  readonly #head: SampleHead = { timeNs: 0, cpu: 0, tid: 0, pid: 0, line: 0 };
+  // The row a record is decoded into before the queue copies it (or delivers it at once).
+  readonly #row = new Float64Array(STRIDE);
+  readonly #h: Head = { timeNs: 0, cpu: 0, tid: 0, comm: '', line: 0, pid: 0, ppid: -1 };
+  readonly #events: EventMaker;
   readonly #comms: boolean;
   #onStart: ((cpusOnline: number) => void) | undefined;
 
@@ -93,8 +103,9 @@ export class RecordStream {
     this.#onStart = options.onStart;
     this.#meta = meta;
     this.#emit = emit;
-    this.#queue = new OrderedQueue((kind, item) => {
-      this.#deliver(kind, item);
+    this.#events = new EventMaker(options.reuseEvents ?? false);
+    this.#queue = new OrderedQueue((rows, at, item) => {
+      this.#deliver(rows, at, item);
     });
   }
 
@@ -160,6 +171,7 @@ export class RecordStream {
       const size = view.u16(at + 6, 'record size');
       meta.tracing = readTracingData(view, at + size, at + size + view.u32(at + 8, 'tracing data size'));
       this.#decoders = [];
+      this.#decoderIds = [];
     } else if (type === RECORD.HEADER_FEATURE) {
       if (view.u64(at + 8, 'feature id') === FEATURE_NRCPUS && length >= 24)
         meta.cpusOnline = view.u32(at + 20, 'NRCPUS online');
@@ -220,16 +232,13 @@ export class RecordStream {
     const lo = data.getUint32(p + layout.timeAt + (little ? 0 : 4), little);
     const hi = data.getUint32(p + layout.timeAt + (little ? 4 : 0), little);
     const timeNs = hi * 2 ** 32 + lo;
-    const pid = layout.tidAt < 0 ? -1 : data.getInt32(p + layout.tidAt, little);
-    const tid = layout.tidAt < 0 ? 0 : data.getInt32(p + layout.tidAt + 4, little); // -1: a thread perf does not know
-    const head = this.#head; // (one object, filled per sample: no allocation)
-    head.timeNs = timeNs;
-    head.cpu = cpu;
-    head.tid = tid;
-    head.pid = pid;
-    head.line = at;
-    const event = sampleEvent(view, decoder, raw, rawSize, tracing.little, head, this.#comms);
-    this.#queued(timeNs, DELIVERY[decoder.kind] as number, event);
+    const row = this.#row; // (one row, filled per sample and copied into the queue: no allocation)
+    row[ROW.PID] = layout.tidAt < 0 ? -1 : data.getInt32(p + layout.tidAt, little);
+    row[ROW.TID] = layout.tidAt < 0 ? 0 : data.getInt32(p + layout.tidAt + 4, little); // -1: a thread perf does not know
+    row[ROW.LINE] = at;
+    fillSample(row, view, decoder, raw, tracing.little, cpu, this.#decoderIds[commonType] as number);
+    checkRow(row, at);
+    this.#queued(timeNs, sampleItem(view, decoder, raw, rawSize, tracing.little, this.#comms));
   }
 
   #decoderFor(commonType: number, raw: number): Decoder | undefined {
@@ -240,23 +249,31 @@ export class RecordStream {
       return undefined;
     }
     const decoder = decoderOf(format, raw);
-    if (commonType < 65_536) this.#decoders[commonType] = decoder;
+    if (this.#decoderList.length >= MAX_DECODERS)
+      throw new PerfDataError(`more than ${String(MAX_DECODERS)} tracepoint formats met`, raw);
+    this.#decoders[commonType] = decoder;
+    this.#decoderIds[commonType] = this.#decoderList.push(decoder) - 1;
     return decoder;
   }
 
   // COMM and FORK: their time from the sample_id trailer (none: delivered now, as perf does).
   #side(view: ByteView, at: number, size: number, type: number): void {
     const attr = this.#sideAttr(view, at, size, type === RECORD.COMM ? 16 : 24);
-    const item =
-      type === RECORD.COMM
-        ? [view.i32(at + 12, 'COMM tid'), view.i32(at + 8, 'COMM pid'), view.cstring(at + 16, size - 16, 'COMM comm')]
-        : [
-            view.i32(at + 8, 'FORK pid'),
-            view.i32(at + 12, 'FORK ppid'),
-            view.i32(at + 16, 'FORK tid'),
-            view.i32(at + 20, 'FORK ptid'),
-          ];
-    this.#queued(trailerTime(view, at, size, attr), type === RECORD.COMM ? K.COMM : K.FORK, item);
+    const row = this.#row;
+    let comm: string | undefined;
+    if (type === RECORD.COMM) {
+      row[ROW.CODE] = K.COMM;
+      row[ROW.TID] = view.i32(at + 12, 'COMM tid');
+      row[ROW.PID] = view.i32(at + 8, 'COMM pid');
+      comm = view.cstring(at + 16, size - 16, 'COMM comm');
+    } else {
+      row[ROW.CODE] = K.FORK;
+      row[ROW.PID] = view.i32(at + 8, 'FORK pid');
+      row[ROW.F0] = view.i32(at + 12, 'FORK ppid');
+      row[ROW.TID] = view.i32(at + 16, 'FORK tid');
+      row[ROW.F1] = view.i32(at + 20, 'FORK ptid');
+    }
+    this.#queued(trailerTime(view, at, size, attr), comm);
   }
 
   // EXIT: perf marks the thread dead (its summary lists it under Terminated tasks), whether or not its last switch
@@ -267,16 +284,21 @@ export class RecordStream {
     const cpu = attr.trailerCpuFromEnd === 0 ? 0 : view.u32(at + size - attr.trailerCpuFromEnd, 'record cpu');
     if (cpu >= MAX_CPUS)
       throw new PerfDataError(`a record on CPU ${String(cpu)} (at most ${String(MAX_CPUS - 1)})`, at);
-    const pid = view.i32(at + 8, 'EXIT pid');
+    const row = this.#row;
     const tid = view.i32(at + 16, 'EXIT tid');
-    const event: Pending = { timeNs, cpu, tid, comm: '', line: at, pid, ppid: -1, kind: 'exit', targetTid: tid };
-    this.#queued(timeNs, K.BASE, event);
+    row[ROW.CODE] = rowCode(K.EXIT, cpu, 0);
+    row[ROW.TID] = tid;
+    row[ROW.PID] = view.i32(at + 8, 'EXIT pid');
+    row[ROW.LINE] = at;
+    row[ROW.F0] = tid;
+    checkRow(row, at);
+    this.#queued(timeNs, undefined);
   }
 
-  // Queued by its time; a record without one (0) is delivered now, as perf does.
-  #queued(time: number, kind: number, item: unknown): void {
-    if (time === 0) this.#deliver(kind, item);
-    else this.#queue.add(time, kind, item);
+  // The record in #row queued by its time; a record without one (0) is delivered now, as perf does.
+  #queued(time: number, item: string | undefined): void {
+    if (time === 0) this.#deliver(this.#row, 0, item);
+    else this.#queue.add(time, this.#row, item);
   }
 
   // The attr of a non-sample record (by the identifier ending its sample_id trailer, else the first), its size checked
@@ -296,42 +318,56 @@ export class RecordStream {
     return this.#meta.byId.get(view.u64(at + size - 8, 'record id')) ?? first; // synthesized records carry id 0
   }
 
-  #deliver(kind: number, item: unknown): void {
+  #deliver(rows: Float64Array, at: number, item: unknown): void {
     const threads = this.#threads;
+    const code = rows[at + ROW.CODE] as number;
+    const kind = code & 7;
     if (kind === K.COMM) {
-      const [tid, pid, comm] = item as [number, number, string];
-      threads.comm(tid, pid, comm);
+      threads.comm(rows[at + ROW.TID] as number, rows[at + ROW.PID] as number, item as string);
       return;
     }
+    const tid = rows[at + ROW.TID] as number;
     if (kind === K.FORK) {
       // (perf's machine__process_fork_event: see ThreadTable.fork)
-      const [pid, ppid, tid, ptid] = item as [number, number, number, number];
-      threads.fork(pid, ppid, tid, ptid);
+      const pid = rows[at + ROW.PID] as number;
+      threads.fork(pid, rows[at + ROW.F0] as number, tid, rows[at + ROW.F1] as number);
       return;
     }
-    const e = item as Event;
-    const tid = e.tid;
+    const h = this.#h;
+    h.timeNs = rows[at] as number;
+    h.cpu = (code >>> 3) & 8191;
+    h.tid = tid;
+    h.line = rows[at + ROW.LINE] as number;
     if (tid === 0) {
-      e.pid = 0;
-      e.ppid = -1;
+      h.pid = 0;
+      h.ppid = -1;
+      h.comm = 'swapper';
     } else {
-      e.pid = threads.findnew(tid, e.pid);
-      e.ppid = threads.parent(tid);
+      const thread = threads.findnew(tid, rows[at + ROW.PID] as number);
+      h.pid = thread.pid;
+      h.ppid = thread.ppid;
+      h.comm = thread.comm ?? `:${String(tid)}`;
     }
-    e.comm = threads.commOf(tid);
+    const f0 = rows[at + ROW.F0] as number;
+    const events = this.#events;
     if (kind === K.SWITCH) {
-      const s = e as Event & { prevComm: string; nextComm: string; nextTid: number };
-      s.prevComm = e.comm; // (the row is the sample thread's, as perf's: prevComm is its comm)
-      s.nextComm = threads.commOf(s.nextTid);
-    } else if (kind === K.TARGET) {
-      const t = e as Target;
-      t.targetComm = threads.commOf(t.targetTid);
-      t.targetPid = threads.findnew(t.targetTid, 0); // perf: machine__findnew_thread(machine, 0, pid)
-    } else if (kind === K.FORK_TP) {
-      const f = e as Event & { childTid: number; childComm: string };
-      f.childComm = threads.knownComm(f.childTid) ?? f.childComm;
+      const d = this.#decoderList[code >>> 16] as Decoder;
+      const next = rows[at + ROW.F2] as number;
+      this.#emit(events.switch(h, d, rows, at, threads.commOf(next), item as string | undefined));
+    } else if (kind === K.WAKEUP || kind === K.MIGRATE) {
+      const targetComm = threads.commOf(f0);
+      const targetPid = threads.findnew(f0, 0).pid; // perf: machine__findnew_thread(machine, 0, pid)
+      const f1 = rows[at + ROW.F1] as number;
+      if (kind === K.WAKEUP) {
+        const d = this.#decoderList[code >>> 16] as Decoder;
+        this.#emit(events.wakeup(h, d, f0, targetComm, f1, targetPid));
+      } else this.#emit(events.migrate(h, f0, targetComm, targetPid, f1, rows[at + ROW.F2] as number));
+    } else if (kind === K.RUNTIME) this.#emit(events.runtime(h, f0, rows[at + ROW.F1] as number));
+    else if (kind === K.EXIT) this.#emit(events.exit(h, f0));
+    else {
+      const child = rows[at + ROW.F1] as number;
+      this.#emit(events.fork(h, f0, child, threads.knownComm(child) ?? (item as string)));
     }
-    this.#emit(e);
   }
 }
 

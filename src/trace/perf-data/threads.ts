@@ -6,26 +6,39 @@
  */
 
 /**
- * Threads by tid.
+ * A thread as the table has it.
+ * @internal
+ */
+export interface Thread {
+  /** Its process (−1: not known yet). */
+  pid: number;
+  /** Its parent's tid (−1: no FORK record gave one). */
+  ppid: number;
+  /** Its comm, if a record gave it one. */
+  comm: string | undefined;
+}
+
+/**
+ * Threads by tid: one record per thread, so a sample costs one lookup.
  * @internal
  */
 export class ThreadTable {
-  readonly #comms = new Map<number, string>();
-  readonly #pids = new Map<number, number>();
-  readonly #ppids = new Map<number, number>();
+  readonly #threads = new Map<number, Thread>();
 
   /**
    * perf's machine__findnew_thread: a thread met first under a pid keeps it (a pid of −1 is filled in later).
    * @param tid - the thread
    * @param pid - the pid it is met under (0 for a wakeup's or migration's target, as perf looks those up)
-   * @returns its pid in the table
+   * @returns the thread
    */
-  findnew(tid: number, pid: number): number {
-    const known = this.#pids.get(tid);
-    if (known === undefined || (known === -1 && pid !== -1)) {
-      this.#pids.set(tid, pid);
-      return pid;
+  findnew(tid: number, pid: number): Thread {
+    const known = this.#threads.get(tid);
+    if (known === undefined) {
+      const thread: Thread = { pid, ppid: -1, comm: undefined };
+      this.#threads.set(tid, thread);
+      return thread;
     }
+    if (known.pid === -1 && pid !== -1) known.pid = pid;
     return known;
   }
 
@@ -36,8 +49,7 @@ export class ThreadTable {
    * @param comm - its new comm
    */
   comm(tid: number, pid: number, comm: string): void {
-    this.findnew(tid, pid);
-    this.#comms.set(tid, comm);
+    this.findnew(tid, pid).comm = comm;
   }
 
   /**
@@ -49,11 +61,10 @@ export class ThreadTable {
    * @param ptid - the parent
    */
   fork(pid: number, ppid: number, tid: number, ptid: number): void {
-    if (this.findnew(ptid, ppid) !== ppid) this.#forget(ptid, ppid);
+    if (this.findnew(ptid, ppid).pid !== ppid) this.#forget(ptid, ppid);
     this.#forget(tid, pid);
-    const parent = this.#comms.get(ptid);
-    if (parent !== undefined) this.#comms.set(tid, parent);
-    this.#ppids.set(tid, ptid);
+    const comm = this.#threads.get(ptid)?.comm;
+    this.#threads.set(tid, { pid, ppid: ptid, comm });
   }
 
   /**
@@ -63,7 +74,7 @@ export class ThreadTable {
    */
   commOf(tid: number): string {
     if (tid === 0) return 'swapper';
-    return this.#comms.get(tid) ?? `:${String(tid)}`;
+    return this.#threads.get(tid)?.comm ?? `:${String(tid)}`;
   }
 
   /**
@@ -71,7 +82,7 @@ export class ThreadTable {
    * @returns its comm, if a record gave it one
    */
   knownComm(tid: number): string | undefined {
-    return this.#comms.get(tid);
+    return this.#threads.get(tid)?.comm;
   }
 
   /**
@@ -79,13 +90,11 @@ export class ThreadTable {
    * @returns its parent's tid (perf's thread->ppid), −1 when no FORK record gave one
    */
   parent(tid: number): number {
-    return this.#ppids.get(tid) ?? -1;
+    return this.#threads.get(tid)?.ppid ?? -1;
   }
 
   // perf's machine__remove_thread, then the thread made anew under `pid`: no comm, no parent.
   #forget(tid: number, pid: number): void {
-    this.#comms.delete(tid);
-    this.#ppids.delete(tid);
-    this.#pids.set(tid, pid);
+    this.#threads.set(tid, { pid, ppid: -1, comm: undefined });
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * Node-only: the worker thread that reads a perf.data file for {@link readPerfDataInWorker}: the records framed,
+ * decoded, ordered as perf orders them and turned into events here, handed to the replay's thread in batches of
+ * rows ({@link EventEncoder}), at most a few batches ahead of it.
+ * @module
+ * @internal
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SchedacctError } from '../errors.js';
+import { EventEncoder, type EventBatch } from './perf-data/event-rows.js';
+import { PerfDataError } from './perf-data/error.js';
+import { replaySource } from './perf-data/read.js';
+import { perfDataFile } from './perf-data-file.js';
+
+/**
+ * What the worker is given.
+ * @internal
+ */
+export interface WorkerInput {
+  readonly path: string;
+  readonly tracepointComms: boolean;
+  /** One Int32: batches sent and not yet taken (the worker waits while it is at the limit). */
+  readonly pending: SharedArrayBuffer;
+  readonly maxPending: number;
+}
+
+/**
+ * What the worker sends.
+ * @internal
+ */
+export type WorkerMessage =
+  | { readonly type: 'batch'; readonly batch: EventBatch }
+  | { readonly type: 'start'; readonly cpusOnline: number }
+  | { readonly type: 'end'; readonly records: unknown }
+  | {
+      readonly type: 'error';
+      readonly problem?: string;
+      readonly offset?: number;
+      readonly code?: string;
+      readonly message: string;
+    };
+
+const port = parentPort;
+if (port !== null) run(workerData as WorkerInput, (m, transfer) => port.postMessage(m, transfer));
+
+function run(input: WorkerInput, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): void {
+  const pending = new Int32Array(input.pending);
+  const encoder = new EventEncoder((batch) => {
+    post({ type: 'batch', batch }, [batch.rows.buffer as ArrayBuffer]);
+    Atomics.add(pending, 0, 1);
+    for (;;) {
+      const now = Atomics.load(pending, 0);
+      if (now < input.maxPending) break;
+      Atomics.wait(pending, 0, now);
+    }
+  });
+  try {
+    const source = perfDataFile(input.path);
+    if (source === undefined) throw new SchedacctError('unavailable', `${input.path}: not a perf.data file to read`);
+    try {
+      const records = replaySource(
+        source,
+        (event) => {
+          encoder.add(event);
+        },
+        {
+          tracepointComms: input.tracepointComms,
+          reuseEvents: true, // (the encoder keeps no event)
+          onStart: (cpusOnline) => {
+            encoder.flush();
+            post({ type: 'start', cpusOnline });
+          },
+        },
+      );
+      encoder.flush();
+      post({ type: 'end', records });
+    } finally {
+      source.close();
+    }
+  } catch (error: unknown) {
+    encoder.flush();
+    if (error instanceof PerfDataError)
+      post({ type: 'error', problem: error.problem, offset: error.offset, message: error.message });
+    else if (error instanceof SchedacctError) post({ type: 'error', code: error.code, message: error.message });
+    else post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+}
