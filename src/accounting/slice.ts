@@ -13,7 +13,7 @@ import { createConversion, type ConversionMode, type CounterConversion } from '.
 import { checkReadingValue, MAX_SAFE_WHOLE, type ReadingValue } from './reading.js';
 import { Ledger } from './ledger.js';
 import type { Reading } from './consistent-read.js';
-import { accountSteal, checkStealState, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
+import { accountOwnSteal, checkStealState, skipSteal, stealState, type StealPolicy, type StealState } from './steal.js';
 
 /** What charging one slice gave (see {@link chargeSlice}). */
 export interface SliceCharge {
@@ -72,10 +72,34 @@ export function chargeSlice(
   out: SliceCharge,
 ): SliceCharge {
   checkStealState('steal', steal);
-  checkReadingValue(endStolenTotalNs, 'endStolenTotalNs');
   checkObject('conversion', conversion);
   checkFunction('conversion.elapsedNs', (conversion as unknown as Record<string, unknown>).elapsedNs);
   checkObject('out', out);
+  return chargeOwnSlice(steal, conversion, startCounter, endCounter, endStolenTotalNs, out);
+}
+
+/**
+ * {@link chargeSlice} for a caller whose steal state, conversion and `out` are its own (the task machine's context):
+ * only the readings are checked.
+ * @param steal - the clock's steal bookkeeping (updated)
+ * @param conversion - the counter's conversion to ns
+ * @param startCounter - the counter at switch-in
+ * @param endCounter - the counter at switch-out
+ * @param endStolenTotalNs - the stolen total at switch-out
+ * @param out - where the result goes (returned)
+ * @returns `out`, filled in
+ * @throws {@link SchedacctError} as {@link chargeSlice} for a reading
+ * @internal
+ */
+export function chargeOwnSlice(
+  steal: StealState,
+  conversion: CounterConversion,
+  startCounter: ReadingValue,
+  endCounter: ReadingValue,
+  endStolenTotalNs: ReadingValue,
+  out: SliceCharge,
+): SliceCharge {
+  checkReadingValue(endStolenTotalNs, 'endStolenTotalNs');
   let elapsed = sliceNs(conversion, startCounter, endCounter);
   out.counterBackwards = elapsed === COUNTER_BACKWARDS;
   if (out.counterBackwards) elapsed = 0;
@@ -102,7 +126,7 @@ function sliceNs(conversion: CounterConversion, startCounter: ReadingValue, endC
 // accountSteal, its out-of-range error naming chargeSlice's parameter.
 function sliceSteal(steal: StealState, elapsedNs: number, endStolenTotalNs: ReadingValue): number {
   try {
-    return accountSteal(steal, elapsedNs, endStolenTotalNs);
+    return accountOwnSteal(steal, elapsedNs, endStolenTotalNs); // (elapsedNs from sliceNs: whole, in range)
   } catch (e) {
     if (!(e instanceof SchedacctError) || e.code !== 'out-of-range') throw e;
     throw new SchedacctError(e.code, `endStolenTotalNs: ${e.message}`);

@@ -166,6 +166,19 @@ export function accountSteal(state: StealState, elapsedNs: number, stolenTotalNs
       `elapsedNs must be a whole number of ns ≥ 0, got ${describe(elapsedNs)}`,
     );
   }
+  return accountOwnSteal(state, elapsedNs, stolenTotalNs);
+}
+
+/**
+ * {@link accountSteal} for a caller whose state is its own and whose `elapsedNs` it computed: only the total is checked.
+ * @param state - the bookkeeping (updated)
+ * @param elapsedNs - the slice, a whole number of ns ≥ 0
+ * @param stolenTotalNs - the stolen total at the slice's end
+ * @returns the steal accounted to the slice
+ * @throws {@link SchedacctError} as {@link accountSteal} for the total
+ * @internal
+ */
+export function accountOwnSteal(state: StealState, elapsedNs: number, stolenTotalNs: ReadingValue): number {
   checkReadingValue(stolenTotalNs, 'stolenTotalNs');
   if (stolenTotalNs < state.lastSeenNs) {
     state.lastAnomaly = null;

@@ -7,7 +7,7 @@ import type { Anomaly, AnomalyKind } from '../accounting/anomaly.js';
 import { COUNTER_BACKWARDS } from '../accounting/counter.js';
 import type { CounterConversion } from '../accounting/conversion.js';
 import { checkReadingValue, MAX_SAFE_WHOLE, type ReadingValue } from '../accounting/reading.js';
-import { anomalyMessage, chargeSlice, sliceCharge } from '../accounting/slice.js';
+import { anomalyMessage, chargeOwnSlice, sliceCharge } from '../accounting/slice.js';
 import { nsBetween, skipSteal } from '../accounting/steal.js';
 import type { GuardImpl, MachineImplementations } from './compile.js';
 import { conversionFor } from './conversions.js';
@@ -196,7 +196,7 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent,
     // Switch-out: charges the slice through the accounting core.
     chargeSlice: (c, e) => {
       const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
-      chargeSlice(c, conversion, c.sliceCounter, e.reading.counter, e.reading.stolenTotalNs, charge);
+      chargeOwnSlice(c, conversion, c.sliceCounter, e.reading.counter, e.reading.stolenTotalNs, charge);
       if (fits(c, e, c.account.runNs, charge.elapsedNs)) c.account.addSlice(charge.elapsedNs, charge.stolenNs);
     },
     // Marks when and how the task left the CPU (its next switch-in books the wait under this kind).

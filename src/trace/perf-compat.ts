@@ -116,6 +116,36 @@ export interface SwitchOut {
 export function switchOut(compat: Compat, prevState: string, tid: number): SwitchOut {
   checkString('prevState', prevState);
   checkWhole('tid', tid, -1);
+  return { ...switchOutOf(compat, prevState, tid) };
+}
+
+// Filed switch-outs by compat, thread sign (perf's −1) and state text: a trace holds a few states.
+const filed = [
+  new Map<string, SwitchOut>(),
+  new Map<string, SwitchOut>(),
+  new Map<string, SwitchOut>(),
+  new Map<string, SwitchOut>(),
+];
+
+/**
+ * {@link switchOut} for the replay (its arguments checked already): one shared, frozen answer per state text.
+ * @param compat - which perf
+ * @param prevState - the letters `sched_switch` printed
+ * @param tid - the task the row is for
+ * @returns how to file it (do not change it)
+ * @internal
+ */
+export function switchOutOf(compat: Compat, prevState: string, tid: number): SwitchOut {
+  const cache = filed[(compat === 'perf-6.1' ? 0 : 2) + (tid < 0 ? 1 : 0)] as Map<string, SwitchOut>;
+  let out = cache.get(prevState);
+  if (out === undefined) {
+    out = Object.freeze(fileSwitchOut(compat, prevState, tid));
+    if (cache.size < 256) cache.set(prevState, out);
+  }
+  return out;
+}
+
+function fileSwitchOut(compat: Compat, prevState: string, tid: number): SwitchOut {
   const perf61 = compat === 'perf-6.1';
   const stateChar = perf61 ? perf61StateChar(prevState) : (prevState[0] ?? 'R');
   const first = prevState.charCodeAt(0);

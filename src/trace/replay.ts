@@ -26,7 +26,7 @@ import type {
   WakeupEvent,
 } from './events.js';
 import { FinishedTasks } from './finished-tasks.js';
-import { checkCompat, switchOut, type Compat } from './perf-compat.js';
+import { checkCompat, switchOutOf, type Compat } from './perf-compat.js';
 import { infoRow, markAccount, rowFrom, type AccountMark, type InfoRow, type TimehistRow } from './rows.js';
 import { anomaliesOf, TaskOrder, type AnomalyReport, type TaskRecord } from './records.js';
 import { checkPlace, CpuSlot, ReadingClock, TaskSlot } from './slots.js';
@@ -324,7 +324,7 @@ export class Replay {
     // perf: at a CPU's first switch the switch-in time is unknown; the row counts, with every delta 0.
     if (tprev === 0) this.#send(runner, 'dispatch', t, stolenBefore, cpu, line, '', -1, true);
     else this.#send(runner, 'dispatch', tprev, stolenBefore, cpu, line, '', -1, false, lost);
-    const out = switchOut(this.#compat, e.prevState, prev);
+    const out = switchOutOf(this.#compat, e.prevState, prev);
     this.#send(runner, out.type, t, stolenBefore + stolenSlice, cpu, line, out.blockState);
     if (out.dead && prevTid > 0) this.#slot(prevTid).exited = true;
     if (this.firstSwitchNs < 0) this.firstSwitchNs = timeNs;

@@ -47,6 +47,8 @@ export interface EventBatch {
  */
 export class EventEncoder {
   readonly #ids = new Map<string, number>();
+  #lastText = '';
+  #lastId = -1;
   #strings: string[] = [];
   #rows = new Float64Array(BATCH_ROWS * EVENT_STRIDE);
   #n = 0;
@@ -58,12 +60,16 @@ export class EventEncoder {
   }
 
   #id(text: string): number {
+    // (a run of events mostly names the strings the last one did: the comm a switch's sample and prev share, say)
+    if (text === this.#lastText) return this.#lastId;
     let id = this.#ids.get(text);
     if (id === undefined) {
       id = this.#ids.size;
       this.#ids.set(text, id);
       this.#strings.push(text);
     }
+    this.#lastText = text;
+    this.#lastId = id;
     return id;
   }
 

@@ -120,23 +120,39 @@ export class OrderedQueue {
     let kept = 0;
     let delivering = true;
     for (;;) {
+      // the run whose head is earliest (ties: the earlier run), and the next-earliest head
       let best = -1;
       let bestTime = Infinity;
+      let second = -1;
+      let secondTime = Infinity;
       for (let r = 0; r < runs; r++) {
         const h = heads[r] as number;
-        if (h < (ends[r] as number) && (rows[h * STRIDE] as number) < bestTime) {
+        if (h >= (ends[r] as number)) continue;
+        const t = rows[h * STRIDE] as number;
+        if (t < bestTime) {
+          second = best;
+          secondTime = bestTime;
           best = r;
-          bestTime = rows[h * STRIDE] as number;
+          bestTime = t;
+        } else if (t < secondTime) {
+          second = r;
+          secondTime = t;
         }
       }
       if (best < 0) break;
-      const i = heads[best] as number;
-      heads[best] = i + 1;
-      if (delivering && bestTime <= limit) this.#take(i);
-      else {
-        delivering = false;
-        this.#keep(i, kept++);
+      // take from it while it stays first: before the next-earliest head, or level with it from an earlier run
+      const end = ends[best] as number;
+      let i = heads[best] as number;
+      for (; i < end; i++) {
+        const t = rows[i * STRIDE] as number;
+        if (t > secondTime || (t === secondTime && second < best)) break;
+        if (delivering && t <= limit) this.#take(i);
+        else {
+          delivering = false;
+          this.#keep(i, kept++);
+        }
       }
+      heads[best] = i;
     }
     this.#swap(kept);
   }
