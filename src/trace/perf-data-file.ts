@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
 import type { TraceEvent } from './events.js';
 import { EventDecoder } from './perf-data/event-rows.js';
@@ -34,8 +34,9 @@ export function perfDataFile(path: string): (ByteSource & { close(): void }) | u
     closeSync(fd);
   };
   const stat = fstatSync(fd);
-  const read = (position: number, length: number): Uint8Array => {
-    const out = Buffer.allocUnsafe(length);
+  let chunk: Buffer | undefined;
+  const read = (position: number, length: number, into?: Buffer): Uint8Array => {
+    const out = into ?? Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
       const n = readSync(fd, out, got, length - got, position + got);
@@ -48,7 +49,11 @@ export function perfDataFile(path: string): (ByteSource & { close(): void }) | u
     close();
     return undefined;
   }
-  return { size: stat.size, read, close };
+  const readChunk = (position: number, length: number): Uint8Array => {
+    if (chunk === undefined || chunk.length < length) chunk = Buffer.allocUnsafe(length);
+    return read(position, length, chunk.subarray(0, length));
+  };
+  return { size: stat.size, read: (position, length) => read(position, length), readChunk, close };
 }
 
 /**
@@ -112,18 +117,18 @@ export function readPerfDataInWorker(
 ): Promise<PerfDataRecords> {
   const pending = new SharedArrayBuffer(4);
   const count = new Int32Array(pending);
-  const worker = startWorker({
-    path,
-    tracepointComms: options.tracepointComms ?? false,
-    pending,
-    maxPending: MAX_PENDING,
-  });
+  const { port1: returns, port2 } = new MessageChannel();
+  const worker = startWorker(
+    { path, tracepointComms: options.tracepointComms ?? false, pending, maxPending: MAX_PENDING, returns: port2 },
+    [port2],
+  );
   const decoder = new EventDecoder();
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
+      returns.close();
       void worker.terminate();
       reject(error instanceof Error ? error : new Error(String(error)));
     };
@@ -132,11 +137,14 @@ export function readPerfDataInWorker(
       try {
         if (m.type === 'batch') {
           decoder.decode(m.batch, emit);
+          const rows = m.batch.rows.buffer as ArrayBuffer;
+          returns.postMessage(rows, [rows]); // (filled again there)
           Atomics.sub(count, 0, 1);
           Atomics.notify(count, 0);
         } else if (m.type === 'start') options.onStart?.(m.cpusOnline);
         else if (m.type === 'end') {
           settled = true;
+          returns.close();
           resolve(m.records as PerfDataRecords);
         } else fail(workerError(m));
       } catch (error: unknown) {
@@ -158,12 +166,12 @@ function workerError(m: Extract<WorkerMessage, { type: 'error' }>): Error {
 
 // The worker script beside this module: the built one, or the TypeScript source with the tests' loader (tsx)
 // registered first (a worker's --import does not reach its entry module on Node 20).
-function startWorker(input: WorkerInput): Worker {
+function startWorker(input: WorkerInput, transferList: MessagePort[]): Worker {
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./perf-data-worker.js', import.meta.url), { workerData: input });
+    return new Worker(new URL('./perf-data-worker.js', import.meta.url), { workerData: input, transferList });
   const tsxPackage = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = new URL('dist/esm/api/index.mjs', tsxPackage).href; // tsx's register(), as an ES module
   const entry = new URL('./perf-data-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: input });
+  return new Worker(boot, { eval: true, workerData: input, transferList });
 }

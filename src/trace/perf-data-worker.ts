@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
 import { EventEncoder, type EventBatch } from './perf-data/event-rows.js';
 import { PerfDataError } from './perf-data/error.js';
@@ -22,6 +22,8 @@ export interface WorkerInput {
   /** One Int32: batches sent and not yet taken (the worker waits while it is at the limit). */
   readonly pending: SharedArrayBuffer;
   readonly maxPending: number;
+  /** Where the replay's thread sends back the rows of batches it is done with (read here without waiting). */
+  readonly returns: MessagePort;
 }
 
 /**
@@ -45,6 +47,11 @@ if (port !== null) run(workerData as WorkerInput, (m, transfer) => port.postMess
 
 function run(input: WorkerInput, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): void {
   const pending = new Int32Array(input.pending);
+  // (rows come back to be filled again: a few batches' worth of memory, however long the file)
+  const recycled = (): Float64Array | undefined => {
+    const back = receiveMessageOnPort(input.returns) as { message: ArrayBuffer } | undefined;
+    return back === undefined ? undefined : new Float64Array(back.message);
+  };
   const encoder = new EventEncoder((batch) => {
     post({ type: 'batch', batch }, [batch.rows.buffer as ArrayBuffer]);
     Atomics.add(pending, 0, 1);
@@ -53,7 +60,7 @@ function run(input: WorkerInput, post: (m: WorkerMessage, transfer?: ArrayBuffer
       if (now < input.maxPending) break;
       Atomics.wait(pending, 0, now);
     }
-  });
+  }, recycled);
   try {
     const source = perfDataFile(input.path);
     if (source === undefined) throw new SchedacctError('unavailable', `${input.path}: not a perf.data file to read`);

@@ -51,7 +51,8 @@ export class Inflater {
     }
     this.#at = at;
     try {
-      this.#zstd.push(view.sub(start, Math.max(start, end), 'compressed data'));
+      // (a copy: the decompressor may keep a piece of input it cannot use yet, and the chunk is reused after this call)
+      this.#zstd.push(view.sub(start, Math.max(start, end), 'compressed data').slice());
     } catch (error: unknown) {
       throw this.#error(error);
     }

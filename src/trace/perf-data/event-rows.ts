@@ -50,13 +50,18 @@ export class EventEncoder {
   #lastText = '';
   #lastId = -1;
   #strings: string[] = [];
-  #rows = new Float64Array(BATCH_ROWS * EVENT_STRIDE);
+  #rows: Float64Array = new Float64Array(BATCH_ROWS * EVENT_STRIDE);
   #n = 0;
   readonly #send: (batch: EventBatch) => void;
+  readonly #recycled: () => Float64Array | undefined;
 
-  /** @param send - gets each full batch (its rows are handed over: not used again here) */
-  constructor(send: (batch: EventBatch) => void) {
+  /**
+   * @param send - gets each full batch (its rows are handed over: not used again here)
+   * @param recycled - rows a batch was sent in and the other side is done with, if any (else new rows are made)
+   */
+  constructor(send: (batch: EventBatch) => void, recycled: () => Float64Array | undefined = () => undefined) {
     this.#send = send;
+    this.#recycled = recycled;
   }
 
   #id(text: string): number {
@@ -130,7 +135,7 @@ export class EventEncoder {
   flush(): void {
     if (this.#n === 0 && this.#strings.length === 0) return;
     this.#send({ rows: this.#rows, n: this.#n, strings: this.#strings });
-    this.#rows = new Float64Array(BATCH_ROWS * EVENT_STRIDE);
+    this.#rows = this.#recycled() ?? new Float64Array(BATCH_ROWS * EVENT_STRIDE);
     this.#strings = [];
     this.#n = 0;
   }

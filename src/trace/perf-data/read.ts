@@ -159,8 +159,11 @@ export function replaySource(
 
 // The records of [start, end), streamed in chunks.
 function stream(source: ByteSource, reader: RecordsReader, start: number, end: number): PerfDataRecords {
-  for (let at = start; at < end; at += CHUNK_BYTES)
-    reader.framer.push(source.read(at, Math.min(CHUNK_BYTES, end - at)));
+  // (the framer keeps no chunk past its call, nor does anything it hands records to: a reused buffer is safe)
+  for (let at = start; at < end; at += CHUNK_BYTES) {
+    const length = Math.min(CHUNK_BYTES, end - at);
+    reader.framer.push(source.readChunk?.(at, length) ?? source.read(at, length));
+  }
   return closeRecords(reader);
 }
 

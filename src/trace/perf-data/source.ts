@@ -23,6 +23,14 @@ export interface ByteSource {
    * @returns the bytes (the reader neither keeps nor changes them past its next read of the same region)
    */
   read(position: number, length: number): Uint8Array;
+  /**
+   * As `read`, for the data section's chunks: the bytes may lie in one buffer reused by the next call (a file's
+   * source does so, so that chunks read do not pile up as memory outside the heap until a full GC).
+   * @param position - the first
+   * @param length - how many
+   * @returns the bytes, valid until the next call
+   */
+  readChunk?(position: number, length: number): Uint8Array;
 }
 
 /**
