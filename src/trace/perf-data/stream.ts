@@ -73,7 +73,6 @@ export class RecordStream {
   readonly #queue: OrderedQueue;
   readonly #threads = new ThreadTable();
   readonly #skipped: Record<string, number> = {};
-  #decoders: (Decoder | undefined)[] = [];
   // Every decoder made, in order (a row names its decoder by its place here: pipe mode's tracing data may come again
   // while rows decoded with the earlier one wait), and each common_type's place.
   readonly #decoderList: Decoder[] = [];
@@ -170,7 +169,6 @@ export class RecordStream {
     } else if (type === RECORD.HEADER_TRACING_DATA) {
       const size = view.u16(at + 6, 'record size');
       meta.tracing = readTracingData(view, at + size, at + size + view.u32(at + 8, 'tracing data size'));
-      this.#decoders = [];
       this.#decoderIds = [];
     } else if (type === RECORD.HEADER_FEATURE) {
       if (view.u64(at + 8, 'feature id') === FEATURE_NRCPUS && length >= 24)
@@ -222,7 +220,8 @@ export class RecordStream {
     if (tracing === undefined) throw new PerfDataError('a sample before the tracing data', at);
     if (rawSize < 2) throw new PerfDataError(`raw data of ${String(rawSize)} bytes: no common_type`, rawAt);
     const commonType = data.getUint16(raw - view.base, tracing.little);
-    const decoder = this.#decoders[commonType] ?? this.#decoderFor(commonType, raw);
+    const known = this.#decoderIds[commonType];
+    const decoder = known === undefined ? this.#decoderFor(commonType, raw) : this.#decoderList[known];
     if (decoder === undefined) return;
     if (decoder.kind === TP.OTHER) {
       this.#skipped[decoder.key] = (this.#skipped[decoder.key] ?? 0) + 1;
@@ -236,7 +235,7 @@ export class RecordStream {
     row[ROW.PID] = layout.tidAt < 0 ? -1 : data.getInt32(p + layout.tidAt, little);
     row[ROW.TID] = layout.tidAt < 0 ? 0 : data.getInt32(p + layout.tidAt + 4, little); // -1: a thread perf does not know
     row[ROW.LINE] = at;
-    fillSample(row, view, decoder, raw, tracing.little, cpu, this.#decoderIds[commonType] as number);
+    fillSample(row, view, decoder, raw, tracing.little, cpu, known ?? (this.#decoderIds[commonType] as number));
     checkRow(row, at);
     this.#queued(timeNs, sampleItem(view, decoder, raw, rawSize, tracing.little, this.#comms));
   }
@@ -251,7 +250,6 @@ export class RecordStream {
     const decoder = decoderOf(format, raw);
     if (this.#decoderList.length >= MAX_DECODERS)
       throw new PerfDataError(`more than ${String(MAX_DECODERS)} tracepoint formats met`, raw);
-    this.#decoders[commonType] = decoder;
     this.#decoderIds[commonType] = this.#decoderList.push(decoder) - 1;
     return decoder;
   }
