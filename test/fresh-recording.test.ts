@@ -73,7 +73,7 @@ describe.skipIf(!usable)('a fresh perf sched record on this machine', () => {
     { timeout: 60_000 },
     async () => {
       record();
-      for (const args of [[], ['-s'], ['--state', '-s'], ['-w', '-M'], ['-V', '-n', '--state']]) {
+      for (const args of [[], ['-s'], ['--state', '-s'], ['-w', '-M'], ['-V', '-n', '--state'], ['-I', '-S']]) {
         const perf = spawnSync('perf', ['sched', 'timehist', '-i', data, ...args], {
           encoding: 'utf8',
           maxBuffer: 1 << 28,

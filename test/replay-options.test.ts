@@ -56,7 +56,12 @@ describe('replay options', () => {
     expect(() => replayOptions({ report: 'summary', summary: true })).toThrow(/one or the other/);
     expect(replayOptions({ next: true }).next).toBe(true);
     expect(replayOptions({ 'cpu-visual': true }).cpuVisual).toBe(true);
-    expect(() => replayOptions({ 'idle-hist': true })).toThrow(/-I\/--idle-hist is not implemented yet/);
+    expect(replayOptions({ 'idle-hist': true }).idleHist).toBe(true);
+    expect(replayOptions({}).idleHist).toBeUndefined();
+    for (const filter of [{ pid: '1' }, { tid: '1' }, { time: '1,2' }]) {
+      expect(() => replayOptions({ 'idle-hist': true, ...filter })).toThrow(/-I\/--idle-hist under -p, -t or --time/);
+    }
+    expect(replayOptions({ 'idle-hist': true, cpu: '1' }).filters?.cpus).toEqual(new Set([1]));
     expect(() => replayOptions({ cpu: '1', summary: true })).toThrow(/summary under -C or --time/);
     expect(() => replayOptions({ cpu: '1-x' })).toThrow(/-C\/--cpu takes CPUs/);
     expect(() => replayOptions({ tid: '-3' })).toThrow(/-t\/--tid takes ids/);

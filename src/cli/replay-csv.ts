@@ -5,6 +5,7 @@
  * @internal
  */
 import type { Replay } from '../trace/replay.js';
+import type { TaskRecord } from '../trace/records.js';
 import type { InfoRow, TimehistRow } from '../trace/rows.js';
 
 /** The columns of a rows CSV. */
@@ -40,6 +41,19 @@ export const TASK_COLUMNS: readonly string[] = [
   'min_slice_ns',
   'max_slice_ns',
 ];
+
+// The columns -I adds: the idle time booked to the task, and the idle periods it came in.
+const IDLE_COLUMNS = ['idle_ns', 'idle_periods'];
+
+/**
+ * A task's booked idle time (perf's -I) as JSON shows it: its totals without the task id, where it has any.
+ * @param t - the task
+ * @returns `{ idle }`, or nothing
+ * @internal
+ */
+export function idleOf(t: TaskRecord): { idle?: object } {
+  return t.idleTotals === undefined ? {} : { idle: { ...t.idleTotals, task: undefined } };
+}
 
 /**
  * A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180); a comm may hold any of them.
@@ -101,7 +115,9 @@ export function* taskLines(
   tids: ReadonlySet<number> | undefined,
   format: 'csv' | 'jsonl',
 ): Generator<string> {
-  if (format === 'csv') yield TASK_COLUMNS.join(',');
+  // -I: the idle time booked to each task, in two more columns (an `idle` object in JSON lines)
+  const idle = replay.idleHist;
+  if (format === 'csv') yield [...TASK_COLUMNS, ...(idle ? IDLE_COLUMNS : [])].join(',');
   for (const t of replay.tasks()) {
     if (tids !== undefined && !tids.has(t.tid)) continue;
     const k = t.totals;
@@ -115,6 +131,7 @@ export function* taskLines(
         migrations: t.migrations,
         ...k,
         task: undefined,
+        ...idleOf(t),
       });
       continue;
     }
@@ -135,6 +152,7 @@ export function* taskLines(
       k.slices,
       k.minSliceNs,
       k.maxSliceNs,
+      ...(idle ? [t.idleTotals?.runNs ?? 0, t.idleTotals?.slices ?? 0] : []),
     ]
       .map(csvField)
       .join(',');

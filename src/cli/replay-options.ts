@@ -69,6 +69,8 @@ export interface ReplayCliOptions {
   readonly cpuVisual: boolean;
   /** Show migration lines and count migrations (`-M`). */
   readonly migrations: boolean;
+  /** perf's -I: only switches into or out of idle, and the summary of the idle time that followed each task. */
+  readonly idleHist?: boolean;
   /** Stop at the first malformed line or anomaly. */
   readonly strict: boolean;
   /** `-C`, `-p`, `-t`, `--time`. */
@@ -78,9 +80,6 @@ export interface ReplayCliOptions {
   /** `--export KIND FILE`s: the timeline written after the replay. */
   readonly exports?: readonly ExportTarget[];
 }
-
-// The perf options a later step brings (they need the replay to give more than its rows carry today).
-const LATER = { 'idle-hist': '-I/--idle-hist' } as const;
 
 /**
  * The trace to read: `-i FILE` or the argument, and as perf does, `perf.data` in the current folder when neither.
@@ -108,15 +107,10 @@ export function replayInput(values: Values, positional: string | undefined): str
  * @param values - the options parsed
  * @returns the options
  * @throws {@link UsageError} for a value an option does not take, `--report` beside `-s`/`-S`/`--state`, a filter
- *   with a summary (a later step), or an option a later step brings
+ *   with a summary, or -I with -p, -t or --time (a later step)
  * @internal
  */
 export function replayOptions(values: Values): ReplayCliOptions {
-  for (const [key, spelling] of Object.entries(LATER)) {
-    if (values[key as keyof typeof LATER] === true) {
-      throw new UsageError('replay', `${spelling} is not implemented yet (perf's option; a later step brings it)`);
-    }
-  }
   const perfReport = values.summary === true || values['with-summary'] === true || values.state === true;
   if (values.report !== undefined && perfReport) {
     throw new UsageError('replay', "--report, or perf's -s, -S and --state: one or the other");
@@ -135,6 +129,11 @@ export function replayOptions(values: Values): ReplayCliOptions {
   if (filtered && summary && (filters.cpus !== undefined || filters.window !== undefined)) {
     throw new UsageError('replay', 'a summary under -C or --time is not implemented yet (the rows are)');
   }
+  const idleHist = values['idle-hist'] === true;
+  if (idleHist && (filters.tids !== undefined || filters.window !== undefined)) {
+    // (perf books idle time before the filters skip a sample, and clips the window with times -I's rows do not show)
+    throw new UsageError('replay', '-I/--idle-hist under -p, -t or --time is not implemented yet');
+  }
   return {
     report,
     ...(values['with-summary'] === true ? { withSummary: true } : {}),
@@ -145,6 +144,7 @@ export function replayOptions(values: Values): ReplayCliOptions {
     next: values.next === true,
     cpuVisual: values['cpu-visual'] === true,
     migrations: values.migrations === true,
+    ...(idleHist ? { idleHist } : {}),
     strict: values.strict === true,
     ...(filtered ? { filters } : {}),
     ...htmlOf(values),

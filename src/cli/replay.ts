@@ -13,7 +13,7 @@ import { TimehistWriter } from '../trace/timehist-writer.js';
 import { EXIT_STATUS, outputOpen, parseCommand } from './args.js';
 import { exportHelp, takeExports, writeExports } from './exports.js';
 import { REPLAY_HTML_HELP } from './html-option.js';
-import { rowCsv, rowJsonl, ROW_COLUMNS, taskLines } from './replay-csv.js';
+import { idleOf, rowCsv, rowJsonl, ROW_COLUMNS, taskLines } from './replay-csv.js';
 import { filterRow } from './replay-filter.js';
 import { OPTIONS, replayInput, replayOptions, type ReplayCliOptions } from './replay-options.js';
 
@@ -46,7 +46,9 @@ perf sched timehist's options:
   --time START,STOP only the time window, in seconds (706.39,706.41); either side may be empty
   -n, --next        show the next task on each row (next: comm[tid], the tracepoint's comm)
   -V, --cpu-visual  add a column of a character per CPU (s a switch, i idle, m a migration)
-  -I, --idle-hist: not implemented yet
+  -I, --idle-hist   show only switches into or out of idle (a task's row with its deltas 0), and
+                    with -s or -S the idle-time summary: per task, the idle time that followed its
+                    switches to idle (not with -p, -t or --time yet)
 
   Under -C or --time, the summary (-s, -S) is not implemented yet; under -p or -t it lists the
   tasks chosen, without the idle stats and totals, as perf does.
@@ -62,8 +64,9 @@ schedacct's options:
                     header row, then a line per row (kind,time_ns,cpu,tid,name,wait_ns,delay_ns,
                     run_ns,stolen_ns,state,target) or per task for the summaries (tid,cpu,comm,
                     dead,migrations,run_ns,charged_ns,stolen_ns,sleep_ns,iowait_ns,preempt_ns,
-                    delay_ns,slices,min_slice_ns,max_slice_ns); jsonl: one JSON object per line
-                    (-S: the rows, then the tasks)
+                    delay_ns,slices,min_slice_ns,max_slice_ns; with -I also idle_ns,idle_periods);
+                    jsonl: one JSON object per line (-S: the rows, then the tasks; with -I a task's
+                    booked idle time as "idle")
   --compat PERF     current (default): today's perf; perf-6.1: perf 6.1's output line for line
                     (no stolen-time section after the summaries)
   --engine ENGINE   compiled (default): the stepper compiled from the task machine; xstate: the
@@ -161,6 +164,7 @@ export async function runReplay(
       compat: options.compat,
       engine: options.engine,
       migrations: options.migrations,
+      ...(options.idleHist === true ? { idleHist: true } : {}),
       next: options.next,
       strict: options.strict,
       ...(hold === undefined ? {} : { hold }),
@@ -211,8 +215,8 @@ async function named<T>(file: string, reading: Promise<T>): Promise<T> {
 // Rows go out as they come, so memory stays bounded: as bytes for text (a string per row cost more than the replay
 // on a long trace), as JSON array elements or CSV / JSON lines, 4096 to a write.
 function rowSink(options: ReplayCliOptions, write: (chunk: string | Uint8Array) => void, timehist: boolean) {
-  const info = options.wakeups || options.migrations;
-  const format = { state: options.report === 'state', info, next: options.next };
+  // (perf pads the rows for -w's lines, not for -M's)
+  const format = { state: options.report === 'state', info: options.wakeups, next: options.next };
   const lines = options.format === 'csv' || options.format === 'jsonl' ? options.format : undefined;
   const text = timehist && options.format === 'text' ? new TimehistWriter(write, format) : undefined;
   // -V's header needs the input's CPUs: written when the read tells them (onVisual), or at the end
@@ -320,6 +324,7 @@ function jsonSummary(replay: Replay, tids: ReadonlySet<number> | undefined): obj
     migrations: t.migrations,
     ...t.totals,
     task: undefined,
+    ...idleOf(t),
   }));
   return { tasks, firstSwitchNs: replay.firstSwitchNs, lastSwitchNs: replay.lastSwitchNs, cpus: replay.cpus };
 }

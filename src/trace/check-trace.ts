@@ -15,7 +15,7 @@ import {
   checkWhole,
 } from '../check.js';
 import { Ledger } from '../accounting/ledger.js';
-import type { ReplayOptions } from './replay.js';
+import type { ReplayOptions } from './replay-options.js';
 import type { ReadOptions } from './read.js';
 import { SchedacctError } from '../errors.js';
 import { MAX_CPUS, type TraceEvent } from './events.js';
@@ -166,8 +166,8 @@ export function checkReadOptions(options: ReadOptions): void {
 /**
  * Checks the types of a replay's options (compat, engine and policy are checked where they are used).
  * @param options - the value
- * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, a `strict`, `migrations` or
- *   `next` that is not a boolean, or a `ledger` that is not a Ledger
+ * @throws {@link SchedacctError} `invalid-argument` for options that are not an object, a `strict`, `migrations`,
+ *   `next` or `idleHist` that is not a boolean, or a `ledger` that is not a Ledger
  * @internal
  */
 export function checkReplayOptions(options: ReplayOptions): void {
@@ -175,5 +175,6 @@ export function checkReplayOptions(options: ReplayOptions): void {
   checkOptionalBoolean('options.strict', options.strict);
   checkOptionalBoolean('options.migrations', options.migrations);
   checkOptionalBoolean('options.next', options.next);
+  checkOptionalBoolean('options.idleHist', options.idleHist);
   if (options.ledger !== undefined) checkInstance('options.ledger', options.ledger, Ledger, 'a Ledger');
 }

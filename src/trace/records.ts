@@ -7,6 +7,7 @@ import type { TaskTotals } from '../accounting/account.js';
 import type { Ledger } from '../accounting/ledger.js';
 import type { TaskRunner } from './engine.js';
 import type { FinishedTasks } from './finished-tasks.js';
+import type { IdleHist } from './idle-hist.js';
 import { threadBucket, type CpuSlot, type TaskSlot } from './slots.js';
 
 /** Anomalies counted, with the first ones in detail. */
@@ -35,6 +36,11 @@ export interface TaskRecord {
   readonly parent: number;
   /** Process id, where the trace gives it (perf.data), else −1. */
   readonly pid: number;
+  /**
+   * perf's `-I` (a replay with `idleHist`): the idle time booked to the task, a slice per idle period that followed
+   * one of its switches to idle (`runNs` its sum); absent otherwise, and for idle tasks and tasks never booked any.
+   */
+  readonly idleTotals?: TaskTotals;
 }
 
 /**
@@ -49,15 +55,24 @@ export class TaskOrder {
   readonly #live: TaskSlot[] = [];
   readonly #idle: { readonly cpu: number; readonly runner: TaskRunner }[] = [];
   readonly #order: Uint32Array;
+  readonly #idleHist: IdleHist | undefined;
 
   /**
    * @param finished - the tasks that finished
    * @param ledger - where their accounts are
    * @param tasks - the live slots, by tid
    * @param cpus - the CPUs, with their idle tasks
+   * @param idleHist - perf's `-I` figures, where the replay keeps them
    */
-  constructor(finished: FinishedTasks, ledger: Ledger, tasks: ReadonlyMap<number, TaskSlot>, cpus: readonly CpuSlot[]) {
+  constructor(
+    finished: FinishedTasks,
+    ledger: Ledger,
+    tasks: ReadonlyMap<number, TaskSlot>,
+    cpus: readonly CpuSlot[],
+    idleHist?: IdleHist,
+  ) {
     this.#finished = finished;
+    this.#idleHist = idleHist;
     this.#ledger = ledger;
     for (const slot of tasks.values()) if (slot.runner !== undefined) this.#live.push(slot);
     cpus.forEach((slot, cpu) => {
@@ -99,6 +114,7 @@ export class TaskOrder {
     const f = finished.size;
     if (i < f) {
       const totals = this.#ledger.finishedTotals(finished.accountRow(i));
+      const idleTotals = this.#idleHist?.finishedTotals(i);
       return {
         tid: finished.tid(i),
         cpu: -1,
@@ -108,10 +124,12 @@ export class TaskOrder {
         migrations: finished.migrations(i),
         parent: finished.parent(i),
         pid: finished.pid(i),
+        ...(idleTotals === undefined ? {} : { idleTotals }),
       };
     }
     const slot = this.#live[i - f];
     if (slot?.runner !== undefined) {
+      const idleTotals = this.#idleHist?.liveTotals(slot);
       return {
         tid: slot.tid,
         cpu: -1,
@@ -121,6 +139,7 @@ export class TaskOrder {
         migrations: slot.migrations,
         parent: slot.parent,
         pid: slot.pid,
+        ...(idleTotals === undefined ? {} : { idleTotals }),
       };
     }
     const idle = this.#idle[i - f - this.#live.length] as { readonly cpu: number; readonly runner: TaskRunner };

@@ -12,7 +12,7 @@
  * @module
  */
 import { Ledger } from '../accounting/ledger.js';
-import { stealState, type StealPolicy } from '../accounting/steal.js';
+import { stealState } from '../accounting/steal.js';
 import { checkReplayOptions, checkTraceEvent } from './check-trace.js';
 import type { TaskEvent, TaskInput } from '../machines/task.js';
 import { checkEngine, startTask, TaskSender, type Engine, type TaskRunner } from './engine.js';
@@ -31,27 +31,13 @@ import { infoRow, markAccount, rowFrom, type AccountMark, type InfoRow, type Tim
 import { anomaliesOf, TaskOrder, type AnomalyReport, type TaskRecord } from './records.js';
 import { checkPlace, CpuSlot, ReadingClock, TaskSlot } from './slots.js';
 import { addRuntime, sliceSteal, type StealEstimate } from './steal-estimate.js';
+import { IdleHist } from './idle-hist.js';
+import type { ReplayOptions } from './replay-options.js';
+
+export type { ReplayOptions } from './replay-options.js';
 
 // (a Replay's #apply, for applyChecked below: set by the class's static block)
 let applyOf: (replay: Replay, event: TraceEvent, rows: boolean) => TimehistRow | InfoRow | undefined;
-
-/** Options of {@link Replay}. */
-export interface ReplayOptions {
-  /** `'perf-6.1'`: no scheduling delay after a preemption; `'current'` (default): delay counted from it. */
-  readonly compat?: Compat;
-  /** `'compiled'` (default, fast) or `'xstate'` (real actors, same results). */
-  readonly engine?: Engine;
-  /** Count migrations (perf's `-M`). */
-  readonly migrations?: boolean;
-  /** Rows carry perf's `-n` column: the next task as the tracepoint named it (`next`). */
-  readonly next?: boolean;
-  /** Throw at the first anomaly instead of recording it (ignored when a `ledger` is given: it is the ledger's). */
-  readonly strict?: boolean;
-  /** What happens to steal beyond a slice (default `'drop'`, as current kernels). */
-  readonly policy?: StealPolicy;
-  /** Where the totals and anomalies are booked (default: a new ledger, with `strict`). */
-  readonly ledger?: Ledger;
-}
 
 /**
  * Replays normalized events into a ledger.
@@ -72,6 +58,7 @@ export class Replay {
   readonly #input: Omit<TaskInput, 'task'>;
   readonly #countMigrations: boolean;
   readonly #next: boolean;
+  readonly #idleHist: IdleHist | undefined;
   readonly #tasks = new Map<number, TaskSlot>();
   readonly #cpus: CpuSlot[] = [];
   readonly #finished = new FinishedTasks();
@@ -121,6 +108,7 @@ export class Replay {
     stealState(this.#input.policy ?? 'drop', 0); // validates the policy now, not at the first event
     this.#countMigrations = options.migrations ?? false;
     this.#next = options.next ?? false;
+    this.#idleHist = options.idleHist === true ? new IdleHist() : undefined;
     this.#sender = new TaskSender(this.#engine);
   }
 
@@ -154,6 +142,7 @@ export class Replay {
     const { tid } = slot;
     const row = this.ledger.finish(runner.context.account);
     this.#finished.add(tid, slot.comm ?? ':' + String(tid), slot.parent, slot.migrations, row, slot.pid);
+    this.#idleHist?.finish(slot);
     runner.stop?.();
     slot.runner = undefined;
     slot.finished = true;
@@ -271,7 +260,8 @@ export class Replay {
     if (target.onCpu < 0 && e.targetTid !== 0) {
       this.#send(this.#runnerOf(target), 'wakeup', this.#now, target.stolenTotalNs, e.cpu, e.line);
     }
-    if (!rows) return undefined;
+    this.#idleHist?.woken(target, this.#now);
+    if (!rows || this.#idleHist !== undefined) return undefined;
     return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
@@ -285,7 +275,7 @@ export class Replay {
       const runner = this.#runnerOf(target);
       this.#send(runner, 'migrate', this.#now, target.stolenTotalNs, e.origCpu, e.line, '', e.destCpu);
     }
-    if (!rows) return undefined;
+    if (!rows || this.#idleHist !== undefined) return undefined;
     return infoRow(e, this.#name(e.tid), this.#label(e.targetTid));
   }
 
@@ -335,14 +325,22 @@ export class Replay {
     if (prevSlot.onCpu === cpu) prevSlot.onCpu = -1;
     if (nextTid !== 0) nextSlot.onCpu = cpu;
     slot.currentSlot = nextSlot;
+    const idle = this.#idleHist?.switched(cpu, prev === 0 ? undefined : prevSlot, prevTid, nextTid, t, tprev, out);
     const name = prev === 0 ? '<idle>' : (prevSlot.comm ?? ':' + String(prev));
     if (prev !== 0 && runner.done) this.#finish(prevSlot, runner);
     // perf's exit handling: a dead task's last switch on another thread's sample (perf's −1) still ends it
     else if (out.dead && prevTid > 0 && prevTid !== prev) this.#reused(prevTid);
-    if (!rows) return undefined;
+    if (!rows || idle === false) return undefined;
     const state = prev === 0 ? 'I' : out.stateChar;
+    // (-I: a task's row shows no deltas)
+    if (idle === true && prev !== 0) markAccount(account, this.#mark);
     const row = rowFrom(account, this.#mark, timeNs, cpu, prev, name, state, line, prevSlot.pid);
     return this.#next ? { ...row, next: `${e.nextTracepointComm ?? e.nextComm}[${String(nextTid)}]` } : row;
+  }
+
+  /** A replay with `idleHist` (perf's `-I`): its rows and records are that report's. */
+  get idleHist(): boolean {
+    return this.#idleHist !== undefined;
   }
 
   /** Highest CPU number seen, plus one. */
@@ -371,7 +369,7 @@ export class Replay {
   }
 
   #taskOrder(): TaskOrder {
-    this.#order ??= new TaskOrder(this.#finished, this.ledger, this.#tasks, this.#cpus);
+    this.#order ??= new TaskOrder(this.#finished, this.ledger, this.#tasks, this.#cpus, this.#idleHist);
     return this.#order;
   }
 

@@ -4,6 +4,7 @@
  */
 import { checkRow } from './check-trace.js';
 import { argError, checkOptions, checkWhole } from '../check.js';
+import type { TaskTotals } from '../accounting/account.js';
 import type { TaskRecord } from './records.js';
 import type { Replay } from './replay.js';
 import { taskLabel, type InfoRow, type TimehistRow } from './rows.js';
@@ -62,7 +63,7 @@ export function timestamp(ns: number): string {
 export interface TimehistFormat {
   /** Add the state column (`--state`). */
   readonly state?: boolean;
-  /** Wakeup and migration lines are shown (`-w`, `-M`): pads switch rows as perf does. */
+  /** Wakeup lines are shown (`-w`): pads switch rows as perf does (perf pads for `-w`, not for `-M`). */
   readonly info?: boolean;
   /** Add perf's `-n` column, `next: comm[tid]` (rows from a replay with `next`). */
   readonly next?: boolean;
@@ -249,10 +250,12 @@ export function eachSummaryLine(replay: Replay, format: SummaryFormat = {}): Gen
 function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<string, void, undefined> {
   const state = format.state === true;
   const { tids } = format;
+  // perf's -I: each task's line gives the idle time booked to it (the columns are the run-time ones, renamed)
+  const idleHist = (replay as { readonly idleHist?: boolean }).idleHist === true;
   let skipped = false;
   yield '';
-  yield state ? 'Wait-time summary' : 'Runtime summary';
-  yield `${'comm'.padStart(COMM_WIDTH)}  parent   sched-in  ${state ? '   run-time      sleep      iowait     preempt       delay' : '   run-time    min-run     avg-run     max-run  stddev  migrations'}`;
+  yield idleHist ? 'Idle-time summary' : state ? 'Wait-time summary' : 'Runtime summary';
+  yield `${'comm'.padStart(COMM_WIDTH)}  parent  ${idleHist ? 'sched-out    idle-time   min-idle    avg-idle    max-idle  stddev  migrations' : state ? ' sched-in     run-time      sleep      iowait     preempt       delay' : ' sched-in     run-time    min-run     avg-run     max-run  stddev  migrations'}`;
   yield `${''.padStart(COMM_WIDTH)}            (count)       (msec)     (msec)      (msec)      (msec)       ${state ? '(msec)' : '%'}`;
   yield '-'.repeat(117);
   const totals = { tasks: 0, schedCount: 0, runNs: 0 };
@@ -264,15 +267,17 @@ function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<str
     for (const t of replay.eachTask()) {
       if (t.tid === 0 && !dead) idle.push(t);
       if (tids !== undefined && !tids.has(t.tid)) skipped = true;
-      if (t.tid === 0 || t.totals.slices === 0 || t.dead !== dead || tids?.has(t.tid) === false) continue;
+      const c = idleHist ? t.idleTotals : t.totals;
+      if (t.tid === 0 || c === undefined || c.slices === 0 || t.dead !== dead || tids?.has(t.tid) === false) continue;
       totals.tasks++;
-      totals.schedCount += t.totals.slices;
-      totals.runNs += t.totals.runNs;
-      yield summaryRow(t, state);
+      totals.schedCount += c.slices;
+      totals.runNs += c.runNs;
+      yield summaryRow(t, c, state);
     }
     if (totals.tasks === before) yield dead ? '<no terminated tasks>' : '<no still running tasks>';
   }
-  if (skipped) return;
+  // (perf tracks no idle stats once a filter skipped a sample, except under -I)
+  if (skipped && !idleHist) return;
   yield* idleLines(replay, idle, totals);
   yield '';
   yield `    Total number of unique tasks: ${String(totals.tasks)}`;
@@ -282,9 +287,8 @@ function* summaryGenerator(replay: Replay, format: SummaryFormat): Generator<str
   if (format.stolen === true) yield* eachStolenLine(replay);
 }
 
-// One task's line of the summary.
-function summaryRow(t: TaskRecord, state: boolean): string {
-  const c = t.totals;
+// One task's line of the summary, from its totals (or, under -I, its idle totals).
+function summaryRow(t: TaskRecord, c: TaskTotals, state: boolean): string {
   const head = `${taskLabel(t.comm, t.tid, t.pid).padStart(COMM_WIDTH)}   ${String(t.parent).padStart(5)}  ${String(c.slices).padStart(9)} ${msec(c.runNs, 8)}`;
   if (state) {
     // (perf's print_sched_time ends in a space, the line's last too)
