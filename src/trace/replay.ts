@@ -204,40 +204,43 @@ export class Replay {
     applyOf = (replay, event, rows) => replay.#apply(event, rows);
   }
 
+  // Each kind's method reads only its own kind's events (one shape each, from a reader that fills one object per
+  // kind): their property reads, and #sample's arguments, stay monomorphic.
   #apply(e: TraceEvent, rows: boolean): TimehistRow | InfoRow | undefined {
-    this.counts[e.kind]++;
     this.#order = undefined;
-    if (e.kind === 'switch') return this.#switch(e, rows);
-    if (e.kind === 'wakeup') return this.#wakeup(e, rows);
-    if (e.kind === 'migrate') return this.#migrate(e, rows);
-    if (e.kind === 'runtime') this.#runtime(e);
-    else if (e.kind === 'fork') this.#fork(e);
+    const kind = e.kind;
+    if (kind === 'switch') return this.#switch(e, rows);
+    if (kind === 'runtime') this.#runtime(e);
+    else if (kind === 'wakeup') return this.#wakeup(e, rows);
+    else if (kind === 'migrate') return this.#migrate(e, rows);
+    else if (kind === 'fork') this.#fork(e);
     else this.#exit(e);
     return undefined;
   }
 
   // What every event says of its sample (time, reading, CPU, comm); mostly the CPU's current task: no lookup then.
-  #sample(e: TraceEvent): TaskSlot {
-    const { timeNs, cpu, tid } = e;
+  #sample(timeNs: number, cpu: number, tid: number, line: number, comm: string, pid?: number, ppid?: number): TaskSlot {
     checkPlace(cpu, timeNs);
     if (timeNs < this.#lastTime) this.outOfOrder++;
     this.#lastTime = timeNs;
-    this.#now = this.#clock.reading(timeNs, this.ledger, cpu, e.line);
+    this.#now = this.#clock.reading(timeNs, this.ledger, cpu, line);
     const cpus = this.#cpus;
     const current = cpu < cpus.length ? (cpus[cpu] as CpuSlot).currentSlot : this.#cpu(cpu).currentSlot;
     const sample = current !== undefined && current.tid === tid && !current.finished ? current : this.#slot(tid);
-    if (tid !== 0) sample.comm = e.comm;
-    sample.process(e.pid, e.ppid);
+    if (tid !== 0) sample.comm = comm;
+    sample.process(pid, ppid);
     return sample;
   }
 
   #runtime(e: RuntimeEvent): void {
-    const sample = this.#sample(e);
+    this.counts.runtime++;
+    const sample = this.#sample(e.timeNs, e.cpu, e.tid, e.line, e.comm, e.pid, e.ppid);
     addRuntime(sample.tid === e.targetTid ? sample : this.#slot(e.targetTid), e.runtimeNs);
   }
 
   #fork(e: ForkEvent): void {
-    this.#sample(e);
+    this.counts.fork++;
+    this.#sample(e.timeNs, e.cpu, e.tid, e.line, e.comm, e.pid, e.ppid);
     this.#reused(e.childTid);
     const child = this.#slot(e.childTid);
     if (e.childComm !== '') child.comm = e.childComm;
@@ -245,12 +248,14 @@ export class Replay {
   }
 
   #exit(e: ExitEvent): void {
-    this.#sample(e);
+    this.counts.exit++;
+    this.#sample(e.timeNs, e.cpu, e.tid, e.line, e.comm, e.pid, e.ppid);
     this.#slot(e.targetTid).exited = true;
   }
 
   #wakeup(e: WakeupEvent, rows: boolean): InfoRow | undefined {
-    this.#sample(e);
+    this.counts.wakeup++;
+    this.#sample(e.timeNs, e.cpu, e.tid, e.line, e.comm, e.pid, e.ppid);
     if (e.variant === 'waking') this.#sawWaking = true;
     else if (e.variant === 'wakeup' && this.#sawWaking) return undefined; // perf ignores wakeup when waking exists
     if (e.variant === 'wakeup_new') this.#reused(e.targetTid);
@@ -266,7 +271,8 @@ export class Replay {
   }
 
   #migrate(e: MigrateEvent, rows: boolean): InfoRow | undefined {
-    this.#sample(e);
+    this.counts.migrate++;
+    this.#sample(e.timeNs, e.cpu, e.tid, e.line, e.comm, e.pid, e.ppid);
     const target = this.#slot(e.targetTid);
     if (e.targetComm !== '') target.comm = e.targetComm;
     target.process(e.targetPid);
@@ -290,7 +296,8 @@ export class Replay {
 
   #switch(e: SwitchEvent, rows: boolean): TimehistRow | undefined {
     const { timeNs, cpu, line, prevTid, nextTid } = e;
-    const prevSlot = this.#sample(e);
+    this.counts.switch++;
+    const prevSlot = this.#sample(e.timeNs, e.cpu, e.tid, e.line, e.comm, e.pid, e.ppid);
     const t = this.#now;
     const slot = this.#cpus[cpu] as CpuSlot;
     const prev = e.tid; // perf attributes the row to the sample's thread (prevSlot is its record)
