@@ -3,7 +3,16 @@
 // slows both alike) and compared by their medians; and schedacct's peak RSS for the trace and for the trace repeated
 // four times (timestamps shifted), to show memory does not grow with length.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,13 +62,37 @@ interface Command {
   readonly cmd: string;
   readonly args: string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** A file read through (untimed) before each run, so every run finds it in the page cache. */
+  readonly warm?: string;
 }
 
 /** Runs the commands in turn, {@link PAIRS} rounds: each one's wall times, run by run. */
 function rotate(commands: readonly Command[]): number[][] {
   const out = commands.map(() => [] as number[]);
-  for (let i = 0; i < PAIRS; i++) commands.forEach((c, j) => out[j]?.push(measure(c.cmd, c.args, c.env).seconds));
+  for (let i = 0; i < PAIRS; i++) {
+    commands.forEach((c, j) => {
+      if (c.warm !== undefined) warmFile(c.warm);
+      out[j]?.push(measure(c.cmd, c.args, c.env).seconds);
+    });
+  }
   return out;
+}
+
+// Reads a file through in 4 MiB pieces: a machine that reclaims idle page-cache pages (this VM's DAMON does, within
+// minutes) would otherwise make whichever command runs first after a pause read the file from disk, and the one
+// after it find the pages cached.
+function warmFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (let at = 0; ;) {
+      const n = readSync(fd, buf, 0, buf.length, at);
+      if (n === 0) break;
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -164,8 +197,8 @@ function perfDataBench(dir: string): void {
     }
     const ours = [cli, 'replay', file, '-s', '--compat', 'perf-6.1'];
     const [mine = [], perf = []] = rotate([
-      { label: 'schedacct', cmd: process.execPath, args: ours },
-      { label: 'perf', cmd: 'perf', args: ['sched', 'timehist', '-s', '-i', file] },
+      { label: 'schedacct', cmd: process.execPath, args: ours, warm: file },
+      { label: 'perf', cmd: 'perf', args: ['sched', 'timehist', '-s', '-i', file], warm: file },
     ]);
     const ratio = median(mine) / median(perf);
     const secs = (xs: readonly number[]): string => `median ${median(xs).toFixed(3)} s`;
@@ -218,7 +251,12 @@ export async function runReplayBench(): Promise<void> {
   if (xz.status === 0 && has('perf', ['--version'])) {
     const bare = withoutExtraCerts();
     const commands: Command[] = [
-      { label: 'schedacct replay large.perf.txt --report summary', cmd: process.execPath, args: replayArgs(perfText) },
+      {
+        label: 'schedacct replay large.perf.txt --report summary',
+        cmd: process.execPath,
+        args: replayArgs(perfText),
+        warm: perfText,
+      },
       ...(bare === undefined
         ? []
         : [
@@ -227,19 +265,27 @@ export async function runReplayBench(): Promise<void> {
               cmd: process.execPath,
               args: replayArgs(perfText),
               env: bare,
+              warm: perfText,
             },
           ]),
       ...otherBuilds().map((build) => ({
         label: `  ${build.label}`,
         cmd: process.execPath,
         args: [build.cli, ...replayArgs(perfText).slice(1)],
+        warm: perfText,
       })),
       ...otherNodes().map((node) => ({
         label: `  the same on ${node.version}`,
         cmd: node.path,
         args: replayArgs(perfText),
+        warm: perfText,
       })),
-      { label: 'perf sched timehist -s -i large.data', cmd: 'perf', args: ['sched', 'timehist', '-s', '-i', perfData] },
+      {
+        label: 'perf sched timehist -s -i large.data',
+        cmd: 'perf',
+        args: ['sched', 'timehist', '-s', '-i', perfData],
+        warm: perfData,
+      },
     ];
     const runs = rotate(commands);
     const perfRuns = runs[runs.length - 1] ?? [];
@@ -266,8 +312,8 @@ export async function runReplayBench(): Promise<void> {
     // running `schedacct replay FILE` waits for).
     const rowArgs = [cli, 'replay', perfText, '--compat', 'perf-6.1'];
     const [rows = [], perfRows = []] = rotate([
-      { label: 'timehist rows', cmd: process.execPath, args: rowArgs },
-      { label: 'perf timehist', cmd: 'perf', args: ['sched', 'timehist', '-i', perfData] },
+      { label: 'timehist rows', cmd: process.execPath, args: rowArgs, warm: perfText },
+      { label: 'perf timehist', cmd: 'perf', args: ['sched', 'timehist', '-i', perfData], warm: perfData },
     ]);
     console.log('the default report, one row per switch, in turn:');
     console.log(
