@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
 import type { TraceEvent } from './events.js';
-import { EventDecoder } from './perf-data/event-rows.js';
+import { BatchReader } from './perf-data/event-rows.js';
 import { PerfDataError } from './perf-data/error.js';
 import { isPerfData } from './perf-data/read.js';
 import { PARALLEL_READ, RANDOM_ACCESS, type ByteSource } from './perf-data/source.js';
@@ -101,7 +101,8 @@ const MAX_PENDING = 4;
 
 /**
  * Reads a perf.data file on a worker thread while this one replays: the worker frames, decodes and orders the
- * records and makes the events; this thread gets them in batches ({@link EventDecoder}), in perf's order, as
+ * records; this thread gets them in batches of rows and makes the events ({@link BatchReader}: the thread table is
+ * kept here), in perf's order, as
  * {@link replaySource} would hand them over. The worker waits while {@link MAX_PENDING} batches are not taken.
  * @param path - the file
  * @param emit - gets each event (valid until the next: keep none)
@@ -122,7 +123,7 @@ export function readPerfDataInWorker(
     { path, tracepointComms: options.tracepointComms ?? false, pending, maxPending: MAX_PENDING, returns: port2 },
     [port2],
   );
-  const decoder = new EventDecoder();
+  const reader = new BatchReader(emit);
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (error: unknown): void => {
@@ -136,7 +137,7 @@ export function readPerfDataInWorker(
       if (settled) return;
       try {
         if (m.type === 'batch') {
-          decoder.decode(m.batch, emit);
+          reader.read(m.batch);
           const rows = m.batch.rows.buffer as ArrayBuffer;
           returns.postMessage(rows, [rows]); // (filled again there)
           Atomics.sub(count, 0, 1);

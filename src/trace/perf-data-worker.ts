@@ -1,13 +1,13 @@
 /**
  * Node-only: the worker thread that reads a perf.data file for {@link readPerfDataInWorker}: the records framed,
  * decoded, ordered as perf orders them and turned into events here, handed to the replay's thread in batches of
- * rows ({@link EventEncoder}), at most a few batches ahead of it.
+ * rows ({@link RowBatcher}), at most a few batches ahead of it; the replay's thread makes the events.
  * @module
  * @internal
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchedacctError } from '../errors.js';
-import { EventEncoder, type EventBatch } from './perf-data/event-rows.js';
+import { RowBatcher, type RowBatch } from './perf-data/event-rows.js';
 import { PerfDataError } from './perf-data/error.js';
 import { replaySource } from './perf-data/read.js';
 import { perfDataFile } from './perf-data-file.js';
@@ -31,7 +31,7 @@ export interface WorkerInput {
  * @internal
  */
 export type WorkerMessage =
-  | { readonly type: 'batch'; readonly batch: EventBatch }
+  | { readonly type: 'batch'; readonly batch: RowBatch }
   | { readonly type: 'start'; readonly cpusOnline: number }
   | { readonly type: 'end'; readonly records: unknown }
   | {
@@ -41,6 +41,9 @@ export type WorkerMessage =
       readonly code?: string;
       readonly message: string;
     };
+
+// (with handOver the reader makes no events)
+const noEvents = (): void => undefined;
 
 const port = parentPort;
 if (port !== null) run(workerData as WorkerInput, (m, transfer) => port.postMessage(m, transfer));
@@ -52,7 +55,7 @@ function run(input: WorkerInput, post: (m: WorkerMessage, transfer?: ArrayBuffer
     const back = receiveMessageOnPort(input.returns) as { message: ArrayBuffer } | undefined;
     return back === undefined ? undefined : new Float64Array(back.message);
   };
-  const encoder = new EventEncoder((batch) => {
+  const batcher = new RowBatcher((batch) => {
     post({ type: 'batch', batch }, [batch.rows.buffer as ArrayBuffer]);
     Atomics.add(pending, 0, 1);
     for (;;) {
@@ -65,27 +68,24 @@ function run(input: WorkerInput, post: (m: WorkerMessage, transfer?: ArrayBuffer
     const source = perfDataFile(input.path);
     if (source === undefined) throw new SchedacctError('unavailable', `${input.path}: not a perf.data file to read`);
     try {
-      const records = replaySource(
-        source,
-        (event) => {
-          encoder.add(event);
+      const records = replaySource(source, noEvents, {
+        tracepointComms: input.tracepointComms,
+        // the records go over as rows: the thread table and the events are made on the replay's thread
+        handOver: (rows, at, item, decoders) => {
+          batcher.add(rows, at, item, decoders);
         },
-        {
-          tracepointComms: input.tracepointComms,
-          reuseEvents: true, // (the encoder keeps no event)
-          onStart: (cpusOnline) => {
-            encoder.flush();
-            post({ type: 'start', cpusOnline });
-          },
+        onStart: (cpusOnline) => {
+          batcher.flush();
+          post({ type: 'start', cpusOnline });
         },
-      );
-      encoder.flush();
+      });
+      batcher.flush();
       post({ type: 'end', records });
     } finally {
       source.close();
     }
   } catch (error: unknown) {
-    encoder.flush();
+    batcher.flush();
     if (error instanceof PerfDataError)
       post({ type: 'error', problem: error.problem, offset: error.offset, message: error.message });
     else if (error instanceof SchedacctError) post({ type: 'error', code: error.code, message: error.message });

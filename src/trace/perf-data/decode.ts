@@ -47,10 +47,24 @@ export interface NumberField {
 }
 
 /**
+ * What making a tracepoint's events needs of its decoder, once its samples are rows: all the replay's thread has of
+ * it when the rows were decoded on another.
+ * @internal
+ */
+export interface StateDecoder {
+  /** `wakeup`, `waking` or `wakeup_new`, for wakeups. */
+  readonly variant: 'waking' | 'wakeup' | 'wakeup_new';
+  /** prev_state's letters by value, filled as met. */
+  readonly states: Map<number, string>;
+  /** The format's preemption bit (for prev_state's `+`). */
+  readonly format: { readonly preemptBit: number };
+}
+
+/**
  * One tracepoint's decoder.
  * @internal
  */
-export interface Decoder {
+export interface Decoder extends StateDecoder {
   readonly format: EventFormat;
   readonly kind: number;
   /** The fields the kind reads, in {@link FIELDS} order (strings as their TraceField). */
@@ -61,10 +75,6 @@ export interface Decoder {
   readonly nextComm: TraceField | undefined;
   /** The least raw size that holds every field read. */
   readonly minRaw: number;
-  /** `wakeup`, `waking` or `wakeup_new`, for wakeups. */
-  readonly variant: 'waking' | 'wakeup' | 'wakeup_new';
-  /** prev_state's letters by value, filled as met. */
-  readonly states: Map<number, string>;
   /** `system:name`, for the skipped count. */
   readonly key: string;
 }
@@ -151,7 +161,7 @@ export function fieldValue(data: DataView, at: number, f: NumberField, little: b
  * @returns the letters
  * @internal
  */
-export function stateLetters(d: Decoder, state: number): string {
+export function stateLetters(d: StateDecoder, state: number): string {
   const known = d.states.get(state);
   if (known !== undefined) return known;
   const preempt = d.format.preemptBit;

@@ -5,7 +5,7 @@
  * @internal
  */
 import type { ExitEvent, ForkEvent, MigrateEvent, RuntimeEvent, SwitchEvent, WakeupEvent } from '../events.js';
-import { stateLetters, type Decoder } from './decode.js';
+import { stateLetters, type StateDecoder } from './decode.js';
 import { ROW } from './sample-event.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -77,7 +77,7 @@ export class EventMaker {
    */
   switch(
     h: Head,
-    d: Decoder,
+    d: StateDecoder,
     row: Float64Array,
     at: number,
     nextComm: string,
@@ -113,7 +113,14 @@ export class EventMaker {
    * @param targetPid - its pid
    * @returns the wakeup
    */
-  wakeup(h: Head, d: Decoder, targetTid: number, targetComm: string, targetCpu: number, targetPid: number): WakeupOut {
+  wakeup(
+    h: Head,
+    d: StateDecoder,
+    targetTid: number,
+    targetComm: string,
+    targetCpu: number,
+    targetPid: number,
+  ): WakeupOut {
     if (!this.#reuse) return wakeupOf(h, d.variant, targetTid, targetComm, targetCpu, targetPid);
     const e = this.#wakeup;
     e.timeNs = h.timeNs;

@@ -10,13 +10,12 @@
 import type { TraceEvent } from '../events.js';
 import { MAX_CPUS } from '../events.js';
 import { Inflater } from './compressed.js';
-import { decoderOf, pastRecord, TP, type Decoder } from './decode.js';
-import { EventMaker, type Head } from './event-maker.js';
+import { decoderOf, pastRecord, TP, type Decoder, type StateDecoder } from './decode.js';
+import { Delivery } from './deliver.js';
 import { checkRow, fillSample, K, ROW, rowCode, sampleItem } from './sample-event.js';
 import { PerfDataError } from './error.js';
 import { parseAttr, RECORD, S, variableRawAt, type Attr } from './layout.js';
 import { OrderedQueue, STRIDE } from './queue.js';
-import { ThreadTable } from './threads.js';
 import { readTracingData, type TracingData } from './tracing-data.js';
 import type { ByteView } from './view.js';
 
@@ -45,6 +44,12 @@ export interface PerfDataOptions {
   readonly onStart?: (cpusOnline: number) => void;
   /** The consumer keeps no event past its call: one object per kind is filled anew each time (no garbage). */
   readonly reuseEvents?: boolean;
+  /**
+   * Hand the queue's records over as rows instead of making events here (`emit` then gets none): a worker thread
+   * sends them to the replay's, where a {@link Delivery} makes the events. Each call names the decoders so far (a
+   * row's code names one by its place); the row and the list are valid until the call returns.
+   */
+  readonly handOver?: (rows: Float64Array, at: number, item: unknown, decoders: readonly StateDecoder[]) => void;
 }
 
 /**
@@ -69,9 +74,7 @@ const MAX_DECODERS = 65_536;
 export class RecordStream {
   readonly #little: boolean;
   readonly #meta: Metadata;
-  readonly #emit: (event: TraceEvent) => void;
   readonly #queue: OrderedQueue;
-  readonly #threads = new ThreadTable();
   readonly #skipped: Record<string, number> = {};
   // Every decoder made, in order (a row names its decoder by its place here: pipe mode's tracing data may come again
   // while rows decoded with the earlier one wait), and each common_type's place.
@@ -85,8 +88,8 @@ export class RecordStream {
   #inflater: Inflater | undefined;
   // The row a record is decoded into before the queue copies it (or delivers it at once).
   readonly #row = new Float64Array(STRIDE);
-  readonly #h: Head = { timeNs: 0, cpu: 0, tid: 0, comm: '', line: 0, pid: 0, ppid: -1 };
-  readonly #events: EventMaker;
+  // where the queue's records go: made into events here, or handed over as rows (options.handOver)
+  readonly #deliver: (rows: Float64Array, at: number, item: unknown) => void;
   readonly #comms: boolean;
   #onStart: ((cpusOnline: number) => void) | undefined;
 
@@ -101,11 +104,15 @@ export class RecordStream {
     this.#comms = options.tracepointComms ?? false;
     this.#onStart = options.onStart;
     this.#meta = meta;
-    this.#emit = emit;
-    this.#events = new EventMaker(options.reuseEvents ?? false);
-    this.#queue = new OrderedQueue((rows, at, item) => {
-      this.#deliver(rows, at, item);
-    });
+    const { handOver } = options;
+    const decoders = this.#decoderList;
+    if (handOver === undefined) {
+      const delivery = new Delivery(emit, options.reuseEvents ?? false, decoders);
+      this.#deliver = (rows, at, item) => {
+        delivery.deliver(rows, at, item);
+      };
+    } else this.#deliver = (rows, at, item) => handOver(rows, at, item, decoders);
+    this.#queue = new OrderedQueue(this.#deliver);
   }
 
   /** @returns whether the tracing data has been read */
@@ -314,58 +321,6 @@ export class RecordStream {
     if ((first.sampleType & S.IDENTIFIER) === 0 || !first.sampleIdAll) return first;
     if (size < 16) throw new PerfDataError(`a record of ${String(size)} bytes without its sample_id`, at);
     return this.#meta.byId.get(view.u64(at + size - 8, 'record id')) ?? first; // synthesized records carry id 0
-  }
-
-  #deliver(rows: Float64Array, at: number, item: unknown): void {
-    const threads = this.#threads;
-    const code = rows[at + ROW.CODE] as number;
-    const kind = code & 7;
-    if (kind === K.COMM) {
-      threads.comm(rows[at + ROW.TID] as number, rows[at + ROW.PID] as number, item as string);
-      return;
-    }
-    const tid = rows[at + ROW.TID] as number;
-    if (kind === K.FORK) {
-      // (perf's machine__process_fork_event: see ThreadTable.fork)
-      const pid = rows[at + ROW.PID] as number;
-      threads.fork(pid, rows[at + ROW.F0] as number, tid, rows[at + ROW.F1] as number);
-      return;
-    }
-    const h = this.#h;
-    h.timeNs = rows[at] as number;
-    h.cpu = (code >>> 3) & 8191;
-    h.tid = tid;
-    h.line = rows[at + ROW.LINE] as number;
-    if (tid === 0) {
-      h.pid = 0;
-      h.ppid = -1;
-      h.comm = 'swapper';
-    } else {
-      const thread = threads.findnew(tid, rows[at + ROW.PID] as number);
-      h.pid = thread.pid;
-      h.ppid = thread.ppid;
-      h.comm = thread.comm ?? `:${String(tid)}`;
-    }
-    const f0 = rows[at + ROW.F0] as number;
-    const events = this.#events;
-    if (kind === K.SWITCH) {
-      const d = this.#decoderList[code >>> 16] as Decoder;
-      const next = rows[at + ROW.F2] as number;
-      this.#emit(events.switch(h, d, rows, at, threads.commOf(next), item as string | undefined));
-    } else if (kind === K.WAKEUP || kind === K.MIGRATE) {
-      const targetComm = threads.commOf(f0);
-      const targetPid = threads.findnew(f0, 0).pid; // perf: machine__findnew_thread(machine, 0, pid)
-      const f1 = rows[at + ROW.F1] as number;
-      if (kind === K.WAKEUP) {
-        const d = this.#decoderList[code >>> 16] as Decoder;
-        this.#emit(events.wakeup(h, d, f0, targetComm, f1, targetPid));
-      } else this.#emit(events.migrate(h, f0, targetComm, targetPid, f1, rows[at + ROW.F2] as number));
-    } else if (kind === K.RUNTIME) this.#emit(events.runtime(h, f0, rows[at + ROW.F1] as number));
-    else if (kind === K.EXIT) this.#emit(events.exit(h, f0));
-    else {
-      const child = rows[at + ROW.F1] as number;
-      this.#emit(events.fork(h, f0, child, threads.knownComm(child) ?? (item as string)));
-    }
   }
 }
 
