@@ -11,6 +11,9 @@ import { argError } from '../check.js';
 /** Why a task was off the CPU: voluntary sleep (S, I…), uninterruptible wait (D), or preemption (R). */
 export type WaitKind = 'sleep' | 'iowait' | 'preempt';
 
+// (TaskAccount's #book, for bookSlice below: set by the class's static block)
+let bookOf: (account: TaskAccount, runNs: number, stolenNs: number) => void;
+
 /**
  * One task's totals. All times in ns. `runNs = chargedNs + stolenNs` always. Slice statistics are over each
  * slice's wall run time.
@@ -180,6 +183,14 @@ export class TaskAccount {
       );
     }
     checkSum('runNs', this.runNs, runNs);
+    this.#book(runNs, stolenNs);
+  }
+
+  static {
+    bookOf = (account, runNs, stolenNs) => account.#book(runNs, stolenNs);
+  }
+
+  #book(runNs: number, stolenNs: number): void {
     this.runNs += runNs;
     this.stolenNs += stolenNs;
     this.chargedNs += runNs - stolenNs;
@@ -316,4 +327,31 @@ export class TaskAccount {
       sliceVarianceNs2: this.sliceVarianceNs2,
     });
   }
+}
+
+/**
+ * As {@link TaskAccount.addSlice}, for figures the caller has checked: whole numbers ≥ 0, the steal within the slice,
+ * the run total within 2^53 − 1 ns (the task machine's actions, which check the readings they come from).
+ * @param account - the account
+ * @param runNs - wall time of the slice
+ * @param stolenNs - steal inside it
+ * @internal
+ */
+export function bookSlice(account: TaskAccount, runNs: number, stolenNs: number): void {
+  bookOf(account, runNs, stolenNs);
+}
+
+/**
+ * As {@link TaskAccount.addWait} and {@link TaskAccount.addDelay}, for a time the caller has checked (a whole number
+ * ≥ 0 that keeps the total within 2^53 − 1 ns).
+ * @param account - the account
+ * @param kind - why the task waited, or `'delay'` for scheduling delay
+ * @param ns - how long
+ * @internal
+ */
+export function bookWait(account: TaskAccount, kind: WaitKind | 'delay', ns: number): void {
+  if (kind === 'sleep') account.sleepNs += ns;
+  else if (kind === 'preempt') account.preemptNs += ns;
+  else if (kind === 'iowait') account.iowaitNs += ns;
+  else account.delayNs += ns;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Anomaly, AnomalyKind } from '../accounting/anomaly.js';
+import { bookSlice, bookWait } from '../accounting/account.js';
 import { COUNTER_BACKWARDS } from '../accounting/counter.js';
 import type { CounterConversion } from '../accounting/conversion.js';
 import { checkReadingValue, MAX_SAFE_WHOLE, type ReadingValue } from '../accounting/reading.js';
@@ -58,9 +59,6 @@ function record(context: TaskContext, event: TaskEvent, kind: AnomalyKind, messa
   };
   context.ledger.recordAnomaly(anomaly);
 }
-
-// The account's total each wait kind adds to.
-const WAIT_TOTAL = { sleep: 'sleepNs', iowait: 'iowaitNs', preempt: 'preemptNs' } as const;
 
 // Whether a total has room for ns more and stays exact; a trace whose times make a task's total pass 2^53 − 1 ns
 // is data: the part is left out, as a `time-jump` anomaly (the account would throw, as for misuse).
@@ -180,14 +178,17 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent,
       const a = c.account;
       if (c.offKind !== 'none') {
         const ns = elapsedSince(c, c.offCounter, e);
-        if (fits(c, e, a[WAIT_TOTAL[c.offKind]], ns)) a.addWait(c.offKind, ns);
+        // (the total by a branch per kind: a keyed read by the kind's field name is a slow lookup on every switch-in)
+        const kind = c.offKind;
+        const total = kind === 'sleep' ? a.sleepNs : kind === 'preempt' ? a.preemptNs : a.iowaitNs;
+        if (fits(c, e, total, ns)) bookWait(a, kind, ns); // (ns: whole and ≥ 0 from the conversion; fits: the total)
       }
       const delay = c.ready
         ? elapsedSince(c, c.readyCounter, e)
         : c.offKind === 'preempt' && c.delayAfterPreempt
           ? elapsedSince(c, c.offCounter, e)
           : -1;
-      if (delay >= 0 && fits(c, e, a.delayNs, delay)) a.addDelay(delay);
+      if (delay >= 0 && fits(c, e, a.delayNs, delay)) bookWait(a, 'delay', delay);
       c.offKind = 'none';
       c.ready = false;
       c.sliceCounter = now;
@@ -197,7 +198,8 @@ export const taskImplementations: MachineImplementations<TaskContext, TaskEvent,
     chargeSlice: (c, e) => {
       const conversion = conversionFor(c.conversion, c.counterHz, c.widthBits);
       chargeOwnSlice(c, conversion, c.sliceCounter, e.reading.counter, e.reading.stolenTotalNs, charge);
-      if (fits(c, e, c.account.runNs, charge.elapsedNs)) c.account.addSlice(charge.elapsedNs, charge.stolenNs);
+      // (chargeOwnSlice clamps the steal to the slice; fits checks the total)
+      if (fits(c, e, c.account.runNs, charge.elapsedNs)) bookSlice(c.account, charge.elapsedNs, charge.stolenNs);
     },
     // Marks when and how the task left the CPU (its next switch-in books the wait under this kind).
     leaveCpu: (c, e, params) => {
