@@ -2,7 +2,7 @@
 // batches whole or not at all, snapshots that give back byte-identical replies, and the two engines alike.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { TaskAccount } from '../../src/accounting/account.ts';
+import { ExactConversion, KernelConversion } from '../../src/accounting/conversion.ts';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { SchedacctError } from '../../src/errors.ts';
 import { createSession } from '../../src/protocol/session.ts';
@@ -437,9 +437,14 @@ describe('a bug inside a request', () => {
     line(s, { id: 1, method: 'task.event', now: '0', params: { task: 1, type: 'create', vcpu: 0 } });
     line(s, { id: 2, method: 'task.event', now: '0', params: { task: 1, type: 'dispatch', vcpu: 0 } });
     const before = state(s, '5');
-    const spy = vi.spyOn(TaskAccount.prototype, 'addSlice').mockImplementation(() => {
+    // (a bug in the accounting core: the counter conversion the slice is charged through throws)
+    const boom = (): never => {
       throw new Error('boom');
-    });
+    };
+    const spies = [
+      vi.spyOn(ExactConversion.prototype, 'elapsedNs').mockImplementation(boom),
+      vi.spyOn(KernelConversion.prototype, 'elapsedNs').mockImplementation(boom),
+    ];
     try {
       const preempt = { id: 3, method: 'task.event', now: '5', params: { task: 1, type: 'preempt', vcpu: 0 } };
       expect(line(s, preempt).error).toMatchObject({ code: 'internal', path: '' });
@@ -450,7 +455,7 @@ describe('a bug inside a request', () => {
       expect(replies[0].error.code).toBe('batch-aborted');
       expect(state(s, '5')).toBe(before);
     } finally {
-      spy.mockRestore();
+      for (const spy of spies) spy.mockRestore();
     }
     expect(
       line(s, { id: 5, method: 'task.event', now: '5', params: { task: 1, type: 'preempt', vcpu: 0 } }).result.state,
